@@ -1,0 +1,88 @@
+/**
+ * The event AWS Config sends to a custom Lambda rule, parsed at the edge.
+ *
+ * `invokingEvent` and `ruleParameters` arrive as JSON text; each is parsed here so the rest of the
+ * code sees typed values or a clear error naming what was wrong.
+ */
+import { z } from 'zod';
+
+export class InvalidEventError extends Error {
+  override name = 'InvalidEventError';
+}
+
+const jsonText = (what: string) =>
+  z.string().transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `${what} is not valid JSON` });
+      return z.NEVER;
+    }
+  });
+
+/** Statuses after which a resource no longer exists (or is no longer recorded) for Config. */
+export const GONE_STATUSES = ['ResourceDeleted', 'ResourceDeletedNotRecorded', 'ResourceNotRecorded'] as const;
+
+export const configurationItemSchema = z.looseObject({
+  resourceType: z.string(),
+  resourceId: z.string(),
+  resourceName: z.string().nullish(),
+  ARN: z.string().nullish(),
+  awsAccountId: z.string().nullish(),
+  awsRegion: z.string().nullish(),
+  configurationItemCaptureTime: z.string(),
+  configurationItemStatus: z.string(),
+  configuration: z.unknown().nullish(),
+  supplementaryConfiguration: z.record(z.string(), z.unknown()).nullish(),
+  tags: z.record(z.string(), z.string()).nullish(),
+});
+export type ConfigurationItem = z.infer<typeof configurationItemSchema>;
+
+const configurationItemSummarySchema = z.looseObject({
+  resourceType: z.string(),
+  resourceId: z.string(),
+  resourceName: z.string().nullish(),
+  configurationItemCaptureTime: z.string(),
+  configurationItemStatus: z.string(),
+});
+export type ConfigurationItemSummary = z.infer<typeof configurationItemSummarySchema>;
+
+const invokingEventSchema = z.discriminatedUnion('messageType', [
+  z.looseObject({
+    messageType: z.literal('ConfigurationItemChangeNotification'),
+    configurationItem: configurationItemSchema,
+    notificationCreationTime: z.string(),
+  }),
+  z.looseObject({
+    messageType: z.literal('OversizedConfigurationItemChangeNotification'),
+    configurationItemSummary: configurationItemSummarySchema,
+    notificationCreationTime: z.string(),
+  }),
+  z.looseObject({
+    messageType: z.literal('ScheduledNotification'),
+    notificationCreationTime: z.string(),
+    awsAccountId: z.string().optional(),
+  }),
+]);
+export type InvokingEvent = z.infer<typeof invokingEventSchema>;
+
+export const configRuleEventSchema = z.looseObject({
+  invokingEvent: jsonText('invokingEvent').pipe(invokingEventSchema),
+  ruleParameters: jsonText('ruleParameters').pipe(z.record(z.string(), z.unknown())).optional(),
+  resultToken: z.string().min(1),
+  eventLeftScope: z.boolean().optional().default(false),
+  configRuleName: z.string().min(1),
+  accountId: z.string().optional(),
+  configRuleArn: z.string().optional(),
+});
+export type ConfigRuleEvent = z.infer<typeof configRuleEventSchema>;
+
+/** Parses a raw Lambda event into a `ConfigRuleEvent`, or throws an error naming each problem. */
+export function parseConfigRuleEvent(raw: unknown): ConfigRuleEvent {
+  const result = configRuleEventSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ');
+    throw new InvalidEventError(`Not an AWS Config rule event: ${problems}`);
+  }
+  return result.data;
+}

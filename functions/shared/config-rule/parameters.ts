@@ -1,0 +1,52 @@
+/** Rule parameters arrive as a JSON object of strings; each rule declares its own zod schema. */
+import { z } from 'zod';
+
+export class InvalidRuleParameterError extends Error {
+  override name = 'InvalidRuleParameterError';
+}
+
+export function parseRuleParameters<S extends z.ZodType>(schema: S, raw: Record<string, unknown> | undefined): z.infer<S> {
+  const result = schema.safeParse(raw ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.length > 0 ? issue.path.join('.') : '(parameters)';
+    return `rule parameter ${name}: ${issue.message}`;
+  });
+  throw new InvalidRuleParameterError(`Invalid rule parameters: ${problems.join('; ')}. Fix the Config rule's InputParameters.`);
+}
+
+/** An IAM policy ARN in any partition (`aws`, `aws-cn`, `aws-us-gov`). */
+export const policyArn = z
+  .string()
+  .trim()
+  .regex(/^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/(.+\/)?[\w+=,.@-]+$/, 'must be an IAM policy ARN such as arn:aws:iam::123456789012:policy/Name');
+
+/**
+ * A list parameter. Config's InputParameters only carry strings, so a list is written as
+ * comma-separated text; a JSON array is accepted too.
+ */
+export function listOf<T extends z.ZodType<unknown, string>>(item: T) {
+  return z
+    .union([z.string(), z.array(z.string())])
+    .transform((value) => {
+      const parts = Array.isArray(value) ? value : splitList(value);
+      return parts.map((p) => p.trim()).filter((p) => p !== '');
+    })
+    .pipe(z.array(item));
+}
+
+function splitList(text: string): string[] {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(trimmed);
+      if (Array.isArray(parsed)) return parsed.map(String);
+    } catch {
+      // Not JSON after all: fall through to comma-separated.
+    }
+  }
+  return trimmed.split(',');
+}
+
+/** A positive whole number written as text, as Config passes numbers. */
+export const positiveInteger = z.coerce.number().int().positive();

@@ -1,0 +1,30 @@
+/** The vocabulary every rule speaks: verdicts, evaluations, annotations. */
+
+export type ComplianceType = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
+
+export interface Verdict {
+  readonly compliance: ComplianceType;
+  /** Why: shown in the Config console next to the resource. */
+  readonly annotation: string;
+}
+
+/** One result for one resource, as it will be reported to AWS Config. */
+export interface Evaluation extends Verdict {
+  readonly resourceType: string;
+  readonly resourceId: string;
+  /** The configuration item's capture time (change) or the notification time (periodic). */
+  readonly orderingTimestamp: Date;
+}
+
+/** AWS Config rejects annotations longer than this. */
+export const MAX_ANNOTATION_LENGTH = 256;
+
+/** Clips an annotation to what Config accepts, marking the cut so nobody mistakes it for whole. */
+export function clipAnnotation(text: string): string {
+  if (text.length <= MAX_ANNOTATION_LENGTH) return text;
+  return `${text.slice(0, MAX_ANNOTATION_LENGTH - 1)}…`;
+}
+
+export const compliant = (annotation: string): Verdict => ({ compliance: 'COMPLIANT', annotation: clipAnnotation(annotation) });
+export const nonCompliant = (annotation: string): Verdict => ({ compliance: 'NON_COMPLIANT', annotation: clipAnnotation(annotation) });
+export const notApplicable = (annotation: string): Verdict => ({ compliance: 'NOT_APPLICABLE', annotation: clipAnnotation(annotation) });

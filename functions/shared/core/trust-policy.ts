@@ -1,0 +1,37 @@
+/**
+ * Can Amazon EC2 assume this role?
+ *
+ * The seed's sample searched the trust document for `ec2.amazonaws.com` with a regex, so a role
+ * whose trust only mentions EC2 in a condition value was wrongly in scope. Here the document is
+ * parsed and only the Principal / Action / Effect of each statement count.
+ */
+import {
+  hasConditions,
+  type PolicyDocument,
+  statementAppliesToService,
+  statementCoversAction,
+} from './policy-document';
+
+/** The EC2 service principal in every partition: `ec2.amazonaws.com`, and `.com.cn` in China. */
+export const EC2_SERVICE_PRINCIPALS = ['ec2.amazonaws.com', 'ec2.amazonaws.com.cn'] as const;
+
+const ASSUME_ROLE = 'sts:AssumeRole';
+
+/**
+ * EC2 can assume the role when some Allow statement names an EC2 service principal for
+ * `sts:AssumeRole`, and no unconditional Deny takes that away. A Deny with a condition may or may
+ * not apply at run time, so it does not take the role out of scope: when in doubt the role stays
+ * in scope and must carry the policy.
+ */
+export function ec2CanAssume(trustPolicy: PolicyDocument): boolean {
+  return EC2_SERVICE_PRINCIPALS.some((service) => serviceCanAssume(trustPolicy, service));
+}
+
+function serviceCanAssume(trustPolicy: PolicyDocument, service: string): boolean {
+  const matching = trustPolicy.statements.filter(
+    (s) => statementAppliesToService(s, service) && statementCoversAction(s, ASSUME_ROLE),
+  );
+  const allowed = matching.some((s) => s.effect === 'Allow');
+  const denied = matching.some((s) => s.effect === 'Deny' && !hasConditions(s));
+  return allowed && !denied;
+}

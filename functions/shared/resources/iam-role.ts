@@ -1,0 +1,47 @@
+/**
+ * An `AWS::IAM::Role` configuration item, read into the facts the instance-role decision needs.
+ *
+ * Config's item for a role carries the trust policy URL-encoded, the instance profiles the role
+ * is in, its attached managed policies, and its tags (both in the configuration, as key/value
+ * pairs, and at the item's top level, as a map).
+ */
+import { z } from 'zod';
+import type { RoleFacts } from '../core/instance-role';
+import type { ConfigurationItem } from '../config-rule/event';
+
+export const IAM_ROLE_RESOURCE_TYPE = 'AWS::IAM::Role';
+
+export class RoleItemError extends Error {
+  override name = 'RoleItemError';
+}
+
+const roleConfigurationSchema = z.looseObject({
+  roleName: z.string(),
+  roleId: z.string(),
+  path: z.string().default('/'),
+  arn: z.string().optional(),
+  assumeRolePolicyDocument: z.unknown(),
+  instanceProfileList: z.array(z.looseObject({ instanceProfileName: z.string() })).nullish(),
+  attachedManagedPolicies: z.array(z.looseObject({ policyArn: z.string() })).nullish(),
+  tags: z.array(z.looseObject({ key: z.string(), value: z.string().nullish() })).nullish(),
+});
+
+export function roleFactsFromItem(item: ConfigurationItem): RoleFacts {
+  const parsed = roleConfigurationSchema.safeParse(item.configuration);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new RoleItemError(`Configuration item ${item.resourceId} is not a readable AWS::IAM::Role: ${problems}`);
+  }
+  const role = parsed.data;
+  const tags: Record<string, string> = { ...(item.tags ?? {}) };
+  for (const tag of role.tags ?? []) tags[tag.key] = tag.value ?? '';
+  return {
+    roleId: role.roleId,
+    roleName: role.roleName,
+    path: role.path,
+    assumeRolePolicyDocument: role.assumeRolePolicyDocument,
+    instanceProfileNames: (role.instanceProfileList ?? []).map((p) => p.instanceProfileName),
+    attachedPolicyArns: (role.attachedManagedPolicies ?? []).map((p) => p.policyArn),
+    tags,
+  };
+}

@@ -66,7 +66,7 @@ export class ConfigServiceGateway implements ConfigGateway {
       ARN: item.arn,
       awsAccountId: item.accountId,
       awsRegion: item.awsRegion,
-      configurationItemCaptureTime: (item.configurationItemCaptureTime ?? new Date(summary.configurationItemCaptureTime)).toISOString(),
+      configurationItemCaptureTime: new Date(item.configurationItemCaptureTime ?? summary.configurationItemCaptureTime).toISOString(),
       configurationItemStatus: item.configurationItemStatus ?? summary.configurationItemStatus,
       // The history API returns the configuration as JSON text; the change event carries an object.
       configuration: item.configuration ? (JSON.parse(item.configuration) as unknown) : null,

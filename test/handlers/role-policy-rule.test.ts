@@ -1,0 +1,188 @@
+import {
+  ConfigServiceClient,
+  GetComplianceDetailsByConfigRuleCommand,
+  GetResourceConfigHistoryCommand,
+  PutEvaluationsCommand,
+} from '@aws-sdk/client-config-service';
+import { GetAccountAuthorizationDetailsCommand, IAMClient, type RoleDetail } from '@aws-sdk/client-iam';
+import { mockClient } from 'aws-sdk-client-mock';
+import { readFileSync } from 'node:fs';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '../../functions/role-policy-rule/handler';
+import { EC2_TRUST, LAMBDA_TRUST, urlEncoded } from '../support/iam-documents';
+import { lambdaContext, samEvent, withInvokingEvent } from '../support/lambda';
+
+const config = mockClient(ConfigServiceClient);
+const iam = mockClient(IAMClient);
+const context = lambdaContext('RolePolicyRuleFunction');
+const POLICY = 'arn:aws:iam::111122223333:policy/session-guard-SessionManagerInstancePolicy-1A2B3C4D5E6F';
+
+const event = (name: string) => samEvent('RolePolicyRuleFunction', name);
+const putInputs = () => config.commandCalls(PutEvaluationsCommand).map((c) => c.args[0].input);
+const evaluations = () => putInputs().flatMap((input) => input.Evaluations ?? []);
+
+beforeEach(() => {
+  config.reset();
+  iam.reset();
+  config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
+  config.on(GetComplianceDetailsByConfigRuleCommand).resolves({ EvaluationResults: [] });
+});
+
+describe('RolePolicyRuleFunction on a configuration change', () => {
+  it('reports exactly one evaluation for the changed role, keyed by RoleId, at the capture time', async () => {
+    const summary = await handler(event('change'), context);
+
+    expect(summary).toEqual({ evaluations: 1, compliant: 0, nonCompliant: 1, notApplicable: 0 });
+    expect(config).toHaveReceivedCommandTimes(PutEvaluationsCommand, 1);
+    expect(putInputs()[0]).toMatchObject({ ResultToken: 'TESTMODE', TestMode: true });
+    expect(evaluations()).toEqual([
+      {
+        ComplianceResourceType: 'AWS::IAM::Role',
+        ComplianceResourceId: 'AROAQXAMPLEBATCHWORK2',
+        ComplianceType: 'NON_COMPLIANT',
+        Annotation: expect.stringContaining(`attach ${POLICY}`),
+        OrderingTimestamp: new Date('2026-11-20T09:15:42.123Z'),
+      },
+    ]);
+    expect(iam.calls()).toHaveLength(0);
+  });
+
+  it('is COMPLIANT once the policy is attached, and records the result outside test mode', async () => {
+    const attached = withInvokingEvent(event('change'), (invoking) => {
+      invoking.configurationItem.configuration.attachedManagedPolicies.push({ policyName: 'instance', policyArn: POLICY });
+    });
+    await handler({ ...attached, resultToken: 'eyJlbmNyeXB0ZWREYXRhIjpbMTExXX0=' }, context);
+
+    expect(evaluations()[0]?.ComplianceType).toBe('COMPLIANT');
+    expect(putInputs()[0]).toMatchObject({ ResultToken: 'eyJlbmNyeXB0ZWREYXRhIjpbMTExXX0=', TestMode: false });
+  });
+
+  it('accepts trust policies delivered as objects as well as URL-encoded text', async () => {
+    const asObject = withInvokingEvent(event('change'), (invoking) => {
+      invoking.configurationItem.configuration.assumeRolePolicyDocument = LAMBDA_TRUST;
+    });
+    await handler(asObject, context);
+    expect(evaluations()[0]?.ComplianceType).toBe('NOT_APPLICABLE');
+  });
+
+  it('reports a deleted role NOT_APPLICABLE without reading its (null) configuration', async () => {
+    await handler(event('deleted'), context);
+    expect(evaluations()).toEqual([
+      expect.objectContaining({ ComplianceResourceId: 'AROAQXAMPLEBATCHWORK2', ComplianceType: 'NOT_APPLICABLE', Annotation: expect.stringContaining('ResourceDeleted') }),
+    ]);
+  });
+
+  it.each(['ResourceDeletedNotRecorded', 'ResourceNotRecorded'])('reports status %s NOT_APPLICABLE', async (status) => {
+    await handler(withInvokingEvent(event('change'), (invoking) => (invoking.configurationItem.configurationItemStatus = status)), context);
+    expect(evaluations()[0]?.ComplianceType).toBe('NOT_APPLICABLE');
+  });
+
+  it('reports a role that left the rule scope NOT_APPLICABLE', async () => {
+    await handler({ ...event('change'), eventLeftScope: true }, context);
+    expect(evaluations()).toHaveLength(1);
+    expect(evaluations()[0]?.ComplianceType).toBe('NOT_APPLICABLE');
+  });
+});
+
+describe('RolePolicyRuleFunction on an oversized change', () => {
+  it('fetches the item from Config at the capture time and evaluates it', async () => {
+    // A recorded GetResourceConfigHistory response; the SDK hands timestamps over as Dates.
+    const history = JSON.parse(readFileSync(new URL('../fixtures/config/role-history-response.json', import.meta.url), 'utf8'));
+    for (const item of history.configurationItems) item.configurationItemCaptureTime = new Date(item.configurationItemCaptureTime);
+    config.on(GetResourceConfigHistoryCommand).resolves(history);
+
+    await handler(event('oversized'), context);
+
+    expect(config).toHaveReceivedCommandWith(GetResourceConfigHistoryCommand, {
+      resourceType: 'AWS::IAM::Role',
+      resourceId: 'AROAQXAMPLEBATCHWORK2',
+      laterTime: new Date('2026-11-20T09:15:42.123Z'),
+      limit: 1,
+    });
+    expect(evaluations()).toEqual([expect.objectContaining({ ComplianceResourceId: 'AROAQXAMPLEBATCHWORK2', ComplianceType: 'NON_COMPLIANT' })]);
+  });
+
+  it('fails with a clear message when Config holds no such item, and reports nothing', async () => {
+    config.on(GetResourceConfigHistoryCommand).resolves({ configurationItems: [] });
+    await expect(handler(event('oversized'), context)).rejects.toThrow(/no configuration item for AWS::IAM::Role AROAQXAMPLEBATCHWORK2/);
+    expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
+  });
+});
+
+describe('RolePolicyRuleFunction on a periodic sweep', () => {
+  const roleDetail = (i: number, attached: string[] = []): RoleDetail => ({
+    RoleName: `app-${i}`,
+    RoleId: `AROAEXAMPLE${String(i).padStart(6, '0')}`,
+    Path: '/',
+    Arn: `arn:aws:iam::111122223333:role/app-${i}`,
+    AssumeRolePolicyDocument: urlEncoded(EC2_TRUST),
+    InstanceProfileList: [{ InstanceProfileName: `app-${i}`, InstanceProfileId: `AIPA${i}`, Path: '/', Arn: `arn:aws:iam::111122223333:instance-profile/app-${i}`, CreateDate: new Date(), Roles: [] }],
+    AttachedManagedPolicies: attached.map((PolicyArn) => ({ PolicyArn, PolicyName: 'x' })),
+    Tags: [],
+  });
+
+  it('reads roles with paged GetAccountAuthorizationDetails, reports in batches of 100, and clears stale results', async () => {
+    const firstPage = Array.from({ length: 150 }, (_, i) => roleDetail(i, i % 2 === 0 ? [POLICY] : []));
+    const secondPage = Array.from({ length: 100 }, (_, i) => roleDetail(150 + i));
+    iam
+      .on(GetAccountAuthorizationDetailsCommand)
+      .resolvesOnce({ RoleDetailList: firstPage, IsTruncated: true, Marker: 'page-2' })
+      .resolvesOnce({ RoleDetailList: secondPage, IsTruncated: false });
+    config.on(GetComplianceDetailsByConfigRuleCommand).resolves({
+      EvaluationResults: [
+        { EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: 'r', ResourceType: 'AWS::IAM::Role', ResourceId: 'AROAEXAMPLE000001' } } },
+        { EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: 'r', ResourceType: 'AWS::IAM::Role', ResourceId: 'AROADELETEDLONGAGO' } } },
+      ],
+    });
+
+    const summary = await handler(event('scheduled'), context);
+
+    expect(iam).toHaveReceivedCommandTimes(GetAccountAuthorizationDetailsCommand, 2);
+    expect(iam).toHaveReceivedNthCommandWith(GetAccountAuthorizationDetailsCommand, 1, { Filter: ['Role'], MaxItems: 1000 });
+    expect(iam).toHaveReceivedNthCommandWith(GetAccountAuthorizationDetailsCommand, 2, { Filter: ['Role'], MaxItems: 1000, Marker: 'page-2' });
+    expect(config).toHaveReceivedCommandWith(GetComplianceDetailsByConfigRuleCommand, {
+      ConfigRuleName: 'session-guard-RolePolicyRule-1XYZ',
+      ComplianceTypes: ['COMPLIANT', 'NON_COMPLIANT'],
+    });
+    expect(summary).toEqual({ evaluations: 251, compliant: 75, nonCompliant: 175, notApplicable: 1 });
+    expect(putInputs().map((input) => input.Evaluations?.length)).toEqual([100, 100, 51]);
+    expect(evaluations().find((e) => e.ComplianceResourceId === 'AROADELETEDLONGAGO')).toMatchObject({
+      ComplianceType: 'NOT_APPLICABLE',
+      OrderingTimestamp: new Date('2026-11-21T00:00:00.000Z'),
+    });
+    expect(new Set(evaluations().map((e) => e.OrderingTimestamp?.toISOString()))).toEqual(new Set(['2026-11-21T00:00:00.000Z']));
+  });
+
+  it('sends the evaluations Config reports as failed again', async () => {
+    iam.on(GetAccountAuthorizationDetailsCommand).resolves({ RoleDetailList: [roleDetail(1)], IsTruncated: false });
+    const rejected = { ComplianceResourceType: 'AWS::IAM::Role', ComplianceResourceId: 'AROAEXAMPLE000001', ComplianceType: 'NON_COMPLIANT' as const, OrderingTimestamp: new Date() };
+    config.on(PutEvaluationsCommand).resolvesOnce({ FailedEvaluations: [rejected] }).resolves({ FailedEvaluations: [] });
+
+    await handler(event('scheduled'), context);
+    expect(config).toHaveReceivedCommandTimes(PutEvaluationsCommand, 2);
+    expect(putInputs()[1]?.Evaluations).toEqual([rejected]);
+  });
+});
+
+describe('RolePolicyRuleFunction with bad input', () => {
+  it('rejects an invalid PolicyArn parameter by name and reports nothing', async () => {
+    const bad = { ...event('change'), ruleParameters: JSON.stringify({ PolicyArn: 'SessionGuardInstancePolicy' }) };
+    await expect(handler(bad, context)).rejects.toThrow(/rule parameter PolicyArn: must be an IAM policy ARN/);
+    expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
+  });
+
+  it('rejects a missing PolicyArn parameter by name', async () => {
+    await expect(handler({ ...event('change'), ruleParameters: '{}' }, context)).rejects.toThrow(/rule parameter PolicyArn/);
+  });
+
+  it('rejects an event that is not a Config rule event, naming the field', async () => {
+    await expect(handler({ ...event('change'), invokingEvent: '{"messageType":"Nope"}' }, context)).rejects.toThrow(/invokingEvent\.messageType/);
+    await expect(handler({ hello: 'world' }, context)).rejects.toThrow(/Not an AWS Config rule event/);
+  });
+
+  it('fails, reporting nothing, when IAM refuses the sweep', async () => {
+    iam.on(GetAccountAuthorizationDetailsCommand).rejects(Object.assign(new Error('User is not authorized to perform: iam:GetAccountAuthorizationDetails'), { name: 'AccessDenied' }));
+    await expect(handler(event('scheduled'), context)).rejects.toThrow(/iam:GetAccountAuthorizationDetails/);
+    expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
+  });
+});

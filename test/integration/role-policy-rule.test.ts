@@ -1,0 +1,103 @@
+/**
+ * The instance-role rule end to end: the bundle SAM would deploy, real SDK clients over HTTP,
+ * IAM served by moto_server, a periodic sweep over a few hundred roles of every kind.
+ */
+import { AddRoleToInstanceProfileCommand, AttachRolePolicyCommand, CreateInstanceProfileCommand, CreatePolicyCommand, CreateRoleCommand, CreateServiceLinkedRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { builtHandlerPath } from '../support/build-functions';
+import { ConfigRecorder } from '../support/config-recorder';
+import { EC2_TRUST, LAMBDA_TRUST, trustFor } from '../support/iam-documents';
+import { lambdaContext, samEvent } from '../support/lambda';
+import { MOTO_CLIENT_SETTINGS, motoAvailable, useMoto } from '../support/moto';
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+interface Expected {
+  roleName: string;
+  compliance: 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
+}
+
+describe.skipIf(!motoAvailable)('instance-role rule against moto_server', () => {
+  const moto = useMoto();
+  let recorder: ConfigRecorder;
+  let handler: Handler;
+  let iam: IAMClient;
+
+  beforeAll(async () => {
+    recorder = await ConfigRecorder.start(moto.endpoint);
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_ENDPOINT_URL_CONFIG_SERVICE: recorder.endpoint,
+      AWS_REGION: MOTO_CLIENT_SETTINGS.region,
+      AWS_ACCESS_KEY_ID: MOTO_CLIENT_SETTINGS.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: MOTO_CLIENT_SETTINGS.credentials.secretAccessKey,
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+    });
+    ({ handler } = (await import(builtHandlerPath('RolePolicyRuleFunction'))) as { handler: Handler });
+    iam = new IAMClient(moto.clientSettings());
+  });
+
+  afterAll(async () => {
+    await recorder?.close();
+  });
+
+  beforeEach(() => recorder.reset());
+
+  /** Creates a role the way a team would, and says what the rule must conclude about it. */
+  async function seedRole(
+    roleName: string,
+    trust: unknown,
+    options: { path?: string; profile?: boolean; policies?: string[]; tags?: Record<string, string> },
+  ): Promise<string> {
+    const { Role } = await iam.send(
+      new CreateRoleCommand({
+        RoleName: roleName,
+        Path: options.path ?? '/',
+        AssumeRolePolicyDocument: JSON.stringify(trust),
+        Tags: Object.entries(options.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
+      }),
+    );
+    if (options.profile) {
+      await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: `${roleName}-profile`, Path: options.path ?? '/' }));
+      await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: `${roleName}-profile`, RoleName: roleName }));
+    }
+    for (const PolicyArn of options.policies ?? []) await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn }));
+    return Role!.RoleId!;
+  }
+
+  it('sweeps every role with the real SDK and reaches the right verdict for each', async () => {
+    const instancePolicy = (await iam.send(new CreatePolicyCommand({ PolicyName: 'SessionGuardInstancePolicy', Path: '/session-guard/', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ssmmessages:CreateControlChannel', Resource: '*' }] }) }))).Policy!.Arn!;
+    // Same name, other path: must not count.
+    const lookalike = (await iam.send(new CreatePolicyCommand({ PolicyName: 'SessionGuardInstancePolicy', Path: '/lookalike/', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' }] }) }))).Policy!.Arn!;
+
+    const expected = new Map<string, Expected>();
+    const add = async (roleName: string, compliance: Expected['compliance'], trust: unknown, options: Parameters<typeof seedRole>[2]) => {
+      expected.set(await seedRole(roleName, trust, options), { roleName, compliance });
+    };
+    for (let i = 0; i < 60; i++) await add(`web-${i}`, 'COMPLIANT', EC2_TRUST, { profile: true, policies: [instancePolicy, 'arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy'] });
+    for (let i = 0; i < 60; i++) await add(`batch-${i}`, 'NON_COMPLIANT', EC2_TRUST, { path: '/app/batch/', profile: true, policies: ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'] });
+    for (let i = 0; i < 20; i++) await add(`lookalike-${i}`, 'NON_COMPLIANT', trustFor({ Service: ['ssm.amazonaws.com', 'ec2.amazonaws.com'] }, ['sts:AssumeRole']), { profile: true, policies: [lookalike] });
+    for (let i = 0; i < 40; i++) await add(`lambda-${i}`, 'NOT_APPLICABLE', LAMBDA_TRUST, { profile: i % 2 === 0 });
+    for (let i = 0; i < 40; i++) await add(`no-profile-${i}`, 'NOT_APPLICABLE', EC2_TRUST, {});
+    for (let i = 0; i < 30; i++) await add(`break-glass-${i}`, 'NOT_APPLICABLE', EC2_TRUST, { profile: true, tags: { SessionManagerExempt: 'true' } });
+    for (let i = 0; i < 30; i++) {
+      const conditionOnly = trustFor({ AWS: 'arn:aws:iam::123456789012:root' }, 'sts:AssumeRole', { Condition: { StringEquals: { 'aws:PrincipalTag/origin': 'ec2.amazonaws.com' } } });
+      await add(`condition-only-${i}`, 'NOT_APPLICABLE', conditionOnly, { profile: true });
+    }
+    for (let i = 0; i < 20; i++) await add(`wildcard-action-${i}`, 'NON_COMPLIANT', trustFor({ Service: 'ec2.amazonaws.com' }, 'sts:*'), { profile: true });
+    const { Role: serviceLinked } = await iam.send(new CreateServiceLinkedRoleCommand({ AWSServiceName: 'autoscaling.amazonaws.com' }));
+    expected.set(serviceLinked!.RoleId!, { roleName: serviceLinked!.RoleName!, compliance: 'NOT_APPLICABLE' });
+    recorder.previousResults = [{ resourceType: 'AWS::IAM::Role', resourceId: 'AROADELETEDROLE000001', compliance: 'NON_COMPLIANT' }];
+
+    const event = samEvent('RolePolicyRuleFunction', 'scheduled');
+    await handler({ ...event, ruleParameters: JSON.stringify({ PolicyArn: instancePolicy }) }, lambdaContext());
+
+    const reported = new Map(recorder.evaluations.map((e) => [e.ComplianceResourceId, e]));
+    expect(reported.size).toBe(expected.size + 1);
+    const wrong = [...expected].filter(([roleId, want]) => reported.get(roleId)?.ComplianceType !== want.compliance);
+    expect(wrong.map(([, want]) => `${want.roleName} should be ${want.compliance}`)).toEqual([]);
+    expect(reported.get('AROADELETEDROLE000001')?.ComplianceType).toBe('NOT_APPLICABLE');
+    expect(recorder.putEvaluationsCalls.every((call) => call.Evaluations.length <= 100 && call.TestMode === true)).toBe(true);
+    expect(recorder.putEvaluationsCalls).toHaveLength(Math.ceil((expected.size + 1) / 100));
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * A loopback stand-in for IAM and AWS Config that serves a synthetic account of any size and
+ * counts the calls made to it. The benchmark points the built Lambda bundle at it, so the figures
+ * are those of the real SDK, paging and batching included.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+
+export interface FakeAccount {
+  roles: number;
+  /** GetAccountAuthorizationDetails page size cap, as IAM applies it. */
+  pageSize: number;
+}
+
+export class FakeAws {
+  readonly calls = new Map<string, number>();
+  endpoint = '';
+  private readonly server: Server;
+
+  constructor(private readonly account: FakeAccount) {
+    this.server = createServer(async (request, response) => {
+      const body = await readBody(request);
+      const target = request.headers['x-amz-target'];
+      const action = typeof target === 'string' ? target.split('.').pop()! : new URLSearchParams(body).get('Action') ?? 'unknown';
+      this.calls.set(action, (this.calls.get(action) ?? 0) + 1);
+      if (action === 'GetAccountAuthorizationDetails') {
+        response.writeHead(200, { 'content-type': 'text/xml' });
+        response.end(this.authorizationDetailsPage(new URLSearchParams(body)));
+      } else if (action === 'PutEvaluations') {
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+        response.end('{"FailedEvaluations":[]}');
+      } else if (action === 'GetComplianceDetailsByConfigRule') {
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+        response.end('{"EvaluationResults":[]}');
+      } else {
+        response.writeHead(400);
+        response.end(`fake AWS does not serve ${action}`);
+      }
+    });
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    const address = this.server.address();
+    this.endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    return this;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private authorizationDetailsPage(params: URLSearchParams): string {
+    const start = Number(params.get('Marker') ?? 0);
+    const size = Math.min(Number(params.get('MaxItems') ?? 100), this.account.pageSize);
+    const end = Math.min(start + size, this.account.roles);
+    const members: string[] = [];
+    for (let i = start; i < end; i++) members.push(roleMember(i));
+    const truncated = end < this.account.roles;
+    return `<GetAccountAuthorizationDetailsResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetAccountAuthorizationDetailsResult><IsTruncated>${truncated}</IsTruncated>${truncated ? `<Marker>${end}</Marker>` : ''}<UserDetailList/><GroupDetailList/><RoleDetailList>${members.join('')}</RoleDetailList><Policies/></GetAccountAuthorizationDetailsResult><ResponseMetadata><RequestId>bench</RequestId></ResponseMetadata></GetAccountAuthorizationDetailsResponse>`;
+  }
+}
+
+export const BENCH_POLICY_ARN = 'arn:aws:iam::111122223333:policy/SessionGuardInstancePolicy';
+const EC2_TRUST = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] }));
+
+/** Role i: two in three are EC2 instance roles, half of those carry the policy. */
+function roleMember(i: number): string {
+  const name = `role-${i}`;
+  const profile = i % 3 !== 2 ? `<member><Path>/</Path><InstanceProfileName>${name}</InstanceProfileName><InstanceProfileId>AIPA${i}</InstanceProfileId><Arn>arn:aws:iam::111122223333:instance-profile/${name}</Arn><CreateDate>2025-01-01T00:00:00Z</CreateDate><Roles/></member>` : '';
+  const attached = i % 2 === 0 ? `<member><PolicyName>SessionGuardInstancePolicy</PolicyName><PolicyArn>${BENCH_POLICY_ARN}</PolicyArn></member>` : '';
+  return `<member><Path>/</Path><RoleName>${name}</RoleName><RoleId>AROA${String(i).padStart(17, '0')}</RoleId><Arn>arn:aws:iam::111122223333:role/${name}</Arn><CreateDate>2025-01-01T00:00:00Z</CreateDate><AssumeRolePolicyDocument>${EC2_TRUST}</AssumeRolePolicyDocument><InstanceProfileList>${profile}</InstanceProfileList><RolePolicyList/><AttachedManagedPolicies>${attached}</AttachedManagedPolicies><Tags/></member>`;
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -17,7 +17,7 @@ export interface RuleRunSummary {
   readonly notApplicable: number;
 }
 
-export function configRuleHandler<Params>(rule: ConfigRule<Params>, config: ConfigGateway, logger = new Logger()) {
+export function configRuleHandler<Params>(rule: ConfigRule<Params>, config: ConfigGateway, logger = new Logger({ serviceName: 'session-guard' })) {
   return middy()
     .use(injectLambdaContext(logger))
     .handler(async (rawEvent: unknown): Promise<RuleRunSummary> => {

@@ -1,0 +1,84 @@
+/**
+ * AttachPolicyFunction: the remediation behind AWS Config's "Remediate" button. The SSM Automation
+ * document in automation-docs/ invokes it with the RoleId Config passes and the policy to attach;
+ * a thrown error fails the document's step, so a failed remediation is never reported as done.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { IAMClient } from '@aws-sdk/client-iam';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { clientSettings } from '../shared/adapters/aws-clients';
+import { ConfigResourceNames } from '../shared/adapters/config-resource-names';
+import { IamRoleRemediationGateway } from '../shared/adapters/iam-role-remediation';
+import { policyArn } from '../shared/config-rule/parameters';
+import { DEFAULT_EXEMPTION_TAG_KEY } from '../shared/core/instance-role';
+import { IAM_ROLE_RESOURCE_TYPE } from '../shared/resources/iam-role';
+import { InstanceRoleRemediation, type RemediationOutcome, type RemediationRequest } from './remediate';
+
+export class InvalidRemediationEventError extends Error {
+  override name = 'InvalidRemediationEventError';
+}
+
+const attachPolicyEventSchema = z.object({
+  RoleId: z
+    .string()
+    .trim()
+    .regex(/^AROA[A-Z0-9]+$/, 'must be an IAM role ID such as AROAEXAMPLEID12345678 (AWS Config passes RESOURCE_ID), not a role name or ARN'),
+  PolicyArn: policyArn,
+});
+
+export function parseAttachPolicyEvent(raw: unknown): RemediationRequest {
+  const result = attachPolicyEventSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ');
+    throw new InvalidRemediationEventError(`Not a remediation request {RoleId, PolicyArn}: ${problems}`);
+  }
+  return { roleId: result.data.RoleId, policyArn: result.data.PolicyArn };
+}
+
+export interface AttachPolicyDependencies {
+  readonly iam: IAMClient;
+  readonly config: ConfigServiceClient;
+  /** The template's ExemptionTagKey, the same tag the rule honours. */
+  readonly exemptionTagKey: string;
+  readonly logger?: Logger;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export function attachPolicyHandler({ iam, config, exemptionTagKey, logger = new Logger(), sleep }: AttachPolicyDependencies) {
+  const roles = new IamRoleRemediationGateway(iam);
+  const configNames = new ConfigResourceNames(config);
+  const remediation = new InstanceRoleRemediation(
+    {
+      roleNameFromConfig: (roleId) => configNames.nameOf(IAM_ROLE_RESOURCE_TYPE, roleId),
+      roleNameFromIam: (roleId) => roles.findRoleNameById(roleId),
+      readRoleFacts: (roleName) => roles.readRoleFacts(roleName),
+      attachPolicy: (roleName, arn) => roles.attachPolicy(roleName, arn),
+      listAttachedPolicyArns: (roleName) => roles.listAttachedPolicyArns(roleName),
+    },
+    { exemptionTagKey, ...(sleep ? { sleep } : {}) },
+  );
+
+  return middy()
+    .use(injectLambdaContext(logger))
+    .handler(async (rawEvent: unknown): Promise<RemediationOutcome> => {
+      const request = parseAttachPolicyEvent(rawEvent);
+      logger.appendKeys({ roleId: request.roleId, policyArn: request.policyArn });
+      try {
+        const outcome = await remediation.remediate(request);
+        logger.info('remediation finished', { ...outcome });
+        return outcome;
+      } catch (error) {
+        logger.error('remediation failed', error as Error);
+        throw error;
+      }
+    });
+}
+
+export const handler = attachPolicyHandler({
+  iam: new IAMClient(clientSettings('IAM')),
+  config: new ConfigServiceClient(clientSettings('CONFIG_SERVICE')),
+  exemptionTagKey: process.env.EXEMPTION_TAG_KEY?.trim() || DEFAULT_EXEMPTION_TAG_KEY,
+});

@@ -1,0 +1,144 @@
+/**
+ * Remediation of one instance role: find the role Config named by its ID, re-check against live
+ * IAM that the rule still applies to it, attach the Session Manager instance policy, and prove
+ * the attachment before reporting success. Any doubt ends in an error, never in "done".
+ */
+import { instanceRoleEligibility, type RoleFacts } from '../shared/core/instance-role';
+import { PolicyDocumentError } from '../shared/core/policy-document';
+import { ManagedPolicyQuotaError, RoleNotFoundError } from '../shared/adapters/iam-role-remediation';
+
+export type RemediationAction = 'attached' | 'already-attached' | 'skipped-not-eligible';
+
+export interface RemediationRequest {
+  /** The RoleId (AROA...) Config passes as RESOURCE_ID. */
+  readonly roleId: string;
+  readonly policyArn: string;
+}
+
+export interface RemediationOutcome {
+  readonly roleName: string;
+  readonly action: RemediationAction;
+  /** Why an ineligible role was left alone. */
+  readonly reason?: string;
+  readonly policyArn: string;
+}
+
+/** Where remediation reads and writes; the SDK adapters implement it. */
+export interface RemediationSources {
+  /** The role's name as AWS Config recorded it, or undefined. */
+  roleNameFromConfig(roleId: string): Promise<string | undefined>;
+  /** The role's name from a listing of IAM roles, or undefined. */
+  roleNameFromIam(roleId: string): Promise<string | undefined>;
+  readRoleFacts(roleName: string): Promise<RoleFacts>;
+  attachPolicy(roleName: string, policyArn: string): Promise<void>;
+  listAttachedPolicyArns(roleName: string): Promise<readonly string[]>;
+}
+
+export interface RemediationOptions {
+  /** The rule's ExemptionTagKey: a role tagged `<key>=true` is left alone. */
+  readonly exemptionTagKey: string;
+  /** Reads of the attached policies before giving up on IAM's eventual consistency. */
+  readonly verifyAttempts?: number;
+  /** The first pause between reads; it doubles after each. */
+  readonly verifyFirstDelayMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export class AttachNotVerifiedError extends Error {
+  override name = 'AttachNotVerifiedError';
+}
+
+export class TrustPolicyUnreadableError extends Error {
+  override name = 'TrustPolicyUnreadableError';
+}
+
+const DEFAULT_VERIFY_ATTEMPTS = 6;
+const DEFAULT_VERIFY_FIRST_DELAY_MS = 500;
+
+export class InstanceRoleRemediation {
+  private readonly verifyAttempts: number;
+  private readonly verifyFirstDelayMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly sources: RemediationSources,
+    private readonly options: RemediationOptions,
+  ) {
+    this.verifyAttempts = options.verifyAttempts ?? DEFAULT_VERIFY_ATTEMPTS;
+    this.verifyFirstDelayMs = options.verifyFirstDelayMs ?? DEFAULT_VERIFY_FIRST_DELAY_MS;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  async remediate({ roleId, policyArn }: RemediationRequest): Promise<RemediationOutcome> {
+    const role = await this.findRole(roleId);
+    const ineligibleReason = this.ineligibleReason(role, policyArn);
+    if (ineligibleReason) {
+      return { roleName: role.roleName, action: 'skipped-not-eligible', reason: ineligibleReason, policyArn };
+    }
+
+    let action: RemediationAction = role.attachedPolicyArns.includes(policyArn) ? 'already-attached' : 'attached';
+    if (action === 'attached') action = await this.attach(role.roleName, policyArn);
+    await this.verifyAttached(role.roleName, policyArn);
+    return { roleName: role.roleName, action, policyArn };
+  }
+
+  /** Config first (one call), then a listing of every role; the ID must still name the same role. */
+  private async findRole(roleId: string): Promise<RoleFacts> {
+    const roleName = (await this.sources.roleNameFromConfig(roleId)) ?? (await this.sources.roleNameFromIam(roleId));
+    if (!roleName) {
+      throw new RoleNotFoundError(
+        `No IAM role has ID ${roleId}: neither AWS Config nor IAM knows it. It was probably deleted; Config marks it NOT_APPLICABLE once it records the deletion.`,
+      );
+    }
+    const role = await this.sources.readRoleFacts(roleName);
+    if (role.roleId !== roleId) {
+      // Config remembers the name of a deleted role; a new role may carry that name since.
+      throw new RoleNotFoundError(
+        `Role ${roleId} no longer exists: its name ${roleName} now belongs to another role (${role.roleId}), which Config evaluates separately.`,
+      );
+    }
+    return role;
+  }
+
+  /** The rule's own eligibility question, asked of live IAM: the role may have changed since it was evaluated. */
+  private ineligibleReason(role: RoleFacts, policyArn: string): string | undefined {
+    try {
+      // Alternatives matter for compliance, not for eligibility: remediation attaches policyArn.
+      const eligibility = instanceRoleEligibility(role, { policyArn, alternativePolicyArns: [], exemptionTagKey: this.options.exemptionTagKey });
+      return eligibility.eligible ? undefined : eligibility.reason;
+    } catch (error) {
+      if (!(error instanceof PolicyDocumentError)) throw error;
+      throw new TrustPolicyUnreadableError(
+        `Role ${role.roleName}: its trust policy could not be read (${error.message}), so it is not changed. Review the trust policy, then attach ${policyArn} by hand if EC2 should use the role.`,
+        { cause: error },
+      );
+    }
+  }
+
+  private async attach(roleName: string, policyArn: string): Promise<RemediationAction> {
+    try {
+      await this.sources.attachPolicy(roleName, policyArn);
+      return 'attached';
+    } catch (error) {
+      // A concurrent execution may have attached the policy and filled the last slot meanwhile.
+      if (error instanceof ManagedPolicyQuotaError && (await this.sources.listAttachedPolicyArns(roleName)).includes(policyArn)) {
+        return 'already-attached';
+      }
+      throw error;
+    }
+  }
+
+  /** IAM is eventually consistent: read back the attachment a bounded number of times. */
+  private async verifyAttached(roleName: string, policyArn: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const attached = await this.sources.listAttachedPolicyArns(roleName);
+      if (attached.includes(policyArn)) return;
+      if (attempt >= this.verifyAttempts) {
+        throw new AttachNotVerifiedError(
+          `${policyArn} was attached to role ${roleName}, but ListAttachedRolePolicies still did not show it after ${attempt} reads. Check the role in IAM, then remediate again.`,
+        );
+      }
+      await this.sleep(this.verifyFirstDelayMs * 2 ** (attempt - 1));
+    }
+  }
+}

@@ -1,0 +1,169 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  BatchGetResourceConfigCommand,
+  ConfigServiceClient,
+  ConfigServiceServiceException,
+  GetResourceConfigHistoryCommand,
+  ResourceNotDiscoveredException,
+} from '@aws-sdk/client-config-service';
+import {
+  AttachRolePolicyCommand,
+  GetPolicyCommand,
+  GetRoleCommand,
+  IAMClient,
+  IAMServiceException,
+  LimitExceededException,
+  ListAttachedRolePoliciesCommand,
+  ListInstanceProfilesForRoleCommand,
+  ListRolesCommand,
+  NoSuchEntityException,
+} from '@aws-sdk/client-iam';
+import { mockClient } from 'aws-sdk-client-mock';
+import { readFileSync } from 'node:fs';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { attachPolicyHandler } from '../../functions/attach-policy/handler';
+import { EC2_TRUST, urlEncoded } from '../support/iam-documents';
+import { lambdaContext } from '../support/lambda-context';
+
+const event = JSON.parse(readFileSync(new URL('../../sam/events/AttachPolicyFunction/invoke.json', import.meta.url), 'utf8')) as {
+  RoleId: string;
+  PolicyArn: string;
+};
+const ROLE_ID = event.RoleId;
+const POLICY = event.PolicyArn;
+const ROLE_NAME = 'web-server';
+
+const iamMock = mockClient(IAMClient);
+const configMock = mockClient(ConfigServiceClient);
+
+const handler = attachPolicyHandler({
+  iam: new IAMClient({ region: 'us-east-1' }),
+  config: new ConfigServiceClient({ region: 'us-east-1' }),
+  exemptionTagKey: 'SessionManagerExempt',
+  logger: new Logger({ logLevel: 'SILENT' }),
+  sleep: async () => {},
+});
+const invoke = (e: unknown = event) => handler(e, lambdaContext('AttachPolicyFunction'));
+
+const roleResponse = (tags: { Key: string; Value: string }[] = []) => ({
+  Role: {
+    Path: '/app/web/',
+    RoleName: ROLE_NAME,
+    RoleId: ROLE_ID,
+    Arn: `arn:aws:iam::123456789012:role/app/web/${ROLE_NAME}`,
+    CreateDate: new Date('2025-01-01T00:00:00Z'),
+    AssumeRolePolicyDocument: urlEncoded(EC2_TRUST),
+    Tags: tags,
+  },
+});
+
+/** The item BatchGetResourceConfig returns for a role: resourceId is the RoleId, resourceName the name without path. */
+const configItem = {
+  version: '1.3',
+  accountId: '123456789012',
+  configurationItemCaptureTime: new Date('2025-01-02T00:00:00Z'),
+  configurationItemStatus: 'OK' as const,
+  arn: `arn:aws:iam::123456789012:role/app/web/${ROLE_NAME}`,
+  resourceType: 'AWS::IAM::Role' as const,
+  resourceId: ROLE_ID,
+  resourceName: ROLE_NAME,
+  awsRegion: 'global',
+};
+
+const throttled = () => new IAMServiceException({ name: 'Throttling', $fault: 'client', $metadata: {}, message: 'Rate exceeded' });
+
+beforeEach(() => {
+  iamMock.reset();
+  configMock.reset();
+  configMock.on(BatchGetResourceConfigCommand).resolves({ baseConfigurationItems: [configItem], unprocessedResourceKeys: [] });
+  iamMock.on(GetRoleCommand, { RoleName: ROLE_NAME }).resolves(roleResponse());
+  iamMock.on(ListInstanceProfilesForRoleCommand).resolves({ InstanceProfiles: [{ InstanceProfileName: 'web-server', Path: '/', InstanceProfileId: 'AIPAEXAMPLE', Arn: 'arn:aws:iam::123456789012:instance-profile/web-server', CreateDate: new Date(), Roles: [] }], IsTruncated: false });
+  iamMock
+    .on(ListAttachedRolePoliciesCommand)
+    .resolvesOnce({ AttachedPolicies: [], IsTruncated: false })
+    .resolves({ AttachedPolicies: [{ PolicyName: 'session-guard-instance', PolicyArn: POLICY }], IsTruncated: false });
+  iamMock.on(AttachRolePolicyCommand).resolves({});
+});
+
+describe('AttachPolicyFunction handler', () => {
+  it('resolves the role through Config, attaches the policy by ARN and returns the outcome', async () => {
+    await expect(invoke()).resolves.toEqual({ roleName: ROLE_NAME, action: 'attached', policyArn: POLICY });
+    expect(configMock).toHaveReceivedCommandWith(BatchGetResourceConfigCommand, { resourceKeys: [{ resourceType: 'AWS::IAM::Role', resourceId: ROLE_ID }] });
+    expect(iamMock).toHaveReceivedCommandTimes(AttachRolePolicyCommand, 1);
+    expect(iamMock).toHaveReceivedCommandWith(AttachRolePolicyCommand, { RoleName: ROLE_NAME, PolicyArn: POLICY });
+    expect(iamMock).not.toHaveReceivedCommand(ListRolesCommand);
+  });
+
+  it('falls back to the configuration history when BatchGetResourceConfig has no item (deleted or unprocessed)', async () => {
+    configMock.on(BatchGetResourceConfigCommand).resolves({ baseConfigurationItems: [], unprocessedResourceKeys: [] });
+    configMock.on(GetResourceConfigHistoryCommand).resolves({ configurationItems: [configItem] });
+    await expect(invoke()).resolves.toMatchObject({ roleName: ROLE_NAME, action: 'attached' });
+    expect(configMock).toHaveReceivedCommandWith(GetResourceConfigHistoryCommand, { resourceType: 'AWS::IAM::Role', resourceId: ROLE_ID, limit: 1 });
+  });
+
+  it('falls back to a paged ListRoles when Config never discovered the role', async () => {
+    configMock.on(BatchGetResourceConfigCommand).resolves({ baseConfigurationItems: [], unprocessedResourceKeys: [] });
+    configMock.on(GetResourceConfigHistoryCommand).rejects(new ResourceNotDiscoveredException({ $metadata: {}, message: 'Resource is unknown or has not been discovered' }));
+    iamMock
+      .on(ListRolesCommand)
+      .resolvesOnce({ Roles: [{ Path: '/', RoleName: 'other', RoleId: 'AROAOTHERROLE0000001', Arn: 'arn:aws:iam::123456789012:role/other', CreateDate: new Date() }], IsTruncated: true, Marker: 'page-2' })
+      .resolves({ Roles: [roleResponse().Role], IsTruncated: false });
+    await expect(invoke()).resolves.toMatchObject({ roleName: ROLE_NAME, action: 'attached' });
+    expect(iamMock).toHaveReceivedCommandTimes(ListRolesCommand, 2);
+    expect(iamMock).toHaveReceivedNthCommandWith(ListRolesCommand, 2, { Marker: 'page-2' });
+  });
+
+  it('skips a role tagged exempt, without attaching', async () => {
+    iamMock.on(GetRoleCommand, { RoleName: ROLE_NAME }).resolves(roleResponse([{ Key: 'SessionManagerExempt', Value: 'true' }]));
+    await expect(invoke()).resolves.toMatchObject({ action: 'skipped-not-eligible', reason: expect.stringContaining('exempt') });
+    expect(iamMock).not.toHaveReceivedCommand(AttachRolePolicyCommand);
+  });
+
+  it('rejects a role name where the role ID belongs, naming the field', async () => {
+    await expect(invoke({ ...event, RoleId: ROLE_NAME })).rejects.toThrow(/RoleId: must be an IAM role ID/);
+    expect(iamMock).not.toHaveReceivedCommand(AttachRolePolicyCommand);
+  });
+
+  it('explains a denied Config lookup, pointing at service control policies', async () => {
+    configMock.on(BatchGetResourceConfigCommand).rejects(
+      new ConfigServiceServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata: {}, message: 'with an explicit deny in a service control policy' }),
+    );
+    await expect(invoke()).rejects.toMatchObject({ name: 'AwsAccessDeniedError', message: expect.stringMatching(/config:BatchGetResourceConfig was denied .*service control policy or permissions boundary/) });
+    expect(iamMock).not.toHaveReceivedCommand(AttachRolePolicyCommand);
+  });
+
+  it('explains a denied attach', async () => {
+    iamMock.on(AttachRolePolicyCommand).rejects(new IAMServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: {}, message: 'not authorized to perform: iam:AttachRolePolicy' }));
+    await expect(invoke()).rejects.toMatchObject({ name: 'AwsAccessDeniedError', message: expect.stringContaining('iam:AttachRolePolicy was denied') });
+  });
+
+  it('fails with AwsThrottledError when IAM keeps throttling after the SDK retries', async () => {
+    iamMock.on(AttachRolePolicyCommand).rejects(throttled());
+    await expect(invoke()).rejects.toMatchObject({ name: 'AwsThrottledError', message: expect.stringContaining('iam:AttachRolePolicy was still throttled') });
+  });
+
+  it('fails with AwsThrottledError when Config keeps throttling', async () => {
+    configMock.on(BatchGetResourceConfigCommand).rejects(new ConfigServiceServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: {}, message: 'Rate exceeded' }));
+    await expect(invoke()).rejects.toMatchObject({ name: 'AwsThrottledError' });
+  });
+
+  it('fails with the managed-policy quota explained when the role is full', async () => {
+    iamMock.on(AttachRolePolicyCommand).rejects(new LimitExceededException({ $metadata: {}, message: 'Cannot exceed quota for PoliciesPerRole: 10' }));
+    iamMock.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [], IsTruncated: false });
+    await expect(invoke()).rejects.toMatchObject({
+      name: 'ManagedPolicyQuotaError',
+      message: expect.stringContaining('a role holds at most 10 managed policies by default, 20 with a quota increase'),
+    });
+  });
+
+  it.each([
+    ['the policy is missing', false, 'PolicyNotFoundError'],
+    ['the role was deleted meanwhile', true, 'RoleNotFoundError'],
+  ])('tells from IAM NoSuchEntity on attach that %s', async (_, policyExists, errorName) => {
+    iamMock.on(AttachRolePolicyCommand).rejects(new NoSuchEntityException({ $metadata: {}, message: 'The entity does not exist.' }));
+    if (policyExists) iamMock.on(GetPolicyCommand).resolves({ Policy: { Arn: POLICY, PolicyName: 'session-guard-instance' } });
+    else iamMock.on(GetPolicyCommand).rejects(new NoSuchEntityException({ $metadata: {}, message: `Policy ${POLICY} was not found.` }));
+    await expect(invoke()).rejects.toMatchObject({ name: errorName });
+    expect(iamMock).toHaveReceivedCommandWith(GetPolicyCommand, { PolicyArn: POLICY });
+  });
+});

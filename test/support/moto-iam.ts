@@ -1,0 +1,81 @@
+/** IAM set-ups for tests against moto_server, and the IAM limits moto does not enforce. */
+import {
+  AddRoleToInstanceProfileCommand,
+  AttachRolePolicyCommand,
+  CreateInstanceProfileCommand,
+  CreatePolicyCommand,
+  CreateRoleCommand,
+  IAMClient,
+  type IAMClientConfig,
+  LimitExceededException,
+  ListAttachedRolePoliciesCommand,
+} from '@aws-sdk/client-iam';
+import { EC2_TRUST } from './iam-documents';
+
+export interface InstanceRoleSpec {
+  readonly name: string;
+  readonly path?: string;
+  readonly trust?: unknown;
+  /** The instance profile to put the role in; none when null. */
+  readonly instanceProfile?: string | null;
+  readonly tags?: Record<string, string>;
+}
+
+/** A customer managed policy like the stack's SessionManagerInstancePolicy; returns its ARN. */
+export async function createInstancePolicy(iam: IAMClient, name = 'session-guard-SessionManagerInstancePolicy'): Promise<string> {
+  const document = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ssm:UpdateInstanceInformation', Resource: '*' }] };
+  const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName: name, PolicyDocument: JSON.stringify(document) }));
+  return Policy!.Arn!;
+}
+
+/** An EC2 instance role in an instance profile (unless told otherwise); returns its RoleId. */
+export async function createInstanceRole(iam: IAMClient, spec: InstanceRoleSpec): Promise<string> {
+  const { Role } = await iam.send(
+    new CreateRoleCommand({
+      RoleName: spec.name,
+      Path: spec.path ?? '/',
+      AssumeRolePolicyDocument: JSON.stringify(spec.trust ?? EC2_TRUST),
+      Tags: Object.entries(spec.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
+    }),
+  );
+  const profile = spec.instanceProfile === undefined ? spec.name : spec.instanceProfile;
+  if (profile !== null) {
+    await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: profile, Path: spec.path ?? '/' }));
+    await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: profile, RoleName: spec.name }));
+  }
+  return Role!.RoleId!;
+}
+
+/** Fills a role with `count` other managed policies. */
+export async function attachOtherPolicies(iam: IAMClient, roleName: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const arn = await createInstancePolicy(iam, `${roleName}-other-${i}`);
+    await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn }));
+  }
+}
+
+/** IAM's default quota of managed policies per role. */
+export const DEFAULT_MANAGED_POLICIES_PER_ROLE = 10;
+
+/**
+ * moto attaches any number of managed policies to a role; IAM refuses the eleventh with
+ * LimitExceeded. This middleware on a client answers AttachRolePolicy the way IAM does, from
+ * moto's real state, so the code under test meets the real error.
+ */
+export function enforceManagedPolicyQuota(client: IAMClient, settings: IAMClientConfig, limit = DEFAULT_MANAGED_POLICIES_PER_ROLE): void {
+  const reader = new IAMClient(settings);
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'AttachRolePolicyCommand') {
+        const input = args.input as { RoleName: string; PolicyArn: string };
+        const { AttachedPolicies = [] } = await reader.send(new ListAttachedRolePoliciesCommand({ RoleName: input.RoleName }));
+        const alreadyAttached = AttachedPolicies.some((p) => p.PolicyArn === input.PolicyArn);
+        if (!alreadyAttached && AttachedPolicies.length >= limit) {
+          throw new LimitExceededException({ $metadata: { httpStatusCode: 409 }, message: `Cannot exceed quota for PoliciesPerRole: ${limit}` });
+        }
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'managedPolicyQuotaAsIamEnforcesIt' },
+  );
+}

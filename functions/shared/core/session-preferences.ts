@@ -121,13 +121,19 @@ export class SessionPreferencesError extends Error {
 
 /** CloudFormation passes every property as text; a JSON boolean is accepted too. */
 const flag = z
-  .union([z.boolean(), z.string().trim().toLowerCase()])
-  .pipe(z.union([z.boolean(), z.enum(['true', 'false'], { message: 'must be "true" or "false"' })]))
+  .preprocess(
+    (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
+    z.union([z.boolean(), z.literal('true'), z.literal('false')], {
+      error: (issue) => (issue.input === undefined ? 'is required ("true" or "false")' : 'must be "true" or "false"'),
+    }),
+  )
   .transform((value) => value === true || value === 'true');
 
 const minutes = (range: { min: number; max: number }) =>
   z
-    .union([z.number(), z.string().trim().regex(/^\d+$/, `must be a whole number of minutes from ${range.min} to ${range.max}`)])
+    .union([z.number(), z.string().trim().regex(/^\d+$/, `must be a whole number of minutes from ${range.min} to ${range.max}`)], {
+      error: (issue) => `${issue.input === undefined ? 'is required' : 'must be'}: a whole number of minutes from ${range.min} to ${range.max}`,
+    })
     .transform(Number)
     .pipe(
       z
@@ -189,7 +195,7 @@ export function validateSessionPreferences(rawProperties: unknown): SessionPrefe
   const result = sessionPreferencesPropertiesSchema.safeParse(rawProperties ?? {});
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(properties)'} ${issue.message}`);
-    throw new SessionPreferencesError(`Invalid session preferences: ${problems.join('; ')}.`);
+    throw new SessionPreferencesError(`Invalid session preferences: ${problems.join('; ')}. Fix the SessionPreferences resource's properties (the stack's parameters).`);
   }
   const p = result.data;
   return {

@@ -1,0 +1,12 @@
+/** SessionPreferencesFunction: the custom resource that writes SSM-SessionManagerRunShell. */
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { clientSettings } from '../shared/adapters/aws-clients';
+import { sendCustomResourceAnswer } from '../shared/adapters/cloudformation-response';
+import { SsmDocumentGateway } from '../shared/adapters/ssm-documents';
+import { SESSION_PREFERENCES_DOCUMENT_NAME } from '../shared/core/session-preferences';
+import { customResourceHandler } from '../shared/handler/custom-resource-handler';
+import { createSessionPreferencesProvider } from './preferences';
+
+const store = new SsmDocumentGateway(new SSMClient(clientSettings('SSM')), SESSION_PREFERENCES_DOCUMENT_NAME);
+
+export const handler = customResourceHandler(createSessionPreferencesProvider(store), { send: sendCustomResourceAnswer });

@@ -1,0 +1,212 @@
+/**
+ * The account's Session Manager preferences: which settings we accept, and the exact content of
+ * the `SSM-SessionManagerRunShell` Session document they produce.
+ *
+ * The settings arrive as CloudFormation custom-resource properties, where every value is text
+ * (`"true"`, `"20"`). They are validated here, before anything is written, with errors that name
+ * the property. Content follows the Session document schema (schemaVersion 1.0, sessionType
+ * Standard_Stream): booleans are JSON booleans, the two durations are strings of minutes.
+ */
+import { z } from 'zod';
+
+/** The document Session Manager reads its account-and-region preferences from. */
+export const SESSION_PREFERENCES_DOCUMENT_NAME = 'SSM-SessionManagerRunShell';
+
+export const IDLE_SESSION_TIMEOUT_MINUTES = { min: 1, max: 60 } as const;
+export const MAX_SESSION_DURATION_MINUTES = { min: 1, max: 1440 } as const;
+
+export interface SessionPreferences {
+  /** Session data is encrypted with this KMS key (ARN, key ID or alias); undefined: not encrypted. */
+  readonly kmsKeyId: string | undefined;
+  readonly s3Logging: { readonly bucketName: string; readonly keyPrefix: string; readonly requireEncryptedBucket: boolean } | undefined;
+  readonly cloudWatchLogging:
+    | { readonly logGroupName: string; readonly requireEncryptedLogGroup: boolean; readonly streaming: boolean }
+    | undefined;
+  /** Linux and macOS sessions start as this OS user instead of ssm-user; undefined: run-as off. */
+  readonly runAsDefaultUser: string | undefined;
+  readonly idleSessionTimeoutMinutes: number;
+  readonly maxSessionDurationMinutes: number;
+  readonly shellProfile: { readonly windows: string; readonly linux: string };
+}
+
+/** The Session document content, field for field as SSM stores it. */
+export interface SessionPreferencesDocument {
+  schemaVersion: '1.0';
+  description: string;
+  sessionType: 'Standard_Stream';
+  inputs: {
+    s3BucketName: string;
+    s3KeyPrefix: string;
+    s3EncryptionEnabled: boolean;
+    cloudWatchLogGroupName: string;
+    cloudWatchEncryptionEnabled: boolean;
+    cloudWatchStreamingEnabled: boolean;
+    kmsKeyId: string;
+    runAsEnabled: boolean;
+    runAsDefaultUser: string;
+    idleSessionTimeout: string;
+    maxSessionDuration: string;
+    shellProfile: { windows: string; linux: string };
+  };
+}
+
+export const SESSION_PREFERENCES_DESCRIPTION = 'Session Manager preferences for this account and region, written by session-guard.';
+
+export function buildSessionPreferencesDocument(preferences: SessionPreferences): SessionPreferencesDocument {
+  const { s3Logging, cloudWatchLogging } = preferences;
+  return {
+    schemaVersion: '1.0',
+    description: SESSION_PREFERENCES_DESCRIPTION,
+    sessionType: 'Standard_Stream',
+    inputs: {
+      s3BucketName: s3Logging?.bucketName ?? '',
+      s3KeyPrefix: s3Logging?.keyPrefix ?? '',
+      // Session Manager refuses to start a session when a required encryption is missing; with the
+      // destination off there is nothing to require.
+      s3EncryptionEnabled: s3Logging?.requireEncryptedBucket ?? false,
+      cloudWatchLogGroupName: cloudWatchLogging?.logGroupName ?? '',
+      cloudWatchEncryptionEnabled: cloudWatchLogging?.requireEncryptedLogGroup ?? false,
+      cloudWatchStreamingEnabled: cloudWatchLogging?.streaming ?? false,
+      kmsKeyId: preferences.kmsKeyId ?? '',
+      runAsEnabled: preferences.runAsDefaultUser !== undefined,
+      runAsDefaultUser: preferences.runAsDefaultUser ?? '',
+      idleSessionTimeout: String(preferences.idleSessionTimeoutMinutes),
+      maxSessionDuration: String(preferences.maxSessionDurationMinutes),
+      shellProfile: { windows: preferences.shellProfile.windows, linux: preferences.shellProfile.linux },
+    },
+  };
+}
+
+/** The document content as text for CreateDocument / UpdateDocument (DocumentFormat JSON). */
+export function sessionPreferencesContent(preferences: SessionPreferences): string {
+  return JSON.stringify(buildSessionPreferencesDocument(preferences), null, 2);
+}
+
+/**
+ * Whether the document's current content already says what we want. Compared as parsed JSON
+ * (key order and whitespace do not matter; `"true"` and `true` do), so re-deploying the same
+ * settings never adds a version. Content that is not JSON is simply different.
+ */
+export function sameDocumentContent(desired: string, current: string): boolean {
+  const parse = (text: string): unknown => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return undefined;
+    }
+  };
+  const a = parse(desired);
+  const b = parse(current);
+  return a !== undefined && b !== undefined && deepEqual(a, b);
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => deepEqual(item, b[i]));
+  const aKeys = Object.keys(a);
+  const bRecord = b as Record<string, unknown>;
+  return (
+    aKeys.length === Object.keys(b).length &&
+    aKeys.every((key) => Object.hasOwn(bRecord, key) && deepEqual((a as Record<string, unknown>)[key], bRecord[key]))
+  );
+}
+
+// ----- validation of the custom resource's properties -----
+
+export class SessionPreferencesError extends Error {
+  override name = 'SessionPreferencesError';
+}
+
+/** CloudFormation passes every property as text; a JSON boolean is accepted too. */
+const flag = z
+  .preprocess(
+    (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
+    z.union([z.boolean(), z.literal('true'), z.literal('false')], {
+      error: (issue) => (issue.input === undefined ? 'is required ("true" or "false")' : 'must be "true" or "false"'),
+    }),
+  )
+  .transform((value) => value === true || value === 'true');
+
+const minutes = (range: { min: number; max: number }) =>
+  z
+    .union([z.number(), z.string().trim().regex(/^\d+$/, `must be a whole number of minutes from ${range.min} to ${range.max}`)], {
+      error: (issue) => `${issue.input === undefined ? 'is required' : 'must be'}: a whole number of minutes from ${range.min} to ${range.max}`,
+    })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int(`must be a whole number of minutes from ${range.min} to ${range.max}`)
+        .min(range.min, `must be from ${range.min} to ${range.max} minutes`)
+        .max(range.max, `must be from ${range.min} to ${range.max} minutes`),
+    );
+
+const text = z.string().trim();
+/** A KMS key ARN, key ID (UUID or multi-Region mrk-...) or alias: what `kmsKeyId` accepts. */
+const kmsKeyReference = /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[\w/-]+)$/;
+/** Session Manager's run-as user: a Linux user name. */
+const osUserName = /^[a-z_][a-z0-9_.-]{0,31}\$?$/i;
+
+/**
+ * The custom resource's properties. Every destination and feature has an explicit on/off switch
+ * next to its settings, so "on but the name did not arrive" is an error instead of a silently
+ * weaker document (the seed's sample wrote unencrypted preferences when its key ID was late).
+ */
+export const sessionPreferencesPropertiesSchema = z
+  .looseObject({
+    EncryptSessionData: flag,
+    KmsKeyId: text.default(''),
+    S3Logging: flag.default(false),
+    S3BucketName: text.default(''),
+    S3KeyPrefix: text.default(''),
+    S3EncryptionEnabled: flag.default(true),
+    CloudWatchLogging: flag.default(false),
+    CloudWatchLogGroupName: text.default(''),
+    CloudWatchEncryptionEnabled: flag.default(true),
+    CloudWatchStreamingEnabled: flag.default(true),
+    RunAsEnabled: flag.default(false),
+    RunAsDefaultUser: text.default(''),
+    IdleSessionTimeout: minutes(IDLE_SESSION_TIMEOUT_MINUTES),
+    MaxSessionDuration: minutes(MAX_SESSION_DURATION_MINUTES),
+    ShellProfileWindows: z.string().default(''),
+    ShellProfileLinux: z.string().default(''),
+  })
+  .superRefine((p, ctx) => {
+    const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (p.EncryptSessionData && p.KmsKeyId === '') {
+      problem('KmsKeyId', 'is empty while EncryptSessionData is true; pass the key straight from the key resource (!GetAtt Key.Arn)');
+    } else if (p.EncryptSessionData && !kmsKeyReference.test(p.KmsKeyId)) {
+      problem('KmsKeyId', 'must be a KMS key ARN, key ID or alias/name');
+    } else if (!p.EncryptSessionData && p.KmsKeyId !== '') {
+      problem('KmsKeyId', 'is set while EncryptSessionData is false; turn encryption on or leave the key empty');
+    }
+    if (p.S3Logging && p.S3BucketName === '') problem('S3BucketName', 'is empty while S3Logging is true; name the audit bucket or turn S3 logging off');
+    if (p.CloudWatchLogging && p.CloudWatchLogGroupName === '') {
+      problem('CloudWatchLogGroupName', 'is empty while CloudWatchLogging is true; name the log group or turn CloudWatch logging off');
+    }
+    if (p.RunAsEnabled && p.RunAsDefaultUser === '') problem('RunAsDefaultUser', 'is empty while RunAsEnabled is true; name the OS user sessions run as');
+    else if (p.RunAsEnabled && !osUserName.test(p.RunAsDefaultUser)) problem('RunAsDefaultUser', 'must be an operating-system user name such as ec2-user');
+  });
+
+/** Validates raw custom-resource properties into preferences, or throws an error naming each bad property. */
+export function validateSessionPreferences(rawProperties: unknown): SessionPreferences {
+  const result = sessionPreferencesPropertiesSchema.safeParse(rawProperties ?? {});
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(properties)'} ${issue.message}`);
+    throw new SessionPreferencesError(`Invalid session preferences: ${problems.join('; ')}. Fix the SessionPreferences resource's properties (the stack's parameters).`);
+  }
+  const p = result.data;
+  return {
+    kmsKeyId: p.EncryptSessionData ? p.KmsKeyId : undefined,
+    s3Logging: p.S3Logging ? { bucketName: p.S3BucketName, keyPrefix: p.S3KeyPrefix, requireEncryptedBucket: p.S3EncryptionEnabled } : undefined,
+    cloudWatchLogging: p.CloudWatchLogging
+      ? { logGroupName: p.CloudWatchLogGroupName, requireEncryptedLogGroup: p.CloudWatchEncryptionEnabled, streaming: p.CloudWatchStreamingEnabled }
+      : undefined,
+    runAsDefaultUser: p.RunAsEnabled ? p.RunAsDefaultUser : undefined,
+    idleSessionTimeoutMinutes: p.IdleSessionTimeout,
+    maxSessionDurationMinutes: p.MaxSessionDuration,
+    shellProfile: { windows: p.ShellProfileWindows, linux: p.ShellProfileLinux },
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * The plumbing every Lambda-backed custom resource needs, written once: answer the ResponseURL
+ * exactly once, whatever happens (success, a validation error, an unexpected error, or the
+ * Lambda's own time running out), so a stack never hangs waiting for us.
+ */
+import type { CreateEvent, DeleteEvent, ResponseTarget, UpdateEvent } from './event';
+import { parseCustomResourceEvent } from './event';
+
+/** The JSON body CloudFormation expects at the ResponseURL. */
+export interface CustomResourceAnswer {
+  Status: 'SUCCESS' | 'FAILED';
+  Reason?: string;
+  PhysicalResourceId: string;
+  StackId: string;
+  RequestId: string;
+  LogicalResourceId: string;
+  Data?: Record<string, string>;
+}
+
+export interface ProviderResult {
+  readonly physicalResourceId: string;
+  /** Values templates can read with Fn::GetAtt. */
+  readonly data?: Record<string, string>;
+}
+
+export interface Progress {
+  /**
+   * Records the physical id as soon as it is known, so an answer sent early (an error or the
+   * deadline) still names the resource CloudFormation must later Delete.
+   */
+  setPhysicalResourceId(id: string): void;
+}
+
+export interface CustomResourceProvider {
+  /** The physical id of a Create that failed before changing anything. */
+  readonly untouchedPhysicalId: string;
+  create(event: CreateEvent, progress: Progress): Promise<ProviderResult>;
+  update(event: UpdateEvent): Promise<ProviderResult>;
+  delete(event: DeleteEvent): Promise<ProviderResult>;
+}
+
+export type SendAnswer = (responseUrl: string, answer: CustomResourceAnswer) => Promise<void>;
+
+export interface RunOptions {
+  readonly send: SendAnswer;
+  /** context.getRemainingTimeInMillis */
+  readonly remainingTimeMs: () => number;
+  /** Time kept back to send the answer before the Lambda is stopped. */
+  readonly marginMs?: number;
+  /** Where the details are: appended to every failure reason. */
+  readonly logStreamName?: string;
+}
+
+/** Leaves this much of the Lambda's time to deliver the answer (with its retries). */
+export const DEFAULT_ANSWER_MARGIN_MS = 10_000;
+/** CloudFormation rejects a response body over 4096 bytes; keep the reason well inside that. */
+export const MAX_REASON_LENGTH = 1500;
+
+export async function runCustomResource(rawEvent: unknown, provider: CustomResourceProvider, options: RunOptions): Promise<CustomResourceAnswer> {
+  const request = parseCustomResourceEvent(rawEvent);
+  const seeLogs = options.logStreamName ? ` See CloudWatch log stream ${options.logStreamName}.` : '';
+
+  if (!request.ok) {
+    const answer = failed(request.target, request.physicalResourceId ?? provider.untouchedPhysicalId, `Invalid request: ${request.problem}.${seeLogs}`);
+    await options.send(request.target.ResponseURL, answer);
+    return answer;
+  }
+
+  const { event } = request;
+  let physicalId = event.RequestType === 'Create' ? provider.untouchedPhysicalId : event.PhysicalResourceId;
+  const progress: Progress = {
+    setPhysicalResourceId: (id) => {
+      physicalId = id;
+    },
+  };
+
+  const work: Promise<CustomResourceAnswer> = dispatch(provider, event, progress).then(
+    (result) => ({ ...target(event), Status: 'SUCCESS', PhysicalResourceId: result.physicalResourceId, ...(result.data ? { Data: result.data } : {}) }),
+    (error: unknown) => failed(event, physicalId, `${errorMessage(error)}${seeLogs}`),
+  );
+
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<CustomResourceAnswer>((resolve) => {
+    const waitMs = Math.max(0, options.remainingTimeMs() - (options.marginMs ?? DEFAULT_ANSWER_MARGIN_MS));
+    timer = setTimeout(() => {
+      resolve(failed(event, physicalId, `${event.RequestType} did not finish before the function's time ran out; nothing more will be done.${seeLogs}`));
+    }, waitMs);
+  });
+
+  try {
+    const answer = await Promise.race([work, deadline]);
+    await options.send(event.ResponseURL, answer);
+    return answer;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function dispatch(provider: CustomResourceProvider, event: CreateEvent | UpdateEvent | DeleteEvent, progress: Progress): Promise<ProviderResult> {
+  // Called inside a promise chain so a synchronous throw becomes a FAILED answer too.
+  return Promise.resolve().then(() => {
+    switch (event.RequestType) {
+      case 'Create':
+        return provider.create(event, progress);
+      case 'Update':
+        return provider.update(event);
+      case 'Delete':
+        return provider.delete(event);
+    }
+  });
+}
+
+const target = (t: ResponseTarget) => ({ StackId: t.StackId, RequestId: t.RequestId, LogicalResourceId: t.LogicalResourceId });
+
+function failed(t: ResponseTarget, physicalResourceId: string, reason: string): CustomResourceAnswer {
+  return { ...target(t), Status: 'FAILED', PhysicalResourceId: physicalResourceId, Reason: clipReason(reason) };
+}
+
+export function clipReason(reason: string): string {
+  return reason.length <= MAX_REASON_LENGTH ? reason : `${reason.slice(0, MAX_REASON_LENGTH - 1)}…`;
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}`;
+  return String(error);
+}

@@ -1,0 +1,116 @@
+/**
+ * The session-preferences part of template.yaml: cfn-lint clean for every combination of its
+ * optional parts, and the least-privilege promises the code relies on.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
+import { readTemplate } from '../../scripts/template';
+
+const root = resolve(import.meta.dirname, '../..');
+const templatePath = join(root, 'template.yaml');
+const template = readTemplate(templatePath);
+const resources = template.Resources;
+
+const cfnLintAvailable = (() => {
+  const probe = spawnSync('cfn-lint', ['--version'], { stdio: 'ignore' });
+  const found = probe.error === undefined && probe.status === 0;
+  if (!found) console.warn('cfn-lint not found on PATH: template variants were not linted. Install it with `pip install cfn-lint`.');
+  return found;
+})();
+
+type Variant = { encrypt: 'true' | 'false'; cloudWatch: 'true' | 'false'; s3: 'off' | 'new-bucket' | 'existing-bucket' };
+const variants: Variant[] = (['true', 'false'] as const).flatMap((encrypt) =>
+  (['true', 'false'] as const).flatMap((cloudWatch) => (['off', 'new-bucket', 'existing-bucket'] as const).map((s3) => ({ encrypt, cloudWatch, s3 }))),
+);
+const variantName = (v: Variant) => `encrypt-${v.encrypt}_cloudwatch-${v.cloudWatch}_s3-${v.s3}.yaml`;
+
+/**
+ * The template with the variant's values as parameter defaults and the conditions on them pinned,
+ * so cfn-lint sees exactly the resources that variant deploys.
+ */
+function resolvedVariant(v: Variant): string {
+  const doc = parseDocument(readFileSync(templatePath, 'utf8'));
+  const values: Record<string, string> = {
+    EncryptSessions: v.encrypt,
+    CloudWatchSessionLogging: v.cloudWatch,
+    S3SessionLogging: v.s3 === 'off' ? 'false' : 'true',
+    ExistingAuditBucketName: v.s3 === 'existing-bucket' ? 'company-session-audit' : '',
+  };
+  for (const [name, value] of Object.entries(values)) doc.setIn(['Parameters', name, 'Default'], value);
+  const pin = (condition: string, value: string) => doc.setIn(['Conditions', condition, 0], doc.createNode(value));
+  pin('EncryptSessionsOn', values.EncryptSessions!);
+  pin('CloudWatchLoggingOn', values.CloudWatchSessionLogging!);
+  pin('S3LoggingOn', values.S3SessionLogging!);
+  return doc.toString();
+}
+
+describe.skipIf(!cfnLintAvailable)('template variants for the optional session-preference parts', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'session-guard-variants-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it(`are cfn-lint clean in all ${variants.length} combinations of encryption, CloudWatch and S3`, () => {
+    const files = variants.map((v) => {
+      const file = join(dir, variantName(v));
+      writeFileSync(file, resolvedVariant(v));
+      return file;
+    });
+    expect(readFileSync(files[0]!, 'utf8')).toMatch(/EncryptSessionsOn: !Equals \[ "?true"?, 'true' \]/);
+    // Pinning a condition to a constant is what W8003 (constant Equals) and W1028 (unreachable
+    // If branch) report; both are how the variants are made, not findings.
+    const lint = spawnSync('cfn-lint', ['--ignore-checks', 'W8003', 'W1028', '--', ...files], { encoding: 'utf8' });
+    expect(`${lint.stdout}${lint.stderr}`).toBe('');
+    expect(lint.status).toBe(0);
+  });
+});
+
+const statementsOf = (resource: string): Array<Record<string, unknown>> => {
+  const doc = (resources[resource]?.Properties?.PolicyDocument ?? {}) as { Statement: unknown[] };
+  // Conditional statements are written as Fn::If [condition, statement, AWS::NoValue].
+  return doc.Statement.map((s) => ((s as Record<string, unknown>)['Fn::If'] as unknown[] | undefined)?.[1] ?? s) as Array<Record<string, unknown>>;
+};
+
+describe('session-preference resources', () => {
+  it('never hard-code a partition', () => {
+    expect(readFileSync(templatePath, 'utf8')).not.toMatch(/arn:aws:/);
+  });
+
+  it("let the preferences function write SSM-SessionManagerRunShell and nothing else", () => {
+    const policies = resources.SessionPreferencesFunctionRole?.Properties?.Policies as Array<{ PolicyName: string; PolicyDocument: { Statement: Array<Record<string, unknown>> } }>;
+    const statements = policies.filter((p) => p.PolicyName !== 'write-own-logs').flatMap((p) => p.PolicyDocument.Statement);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]?.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:document/SSM-SessionManagerRunShell' });
+  });
+
+  it("keep '*' in the instance policy to the two actions that accept nothing else", () => {
+    const wildcard = statementsOf('SessionManagerInstancePolicy').filter((s) => s.Resource === '*');
+    expect(wildcard.flatMap((s) => [s.Action].flat()).sort()).toEqual([
+      'logs:DescribeLogGroups',
+      'ssmmessages:CreateControlChannel',
+      'ssmmessages:CreateDataChannel',
+      'ssmmessages:OpenControlChannel',
+      'ssmmessages:OpenDataChannel',
+    ]);
+  });
+
+  it('pass the key straight from the key resource and name the log group the logs key is limited to', () => {
+    const properties = resources.SessionPreferences?.Properties ?? {};
+    expect(properties.KmsKeyId).toEqual({ 'Fn::If': ['EncryptSessionsOn', { 'Fn::GetAtt': ['SessionDataKey', 'Arn'] }, ''] });
+    const logGroupName = (resources.SessionLogGroup?.Properties?.LogGroupName as { 'Fn::Sub': string })['Fn::Sub'];
+    const keyStatements = (resources.SessionLogsKey?.Properties?.KeyPolicy as { Statement: Array<Record<string, any>> }).Statement;
+    const logsStatement = keyStatements.find((s) => s.Principal?.Service);
+    expect(logsStatement?.Condition.ArnEquals['kms:EncryptionContext:aws:logs:arn']['Fn::Sub']).toMatch(new RegExp(`:log-group:${logGroupName.replace(/[$.{}/]/g, '\\$&')}$`));
+  });
+
+  it('derive aliases from the stack name, and rotate both keys on the period parameter', () => {
+    for (const alias of ['SessionDataKeyAlias', 'SessionLogsKeyAlias']) {
+      expect((resources[alias]?.Properties?.AliasName as { 'Fn::Sub': string })['Fn::Sub']).toMatch(/^alias\/\$\{AWS::StackName\}\//);
+    }
+    for (const key of ['SessionDataKey', 'SessionLogsKey']) {
+      expect(resources[key]?.Properties).toMatchObject({ EnableKeyRotation: true, RotationPeriodInDays: { Ref: 'KeyRotationPeriodDays' }, PendingWindowInDays: { Ref: 'KeyDeletionWindowDays' } });
+    }
+  });
+});

@@ -48,12 +48,12 @@ export function parseSessionDocumentContent(content: string): Record<string, unk
 export function sessionPreferenceFailures(content: Readonly<Record<string, unknown>>, limits: SessionLimits): string[] {
   const failures: string[] = [];
   const rawInputs = content.inputs;
-  if (!isRecord(rawInputs)) failures.push('inputs missing (every setting below falls back to no encryption, no logging)');
+  if (!isRecord(rawInputs)) failures.push('inputs missing');
   const inputs = isRecord(rawInputs) ? rawInputs : {};
 
   const kmsKeyId = inputs.kmsKeyId;
   if (typeof kmsKeyId !== 'string' || kmsKeyId.trim() === '') {
-    failures.push(`kmsKeyId ${kmsKeyId === undefined || kmsKeyId === null ? 'missing' : 'empty'} (session data not encrypted beyond TLS)`);
+    failures.push(`kmsKeyId ${kmsKeyId === undefined || kmsKeyId === null ? 'missing' : 'empty'} (no session encryption beyond TLS)`);
   }
 
   const s3Bucket = nonEmptyText(inputs.s3BucketName);
@@ -62,7 +62,7 @@ export function sessionPreferenceFailures(content: Readonly<Record<string, unkno
   if (logGroup && !isTrue(inputs.cloudWatchEncryptionEnabled)) {
     failures.push(`logs to CloudWatch log group ${logGroup} without cloudWatchEncryptionEnabled true`);
   }
-  if (!s3Bucket && !logGroup) failures.push('logs nowhere (no s3BucketName, no cloudWatchLogGroupName)');
+  if (!s3Bucket && !logGroup) failures.push('logs nowhere (no S3 bucket or CloudWatch log group)');
 
   const idle = minutes(inputs.idleSessionTimeout);
   if (idle === 'invalid') {
@@ -73,7 +73,7 @@ export function sessionPreferenceFailures(content: Readonly<Record<string, unkno
   }
 
   const duration = minutes(inputs.maxSessionDuration);
-  if (duration === undefined) failures.push(`maxSessionDuration unset (no limit on session length; allowed ${limits.maxSessionDurationMinutes} minutes)`);
+  if (duration === undefined) failures.push(`maxSessionDuration unset (allowed ${limits.maxSessionDurationMinutes} minutes)`);
   else if (duration === 'invalid') failures.push(`maxSessionDuration ${JSON.stringify(inputs.maxSessionDuration)} is not a number of minutes`);
   else if (duration > limits.maxSessionDurationMinutes) failures.push(`maxSessionDuration ${duration} above ${limits.maxSessionDurationMinutes} minutes`);
 

@@ -200,7 +200,7 @@ export function evaluateSsmAccess(subject: PolicySubject, exemptions: SsmAccessE
   const summary = describeFindings(findings);
   if (exemption) return notApplicable(`${who} is break-glass (${exemption}); it ${summary}.`);
   // Findings first: when the annotation is clipped, what is wrong survives.
-  return nonCompliant(`${who} ${summary}. Limit it with a condition on ssm:resourceTag/<key> or name the instances.`);
+  return nonCompliant(`${who} ${summary}. Add an ssm:resourceTag condition or name the instances.`);
 }
 
 /** Whether the verdict depends on tags the caller has not loaded yet. */

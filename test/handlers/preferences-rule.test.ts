@@ -160,6 +160,14 @@ describe('PreferencesRuleFunction on its periodic sweep', () => {
     ]);
   });
 
+  it('refuses a scheduled event that names no account, since the account result needs one', async () => {
+    const { accountId: _, ...anonymous } = withChanges(samEvent('PreferencesRuleFunction', 'scheduled'), {
+      invokingEvent: (invoking) => delete invoking.awsAccountId,
+    });
+    await expect(handler(anonymous, context)).rejects.toThrow(/ScheduledNotification carries no account ID/);
+    expect(ssm).not.toHaveReceivedAnyCommand();
+  });
+
   it('fails loudly, reporting nothing, when SSM refuses to list documents', async () => {
     ssm.on(ListDocumentsCommand).rejects(Object.assign(new Error('User is not authorized to perform: ssm:ListDocuments'), { name: 'AccessDeniedException' }));
     await expect(handler(samEvent('PreferencesRuleFunction', 'scheduled'), context)).rejects.toThrow(/ssm:ListDocuments/);

@@ -116,6 +116,20 @@ describe('SsmAccessRuleFunction on configuration changes', () => {
     expect(sentEvaluations()).toEqual([expect.objectContaining({ ComplianceResourceId: 'ANPAR3CQWEXAMPLE0001', ComplianceType: 'NON_COMPLIANT' })]);
   });
 
+  it('fails a policy whose default version is not in the item rather than passing it', async () => {
+    const event = withChanges(samEvent('SsmAccessRuleFunction', 'policy-change'), {
+      invokingEvent: (invoking) => {
+        const configuration = invoking.configurationItem.configuration;
+        configuration.defaultVersionId = 'v9';
+        for (const version of configuration.policyVersionList) version.isDefaultVersion = false;
+      },
+    });
+    await handler(event, context);
+    expect(sentEvaluations()).toEqual([
+      expect.objectContaining({ ComplianceType: 'NON_COMPLIANT', Annotation: expect.stringContaining('policy fleet-operators (default version v9 not in the item) that could not be read') }),
+    ]);
+  });
+
   it('refuses a BreakGlassArns entry that is not an IAM ARN, naming it, and reports nothing', async () => {
     const event = withChanges(samEvent('SsmAccessRuleFunction', 'policy-change'), { ruleParameters: { BreakGlassArns: 'break-glass-role' } });
     await expect(handler(event, context)).rejects.toThrow(/rule parameter BreakGlassArns.*must be the ARN of an IAM policy, role, user or group/);

@@ -20,7 +20,7 @@ async function scan(): Promise<void> {
     policyArn: account.instancePolicyArn,
     alternativePolicyArns: [],
     exemptionTagKey: DEFAULT_EXEMPTION_TAG_KEY,
-  });
+  }, { accountId: account.accountId });
   console.log(`Instance-role rule: account ${account.accountId} (bundled sample), required policy ${account.instancePolicyArn}\n`);
   console.log(
     renderTable(

@@ -88,7 +88,7 @@ describe.skipIf(!motoAvailable)('remediation end to end (document + function + r
   /** The rule's periodic evaluation over live IAM, for one role. */
   const ruleVerdict = async (roleId: string) => {
     const rule = createRolePolicyRule({ listRoles: () => new IamGateway(iam).listRoles() });
-    const verdicts = await rule.sweep!(rule.parseParameters({ PolicyArn: policyArn, ExemptionTagKey: 'SessionManagerExempt' }));
+    const verdicts = await rule.sweep!(rule.parseParameters({ PolicyArn: policyArn, ExemptionTagKey: 'SessionManagerExempt' }), { accountId: '123456789012' });
     return verdicts.find((v) => v.resourceId === roleId);
   };
 

@@ -1,9 +1,37 @@
-/** How we read IAM: every role of the account, with what the rule needs, in as few calls as IAM allows. */
-import { type IAMClient, paginateGetAccountAuthorizationDetails, type RoleDetail } from '@aws-sdk/client-iam';
+/** How we read IAM: every role, user, group and customer managed policy, in as few calls as IAM allows. */
+import {
+  type GroupDetail,
+  GetPolicyCommand,
+  type IAMClient,
+  type ManagedPolicyDetail,
+  paginateGetAccountAuthorizationDetails,
+  type PolicyDetail,
+  type RoleDetail,
+  type Tag,
+} from '@aws-sdk/client-iam';
 import type { RoleFacts } from '../core/instance-role';
+import { defaultVersionDocument, type PolicySubject, type PolicySubjectKind } from '../core/ssm-access-guardrails';
+import type { IamPolicySubjectType } from '../resources/iam-policy-subject';
 
 /** GetAccountAuthorizationDetails returns at most this many entries per page. */
 export const AUTHORIZATION_DETAILS_PAGE_SIZE = 1000;
+
+/** A policy subject with the type and ID AWS Config knows it by. */
+export interface IdentifiedPolicySubject {
+  readonly resourceType: IamPolicySubjectType;
+  /** PolicyId (ANPA...), RoleId (AROA...), UserId (AIDA...) or GroupId (AGPA...). */
+  readonly resourceId: string;
+  readonly subject: PolicySubject;
+}
+
+export interface PolicySummary {
+  readonly policyId: string;
+  readonly tags: Record<string, string>;
+}
+
+export class IamDetailError extends Error {
+  override name = 'IamDetailError';
+}
 
 export class IamGateway {
   constructor(private readonly client: IAMClient) {}
@@ -24,6 +52,82 @@ export class IamGateway {
     }
     return roles;
   }
+
+  /**
+   * Every customer managed policy (default version) and every role, user and group with its inline
+   * policies, from one paged GetAccountAuthorizationDetails. AWS managed policies are left out: AWS
+   * owns them and Config does not record them as `AWS::IAM::Policy`.
+   */
+  async listPolicySubjects(): Promise<IdentifiedPolicySubject[]> {
+    const subjects: IdentifiedPolicySubject[] = [];
+    const pages = paginateGetAccountAuthorizationDetails(
+      { client: this.client, pageSize: AUTHORIZATION_DETAILS_PAGE_SIZE },
+      { Filter: ['LocalManagedPolicy', 'Role', 'User', 'Group'] },
+    );
+    for await (const page of pages) {
+      for (const policy of page.Policies ?? []) subjects.push(await this.managedPolicySubject(policy));
+      for (const role of page.RoleDetailList ?? []) subjects.push(inlineSubject('AWS::IAM::Role', 'Role', role.RoleId, role.RoleName, role.Arn, role.RolePolicyList, role.Tags));
+      for (const user of page.UserDetailList ?? []) subjects.push(inlineSubject('AWS::IAM::User', 'User', user.UserId, user.UserName, user.Arn, user.UserPolicyList, user.Tags));
+      for (const group of page.GroupDetailList ?? []) subjects.push(groupSubject(group));
+    }
+    return subjects;
+  }
+
+  /** A customer managed policy's ID and tags (GetAccountAuthorizationDetails carries no policy tags). */
+  async getPolicySummary(policyArn: string): Promise<PolicySummary> {
+    const { Policy: policy } = await this.client.send(new GetPolicyCommand({ PolicyArn: policyArn }));
+    if (!policy?.PolicyId) throw new IamDetailError(`GetPolicy returned no PolicyId for ${policyArn}.`);
+    return { policyId: policy.PolicyId, tags: tagMap(policy.Tags) };
+  }
+
+  private async managedPolicySubject(policy: ManagedPolicyDetail): Promise<IdentifiedPolicySubject> {
+    const arn = required(policy.Arn, 'Arn of a managed policy');
+    const name = policy.PolicyName ?? arn.slice(arn.lastIndexOf('/') + 1);
+    // The API marks PolicyId optional and some emulators leave it out; Config reports on it, so ask.
+    const policyId = policy.PolicyId ?? (await this.getPolicySummary(arn)).policyId;
+    const versions = (policy.PolicyVersionList ?? []).map((v) => ({ versionId: v.VersionId, isDefaultVersion: v.IsDefaultVersion, document: v.Document }));
+    return {
+      resourceType: 'AWS::IAM::Policy',
+      resourceId: policyId,
+      subject: { kind: 'Policy', name, arn, documents: [defaultVersionDocument(name, policy.DefaultVersionId, versions)], tags: undefined },
+    };
+  }
+}
+
+function groupSubject(group: GroupDetail): IdentifiedPolicySubject {
+  // IAM groups cannot be tagged: an empty map is the whole truth.
+  return inlineSubject('AWS::IAM::Group', 'Group', group.GroupId, group.GroupName, group.Arn, group.GroupPolicyList, []);
+}
+
+function inlineSubject(
+  resourceType: IamPolicySubjectType,
+  kind: PolicySubjectKind,
+  id: string | undefined,
+  name: string | undefined,
+  arn: string | undefined,
+  policies: PolicyDetail[] | undefined,
+  tags: Tag[] | undefined,
+): IdentifiedPolicySubject {
+  return {
+    resourceType,
+    resourceId: required(id, `${kind}Id of ${arn ?? name}`),
+    subject: {
+      kind,
+      name: required(name, `${kind}Name of ${id}`),
+      arn: required(arn, `Arn of ${kind} ${name}`),
+      documents: (policies ?? []).map((p) => ({ name: `inline policy ${p.PolicyName ?? '(unnamed)'}`, document: p.PolicyDocument })),
+      tags: tagMap(tags),
+    },
+  };
+}
+
+function required(value: string | undefined, what: string): string {
+  if (!value) throw new IamDetailError(`GetAccountAuthorizationDetails returned no ${what}; cannot report it to Config.`);
+  return value;
+}
+
+function tagMap(tags: Tag[] | undefined): Record<string, string> {
+  return Object.fromEntries((tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
 }
 
 export function roleFactsFromDetail(detail: RoleDetail): RoleFacts {
@@ -34,6 +138,6 @@ export function roleFactsFromDetail(detail: RoleDetail): RoleFacts {
     assumeRolePolicyDocument: detail.AssumeRolePolicyDocument,
     instanceProfileNames: (detail.InstanceProfileList ?? []).flatMap((p) => (p.InstanceProfileName ? [p.InstanceProfileName] : [])),
     attachedPolicyArns: (detail.AttachedManagedPolicies ?? []).flatMap((p) => (p.PolicyArn ? [p.PolicyArn] : [])),
-    tags: Object.fromEntries((detail.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+    tags: tagMap(detail.Tags),
   };
 }

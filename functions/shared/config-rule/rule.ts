@@ -12,6 +12,12 @@ export interface ResourceVerdict extends Verdict {
   readonly resourceId: string;
 }
 
+/** What a periodic sweep knows about where it runs, from the ScheduledNotification event. */
+export interface SweepContext {
+  /** The account the rule evaluates: rules that report on `AWS::::Account` need it. */
+  readonly accountId: string;
+}
+
 export interface ConfigRule<Params> {
   /** For logs and messages. */
   readonly name: string;
@@ -22,5 +28,5 @@ export interface ConfigRule<Params> {
   /** The decision for one live configuration item (change-triggered evaluations). */
   evaluateItem(item: ConfigurationItem, params: Params): Verdict | Promise<Verdict>;
   /** Every in-scope resource of the account with its verdict (periodic evaluations). */
-  sweep?(params: Params): Promise<readonly ResourceVerdict[]>;
+  sweep?(params: Params, context: SweepContext): Promise<readonly ResourceVerdict[]>;
 }

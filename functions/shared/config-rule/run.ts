@@ -14,8 +14,9 @@ import {
   type ConfigurationItem,
   type ConfigurationItemSummary,
   GONE_STATUSES,
+  InvalidEventError,
 } from './event';
-import type { ConfigRule, ResourceVerdict } from './rule';
+import type { ConfigRule, ResourceVerdict, SweepContext } from './rule';
 
 export interface EvaluatedResource {
   readonly resourceType: string;
@@ -66,8 +67,11 @@ export async function evaluateConfigRuleEvent<Params>(
       const summary = invoking.configurationItemSummary;
       return [await evaluateChange(rule, params, summary, event.eventLeftScope, () => config.getConfigurationItem(summary))];
     }
-    case 'ScheduledNotification':
-      return sweep(rule, params, event.configRuleName, new Date(invoking.notificationCreationTime), config);
+    case 'ScheduledNotification': {
+      const accountId = invoking.awsAccountId ?? event.accountId;
+      if (!accountId) throw new InvalidEventError('ScheduledNotification carries no account ID (invokingEvent.awsAccountId or accountId).');
+      return sweep(rule, params, event.configRuleName, new Date(invoking.notificationCreationTime), { accountId }, config);
+    }
   }
 }
 
@@ -112,12 +116,13 @@ async function sweep<Params>(
   params: Params,
   configRuleName: string,
   at: Date,
+  context: SweepContext,
   config: Pick<ConfigGateway, 'listEvaluatedResources'>,
 ): Promise<Evaluation[]> {
   if (!rule.sweep) {
     throw new RuleNotPeriodicError(`${rule.name} only evaluates configuration changes; remove its periodic trigger.`);
   }
-  const current = await rule.sweep(params);
+  const current = await rule.sweep(params, context);
   const seen = new Set(current.map(key));
   const previously = await config.listEvaluatedResources(configRuleName);
   const stale: ResourceVerdict[] = previously

@@ -1,0 +1,84 @@
+/**
+ * The session-preferences rule: every Session document the account owns encrypts sessions and
+ * logs, logs somewhere, and keeps sessions short; and the account has SSM-SessionManagerRunShell at
+ * all. The decision lives in core/session-document-check; this file says where the inputs come from.
+ */
+import { z } from 'zod';
+import {
+  DEFAULT_SESSION_LIMITS,
+  evaluateAccountPreferences,
+  evaluateSessionDocument,
+  notASessionDocument,
+  SESSION_PREFERENCES_DOCUMENT_NAME,
+  type SessionLimits,
+} from '../shared/core/session-document-check';
+import { notApplicable, type Verdict } from '../shared/core/compliance';
+import { parseRuleParameters } from '../shared/config-rule/parameters';
+import type { ConfigRule, ResourceVerdict } from '../shared/config-rule/rule';
+import { ACCOUNT_RESOURCE_TYPE, SSM_DOCUMENT_RESOURCE_TYPE, ssmDocumentFromItem } from '../shared/resources/ssm-document';
+import type { FetchedDocument } from '../shared/adapters/ssm';
+
+const SESSION_DOCUMENT_TYPE = 'Session';
+
+const minutesUpTo = (max: number) => z.coerce.number().int().min(1).max(max);
+
+export const preferencesParametersSchema = z
+  .object({
+    // Session Manager accepts 1-60 minutes idle and 1-1440 minutes in total.
+    MaxIdleSessionTimeoutMinutes: minutesUpTo(60).optional(),
+    MaxSessionDurationMinutes: minutesUpTo(1440).optional(),
+  })
+  .transform(
+    (p): SessionLimits => ({
+      maxIdleSessionTimeoutMinutes: p.MaxIdleSessionTimeoutMinutes ?? DEFAULT_SESSION_LIMITS.maxIdleSessionTimeoutMinutes,
+      maxSessionDurationMinutes: p.MaxSessionDurationMinutes ?? DEFAULT_SESSION_LIMITS.maxSessionDurationMinutes,
+    }),
+  );
+
+export interface PreferencesRuleSources {
+  /** Names of the Session documents the account owns (ListDocuments in production). */
+  listOwnSessionDocumentNames(): Promise<readonly string[]>;
+  /** The default version of a document; undefined when it does not exist (GetDocument). */
+  getDocument(name: string): Promise<FetchedDocument | undefined>;
+}
+
+export function createPreferencesRule(sources: PreferencesRuleSources): ConfigRule<SessionLimits> {
+  const verdictFor = (document: FetchedDocument, limits: SessionLimits): Verdict =>
+    document.documentType === SESSION_DOCUMENT_TYPE
+      ? evaluateSessionDocument(document, limits)
+      : notASessionDocument(document.name, document.documentType);
+
+  return {
+    name: 'session-guard session-preferences rule',
+    resourceTypes: [SSM_DOCUMENT_RESOURCE_TYPE],
+    parseParameters: (raw) => parseRuleParameters(preferencesParametersSchema, raw),
+
+    async evaluateItem(item, limits) {
+      const reference = ssmDocumentFromItem(item);
+      // Most documents are not Session documents; skip the read when the item already says so.
+      if (reference.documentType && reference.documentType !== SESSION_DOCUMENT_TYPE) {
+        return notASessionDocument(reference.name, reference.documentType);
+      }
+      const document = await sources.getDocument(reference.name);
+      if (!document) return notApplicable(`SSM document ${reference.name} no longer exists.`);
+      return verdictFor(document, limits);
+    },
+
+    async sweep(limits, { accountId }) {
+      const names = new Set(await sources.listOwnSessionDocumentNames());
+      // Always look for the preferences document itself, listed or not: its absence is a finding.
+      names.add(SESSION_PREFERENCES_DOCUMENT_NAME);
+      const verdicts: ResourceVerdict[] = [];
+      let preferencesDocumentExists = false;
+      for (const name of names) {
+        const document = await sources.getDocument(name);
+        if (!document) continue;
+        if (name === SESSION_PREFERENCES_DOCUMENT_NAME) preferencesDocumentExists = true;
+        verdicts.push({ resourceType: SSM_DOCUMENT_RESOURCE_TYPE, resourceId: document.name, ...verdictFor(document, limits) });
+      }
+      // Reported every sweep, so a COMPLIANT result replaces the NON_COMPLIANT one once the document appears.
+      verdicts.push({ resourceType: ACCOUNT_RESOURCE_TYPE, resourceId: accountId, ...evaluateAccountPreferences(preferencesDocumentExists) });
+      return verdicts;
+    },
+  };
+}

@@ -1,0 +1,47 @@
+/** How we read SSM documents: the account's own Session documents and their default versions. */
+import { GetDocumentCommand, InvalidDocument, paginateListDocuments, type SSMClient } from '@aws-sdk/client-ssm';
+
+/** ListDocuments returns at most this many documents per page. */
+export const LIST_DOCUMENTS_PAGE_SIZE = 50;
+
+export interface FetchedDocument {
+  readonly name: string;
+  /** JSON or YAML text of the default version. */
+  readonly content: string;
+  readonly documentType: string;
+}
+
+export class SsmDocumentError extends Error {
+  override name = 'SsmDocumentError';
+}
+
+export class SsmGateway {
+  constructor(private readonly client: SSMClient) {}
+
+  /** Names of every Session document the account owns (AWS-owned and shared documents are left out). */
+  async listOwnSessionDocumentNames(): Promise<string[]> {
+    const names: string[] = [];
+    const pages = paginateListDocuments(
+      { client: this.client, pageSize: LIST_DOCUMENTS_PAGE_SIZE },
+      { Filters: [{ Key: 'Owner', Values: ['Self'] }, { Key: 'DocumentType', Values: ['Session'] }] },
+    );
+    for await (const page of pages) {
+      for (const document of page.DocumentIdentifiers ?? []) if (document.Name) names.push(document.Name);
+    }
+    return names;
+  }
+
+  /** The default version of a document, or undefined when no such document exists. */
+  async getDocument(name: string): Promise<FetchedDocument | undefined> {
+    try {
+      const response = await this.client.send(new GetDocumentCommand({ Name: name }));
+      if (response.Content === undefined || !response.DocumentType) {
+        throw new SsmDocumentError(`GetDocument returned no content or type for ${name}.`);
+      }
+      return { name: response.Name ?? name, content: response.Content, documentType: response.DocumentType };
+    } catch (error) {
+      if (error instanceof InvalidDocument) return undefined;
+      throw error;
+    }
+  }
+}

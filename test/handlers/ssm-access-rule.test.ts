@@ -1,0 +1,194 @@
+import {
+  ConfigServiceClient,
+  GetComplianceDetailsByConfigRuleCommand,
+  GetResourceConfigHistoryCommand,
+  PutEvaluationsCommand,
+} from '@aws-sdk/client-config-service';
+import { GetAccountAuthorizationDetailsCommand, GetPolicyCommand, IAMClient } from '@aws-sdk/client-iam';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '../../functions/ssm-access-rule/handler';
+import { lambdaContext, samEvent, withChanges } from '../support/config-events';
+import { urlEncoded } from '../support/iam-documents';
+
+const iam = mockClient(IAMClient);
+const config = mockClient(ConfigServiceClient);
+const context = lambdaContext('session-guard-SsmAccessRuleFunction-Q1W2E3R4');
+const ACCOUNT = '123456789012';
+
+const sentEvaluations = () => config.commandCalls(PutEvaluationsCommand).flatMap((c) => c.args[0].input.Evaluations ?? []);
+
+const broad = { Version: '2012-10-17', Statement: [{ Sid: 'Everything', Effect: 'Allow', Action: 'ssm:*', Resource: '*' }] };
+const scoped = {
+  Version: '2012-10-17',
+  Statement: [{ Sid: 'TeamShells', Effect: 'Allow', Action: 'ssm:StartSession', Resource: '*', Condition: { StringEquals: { 'ssm:resourceTag/Team': 'payments' } } }],
+};
+
+beforeEach(() => {
+  iam.reset();
+  config.reset();
+  config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
+});
+
+describe('SsmAccessRuleFunction on configuration changes', () => {
+  it('reports a customer managed policy on its default version (v2), citing guardrail and statement', async () => {
+    const summary = await handler(samEvent('SsmAccessRuleFunction', 'policy-change'), context);
+
+    expect(summary).toEqual({ evaluations: 1, compliant: 0, nonCompliant: 1, notApplicable: 0 });
+    expect(config).toHaveReceivedCommandWith(PutEvaluationsCommand, { ResultToken: 'TESTMODE', TestMode: true });
+    const [evaluation] = sentEvaluations();
+    expect(evaluation).toMatchObject({
+      ComplianceResourceType: 'AWS::IAM::Policy',
+      ComplianceResourceId: 'ANPAR3CQWEXAMPLE0001',
+      ComplianceType: 'NON_COMPLIANT',
+      OrderingTimestamp: new Date('2026-11-20T10:14:58.337Z'),
+    });
+    expect(evaluation?.Annotation).toContain('IAM-SSM-1 ssm:SendCommand (policy fleet-operators v2, statement OperateFleet)');
+    expect(evaluation?.Annotation).toContain('IAM-SSM-2 ssm:StartSession');
+    // The change event carries everything: IAM is not asked.
+    expect(iam).not.toHaveReceivedAnyCommand();
+  });
+
+  it('passes a role whose inline policy limits sessions by resource tag', async () => {
+    await handler(samEvent('SsmAccessRuleFunction', 'role-change'), context);
+    expect(sentEvaluations()).toEqual([
+      expect.objectContaining({ ComplianceResourceType: 'AWS::IAM::Role', ComplianceResourceId: 'AROAR3CQWEXAMPLE0002', ComplianceType: 'COMPLIANT' }),
+    ]);
+  });
+
+  it('fails the same role once an inline policy grants every instance, and exempts it by its break-glass tag', async () => {
+    const withInline = (tags: { key: string; value: string }[]) =>
+      withChanges(samEvent('SsmAccessRuleFunction', 'role-change'), {
+        invokingEvent: (invoking) => {
+          invoking.configurationItem.configuration.rolePolicyList.push({ policyName: 'everything', policyDocument: urlEncoded(broad) });
+          invoking.configurationItem.configuration.tags = tags;
+        },
+      });
+    await handler(withInline([]), context);
+    await handler(withInline([{ key: 'SessionGuardBreakGlass', value: 'true' }]), context);
+    expect(sentEvaluations()).toEqual([
+      expect.objectContaining({ ComplianceType: 'NON_COMPLIANT', Annotation: expect.stringMatching(/^Role payments-oncall allows .*IAM-SSM-1 .*\(inline policy everything, statement Everything\)/) }),
+      expect.objectContaining({ ComplianceType: 'NOT_APPLICABLE', Annotation: expect.stringMatching(/^Role payments-oncall is break-glass \(tag SessionGuardBreakGlass=true\)/) }),
+    ]);
+  });
+
+  it('exempts a group listed by ARN in BreakGlassArns', async () => {
+    const event = withChanges(samEvent('SsmAccessRuleFunction', 'role-change'), {
+      ruleParameters: { BreakGlassArns: `arn:aws:iam::${ACCOUNT}:group/break-glass` },
+      invokingEvent: (invoking) => {
+        invoking.configurationItem = {
+          ...invoking.configurationItem,
+          resourceType: 'AWS::IAM::Group',
+          resourceId: 'AGPAR3CQWEXAMPLE0003',
+          resourceName: 'break-glass',
+          ARN: `arn:aws:iam::${ACCOUNT}:group/break-glass`,
+          tags: {},
+          configuration: {
+            path: '/', groupName: 'break-glass', groupId: 'AGPAR3CQWEXAMPLE0003', arn: `arn:aws:iam::${ACCOUNT}:group/break-glass`,
+            groupPolicyList: [{ policyName: 'everything', policyDocument: urlEncoded(broad) }], attachedManagedPolicies: [],
+          },
+        };
+      },
+    });
+    await handler(event, context);
+    expect(sentEvaluations()).toEqual([expect.objectContaining({ ComplianceResourceId: 'AGPAR3CQWEXAMPLE0003', ComplianceType: 'NOT_APPLICABLE' })]);
+  });
+
+  it('reads an oversized item from Config, whose history API returns the configuration as text', async () => {
+    const original = JSON.parse(samEvent('SsmAccessRuleFunction', 'policy-change').invokingEvent).configurationItem;
+    config.on(GetResourceConfigHistoryCommand).resolves({
+      configurationItems: [{
+        resourceType: 'AWS::IAM::Policy', resourceId: original.resourceId, resourceName: original.resourceName, arn: original.ARN,
+        accountId: ACCOUNT, configurationItemCaptureTime: new Date(original.configurationItemCaptureTime), configurationItemStatus: 'OK',
+        configuration: JSON.stringify(original.configuration), tags: {},
+      }],
+    });
+    const event = withChanges(samEvent('SsmAccessRuleFunction', 'policy-change'), {
+      invokingEvent: (invoking) => {
+        const { resourceType, resourceId, resourceName, configurationItemCaptureTime, configurationItemStatus } = invoking.configurationItem;
+        invoking.messageType = 'OversizedConfigurationItemChangeNotification';
+        invoking.configurationItemSummary = { resourceType, resourceId, resourceName, configurationItemCaptureTime, configurationItemStatus, changeType: 'UPDATE' };
+        delete invoking.configurationItem;
+      },
+    });
+    await handler(event, context);
+    expect(config).toHaveReceivedCommandWith(GetResourceConfigHistoryCommand, { resourceType: 'AWS::IAM::Policy', resourceId: 'ANPAR3CQWEXAMPLE0001', limit: 1 });
+    expect(sentEvaluations()).toEqual([expect.objectContaining({ ComplianceResourceId: 'ANPAR3CQWEXAMPLE0001', ComplianceType: 'NON_COMPLIANT' })]);
+  });
+
+  it('fails a policy whose default version is not in the item rather than passing it', async () => {
+    const event = withChanges(samEvent('SsmAccessRuleFunction', 'policy-change'), {
+      invokingEvent: (invoking) => {
+        const configuration = invoking.configurationItem.configuration;
+        configuration.defaultVersionId = 'v9';
+        for (const version of configuration.policyVersionList) version.isDefaultVersion = false;
+      },
+    });
+    await handler(event, context);
+    expect(sentEvaluations()).toEqual([
+      expect.objectContaining({ ComplianceType: 'NON_COMPLIANT', Annotation: expect.stringContaining('policy fleet-operators (default version v9 not in the item) that could not be read') }),
+    ]);
+  });
+
+  it('refuses a BreakGlassArns entry that is not an IAM ARN, naming it, and reports nothing', async () => {
+    const event = withChanges(samEvent('SsmAccessRuleFunction', 'policy-change'), { ruleParameters: { BreakGlassArns: 'break-glass-role' } });
+    await expect(handler(event, context)).rejects.toThrow(/rule parameter BreakGlassArns.*must be the ARN of an IAM policy, role, user or group/);
+    expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
+  });
+});
+
+describe('SsmAccessRuleFunction on its periodic sweep', () => {
+  it('reads the account in one GetAccountAuthorizationDetails listing, asks for tags only where they decide, and clears stale results', async () => {
+    iam.on(GetAccountAuthorizationDetailsCommand).resolves({
+      Policies: [
+        {
+          PolicyName: 'break-glass-admin', PolicyId: 'ANPAR3CQWEXAMPLE0010', Arn: `arn:aws:iam::${ACCOUNT}:policy/break-glass-admin`, DefaultVersionId: 'v1',
+          PolicyVersionList: [{ Document: urlEncoded(broad), VersionId: 'v1', IsDefaultVersion: true }],
+        },
+        {
+          PolicyName: 'payments-shells', PolicyId: 'ANPAR3CQWEXAMPLE0011', Arn: `arn:aws:iam::${ACCOUNT}:policy/payments-shells`, DefaultVersionId: 'v3',
+          PolicyVersionList: [
+            { Document: urlEncoded(broad), VersionId: 'v2', IsDefaultVersion: false },
+            { Document: urlEncoded(scoped), VersionId: 'v3', IsDefaultVersion: true },
+          ],
+        },
+      ],
+      RoleDetailList: [{
+        RoleName: 'ops', RoleId: 'AROAR3CQWEXAMPLE0012', Arn: `arn:aws:iam::${ACCOUNT}:role/ops`, Path: '/',
+        RolePolicyList: [{ PolicyName: 'everything', PolicyDocument: urlEncoded(broad) }], Tags: [{ Key: 'team', Value: 'ops' }],
+      }],
+      UserDetailList: [{ UserName: 'alice', UserId: 'AIDAR3CQWEXAMPLE0013', Arn: `arn:aws:iam::${ACCOUNT}:user/alice`, UserPolicyList: [] }],
+      GroupDetailList: [{
+        GroupName: 'payments', GroupId: 'AGPAR3CQWEXAMPLE0014', Arn: `arn:aws:iam::${ACCOUNT}:group/payments`,
+        GroupPolicyList: [{ PolicyName: 'shells', PolicyDocument: urlEncoded(scoped) }],
+      }],
+      IsTruncated: false,
+    });
+    iam.on(GetPolicyCommand).resolves({
+      Policy: { PolicyName: 'break-glass-admin', PolicyId: 'ANPAR3CQWEXAMPLE0010', Tags: [{ Key: 'SessionGuardBreakGlass', Value: 'true' }] },
+    });
+    config.on(GetComplianceDetailsByConfigRuleCommand).resolves({
+      EvaluationResults: [
+        { EvaluationResultIdentifier: { EvaluationResultQualifier: { ResourceType: 'AWS::IAM::Role', ResourceId: 'AROAR3CQWEXAMPLE0012' } } },
+        { EvaluationResultIdentifier: { EvaluationResultQualifier: { ResourceType: 'AWS::IAM::Role', ResourceId: 'AROAR3CQWEXAMPLEGONE' } } },
+      ],
+    });
+
+    await handler(samEvent('SsmAccessRuleFunction', 'scheduled'), context);
+
+    expect(iam).toHaveReceivedCommandExactlyOnceWith(GetAccountAuthorizationDetailsCommand, {
+      Filter: ['LocalManagedPolicy', 'Role', 'User', 'Group'],
+      MaxItems: 1000,
+    });
+    expect(iam).toHaveReceivedCommandExactlyOnceWith(GetPolicyCommand, { PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/break-glass-admin` });
+    expect(sentEvaluations().map((e) => [e.ComplianceResourceType, e.ComplianceResourceId, e.ComplianceType])).toEqual([
+      ['AWS::IAM::Policy', 'ANPAR3CQWEXAMPLE0010', 'NOT_APPLICABLE'],
+      ['AWS::IAM::Policy', 'ANPAR3CQWEXAMPLE0011', 'COMPLIANT'],
+      ['AWS::IAM::Role', 'AROAR3CQWEXAMPLE0012', 'NON_COMPLIANT'],
+      ['AWS::IAM::User', 'AIDAR3CQWEXAMPLE0013', 'COMPLIANT'],
+      ['AWS::IAM::Group', 'AGPAR3CQWEXAMPLE0014', 'COMPLIANT'],
+      ['AWS::IAM::Role', 'AROAR3CQWEXAMPLEGONE', 'NOT_APPLICABLE'],
+    ]);
+    expect(new Set(sentEvaluations().map((e) => e.OrderingTimestamp?.toISOString()))).toEqual(new Set(['2026-11-20T06:00:00.000Z']));
+  });
+});

@@ -8,6 +8,7 @@ import type { ConfigRule, ResourceVerdict } from '../../functions/shared/config-
 import { InvalidRuleParameterError } from '../../functions/shared/config-rule/parameters';
 import { UsageError } from '../io';
 import type { AccountSource, Deployment } from '../sources/account-source';
+import { AccessDeniedError } from '../sources/aws-errors';
 
 /** One of the rule's InputParameters (same name as in template.yaml) and where the CLI finds it. */
 export interface CheckParameter {
@@ -49,6 +50,8 @@ export interface CheckResult {
 /** A check's result with the parsed parameters it ran with (remediation reuses them). */
 export interface CheckRun extends CheckResult {
   readonly params: unknown;
+  /** Things the user should know about how the parameters were found (printed on stderr). */
+  readonly notes: readonly string[];
 }
 
 /** Flag values by commander's attribute name (`--policy-arn` -> `policyArn`). */
@@ -59,7 +62,7 @@ export const flagKey = (parameter: CheckParameter): string => new Option(paramet
 /** Runs the rule's sweep over the account with parameters from flags or the deployed stack. */
 export async function runCheck(check: Check, source: AccountSource, flags: FlagValues): Promise<CheckRun> {
   const rule = check.rule(source);
-  const { raw, params } = await checkParameters(check, rule, source, flags);
+  const { raw, params, notes } = await checkParameters(check, rule, source, flags);
   if (!rule.sweep) throw new Error(`${rule.name} has no sweep; the CLI can only scan rules that sweep the account.`);
   const verdicts = await rule.sweep(params);
   const names = await check.resourceNames(source);
@@ -69,6 +72,7 @@ export async function runCheck(check: Check, source: AccountSource, flags: FlagV
     ruleName: rule.name,
     parameters: raw,
     params,
+    notes,
     results: verdicts.map((v) => ({ ...v, resourceName: names.get(v.resourceId) })),
   };
 }
@@ -79,10 +83,13 @@ export async function checkParameters(
   rule: ConfigRule<unknown>,
   source: AccountSource,
   flags: FlagValues,
-): Promise<{ raw: Record<string, string>; params: unknown }> {
+): Promise<{ raw: Record<string, string>; params: unknown; notes: string[] }> {
   const raw: Record<string, string> = {};
   const origins: string[] = [];
+  const notes: string[] = [];
+  let deploymentRead = false;
   let deployment: Deployment | undefined;
+  let deploymentDenied: AccessDeniedError | undefined;
   for (const parameter of check.parameters) {
     const given = flags[flagKey(parameter)];
     if (typeof given === 'string') {
@@ -91,7 +98,21 @@ export async function checkParameters(
       continue;
     }
     if (!parameter.fromStack) continue;
-    deployment ??= await source.deployment();
+    if (!deploymentRead) {
+      deploymentRead = true;
+      try {
+        deployment = await source.deployment();
+      } catch (error) {
+        // The stack only supplies defaults: without access to it, flags can still supply them.
+        if (!(error instanceof AccessDeniedError)) throw error;
+        deploymentDenied = error;
+      }
+    }
+    if (deploymentDenied) {
+      if (parameter.required) throw new UsageError(`The ${check.id} check needs ${parameter.name}: pass ${flagName(parameter)}. ${deploymentDenied.message}`);
+      notes.push(`${check.id}: ${parameter.name} uses the rule's default, since the stack could not be read (${deploymentDenied.action} denied); pass ${flagName(parameter)} to set it.`);
+      continue;
+    }
     const fromStack = deployment && stackValue(deployment, parameter.fromStack);
     if (fromStack !== undefined) {
       raw[parameter.name] = fromStack;
@@ -106,7 +127,7 @@ export async function checkParameters(
     }
   }
   try {
-    return { raw, params: rule.parseParameters(raw) };
+    return { raw, params: rule.parseParameters(raw), notes };
   } catch (error) {
     if (!(error instanceof InvalidRuleParameterError)) throw error;
     // The rule's message ends by pointing at Config's InputParameters; here they came from flags or the stack.

@@ -38,6 +38,7 @@ export function remediateCommand(program: Command, io: CliIo, exit: (code: numbe
     if (Boolean(flags.role) === Boolean(flags.all)) throw new UsageError('remediate needs exactly one of --role NAME or --all.');
     const source = accountSource(flags, io);
     const run = await runCheck(rolePolicyCheck, source, flags);
+    for (const note of run.notes) io.stderr.write(`Note: ${note}\n`);
     const policy = run.params as InstanceRolePolicy;
     const results = run.results;
     const plan = planFor(results, flags.role);

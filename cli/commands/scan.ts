@@ -54,7 +54,10 @@ export async function scan(source: AccountSource, checks: readonly Check[], flag
   for (const check of checks) {
     progress.update(`Running ${check.id}…`);
     try {
-      results.push(await runCheck(check, source, flags));
+      const run = await runCheck(check, source, flags);
+      progress.done();
+      for (const note of run.notes) io.stderr.write(`Note: ${note}\n`);
+      results.push(run);
     } finally {
       progress.done();
     }

@@ -28,7 +28,7 @@ export function renderScanText(report: ScanReport): string {
     ['RULE', 'NON_COMPLIANT', 'COMPLIANT', 'NOT_APPLICABLE', 'TOTAL'],
     [...report.checks.map((c) => [c.id, ...countColumns(countCompliance(c.results))]), ['all', ...countColumns(countCompliance(allResults(report)))]],
   );
-  return [`session-guard scan of account ${report.account.id} (${report.account.description})`, ...sections, `Summary\n${summary}`].join('\n\n') + '\n';
+  return [`session-guard scan of account ${report.account.id}: ${report.account.description}`, ...sections, `Summary\n${summary}`].join('\n\n') + '\n';
 }
 
 function renderCheck(check: CheckResult): string {

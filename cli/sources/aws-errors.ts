@@ -25,12 +25,24 @@ const CREDENTIALS_REJECTED = new Set([
   'InvalidAccessKeyId',
 ]);
 
+/** A call the credentials may not make; `action` is the IAM action to grant. */
+export class AccessDeniedError extends UsageError {
+  override name = 'AccessDeniedError';
+  constructor(
+    readonly action: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export function explainAwsError(error: unknown, action: string): unknown {
   if (!(error instanceof Error)) return error;
   const code = (error as { Code?: string }).Code ?? error.name;
   if (ACCESS_DENIED.has(code)) {
     const purpose = PURPOSES[action];
-    return new UsageError(
+    return new AccessDeniedError(
+      action,
       `Access denied: these credentials may not call ${action}${purpose ? `, which session-guard needs ${purpose}` : ''}. ` +
         `Grant ${action} (the CLI only reads) or use other credentials. AWS said: ${error.message}`,
     );

@@ -55,8 +55,8 @@ export function explainAwsError(error: unknown, action: string): unknown {
       `No AWS credentials found for ${action}: pass --profile NAME, or set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY. Without --live, scan uses the bundled sample account.`,
     );
   }
-  if (/region is missing/i.test(error.message)) {
-    return new UsageError('No AWS region: pass --region, set AWS_REGION, or set a region in your profile.');
+  if (/region is missing|region not accepted/i.test(error.message)) {
+    return new UsageError(`No AWS region (${error.message}): pass --region, set AWS_REGION, or set a region in your profile.`);
   }
   const network = (error as { code?: string }).code;
   if (network === 'ECONNREFUSED' || network === 'ENOTFOUND' || network === 'EAI_AGAIN') {

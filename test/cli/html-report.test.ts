@@ -123,7 +123,7 @@ describe.skipIf(!chromiumAvailable)('the HTML report in headless Chromium', () =
     writeFileSync(htmlPath, renderScanHtml(hostileReport));
     const { page, requests } = await open(htmlPath);
     try {
-      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
       expect(requests).toEqual([pathToFileURL(htmlPath).href]);
       expect(await page.locator('tbody tr[data-compliance="NON_COMPLIANT"] td').last().textContent()).toBe(HOSTILE);
       expect(await page.locator('h1').textContent()).toBe('session-guard report: account <b>111122223333</b>');

@@ -8,6 +8,12 @@ import { tsImport } from 'tsx/esm/api';
 // supports Node 20 (package.json engines), so that notice would only bury the CLI's own messages.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// `session-guard scan | head` closes the pipe early: stop quietly, as other command-line tools do.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 const { main } = await tsImport('./main.ts', import.meta.url);
 // exitCode, not exit(): a large --json report piped to another program must be flushed whole.
 process.exitCode = await main(process.argv.slice(2));

@@ -1,51 +1,53 @@
-#!/usr/bin/env node
 /**
- * session-guard on the command line. `scan` runs the instance-role rule over the bundled sample
- * account and prints each role's verdict and annotation; no AWS credentials are needed.
+ * session-guard on the command line: the product's Config rules run ad hoc over the bundled sample
+ * account or a live one (`scan`), on a saved Config event (`evaluate`), and the instance-role
+ * remediation (`remediate`).
+ *
+ * Exit codes: 0 done; 1 `--fail-on non-compliant` found a NON_COMPLIANT resource (or remediation
+ * was declined or failed); 2 usage or access problems, with a message saying what to fix.
  */
-import { createRolePolicyRule } from '../functions/role-policy-rule/rule';
-import { DEFAULT_EXEMPTION_TAG_KEY } from '../functions/shared/core/instance-role';
-import { renderTable } from './report/table';
-import { loadSampleAccount } from './sources/sample-account';
+import { Command, CommanderError } from 'commander';
+import { evaluateCommand } from './commands/evaluate';
+import { remediateCommand } from './commands/remediate';
+import { scanCommand } from './commands/scan';
+import { type CliIo, EXIT_OK, EXIT_USAGE, processIo, UsageError } from './io';
+import { createRoleRemediator, type RemediatorFactory } from './remediation/remediator';
 
-const USAGE = `Usage: session-guard scan
-
-  scan    Evaluate every IAM role of the bundled sample account against the instance-role rule.`;
-
-async function scan(): Promise<void> {
-  const account = loadSampleAccount();
-  const rule = createRolePolicyRule({ listRoles: () => account.listRoles() });
-  const roles = new Map((await account.listRoles()).map((r) => [r.roleId, r]));
-  const verdicts = await rule.sweep!({
-    policyArn: account.instancePolicyArn,
-    alternativePolicyArns: [],
-    exemptionTagKey: DEFAULT_EXEMPTION_TAG_KEY,
-  }, { accountId: account.accountId });
-  console.log(`Instance-role rule: account ${account.accountId} (bundled sample), required policy ${account.instancePolicyArn}\n`);
-  console.log(
-    renderTable(
-      ['ROLE', 'ROLE ID', 'VERDICT', 'ANNOTATION'],
-      verdicts.map((v) => [roles.get(v.resourceId)?.roleName ?? '', v.resourceId, v.compliance, v.annotation]),
-    ),
-  );
-  const count = (c: string) => verdicts.filter((v) => v.compliance === c).length;
-  console.log(`\n${verdicts.length} roles: ${count('COMPLIANT')} compliant, ${count('NON_COMPLIANT')} non-compliant, ${count('NOT_APPLICABLE')} not applicable`);
+export interface CliDependencies {
+  readonly remediatorFor: RemediatorFactory;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const [command] = argv;
-  if (command === 'scan') {
-    await scan();
-    return 0;
+const DEFAULT_DEPENDENCIES: CliDependencies = { remediatorFor: createRoleRemediator };
+
+export function buildProgram(io: CliIo, exit: (code: number) => void, dependencies: CliDependencies = DEFAULT_DEPENDENCIES): Command {
+  const program = new Command('session-guard')
+    .description('Check that AWS Systems Manager Session Manager is set up safely, with the same rules session-guard deploys to AWS Config.')
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    // Errors are returned, not exited on, so tests call main() in-process; settings reach every subcommand.
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', '\nExit codes: 0 done; 1 NON_COMPLIANT found with --fail-on non-compliant; 2 usage or access problem.\nRun `session-guard <command> --help` for a command\'s options.');
+  scanCommand(program, io, exit);
+  evaluateCommand(program, io, exit);
+  remediateCommand(program, io, exit, dependencies.remediatorFor);
+  return program;
+}
+
+/** Runs one command line and returns its exit code; problems the user can fix are printed, not thrown. */
+export async function main(argv: readonly string[], io: CliIo = processIo(), dependencies?: CliDependencies): Promise<number> {
+  let code = EXIT_OK;
+  const program = buildProgram(io, (c) => (code = c), dependencies);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    // Commander has already printed its own message (unknown option, missing value, help).
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    if (error instanceof UsageError) {
+      io.stderr.write(`session-guard: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    io.stderr.write(`session-guard: unexpected error, please report it:\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT_USAGE;
   }
-  console.error(command === undefined || command === '--help' ? USAGE : `Unknown command: ${command}\n\n${USAGE}`);
-  return command === '--help' ? 0 : 2;
 }
-
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`session-guard: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(2);
-  },
-);

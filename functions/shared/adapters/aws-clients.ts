@@ -10,7 +10,10 @@ export interface ClientSettings {
   retryMode: 'adaptive';
 }
 
-export function clientSettings(service: 'IAM' | 'CONFIG_SERVICE' | 'SSM', env: NodeJS.ProcessEnv = process.env): ClientSettings {
+/** The service part of `AWS_ENDPOINT_URL_<SERVICE>`, as the SDK spells it. */
+export type EndpointService = 'IAM' | 'CONFIG_SERVICE' | 'SSM' | 'CLOUDFORMATION' | 'STS';
+
+export function clientSettings(service: EndpointService, env: NodeJS.ProcessEnv = process.env): ClientSettings {
   const endpoint = env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL || undefined;
   // Adaptive retries slow down under throttling instead of failing a sweep of a large account.
   return { ...(endpoint ? { endpoint } : {}), maxAttempts: 8, retryMode: 'adaptive' };

@@ -1,0 +1,34 @@
+/** The instance-role rule (functions/role-policy-rule) as a CLI check. */
+import { createRolePolicyRule } from '../../functions/role-policy-rule/rule';
+import { IAM_ROLE_RESOURCE_TYPE } from '../../functions/shared/resources/iam-role';
+import type { Check } from './check';
+
+export const rolePolicyCheck: Check = {
+  id: 'role-policy',
+  title: 'EC2 instance roles carry the Session Manager instance policy',
+  resourceTypes: [IAM_ROLE_RESOURCE_TYPE],
+  // Names and stack sources as in template.yaml (RolePolicyRule InputParameters).
+  parameters: [
+    {
+      name: 'PolicyArn',
+      flag: '--policy-arn <arn>',
+      description: "the instance policy every instance role must carry (default: the stack's SessionManagerInstancePolicyArn output)",
+      required: true,
+      fromStack: { output: 'SessionManagerInstancePolicyArn' },
+    },
+    {
+      name: 'AlternativePolicyArns',
+      flag: '--alternative-policy-arns <arns>',
+      description: "comma-separated policy ARNs accepted in its place (default: the stack's AlternativePolicyArns parameter)",
+      fromStack: { parameter: 'AlternativePolicyArns' },
+    },
+    {
+      name: 'ExemptionTagKey',
+      flag: '--exemption-tag-key <key>',
+      description: "roles tagged <key>=true are out of scope (default: the stack's ExemptionTagKey parameter, else SessionManagerExempt)",
+      fromStack: { parameter: 'ExemptionTagKey' },
+    },
+  ],
+  rule: (source) => createRolePolicyRule({ listRoles: () => source.listRoles() }),
+  resourceNames: async (source) => new Map((await source.listRoles()).map((role) => [role.roleId, role.roleName])),
+};

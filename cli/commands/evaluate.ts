@@ -1,0 +1,112 @@
+/**
+ * `session-guard evaluate --event FILE`: a rule on a saved Config event, through the same plumbing
+ * the Lambda uses (evaluateConfigRuleEvent), printing the evaluations it would send. The local test
+ * loop `rdk test-local` gives Python rules.
+ */
+import { readFileSync } from 'node:fs';
+import { type Command, Option } from 'commander';
+import type { Evaluation } from '../../functions/shared/core/compliance';
+import { type ConfigRuleEvent, InvalidEventError, parseConfigRuleEvent } from '../../functions/shared/config-rule/event';
+import { InvalidRuleParameterError } from '../../functions/shared/config-rule/parameters';
+import { evaluateConfigRuleEvent, RuleNotPeriodicError } from '../../functions/shared/config-rule/run';
+import { ConfigurationItemNotFoundError, TEST_MODE_RESULT_TOKEN } from '../../functions/shared/adapters/config-service';
+import { RoleItemError } from '../../functions/shared/resources/iam-role';
+import type { Check } from '../checks/check';
+import { checkIds, checksForResourceType, findCheck } from '../checks/registry';
+import { type CliIo, EXIT_OK, UsageError } from '../io';
+import { renderTable } from '../report/table';
+import { accountSource, addSourceOptions, type SourceFlags } from './source-options';
+
+interface EvaluateFlags extends SourceFlags {
+  event: string;
+  rule?: string;
+  json?: boolean;
+}
+
+export function evaluateCommand(program: Command, io: CliIo, exit: (code: number) => void): Command {
+  const command = program
+    .command('evaluate')
+    .description(
+      'Run a rule on a saved AWS Config rule event (the Lambda event) and print the evaluations it would send to PutEvaluations. ' +
+        'Change events pick the rule from the resource type; oversized and scheduled events read the account (the bundled sample unless --live).',
+    )
+    .requiredOption('--event <file>', 'the Config rule event as JSON, as Lambda receives it (invokingEvent and ruleParameters are JSON text)')
+    .addOption(new Option('--rule <id>', 'the rule to run (required for scheduled events)').choices(checkIds()))
+    .option('--json', 'print the PutEvaluations request as JSON');
+  addSourceOptions(command);
+  return command.action(async (flags: EvaluateFlags) => {
+    const event = readEvent(flags.event);
+    const check = chooseCheck(event, flags.rule);
+    const source = accountSource(flags, io);
+    const evaluations = await evaluate(check, event, source);
+    io.stdout.write(flags.json ? `${JSON.stringify(putEvaluationsRequest(evaluations, event), null, 2)}\n` : renderEvaluations(check, event, evaluations));
+    exit(EXIT_OK);
+  });
+}
+
+function readEvent(path: string): ConfigRuleEvent {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`Cannot read the event file ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    return parseConfigRuleEvent(raw);
+  } catch (error) {
+    if (error instanceof InvalidEventError) throw new UsageError(`${path}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The rule named by --rule, else the one rule scoped to the event's resource type. */
+function chooseCheck(event: ConfigRuleEvent, ruleId: string | undefined): Check {
+  if (ruleId) return findCheck(ruleId);
+  const invoking = event.invokingEvent;
+  if (invoking.messageType === 'ScheduledNotification') {
+    throw new UsageError(`A ScheduledNotification event names no resource: pass --rule (one of ${checkIds().join(', ')}).`);
+  }
+  const resourceType =
+    invoking.messageType === 'ConfigurationItemChangeNotification' ? invoking.configurationItem.resourceType : invoking.configurationItemSummary.resourceType;
+  const [check, ...others] = checksForResourceType(resourceType);
+  if (!check) throw new UsageError(`No rule evaluates ${resourceType}: pass --rule (one of ${checkIds().join(', ')}) to see how a rule treats it.`);
+  if (others.length > 0) {
+    throw new UsageError(`Several rules evaluate ${resourceType} (${[check, ...others].map((c) => c.id).join(', ')}): pass --rule.`);
+  }
+  return check;
+}
+
+async function evaluate(check: Check, event: ConfigRuleEvent, source: ReturnType<typeof accountSource>): Promise<readonly Evaluation[]> {
+  try {
+    return await evaluateConfigRuleEvent(check.rule(source), event, source.config);
+  } catch (error) {
+    // The rule's own errors about the event are the user's to fix, as they would be in Config.
+    const usersToFix = [InvalidRuleParameterError, RuleNotPeriodicError, RoleItemError, ConfigurationItemNotFoundError];
+    if (usersToFix.some((type) => error instanceof type)) throw new UsageError((error as Error).message);
+    throw error;
+  }
+}
+
+/** What the Lambda would send: PutEvaluations' request, in the SDK's field names. */
+function putEvaluationsRequest(evaluations: readonly Evaluation[], event: ConfigRuleEvent) {
+  return {
+    Evaluations: evaluations.map((e) => ({
+      ComplianceResourceType: e.resourceType,
+      ComplianceResourceId: e.resourceId,
+      ComplianceType: e.compliance,
+      Annotation: e.annotation,
+      OrderingTimestamp: e.orderingTimestamp.toISOString(),
+    })),
+    ResultToken: event.resultToken,
+    TestMode: event.resultToken === TEST_MODE_RESULT_TOKEN,
+  };
+}
+
+function renderEvaluations(check: Check, event: ConfigRuleEvent, evaluations: readonly Evaluation[]): string {
+  const table = renderTable(
+    ['RESOURCE TYPE', 'RESOURCE ID', 'COMPLIANCE', 'ORDERING TIMESTAMP', 'ANNOTATION'],
+    evaluations.map((e) => [e.resourceType, e.resourceId, e.compliance, e.orderingTimestamp.toISOString(), e.annotation]),
+  );
+  const testMode = event.resultToken === TEST_MODE_RESULT_TOKEN ? ' (TestMode)' : '';
+  return `${check.id} on ${event.invokingEvent.messageType} for rule ${event.configRuleName}: ${evaluations.length} evaluation(s) the Lambda would send to PutEvaluations${testMode}\n\n${table}\n`;
+}

@@ -1,0 +1,69 @@
+/**
+ * What the command line touches of its process: output streams, whether they are terminals, the
+ * environment, and a way to ask a yes/no question. Commands take a `CliIo`, so tests run the real
+ * commands with captured output instead of spawning a process each time.
+ */
+import { createInterface } from 'node:readline/promises';
+
+export interface CliIo {
+  readonly stdout: { write(text: string): void };
+  readonly stderr: { write(text: string): void };
+  readonly stdinIsTTY: boolean;
+  readonly stderrIsTTY: boolean;
+  readonly env: NodeJS.ProcessEnv;
+  /** Asks a question on the terminal and returns the answer line. */
+  ask(question: string): Promise<string>;
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdinIsTTY: process.stdin.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
+    env: process.env,
+    async ask(question) {
+      const prompt = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await prompt.question(question);
+      } finally {
+        prompt.close();
+      }
+    },
+  };
+}
+
+/** Exit codes: 0 success, 1 `--fail-on` tripped, 2 usage or access problems. */
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+/**
+ * A problem the user can fix (a missing option, a denied permission, an unreadable file). The CLI
+ * prints its message and exits 2; anything else is a bug and is shown with its stack.
+ */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/**
+ * A one-line status on stderr that rewrites itself, for long reads of large accounts. Only on a
+ * terminal: in a pipeline or a log it would be noise.
+ */
+export class Progress {
+  private shown = false;
+
+  constructor(private readonly io: Pick<CliIo, 'stderr' | 'stderrIsTTY'>) {}
+
+  update(text: string): void {
+    if (!this.io.stderrIsTTY) return;
+    this.io.stderr.write(`\r\x1b[K${text}`);
+    this.shown = true;
+  }
+
+  done(): void {
+    if (!this.shown) return;
+    this.io.stderr.write('\r\x1b[K');
+    this.shown = false;
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * `--html FILE`: one self-contained page to share: a compliance summary chart (inline SVG) and a
+ * table per rule. No scripts, no external URLs; a Content-Security-Policy forbids both, so even a
+ * hostile annotation could not load or run anything. Every value is escaped.
+ */
+import type { ComplianceType } from '../../functions/shared/core/compliance';
+import type { CheckResult } from '../checks/check';
+import { allResults, COMPLIANCE_TYPES, type ComplianceCounts, countCompliance, type ScanReport } from './scan-report';
+import { byConcern } from './table';
+
+const LABELS: Record<ComplianceType, string> = {
+  NON_COMPLIANT: 'Non-compliant',
+  COMPLIANT: 'Compliant',
+  NOT_APPLICABLE: 'Not applicable',
+};
+
+const COLOURS: Record<ComplianceType, string> = {
+  NON_COMPLIANT: '#c62828',
+  COMPLIANT: '#2e7d32',
+  NOT_APPLICABLE: '#9e9e9e',
+};
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text for element content and quoted attribute values alike. */
+export const escapeHtml = (value: unknown): string => String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+
+export function renderScanHtml(report: ScanReport): string {
+  const total = countCompliance(allResults(report));
+  const title = `session-guard report: account ${report.account.id}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>${escapeHtml(title)}</h1>
+<p>${escapeHtml(report.account.description)} · generated ${escapeHtml(report.generatedAt)}</p>
+</header>
+<section id="summary" aria-labelledby="summary-title">
+<h2 id="summary-title">Compliance summary</h2>
+${renderCounts(total, 'summary-counts')}
+${renderChart(report.checks)}
+</section>
+${report.checks.map(renderCheck).join('\n')}
+</body>
+</html>
+`;
+}
+
+function renderCounts(counts: ComplianceCounts, className: string): string {
+  const items = COMPLIANCE_TYPES.map(
+    (type) => `<div class="count ${type}"><dt>${LABELS[type]}</dt><dd data-count="${type}">${counts[type]}</dd></div>`,
+  );
+  return `<dl class="${className}">${items.join('')}<div class="count total"><dt>Resources</dt><dd data-count="total">${counts.total}</dd></div></dl>`;
+}
+
+/** One horizontal bar per rule, split by verdict, each segment's width proportional to its count. */
+function renderChart(checks: readonly CheckResult[]): string {
+  const barWidth = 600;
+  const rowHeight = 34;
+  const labelWidth = 180;
+  const height = checks.length * rowHeight + 30;
+  const rows = checks.map((check, index) => {
+    const counts = countCompliance(check.results);
+    const y = index * rowHeight;
+    let x = labelWidth;
+    const segments = COMPLIANCE_TYPES.filter((type) => counts[type] > 0).map((type) => {
+      const width = (counts[type] / counts.total) * barWidth;
+      const segment = `<rect x="${x.toFixed(2)}" y="${y}" width="${width.toFixed(2)}" height="24" fill="${COLOURS[type]}" data-check="${escapeHtml(check.id)}" data-compliance="${type}" data-count="${counts[type]}"><title>${escapeHtml(check.id)}: ${counts[type]} ${LABELS[type].toLowerCase()}</title></rect>`;
+      x += width;
+      return segment;
+    });
+    const empty = counts.total === 0 ? `<text x="${labelWidth}" y="${y + 17}" class="empty">no resources in scope</text>` : '';
+    return `<text x="0" y="${y + 17}">${escapeHtml(check.id)}</text>${segments.join('')}${empty}`;
+  });
+  const legendY = checks.length * rowHeight + 12;
+  const legend = COMPLIANCE_TYPES.map(
+    (type, i) =>
+      `<rect x="${labelWidth + i * 160}" y="${legendY}" width="12" height="12" fill="${COLOURS[type]}"/><text x="${labelWidth + i * 160 + 18}" y="${legendY + 11}">${LABELS[type]}</text>`,
+  );
+  return `<svg class="chart" role="img" aria-label="Compliance by rule" viewBox="0 0 ${labelWidth + barWidth} ${height}" width="${labelWidth + barWidth}" height="${height}">${rows.join('')}${legend.join('')}</svg>`;
+}
+
+function renderCheck(check: CheckResult): string {
+  const counts = countCompliance(check.results);
+  const parameters = Object.entries(check.parameters)
+    .filter(([, value]) => value !== '')
+    .map(([name, value]) => `<div><dt>${escapeHtml(name)}</dt><dd><code>${escapeHtml(value)}</code></dd></div>`);
+  const rows = byConcern(check.results).map(
+    (r) =>
+      `<tr data-compliance="${r.compliance}"><td>${escapeHtml(r.resourceName ?? '')}</td><td><code>${escapeHtml(r.resourceId)}</code></td><td><span class="verdict ${r.compliance}">${LABELS[r.compliance]}</span></td><td>${escapeHtml(r.annotation)}</td></tr>`,
+  );
+  const body = rows.length > 0 ? rows.join('\n') : '<tr><td colspan="4" class="empty">No resources in scope.</td></tr>';
+  return `<section class="check" data-check="${escapeHtml(check.id)}">
+<h2>${escapeHtml(check.id)}: ${escapeHtml(check.title)}</h2>
+<dl class="parameters">${parameters.join('')}</dl>
+${renderCounts(counts, 'check-counts')}
+<table>
+<thead><tr><th scope="col">Resource</th><th scope="col">Resource ID</th><th scope="col">Verdict</th><th scope="col">Annotation</th></tr></thead>
+<tbody>
+${body}
+</tbody>
+</table>
+</section>`;
+}
+
+const STYLE = `
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1200px;padding:24px;color:#212121;background:#fff}
+h1{font-size:1.5em;margin:0 0 4px}h2{font-size:1.2em;margin:32px 0 8px}header p{color:#616161;margin:0}
+dl{margin:0}.summary-counts,.check-counts{display:flex;gap:16px;flex-wrap:wrap;margin:12px 0}
+.count{border:1px solid #e0e0e0;border-radius:6px;padding:8px 14px;min-width:110px}
+.count dt{font-size:.8em;color:#616161}.count dd{margin:0;font-size:1.6em;font-weight:600}
+.count.NON_COMPLIANT dd{color:${COLOURS.NON_COMPLIANT}}.count.COMPLIANT dd{color:${COLOURS.COMPLIANT}}.count.NOT_APPLICABLE dd{color:#616161}
+.check-counts .count dd{font-size:1.2em}
+.chart{max-width:100%;height:auto;font-size:13px}.chart text.empty{fill:#757575}
+.parameters div{display:flex;gap:8px;font-size:.9em}.parameters dt{color:#616161}.parameters dd{margin:0}
+table{border-collapse:collapse;width:100%;font-size:.92em}th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid #eee}
+th{background:#fafafa}td code{font-size:.9em;word-break:break-all}td:last-child{overflow-wrap:anywhere}
+.verdict{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:.85em;white-space:nowrap}
+.verdict.NON_COMPLIANT{background:${COLOURS.NON_COMPLIANT}}.verdict.COMPLIANT{background:${COLOURS.COMPLIANT}}.verdict.NOT_APPLICABLE{background:#757575}
+.empty{color:#757575;font-style:italic}
+@media print{body{padding:0}}
+`;

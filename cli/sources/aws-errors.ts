@@ -1,0 +1,84 @@
+/**
+ * AWS errors a user can act on, turned into messages that say what to do. A denied call names the
+ * exact IAM action to grant; missing or rejected credentials and a missing region say how to give
+ * them. Anything else is passed through untouched.
+ */
+import type { Client, MetadataBearer } from '@smithy/types';
+import { UsageError } from '../io';
+
+/** Why the CLI makes each call, so a denial says what the permission is for. */
+const PURPOSES: Readonly<Record<string, string>> = {
+  'iam:GetAccountAuthorizationDetails': "to read every IAM role with its trust policy, instance profiles and attached policies",
+  'cloudformation:DescribeStacks': "to read the session-guard stack's outputs (or pass the value yourself, e.g. --policy-arn)",
+  'config:GetResourceConfigHistory': 'to fetch the configuration item behind an oversized-change event',
+  'config:GetComplianceDetailsByConfigRule': "to find the resources the rule reported before (stale results)",
+  'sts:GetCallerIdentity': 'to learn which account the credentials belong to',
+};
+
+const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError', 'UnauthorizedAccess']);
+const CREDENTIALS_REJECTED = new Set([
+  'InvalidClientTokenId',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'UnrecognizedClientException',
+  'SignatureDoesNotMatch',
+  'InvalidAccessKeyId',
+]);
+
+/** A call the credentials may not make; `action` is the IAM action to grant. */
+export class AccessDeniedError extends UsageError {
+  override name = 'AccessDeniedError';
+  constructor(
+    readonly action: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function explainAwsError(error: unknown, action: string): unknown {
+  if (!(error instanceof Error)) return error;
+  const code = (error as { Code?: string }).Code ?? error.name;
+  if (ACCESS_DENIED.has(code)) {
+    const purpose = PURPOSES[action];
+    return new AccessDeniedError(
+      action,
+      `Access denied: these credentials may not call ${action}${purpose ? `, which session-guard needs ${purpose}` : ''}. ` +
+        `Grant ${action} (the CLI only reads) or use other credentials. AWS said: ${error.message}`,
+    );
+  }
+  if (CREDENTIALS_REJECTED.has(code)) {
+    return new UsageError(`AWS rejected the credentials (${code}) when calling ${action}: refresh them (aws sso login, new keys) or pick another --profile. AWS said: ${error.message}`);
+  }
+  if (error.name === 'CredentialsProviderError' || /could not load credentials/i.test(error.message)) {
+    return new UsageError(
+      `No AWS credentials found for ${action}: pass --profile NAME, or set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY. Without --live, scan uses the bundled sample account.`,
+    );
+  }
+  if (/region is missing|region not accepted/i.test(error.message)) {
+    return new UsageError(`No AWS region (${error.message}): pass --region, set AWS_REGION, or set a region in your profile.`);
+  }
+  const network = (error as { code?: string }).code;
+  if (network === 'ECONNREFUSED' || network === 'ENOTFOUND' || network === 'EAI_AGAIN') {
+    return new UsageError(`Cannot reach AWS for ${action} (${network}): check --endpoint-url, AWS_ENDPOINT_URL and your network.`);
+  }
+  return error;
+}
+
+/**
+ * Adds the translation to every call a client makes. The middleware knows the command being
+ * sent, so the message names `<prefix>:<Operation>`, which is the IAM action for every API we call.
+ */
+export function explainErrorsOf<C extends Client<any, MetadataBearer, any>>(client: C, actionPrefix: string): C {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        throw explainAwsError(error, `${actionPrefix}:${(context.commandName ?? 'UnknownCommand').replace(/Command$/, '')}`);
+      }
+    },
+    { step: 'initialize', name: 'sessionGuardExplainAwsErrors' },
+  );
+  return client;
+}

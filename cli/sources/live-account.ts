@@ -1,0 +1,102 @@
+/**
+ * A live account, read-only, through the same adapters the Lambdas use: every role in
+ * GetAccountAuthorizationDetails pages (IamGateway), never a call per role.
+ */
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { clientSettings, type EndpointService } from '../../functions/shared/adapters/aws-clients';
+import { ConfigServiceGateway } from '../../functions/shared/adapters/config-service';
+import { IamGateway } from '../../functions/shared/adapters/iam';
+import type { CliIo, Progress } from '../io';
+import { type AccountSource, deploymentFromStack, once } from './account-source';
+import { explainErrorsOf } from './aws-errors';
+
+export interface LiveAccountOptions {
+  readonly profile?: string;
+  readonly region?: string;
+  readonly endpointUrl?: string;
+  /** The session-guard stack whose outputs supply defaults (e.g. the instance policy ARN). */
+  readonly stackName: string;
+}
+
+/**
+ * SDK client settings for the account the user named: the shared settings (retries,
+ * AWS_ENDPOINT_URL) with --endpoint-url, --region and --profile on top. Remediation builds its IAM
+ * client from the same settings, so it changes exactly the account that was scanned.
+ */
+export function liveClientSettings(options: LiveAccountOptions, env: NodeJS.ProcessEnv) {
+  return (service: EndpointService) => ({
+    ...clientSettings(service, env),
+    ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+  });
+}
+
+export function liveAccount(options: LiveAccountOptions, io: Pick<CliIo, 'env' | 'stderr'>, progress: Progress): AccountSource {
+  const settings = liveClientSettings(options, io.env);
+  const iamClient = explainErrorsOf(new IAMClient(settings('IAM')), 'iam');
+  countRolesRead(iamClient, progress);
+  const iam = new IamGateway(iamClient);
+  const sts = explainErrorsOf(new STSClient(settings('STS')), 'sts');
+  const cloudFormation = explainErrorsOf(new CloudFormationClient(settings('CLOUDFORMATION')), 'cloudformation');
+  const config = new ConfigServiceGateway(explainErrorsOf(new ConfigServiceClient(settings('CONFIG_SERVICE')), 'config'));
+
+  const where = [options.profile && `profile ${options.profile}`, options.region, options.endpointUrl].filter(Boolean).join(', ');
+  return {
+    kind: 'live',
+    description: `live account${where ? ` (${where})` : ''}`,
+    accountId: once(async () => (await sts.send(new GetCallerIdentityCommand({}))).Account ?? 'unknown'),
+    listRoles: once(async () => {
+      progress.update('Reading IAM roles (GetAccountAuthorizationDetails)…');
+      try {
+        return await iam.listRoles();
+      } finally {
+        progress.done();
+      }
+    }),
+    deployment: once(async () => {
+      try {
+        const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: options.stackName }));
+        return Stacks?.[0] ? deploymentFromStack(Stacks[0]) : undefined;
+      } catch (error) {
+        // CloudFormation answers a missing stack with a ValidationError; there is simply no default.
+        if (error instanceof Error && error.name === 'ValidationError' && /does not exist/.test(error.message)) return undefined;
+        throw error;
+      }
+    }),
+    config: {
+      getConfigurationItem: (summary) => config.getConfigurationItem(summary),
+      async listEvaluatedResources(configRuleName) {
+        try {
+          return await config.listEvaluatedResources(configRuleName);
+        } catch (error) {
+          // A saved event may name a rule this account does not have: it has reported nothing here.
+          if (error instanceof Error && error.name === 'NoSuchConfigRuleException') {
+            io.stderr.write(`Note: no Config rule ${configRuleName} in this account, so no earlier results to retire.\n`);
+            return [];
+          }
+          throw error;
+        }
+      },
+    },
+  };
+}
+
+/** Shows how many roles have been read so far, page by page, while a large account is swept. */
+function countRolesRead(client: IAMClient, progress: Progress): void {
+  let roles = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      if (context.commandName === 'GetAccountAuthorizationDetailsCommand') {
+        roles += (result.output as { RoleDetailList?: unknown[] }).RoleDetailList?.length ?? 0;
+        progress.update(`Reading IAM roles (GetAccountAuthorizationDetails): ${roles} so far…`);
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'sessionGuardCountRoles' },
+  );
+}

@@ -1,0 +1,139 @@
+/**
+ * `scan --html FILE`: a self-contained page. Checked as text (escaping, no URLs) and rendered in
+ * headless Chromium (Debian's package): the counts on the page match the scan's JSON.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { escapeHtml, renderScanHtml } from '../../cli/report/html';
+import type { ScanReport } from '../../cli/report/scan-report';
+import { runCli } from '../support/cli';
+
+const CHROMIUM = '/usr/bin/chromium';
+const chromiumAvailable = existsSync(CHROMIUM);
+if (!chromiumAvailable) {
+  console.warn(`Chromium not found at ${CHROMIUM}: the HTML report browser test is skipped. Install it with \`apt-get install -y chromium\`.`);
+}
+
+const HOSTILE = `<script>window.__pwned = 1</script><img src="https://example.com/x.png" onerror="window.__pwned = 2">&amp; "quoted" 'single'`;
+
+/** A report whose every field a hostile account could influence carries markup. */
+const hostileReport: ScanReport = {
+  account: { id: '<b>111122223333</b>', source: 'live', description: 'live account (profile "<i>x</i>")' },
+  generatedAt: '2026-05-12T00:00:00.000Z',
+  checks: [
+    {
+      id: 'role-policy',
+      title: 'EC2 instance roles carry the Session Manager instance policy',
+      ruleName: 'session-guard instance-role rule',
+      parameters: { ExemptionTagKey: HOSTILE },
+      results: [
+        { resourceType: 'AWS::IAM::Role', resourceId: 'AROA"><script>x()</script>', resourceName: HOSTILE, compliance: 'NON_COMPLIANT', annotation: HOSTILE },
+        { resourceType: 'AWS::IAM::Role', resourceId: 'AROAOK', resourceName: 'ok', compliance: 'COMPLIANT', annotation: 'fine' },
+      ],
+    },
+  ],
+};
+
+const scratch = mkdtempSync(join(tmpdir(), 'session-guard-html-'));
+
+describe('the HTML report as text', () => {
+  it('escapes every character that could start markup or end an attribute', () => {
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+  });
+
+  it('keeps hostile values as text and allows no scripts or external URLs', () => {
+    const html = renderScanHtml(hostileReport);
+    expect(html).not.toMatch(/<script|<img|<b>|<i>/i);
+    expect(html).toContain('&lt;script&gt;window.__pwned = 1&lt;/script&gt;');
+    // The hostile URL survives only as escaped text, never as an attribute of a tag.
+    expect(html).not.toMatch(/<[a-z]+[^>]*\s(src|href|on\w+)=/i);
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`);
+  });
+});
+
+describe.skipIf(!chromiumAvailable)('the HTML report in headless Chromium', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => browser?.close());
+
+  /** Opens a page and records every request it makes and every console error. */
+  async function open(path: string) {
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    const errors: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(pathToFileURL(path).href);
+    return { page, requests, errors };
+  }
+
+  it('renders the scan, with the summary, chart and tables showing the same counts as --json', async () => {
+    const htmlPath = join(scratch, 'report.html');
+    const run = await runCli(['scan', '--json', '--html', htmlPath]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`HTML report written to ${htmlPath}`);
+    const json = JSON.parse(run.stdout) as { summary: Record<string, number>; checks: { id: string; summary: Record<string, number> }[] };
+
+    const { page, requests, errors } = await open(htmlPath);
+    try {
+      expect(await page.title()).toBe('session-guard report: account 111122223333');
+      expect(requests).toEqual([pathToFileURL(htmlPath).href]);
+      expect(errors).toEqual([]);
+
+      const types = ['NON_COMPLIANT', 'COMPLIANT', 'NOT_APPLICABLE', 'total'];
+      const summary = Object.fromEntries(
+        await Promise.all(types.map(async (t) => [t, Number(await page.locator(`#summary [data-count="${t}"]`).textContent())])),
+      );
+      expect(summary).toEqual(json.summary);
+      expect(summary).toEqual({ NON_COMPLIANT: 3, COMPLIANT: 1, NOT_APPLICABLE: 6, total: 10 });
+
+      for (const check of json.checks) {
+        const section = page.locator(`section.check[data-check="${check.id}"]`);
+        await expect(section.isVisible()).resolves.toBe(true);
+        for (const type of ['NON_COMPLIANT', 'COMPLIANT', 'NOT_APPLICABLE']) {
+          expect(await section.locator(`tbody tr[data-compliance="${type}"]`).count(), `${check.id} ${type} rows`).toBe(check.summary[type]);
+          expect(Number(await section.locator(`[data-count="${type}"]`).textContent())).toBe(check.summary[type]);
+          const bar = page.locator(`svg.chart rect[data-check="${check.id}"][data-compliance="${type}"]`);
+          expect(Number(await bar.getAttribute('data-count'))).toBe(check.summary[type]);
+          // Drawn, and as wide as its share of the check's resources.
+          const box = await bar.boundingBox();
+          expect(box?.width).toBeGreaterThan(0);
+          expect(Number(await bar.getAttribute('width'))).toBeCloseTo((600 * (check.summary[type] ?? 0)) / (check.summary.total ?? 1), 1);
+        }
+      }
+      expect((await page.screenshot()).byteLength).toBeGreaterThan(1000);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows hostile values as text: nothing runs and nothing loads', async () => {
+    const htmlPath = join(scratch, 'hostile.html');
+    writeFileSync(htmlPath, renderScanHtml(hostileReport));
+    const { page, requests } = await open(htmlPath);
+    try {
+      expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+      expect(requests).toEqual([pathToFileURL(htmlPath).href]);
+      expect(await page.locator('tbody tr[data-compliance="NON_COMPLIANT"] td').last().textContent()).toBe(HOSTILE);
+      expect(await page.locator('h1').textContent()).toBe('session-guard report: account <b>111122223333</b>');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('writes a page that needs nothing else', () => {
+    const html = readFileSync(join(scratch, 'report.html'), 'utf8');
+    expect(html).not.toMatch(/https?:\/\/|<script|<link|\ssrc=|@import|url\(/i);
+  });
+});

@@ -6,9 +6,15 @@ export default defineConfig({
     // Integration suites share one moto_server per file; the server is started on a free port.
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Handlers log one JSON line per evaluation; tests assert on outcomes, not on log output.
-    // Local Node is 20; the SDK's notice that releases after January 2027 need Node 22 is known.
-    env: { POWERTOOLS_LOG_LEVEL: 'ERROR', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // Handlers log one JSON line per evaluation (and one per failed run) and flush EMF metrics to
+    // stdout; tests assert on outcomes, and the metric tests switch metrics on for themselves
+    // (test/support/emf.ts). Local Node is 20; the SDK's notice that releases after January 2027
+    // need Node 22 is known.
+    env: {
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
     setupFiles: ['test/support/setup.ts'],
     globalSetup: ['test/support/build-functions.ts'],
   },

@@ -6,11 +6,11 @@ import {
 } from '@aws-sdk/client-config-service';
 import { GetAccountAuthorizationDetailsCommand, IAMClient, type RoleDetail } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
-import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/role-policy-rule/handler';
 import { EC2_TRUST, LAMBDA_TRUST, urlEncoded } from '../support/iam-documents';
 import { lambdaContext, samEvent, withInvokingEvent } from '../support/lambda';
+import { roleHistoryResponse } from '../support/recorded';
 
 const config = mockClient(ConfigServiceClient);
 const iam = mockClient(IAMClient);
@@ -86,10 +86,7 @@ describe('RolePolicyRuleFunction on a configuration change', () => {
 
 describe('RolePolicyRuleFunction on an oversized change', () => {
   it('fetches the item from Config at the capture time and evaluates it', async () => {
-    // A recorded GetResourceConfigHistory response; the SDK hands timestamps over as Dates.
-    const history = JSON.parse(readFileSync(new URL('../fixtures/config/role-history-response.json', import.meta.url), 'utf8'));
-    for (const item of history.configurationItems) item.configurationItemCaptureTime = new Date(item.configurationItemCaptureTime);
-    config.on(GetResourceConfigHistoryCommand).resolves(history);
+    config.on(GetResourceConfigHistoryCommand).resolves(roleHistoryResponse());
 
     await handler(event('oversized'), context);
 

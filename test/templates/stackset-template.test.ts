@@ -1,0 +1,102 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stackSetTemplate } from '../../scripts/stackset-template';
+
+const root = resolve(import.meta.dirname, '../..');
+const PREFIX = 'sg-artifacts-111122223333';
+const PACKAGED_CODE = { S3Bucket: `${PREFIX}-us-east-1`, S3Key: 'session-guard/5d41402abc4b2a76b9719d911017c592' };
+const REGIONAL = { 'Fn::Sub': `${PREFIX}-\${AWS::Region}` };
+
+/** The shape `get-template --template-stage Processed` returns for a packaged SAM function. */
+const processed = (extra: Record<string, unknown> = {}) => ({
+  AWSTemplateFormatVersion: '2010-09-09',
+  Conditions: { IsGlobalResourcesRegion: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, { Ref: 'GlobalResourcesRegion' }] } },
+  Resources: {
+    RuleFunction: {
+      Type: 'AWS::Lambda::Function',
+      Condition: 'IsGlobalResourcesRegion',
+      Properties: { Code: { ...PACKAGED_CODE }, Handler: 'handler.handler', Runtime: 'nodejs22.x' },
+    },
+    Inline: { Type: 'AWS::Lambda::Function', Properties: { Code: { ZipFile: 'exports.handler = async () => {}' } } },
+  },
+  ...extra,
+});
+
+describe('stackSetTemplate', () => {
+  it('points every packaged function at the artifacts bucket of the region it lands in', () => {
+    const input = processed();
+    const out = stackSetTemplate(input, PREFIX);
+    expect(out.Resources.RuleFunction?.Properties?.Code).toEqual({ S3Bucket: REGIONAL, S3Key: PACKAGED_CODE.S3Key });
+    expect(out.Resources.Inline?.Properties?.Code).toEqual({ ZipFile: 'exports.handler = async () => {}' });
+    expect(out.Conditions).toEqual(input.Conditions);
+    // The input is left as it was.
+    expect(input.Resources.RuleFunction.Properties.Code.S3Bucket).toBe(`${PREFIX}-us-east-1`);
+  });
+
+  it('refuses a template that still needs the SAM transform, and says which stage to fetch', () => {
+    expect(() => stackSetTemplate(processed({ Transform: 'AWS::Serverless-2016-10-31' }), PREFIX)).toThrow(/--template-stage Processed/);
+  });
+
+  it('refuses code packaged into a bucket that is not one of the regional artifact buckets', () => {
+    const elsewhere = processed();
+    elsewhere.Resources.RuleFunction.Properties.Code.S3Bucket = 'aws-sam-cli-managed-default-samclisourcebucket-1a2b3c';
+    expect(() => stackSetTemplate(elsewhere, PREFIX)).toThrow(/RuleFunction: its code is in bucket aws-sam-cli-managed-default/);
+  });
+
+  it('refuses a template where something else still names the one-region bucket', () => {
+    const leftover = processed({ Outputs: { Code: { Value: `s3://${PREFIX}-us-east-1/session-guard/x` } } });
+    expect(() => stackSetTemplate(leftover, PREFIX)).toThrow(/Outputs\.Code\.Value still refer\(s\) to sg-artifacts-111122223333-us-east-1/);
+  });
+
+  it('refuses input that is not a packaged template, and a prefix the artifacts stack would reject', () => {
+    expect(() => stackSetTemplate({ Resources: {} }, PREFIX)).toThrow(/no Lambda code in S3/);
+    expect(() => stackSetTemplate('nope', PREFIX)).toThrow(/not a CloudFormation template/);
+    expect(() => stackSetTemplate(processed(), 'Session_Guard')).toThrow(/--bucket-prefix "Session_Guard"/);
+  });
+});
+
+// The real template.yaml, expanded by the SAM translator (the code CloudFormation runs for the
+// transform; cfn-lint ships it), then made StackSet-ready and linted.
+const translatorAvailable = spawnSync('python3', ['-c', 'import samtranslator'], { encoding: 'utf8' }).status === 0;
+const cfnLintAvailable = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' }).status === 0;
+
+const EXPAND = `
+import json, sys
+from samtranslator.yaml_helper import yaml_parse
+from samtranslator.translator.transform import transform
+template = yaml_parse(open(sys.argv[1]).read())
+for resource in template["Resources"].values():
+    if resource["Type"] == "AWS::Serverless::Function":
+        resource["Properties"]["CodeUri"] = sys.argv[2]   # what sam package writes
+class NoManagedPolicies:
+    def load(self): return {}
+print(json.dumps(transform(template, {}, NoManagedPolicies())))
+`;
+
+describe.skipIf(!translatorAvailable || !cfnLintAvailable)('the StackSet template made from template.yaml', () => {
+  it('has no transform, regional code for every function, and is cfn-lint clean', () => {
+    const expanded = spawnSync('python3', ['-c', EXPAND, join(root, 'template.yaml'), `s3://${PACKAGED_CODE.S3Bucket}/${PACKAGED_CODE.S3Key}`], {
+      encoding: 'utf8',
+      env: { ...process.env, AWS_DEFAULT_REGION: 'us-east-1' },
+    });
+    expect(expanded.stderr).toBe('');
+    const out = stackSetTemplate(JSON.parse(expanded.stdout), PREFIX);
+
+    expect(out).not.toHaveProperty('Transform');
+    const functions = Object.values(out.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThan(0);
+    for (const fn of functions) expect((fn.Properties?.Code as Record<string, unknown>).S3Bucket).toEqual(REGIONAL);
+    // Every parameter sam/stackset.yaml passes must exist in the template, or the StackSet fails.
+    const passed = readFileSync(join(root, 'sam', 'stackset.yaml'), 'utf8').matchAll(/ParameterKey: (\w+)/g);
+    for (const [, key] of passed) expect(out.Parameters, `stackset.yaml passes ${key}`).toHaveProperty(key!);
+
+    const file = join(mkdtempSync(join(tmpdir(), 'stackset-')), 'stackset-template.json');
+    writeFileSync(file, JSON.stringify(out));
+    const lint = spawnSync('cfn-lint', ['--', file], { encoding: 'utf8' });
+    expect(lint.stdout + lint.stderr).toBe('');
+    expect(lint.status).toBe(0);
+  });
+});

@@ -8,15 +8,27 @@
  * touching this file, as long as `{}` answers are enough for them to complete.
  */
 import { ConfigServiceClient, GetResourceConfigHistoryCommand, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
-import { GetAccountAuthorizationDetailsCommand, IAMClient, type RoleDetail } from '@aws-sdk/client-iam';
+import { BatchGetResourceConfigCommand } from '@aws-sdk/client-config-service';
+import {
+  AttachRolePolicyCommand,
+  GetAccountAuthorizationDetailsCommand,
+  GetRoleCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListInstanceProfilesForRoleCommand,
+  type RoleDetail,
+} from '@aws-sdk/client-iam';
+import { DescribeDocumentCommand, GetDocumentCommand, ListDocumentsCommand, SSMClient, UpdateDocumentCommand } from '@aws-sdk/client-ssm';
 import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { buildSessionPreferencesDocument, validateSessionPreferences } from '../../functions/shared/core/session-preferences';
 import { readTemplate, type TemplateResource } from '../../scripts/template';
 import { EC2_TRUST, urlEncoded } from '../support/iam-documents';
-import { lambdaContext } from '../support/lambda';
+import { lambdaContext, samEvent } from '../support/lambda';
+import { useResponseUrl } from '../support/response-url';
 import { roleHistoryResponse } from '../support/recorded';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -31,6 +43,8 @@ type AwsMocks = (client: ClientClass) => AwsStub<any, any, any>;
 interface FunctionScenario {
   /** Environment variables the handler reads (the template's values are intrinsics, not literals). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Rewrites an event before it runs, e.g. to answer a custom resource's ResponseURL locally. */
+  prepare?(event: Record<string, unknown>): Record<string, unknown>;
   /** Answers beyond `{}`, set before each event. */
   arrange?(aws: AwsMocks): void;
   /** Events (by file name without .json) that must fail, with what the error must say. */
@@ -49,7 +63,53 @@ const SWEPT_ROLE: RoleDetail = {
   AttachedManagedPolicies: [],
 };
 
+/** The preferences the stack writes by default, as SSM returns a Session document's content. */
+const SESSION_DOCUMENT = JSON.stringify(
+  buildSessionPreferencesDocument(validateSessionPreferences(samEvent<{ ResourceProperties: unknown }>('SessionPreferencesFunction', 'create').ResourceProperties)),
+);
+
+// The custom resource answers its ResponseURL (presigned S3 in the samples); here a local stand-in takes it.
+const responseUrl = useResponseUrl();
+
 const SCENARIOS: Record<string, FunctionScenario> = {
+  PreferencesRuleFunction: {
+    arrange: (aws) => {
+      aws(SSMClient).on(ListDocumentsCommand).resolves({ DocumentIdentifiers: [{ Name: 'SSM-SessionManagerRunShell', DocumentType: 'Session', Owner: '111122223333' }] });
+      aws(SSMClient).on(GetDocumentCommand).resolves({ Name: 'SSM-SessionManagerRunShell', DocumentType: 'Session', DocumentFormat: 'JSON', DocumentVersion: '1', Content: SESSION_DOCUMENT });
+    },
+    // The stack's own default preferences pass the rule's own checks.
+    verify: (eventName, _event, _result, aws) => {
+      const evaluations = aws(ConfigServiceClient).commandCalls(PutEvaluationsCommand).flatMap((c) => c.args[0].input.Evaluations ?? []);
+      expect(evaluations.length, eventName).toBeGreaterThan(0);
+      expect(evaluations.filter((e) => e.ComplianceType !== 'COMPLIANT'), eventName).toEqual([]);
+    },
+  },
+  SessionPreferencesFunction: {
+    prepare: (event) => ({ ...event, ResponseURL: responseUrl.url() }),
+    arrange: (aws) => {
+      aws(SSMClient).on(GetDocumentCommand).resolves({ Name: 'SSM-SessionManagerRunShell', DocumentType: 'Session', DocumentFormat: 'JSON', DocumentVersion: '1', Content: SESSION_DOCUMENT });
+      aws(SSMClient).on(DescribeDocumentCommand).resolves({ Document: { Name: 'SSM-SessionManagerRunShell', DocumentType: 'Session', DefaultVersion: '1', LatestVersion: '1' } });
+      aws(SSMClient).on(UpdateDocumentCommand).resolves({ DocumentDescription: { Name: 'SSM-SessionManagerRunShell', DocumentVersion: '2' } });
+    },
+    // Every request type is answered SUCCESS exactly once.
+    verify: (eventName) => {
+      expect(responseUrl.received.map((r) => [r.body.Status, r.body.Reason]), eventName).toEqual([['SUCCESS', undefined]]);
+    },
+  },
+  AttachPolicyFunction: {
+    // invoke.json names an EC2 instance role that lacks the policy: Config knows its name, IAM its facts.
+    arrange: (aws) => {
+      const invoke = JSON.parse(readFileSync(join(eventsRoot, 'AttachPolicyFunction', 'invoke.json'), 'utf8')) as { RoleId: string; PolicyArn: string };
+      aws(ConfigServiceClient).on(BatchGetResourceConfigCommand).resolves({ baseConfigurationItems: [{ resourceType: 'AWS::IAM::Role', resourceId: invoke.RoleId, resourceName: 'web-server' }] });
+      aws(IAMClient).on(GetRoleCommand).resolves({ Role: { RoleName: 'web-server', RoleId: invoke.RoleId, Path: '/', Arn: 'arn:aws:iam::123456789012:role/web-server', CreateDate: new Date('2025-01-01T00:00:00Z'), AssumeRolePolicyDocument: urlEncoded(EC2_TRUST), Tags: [] } });
+      aws(IAMClient).on(ListInstanceProfilesForRoleCommand).resolves({ InstanceProfiles: [{ InstanceProfileName: 'web-server', InstanceProfileId: 'AIPAEXAMPLEWEB', Path: '/', Arn: 'arn:aws:iam::123456789012:instance-profile/web-server', CreateDate: new Date('2025-01-01T00:00:00Z'), Roles: [] }] });
+      aws(IAMClient).on(ListAttachedRolePoliciesCommand).resolvesOnce({ AttachedPolicies: [] }).resolves({ AttachedPolicies: [{ PolicyArn: invoke.PolicyArn, PolicyName: 'instance' }] });
+    },
+    verify: (eventName, event, result, aws) => {
+      expect(result, eventName).toMatchObject({ roleName: 'web-server', action: 'attached' });
+      expect(aws(IAMClient)).toHaveReceivedCommandWith(AttachRolePolicyCommand, { RoleName: 'web-server', PolicyArn: event.PolicyArn as string });
+    },
+  },
   RolePolicyRuleFunction: {
     arrange: (aws) => {
       // The oversized event names a role whose item the handler must fetch from Config.
@@ -169,7 +229,7 @@ for (const logicalId of eventDirs.filter((d) => functionIds.has(d))) {
     });
 
     it.each(events.map((e) => [e.name, e] as const))('%s.json runs through the handler', async (name, sample) => {
-      const event = JSON.parse(sample.text) as Record<string, unknown>;
+      const event = scenario.prepare?.(JSON.parse(sample.text)) ?? (JSON.parse(sample.text) as Record<string, unknown>);
       const run = handler(event, lambdaContext(logicalId));
 
       const expectedFailure = scenario.failures?.[name];

@@ -27,7 +27,7 @@ describe('buildSessionPreferencesDocument', () => {
         s3BucketName: '',
         s3KeyPrefix: '',
         s3EncryptionEnabled: false,
-        cloudWatchLogGroupName: '/session-guard/session-guard/sessions',
+        cloudWatchLogGroupName: '/session-guard/sessions',
         cloudWatchEncryptionEnabled: true,
         cloudWatchStreamingEnabled: true,
         kmsKeyId: KEY_ARN,

@@ -105,12 +105,30 @@ describe('session-preference resources', () => {
     expect(logsStatement?.Condition.ArnEquals['kms:EncryptionContext:aws:logs:arn']['Fn::Sub']).toMatch(new RegExp(`:log-group:${logGroupName.replace(/[$.{}/]/g, '\\$&')}$`));
   });
 
-  it('derive aliases from the stack name, and rotate both keys on the period parameter', () => {
+  it('name aliases, log group and bucket from DeploymentName, and rotate both keys on the period parameter', () => {
     for (const alias of ['SessionDataKeyAlias', 'SessionLogsKeyAlias']) {
-      expect((resources[alias]?.Properties?.AliasName as { 'Fn::Sub': string })['Fn::Sub']).toMatch(/^alias\/\$\{AWS::StackName\}\//);
+      expect((resources[alias]?.Properties?.AliasName as { 'Fn::Sub': string })['Fn::Sub']).toMatch(/^alias\/\$\{DeploymentName\}\//);
     }
+    expect(resources.SessionLogGroup?.Properties?.LogGroupName).toEqual({ 'Fn::Sub': '/${DeploymentName}/sessions' });
+    expect(resources.AuditBucket?.Properties?.BucketName).toEqual({ 'Fn::Sub': '${DeploymentName}-audit-${AWS::AccountId}-${AWS::Region}' });
     for (const key of ['SessionDataKey', 'SessionLogsKey']) {
       expect(resources[key]?.Properties).toMatchObject({ EnableKeyRotation: true, RotationPeriodInDays: { Ref: 'KeyRotationPeriodDays' }, PendingWindowInDays: { Ref: 'KeyDeletionWindowDays' } });
     }
+  });
+});
+
+describe('the instance policy, created once for the account', () => {
+  const policy = resources.SessionManagerInstancePolicy!;
+  const text = JSON.stringify(policy.Properties);
+
+  it('exists only in the global-resources region, as IAM is global', () => {
+    expect(policy.Condition).toBe('IsGlobalResourcesRegion');
+  });
+
+  it("names this deployment's key, log group and bucket in every region, never this region's resources", () => {
+    expect(text).toContain('alias/${DeploymentName}/session-data');
+    expect(text).toContain('log-group:/${DeploymentName}/sessions');
+    expect(text).toContain('${DeploymentName}-audit-${AWS::AccountId}-*');
+    expect(text).not.toMatch(/AWS::Region|SessionDataKey\.Arn|AuditBucket\.Arn|\$\{SessionLogGroup\}/);
   });
 });

@@ -3,8 +3,6 @@
  * document in automation-docs/ invokes it with the RoleId Config passes and the policy to attach;
  * a thrown error fails the document's step, so a failed remediation is never reported as done.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { IAMClient } from '@aws-sdk/client-iam';
 import middy from '@middy/core';
@@ -14,6 +12,7 @@ import { ConfigResourceNames } from '../shared/adapters/config-resource-names';
 import { IamRoleRemediationGateway } from '../shared/adapters/iam-role-remediation';
 import { policyArn } from '../shared/config-rule/parameters';
 import { DEFAULT_EXEMPTION_TAG_KEY } from '../shared/core/instance-role';
+import { createTelemetry, recordRemediation, type Telemetry, telemetryMiddleware } from '../shared/handler/observability';
 import { IAM_ROLE_RESOURCE_TYPE } from '../shared/resources/iam-role';
 import { InstanceRoleRemediation, type RemediationOutcome, type RemediationRequest } from './remediate';
 
@@ -43,11 +42,12 @@ export interface AttachPolicyDependencies {
   readonly config: ConfigServiceClient;
   /** The template's ExemptionTagKey, the same tag the rule honours. */
   readonly exemptionTagKey: string;
-  readonly logger?: Logger;
+  readonly telemetry?: Telemetry;
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-export function attachPolicyHandler({ iam, config, exemptionTagKey, logger = new Logger(), sleep }: AttachPolicyDependencies) {
+export function attachPolicyHandler({ iam, config, exemptionTagKey, telemetry = createTelemetry(), sleep }: AttachPolicyDependencies) {
+  const { logger, metrics } = telemetry;
   const roles = new IamRoleRemediationGateway(iam);
   const configNames = new ConfigResourceNames(config);
   const remediation = new InstanceRoleRemediation(
@@ -62,15 +62,18 @@ export function attachPolicyHandler({ iam, config, exemptionTagKey, logger = new
   );
 
   return middy()
-    .use(injectLambdaContext(logger))
+    .use(telemetryMiddleware(telemetry))
     .handler(async (rawEvent: unknown): Promise<RemediationOutcome> => {
-      const request = parseAttachPolicyEvent(rawEvent);
-      logger.appendKeys({ roleId: request.roleId, policyArn: request.policyArn });
       try {
+        const request = parseAttachPolicyEvent(rawEvent);
+        logger.appendKeys({ roleId: request.roleId, policyArn: request.policyArn });
         const outcome = await remediation.remediate(request);
+        recordRemediation(metrics, outcome.action);
         logger.info('remediation finished', { ...outcome });
         return outcome;
       } catch (error) {
+        // Counted for the RemediationFailed alarm, then thrown again so the document's step fails.
+        recordRemediation(metrics, 'failed');
         logger.error('remediation failed', error as Error);
         throw error;
       }

@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import {
   BatchGetResourceConfigCommand,
   ConfigServiceClient,
@@ -22,8 +21,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { attachPolicyHandler } from '../../functions/attach-policy/handler';
+import { captureEmf, type EmfRecord, enabledTelemetry, metricNames } from '../support/emf';
 import { EC2_TRUST, urlEncoded } from '../support/iam-documents';
-import { lambdaContext } from '../support/lambda-context';
+import { lambdaContext } from '../support/lambda';
 
 const event = JSON.parse(readFileSync(new URL('../../sam/events/AttachPolicyFunction/invoke.json', import.meta.url), 'utf8')) as {
   RoleId: string;
@@ -40,7 +40,6 @@ const handler = attachPolicyHandler({
   iam: new IAMClient({ region: 'us-east-1' }),
   config: new ConfigServiceClient({ region: 'us-east-1' }),
   exemptionTagKey: 'SessionManagerExempt',
-  logger: new Logger({ logLevel: 'SILENT' }),
   sleep: async () => {},
 });
 const invoke = (e: unknown = event) => handler(e, lambdaContext('AttachPolicyFunction'));
@@ -165,5 +164,43 @@ describe('AttachPolicyFunction handler', () => {
     else iamMock.on(GetPolicyCommand).rejects(new NoSuchEntityException({ $metadata: {}, message: `Policy ${POLICY} was not found.` }));
     await expect(invoke()).rejects.toMatchObject({ name: errorName });
     expect(iamMock).toHaveReceivedCommandWith(GetPolicyCommand, { PolicyArn: POLICY });
+  });
+});
+
+describe('AttachPolicyFunction metrics', () => {
+  const withMetrics = attachPolicyHandler({
+    iam: new IAMClient({ region: 'us-east-1' }),
+    config: new ConfigServiceClient({ region: 'us-east-1' }),
+    exemptionTagKey: 'SessionManagerExempt',
+    telemetry: enabledTelemetry(),
+    sleep: async () => {},
+  });
+
+  /** The EMF records one invocation writes, whether it succeeds or throws. */
+  async function recordsOf(rawEvent: unknown, functionName = 'fix'): Promise<EmfRecord[]> {
+    const emf = captureEmf();
+    try {
+      await withMetrics(rawEvent, lambdaContext(functionName)).catch(() => undefined);
+    } finally {
+      emf.stop();
+    }
+    return emf.records();
+  }
+  const metricsOf = async (rawEvent: unknown) => (await recordsOf(rawEvent)).flatMap(metricNames);
+
+  it('counts an attach under RemediationAttached, for the function that did it', async () => {
+    const records = await recordsOf(event, 'session-guard-AttachPolicyFunction-AbC');
+    expect(records.flatMap(metricNames)).toEqual(['RemediationAttached']);
+    expect(records[0]).toMatchObject({ FunctionName: 'session-guard-AttachPolicyFunction-AbC', RemediationAttached: 1 });
+  });
+
+  it('counts a failure under RemediationFailed, the metric the remediation alarm watches', async () => {
+    iamMock.on(AttachRolePolicyCommand).rejects(new LimitExceededException({ $metadata: {}, message: 'Cannot exceed quota for PoliciesPerRole: 10' }));
+    iamMock.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [], IsTruncated: false });
+    expect(await metricsOf(event)).toEqual(['RemediationFailed']);
+  });
+
+  it('counts a malformed request as a failed remediation too', async () => {
+    expect(await metricsOf({ RoleId: 'web-server', PolicyArn: POLICY })).toEqual(['RemediationFailed']);
   });
 });

@@ -1,11 +1,10 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { BatchGetResourceConfigCommand, ConfigServiceClient, GetResourceConfigHistoryCommand, ResourceNotDiscoveredException } from '@aws-sdk/client-config-service';
 import { DeleteInstanceProfileCommand, DeleteRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, RemoveRoleFromInstanceProfileCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { attachPolicyHandler } from '../../functions/attach-policy/handler';
 import { LAMBDA_TRUST } from '../support/iam-documents';
-import { lambdaContext } from '../support/lambda-context';
+import { lambdaContext } from '../support/lambda';
 import { motoAvailable, useMoto } from '../support/moto';
 import { attachOtherPolicies, createInstancePolicy, createInstanceRole, DEFAULT_MANAGED_POLICIES_PER_ROLE, enforceManagedPolicyQuota } from '../support/moto-iam';
 
@@ -25,7 +24,6 @@ describe.skipIf(!motoAvailable)('AttachPolicyFunction against moto IAM', () => {
       iam: client,
       config: new ConfigServiceClient(moto.clientSettings()),
       exemptionTagKey: 'SessionManagerExempt',
-      logger: new Logger({ logLevel: 'SILENT' }),
     });
     return handler({ RoleId: roleId, PolicyArn: arn }, lambdaContext('AttachPolicyFunction'));
   };

@@ -13,7 +13,7 @@ import { createRolePolicyRule } from '../../functions/role-policy-rule/rule';
 import { IamGateway } from '../../functions/shared/adapters/iam';
 import type { RemediationOutcome } from '../../functions/attach-policy/remediate';
 import { type AutomationEnvironment, loadAutomationDocument, runAutomation } from '../support/automation-runner';
-import { lambdaContext } from '../support/lambda-context';
+import { lambdaContext } from '../support/lambda';
 import { motoAvailable, useMoto } from '../support/moto';
 import { createInstancePolicy, createInstanceRole } from '../support/moto-iam';
 

@@ -3,7 +3,7 @@ import { GetDocumentCommand, InvalidDocument, ListDocumentsCommand, SSMClient } 
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/preferences-rule/handler';
-import { lambdaContext, samEvent, withChanges } from '../support/config-events';
+import { lambdaContext, samEvent, withChanges } from '../support/lambda';
 
 const ssm = mockClient(SSMClient);
 const config = mockClient(ConfigServiceClient);

@@ -9,7 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/role-policy-rule/handler';
 import { EC2_TRUST, LAMBDA_TRUST, urlEncoded } from '../support/iam-documents';
-import { lambdaContext, samEvent, withInvokingEvent } from '../support/lambda';
+import { lambdaContext, samEvent, withChanges } from '../support/lambda';
 import { roleHistoryResponse } from '../support/recorded';
 
 const config = mockClient(ConfigServiceClient);
@@ -48,18 +48,19 @@ describe('RolePolicyRuleFunction on a configuration change', () => {
   });
 
   it('is COMPLIANT once the policy is attached, and records the result outside test mode', async () => {
-    const attached = withInvokingEvent(event('change'), (invoking) => {
-      invoking.configurationItem.configuration.attachedManagedPolicies.push({ policyName: 'instance', policyArn: POLICY });
+    const attached = withChanges(event('change'), {
+      invokingEvent: (invoking) => invoking.configurationItem.configuration.attachedManagedPolicies.push({ policyName: 'instance', policyArn: POLICY }),
+      resultToken: 'eyJlbmNyeXB0ZWREYXRhIjpbMTExXX0=',
     });
-    await handler({ ...attached, resultToken: 'eyJlbmNyeXB0ZWREYXRhIjpbMTExXX0=' }, context);
+    await handler(attached, context);
 
     expect(evaluations()[0]?.ComplianceType).toBe('COMPLIANT');
     expect(putInputs()[0]).toMatchObject({ ResultToken: 'eyJlbmNyeXB0ZWREYXRhIjpbMTExXX0=', TestMode: false });
   });
 
   it('accepts trust policies delivered as objects as well as URL-encoded text', async () => {
-    const asObject = withInvokingEvent(event('change'), (invoking) => {
-      invoking.configurationItem.configuration.assumeRolePolicyDocument = LAMBDA_TRUST;
+    const asObject = withChanges(event('change'), {
+      invokingEvent: (invoking) => (invoking.configurationItem.configuration.assumeRolePolicyDocument = LAMBDA_TRUST),
     });
     await handler(asObject, context);
     expect(evaluations()[0]?.ComplianceType).toBe('NOT_APPLICABLE');
@@ -73,7 +74,7 @@ describe('RolePolicyRuleFunction on a configuration change', () => {
   });
 
   it.each(['ResourceDeletedNotRecorded', 'ResourceNotRecorded'])('reports status %s NOT_APPLICABLE', async (status) => {
-    await handler(withInvokingEvent(event('change'), (invoking) => (invoking.configurationItem.configurationItemStatus = status)), context);
+    await handler(withChanges(event('change'), { invokingEvent: (invoking) => (invoking.configurationItem.configurationItemStatus = status) }), context);
     expect(evaluations()[0]?.ComplianceType).toBe('NOT_APPLICABLE');
   });
 

@@ -8,7 +8,7 @@ import { GetAccountAuthorizationDetailsCommand, GetPolicyCommand, IAMClient } fr
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/ssm-access-rule/handler';
-import { lambdaContext, samEvent, withChanges } from '../support/config-events';
+import { lambdaContext, samEvent, withChanges } from '../support/lambda';
 import { urlEncoded } from '../support/iam-documents';
 
 const iam = mockClient(IAMClient);

@@ -10,7 +10,7 @@ import { SsmGateway } from '../../functions/shared/adapters/ssm';
 import { parseConfigRuleEvent } from '../../functions/shared/config-rule/event';
 import { runConfigRule } from '../../functions/shared/config-rule/run';
 import { configThroughMoto } from '../support/config-through-moto';
-import { samEvent, withChanges } from '../support/config-events';
+import { samEvent, withChanges } from '../support/lambda';
 import { motoAvailable, useMoto } from '../support/moto';
 
 const SECURE = JSON.stringify({

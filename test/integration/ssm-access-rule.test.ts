@@ -24,7 +24,7 @@ import { parseConfigRuleEvent } from '../../functions/shared/config-rule/event';
 import { runConfigRule } from '../../functions/shared/config-rule/run';
 import { configThroughMoto } from '../support/config-through-moto';
 import { motoAvailable, useMoto } from '../support/moto';
-import { samEvent } from '../support/config-events';
+import { samEvent } from '../support/lambda';
 import { EC2_TRUST } from '../support/iam-documents';
 
 const doc = (statement: Record<string, unknown>) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', ...statement }] });

@@ -20,14 +20,24 @@ export function lambdaContext(functionName = 'session-guard-test', remainingMs =
   };
 }
 
+export type ConfigRuleLambdaEvent = Record<string, unknown> & { invokingEvent: string; ruleParameters?: string };
+
 /** A sample event from sam/events/<LogicalId>/, the same file `sam local invoke -e` takes. */
-export function samEvent<T = Record<string, unknown>>(logicalId: string, name: string): T {
+export function samEvent<T = ConfigRuleLambdaEvent>(logicalId: string, name: string): T {
   return JSON.parse(readFileSync(new URL(`../../sam/events/${logicalId}/${name}.json`, import.meta.url), 'utf8')) as T;
 }
 
-/** Replaces fields of the JSON-text invokingEvent of a Config rule event. */
-export function withInvokingEvent(event: Record<string, unknown>, change: (invoking: Record<string, any>) => void): Record<string, unknown> {
-  const invoking = JSON.parse(String(event.invokingEvent)) as Record<string, any>;
-  change(invoking);
-  return { ...event, invokingEvent: JSON.stringify(invoking) };
+/** A Config rule event with its invoking event (parsed, changed, re-serialised), rule parameters or token replaced. */
+export function withChanges(
+  event: ConfigRuleLambdaEvent,
+  changes: { invokingEvent?: (invoking: Record<string, any>) => void; ruleParameters?: Record<string, string>; resultToken?: string },
+): ConfigRuleLambdaEvent {
+  const invoking = JSON.parse(event.invokingEvent) as Record<string, any>;
+  changes.invokingEvent?.(invoking);
+  return {
+    ...event,
+    invokingEvent: JSON.stringify(invoking),
+    ...(changes.ruleParameters ? { ruleParameters: JSON.stringify(changes.ruleParameters) } : {}),
+    ...(changes.resultToken ? { resultToken: changes.resultToken } : {}),
+  };
 }

@@ -8,9 +8,9 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { compliant, nonCompliant, notApplicable, type Verdict } from './compliance';
+import { SESSION_PREFERENCES_DOCUMENT_NAME } from './session-preferences';
 
-/** The account-wide preferences document Session Manager reads; it does not exist until written. */
-export const SESSION_PREFERENCES_DOCUMENT_NAME = 'SSM-SessionManagerRunShell';
+export { SESSION_PREFERENCES_DOCUMENT_NAME };
 
 /** Session Manager ends an idle session after this many minutes when the document does not say. */
 export const SESSION_MANAGER_DEFAULT_IDLE_MINUTES = 20;

@@ -2,6 +2,7 @@
  * The console shows template.yaml's parameters in labelled groups, and a wrong value must fail at
  * deploy time with a readable message rather than inside a function.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readTemplate } from '../../scripts/template';
@@ -34,5 +35,10 @@ describe('template.yaml parameters', () => {
   it('explain every pattern they enforce', () => {
     const unexplained = parameters.filter(([, p]) => 'AllowedPattern' in p && !p.ConstraintDescription).map(([name]) => name);
     expect(unexplained).toEqual([]);
+  });
+
+  it('are each documented in the README', () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    expect(parameters.map(([name]) => name).filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
   });
 });

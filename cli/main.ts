@@ -4,7 +4,7 @@
  * remediation (`remediate`).
  *
  * Exit codes: 0 done; 1 `--fail-on non-compliant` found a NON_COMPLIANT resource (or remediation
- * was declined or failed); 2 usage or access problems, with a message saying what to fix.
+ * was declined or failed for a role); 2 usage or access problems, with a message saying what to fix.
  */
 import { Command, CommanderError } from 'commander';
 import { evaluateCommand } from './commands/evaluate';
@@ -26,7 +26,10 @@ export function buildProgram(io: CliIo, exit: (code: number) => void, dependenci
     // Errors are returned, not exited on, so tests call main() in-process; settings reach every subcommand.
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
-    .addHelpText('after', '\nExit codes: 0 done; 1 NON_COMPLIANT found with --fail-on non-compliant; 2 usage or access problem.\nRun `session-guard <command> --help` for a command\'s options.');
+    .addHelpText(
+      'after',
+      "\nExit codes: 0 done; 1 NON_COMPLIANT found with --fail-on non-compliant, or remediate declined or failed for a role; 2 usage or access problem.\nRun `session-guard <command> --help` for a command's options. Full guide: docs/cli.md.",
+    );
   scanCommand(program, io, exit);
   evaluateCommand(program, io, exit);
   remediateCommand(program, io, exit, dependencies.remediatorFor);

@@ -25,6 +25,11 @@ export interface CheckParameter {
 export interface Check {
   /** What `--rule` selects, e.g. `role-policy`. */
   readonly id: string;
+  /**
+   * The rule's logical ID in template.yaml. CloudFormation names the deployed rule
+   * `<stack>-<logicalId>-<suffix>`, so a saved event's configRuleName says which check it is for.
+   */
+  readonly logicalId: string;
   readonly title: string;
   readonly resourceTypes: readonly string[];
   readonly parameters: readonly CheckParameter[];

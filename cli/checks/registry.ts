@@ -4,13 +4,11 @@
  */
 import { UsageError } from '../io';
 import type { Check } from './check';
+import { preferencesCheck } from './preferences';
 import { rolePolicyCheck } from './role-policy';
+import { ssmAccessCheck } from './ssm-access';
 
-export const CHECKS: readonly Check[] = [
-  rolePolicyCheck,
-  // Issue 5 plugs in here: the session-preferences rule (AWS::SSM::Document) and the SSM access
-  // guardrail rule (AWS::IAM::Policy), each a Check built on its createXRule(sources).
-];
+export const CHECKS: readonly Check[] = [rolePolicyCheck, ssmAccessCheck, preferencesCheck];
 
 export const checkIds = (checks: readonly Check[] = CHECKS): string[] => checks.map((c) => c.id);
 

@@ -5,6 +5,7 @@ import type { Check } from './check';
 
 export const rolePolicyCheck: Check = {
   id: 'role-policy',
+  logicalId: 'RolePolicyRule',
   title: 'EC2 instance roles carry the Session Manager instance policy',
   resourceTypes: [IAM_ROLE_RESOURCE_TYPE],
   // Names and stack sources as in template.yaml (RolePolicyRule InputParameters).

@@ -10,9 +10,11 @@ import { type ConfigRuleEvent, InvalidEventError, parseConfigRuleEvent } from '.
 import { InvalidRuleParameterError } from '../../functions/shared/config-rule/parameters';
 import { evaluateConfigRuleEvent, RuleNotPeriodicError } from '../../functions/shared/config-rule/run';
 import { ConfigurationItemNotFoundError, TEST_MODE_RESULT_TOKEN } from '../../functions/shared/adapters/config-service';
+import { SubjectArnError } from '../../functions/shared/core/ssm-access-guardrails';
+import { PolicySubjectItemError } from '../../functions/shared/resources/iam-policy-subject';
 import { RoleItemError } from '../../functions/shared/resources/iam-role';
 import type { Check } from '../checks/check';
-import { checkIds, checksForResourceType, findCheck } from '../checks/registry';
+import { CHECKS, checkIds, checksForResourceType, findCheck } from '../checks/registry';
 import { type CliIo, EXIT_OK, UsageError } from '../io';
 import { renderTable } from '../report/table';
 import { accountSource, addSourceOptions, type SourceFlags } from './source-options';
@@ -28,15 +30,18 @@ export function evaluateCommand(program: Command, io: CliIo, exit: (code: number
     .command('evaluate')
     .description(
       'Run a rule on a saved AWS Config rule event (the Lambda event) and print the evaluations it would send to PutEvaluations. ' +
-        'Change events pick the rule from the resource type; oversized and scheduled events read the account (the bundled sample unless --live).',
+        "Without --rule, the rule is the one for the event's resource type, or, where that is not enough (AWS::IAM::Role, scheduled events), the one the event's configRuleName names. " +
+        'Oversized and scheduled events read the account (the bundled sample unless --live).',
     )
     .requiredOption('--event <file>', 'the Config rule event as JSON, as Lambda receives it (invokingEvent and ruleParameters are JSON text)')
-    .addOption(new Option('--rule <id>', 'the rule to run (required for scheduled events)').choices(checkIds()))
+    .addOption(
+      new Option('--rule <id>', "the rule to run (default: the rule for the event's resource type, else the one its configRuleName names)").choices(checkIds()),
+    )
     .option('--json', 'print the PutEvaluations request as JSON');
   addSourceOptions(command);
   return command.action(async (flags: EvaluateFlags) => {
     const event = readEvent(flags.event);
-    const check = chooseCheck(event, flags.rule);
+    const check = chooseCheck(event, flags.rule, io);
     const source = accountSource(flags, io);
     const evaluations = await evaluate(check, event, source);
     io.stdout.write(flags.json ? `${JSON.stringify(putEvaluationsRequest(evaluations, event), null, 2)}\n` : renderEvaluations(check, event, evaluations));
@@ -59,21 +64,38 @@ function readEvent(path: string): ConfigRuleEvent {
   }
 }
 
-/** The rule named by --rule, else the one rule scoped to the event's resource type. */
-function chooseCheck(event: ConfigRuleEvent, ruleId: string | undefined): Check {
+/**
+ * The check a saved event is for: the one --rule names; else the one check scoped to the event's
+ * resource type. When several are (AWS::IAM::Role: role-policy and ssm-access), or the event is a
+ * ScheduledNotification, which names no resource, the event's configRuleName decides:
+ * CloudFormation names a rule `<stack>-<LogicalId>-<suffix>`, and session-guard never sets a fixed
+ * name, so the name carries the rule's logical ID in template.yaml. Anything else needs --rule.
+ */
+export function chooseCheck(event: ConfigRuleEvent, ruleId: string | undefined, io: Pick<CliIo, 'stderr'>): Check {
   if (ruleId) return findCheck(ruleId);
   const invoking = event.invokingEvent;
-  if (invoking.messageType === 'ScheduledNotification') {
-    throw new UsageError(`A ScheduledNotification event names no resource: pass --rule (one of ${checkIds().join(', ')}).`);
-  }
   const resourceType =
-    invoking.messageType === 'ConfigurationItemChangeNotification' ? invoking.configurationItem.resourceType : invoking.configurationItemSummary.resourceType;
-  const [check, ...others] = checksForResourceType(resourceType);
-  if (!check) throw new UsageError(`No rule evaluates ${resourceType}: pass --rule (one of ${checkIds().join(', ')}) to see how a rule treats it.`);
-  if (others.length > 0) {
-    throw new UsageError(`Several rules evaluate ${resourceType} (${[check, ...others].map((c) => c.id).join(', ')}): pass --rule.`);
+    invoking.messageType === 'ScheduledNotification'
+      ? undefined
+      : invoking.messageType === 'ConfigurationItemChangeNotification'
+        ? invoking.configurationItem.resourceType
+        : invoking.configurationItemSummary.resourceType;
+  const candidates = resourceType === undefined ? CHECKS : checksForResourceType(resourceType);
+  if (candidates.length === 0) throw new UsageError(`No rule evaluates ${resourceType}: pass --rule (one of ${checkIds().join(', ')}) to see how a rule treats it.`);
+  const [only] = candidates;
+  if (only && candidates.length === 1) return only;
+
+  const named = candidates.filter((check) => event.configRuleName.split('-').includes(check.logicalId));
+  const [chosen] = named;
+  if (chosen && named.length === 1) {
+    io.stderr.write(`Note: running ${chosen.id}: the event's configRuleName ${event.configRuleName} is session-guard's ${chosen.logicalId}. Pass --rule to run another.\n`);
+    return chosen;
   }
-  return check;
+  const ids = candidates.map((c) => c.id);
+  const why = resourceType === undefined ? 'A ScheduledNotification event names no resource' : `${resourceType} is evaluated by ${ids.join(' and ')}`;
+  throw new UsageError(
+    `${why}, and the event's configRuleName "${event.configRuleName}" is not one of session-guard's rules (${candidates.map((c) => `<stack>-${c.logicalId}-<suffix>`).join(', ')}): pass --rule ${ids.join(' or --rule ')}.`,
+  );
 }
 
 async function evaluate(check: Check, event: ConfigRuleEvent, source: ReturnType<typeof accountSource>): Promise<readonly Evaluation[]> {
@@ -81,7 +103,7 @@ async function evaluate(check: Check, event: ConfigRuleEvent, source: ReturnType
     return await evaluateConfigRuleEvent(check.rule(source), event, source.config);
   } catch (error) {
     // The rule's own errors about the event are the user's to fix, as they would be in Config.
-    const usersToFix = [InvalidRuleParameterError, RuleNotPeriodicError, RoleItemError, ConfigurationItemNotFoundError];
+    const usersToFix = [InvalidRuleParameterError, RuleNotPeriodicError, RoleItemError, PolicySubjectItemError, SubjectArnError, ConfigurationItemNotFoundError];
     if (usersToFix.some((type) => error instanceof type)) throw new UsageError((error as Error).message);
     throw error;
   }

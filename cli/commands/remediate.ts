@@ -8,7 +8,8 @@ import type { InstanceRolePolicy } from '../../functions/shared/core/instance-ro
 import { type ResourceResult, runCheck } from '../checks/check';
 import { rolePolicyCheck } from '../checks/role-policy';
 import { type CliIo, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
-import type { RemediationOutcome, RemediatorFactory, RoleRemediator } from '../remediation/remediator';
+import type { RemediationAction } from '../../functions/attach-policy/remediate';
+import type { RemediatorFactory, RoleRemediator } from '../remediation/remediator';
 import { renderTable } from '../report/table';
 import { addCheckParameterOptions } from './scan';
 import { accountSource, addSourceOptions, liveOptions, type SourceFlags } from './source-options';
@@ -25,8 +26,9 @@ export function remediateCommand(program: Command, io: CliIo, exit: (code: numbe
   const command = program
     .command('remediate')
     .description(
-      'Attach the Session Manager instance policy to instance roles that lack it (the NON_COMPLIANT roles of the role-policy check). ' +
-        'Shows the plan, then asks before changing anything.',
+      'Attach the Session Manager instance policy to instance roles that lack it (the NON_COMPLIANT roles of the role-policy check), ' +
+        "with the attach-policy Lambda's own remediation: each role is re-checked in IAM, changed, and the attachment verified. " +
+        'Shows the plan, then asks before changing anything. Exit 1 when declined or when any role failed.',
     )
     .option('--role <name>', 'one role, by name or role ID (AROA...)')
     .option('--all', 'every NON_COMPLIANT role')
@@ -52,19 +54,15 @@ export function remediateCommand(program: Command, io: CliIo, exit: (code: numbe
     if (source.kind === 'sample') {
       throw new UsageError('The bundled sample account is only data and cannot be changed: add --dry-run, or remediate a live account (--live, --profile).');
     }
-    const remediator = remediatorFor({ live: liveOptions(flags), env: io.env, policy });
-    if (!remediator) {
-      throw new UsageError(
-        'remediate is not yet available: attaching the policy must run the remediation service of the attach-policy Lambda, which has not landed yet. --dry-run shows the plan now.',
-      );
-    }
     if (!(await confirmed(plan, policy, await source.accountId(), flags.yes === true, io))) {
       io.stderr.write('Nothing changed.\n');
       return exit(EXIT_FINDINGS);
     }
-    const outcomes = await apply(plan, remediator);
-    io.stdout.write(`\n${renderTable(['ROLE', 'ROLE ID', 'OUTCOME', 'DETAIL'], outcomes.map(({ role, outcome }) => [role.resourceName ?? '', role.resourceId, outcome.outcome, outcome.message]))}\n`);
-    exit(outcomes.some(({ outcome }) => outcome.outcome === 'FAILED') ? EXIT_FINDINGS : EXIT_OK);
+    const outcomes = await apply(plan, remediatorFor({ live: liveOptions(flags), env: io.env, policy }));
+    io.stdout.write(`\n${renderTable(['ROLE', 'ROLE ID', 'OUTCOME', 'DETAIL'], outcomes.map(({ role, outcome, detail }) => [role.resourceName ?? '', role.resourceId, outcome, detail]))}\n`);
+    const failed = outcomes.filter(({ outcome }) => outcome === 'failed').length;
+    if (failed > 0) io.stderr.write(`${failed} of ${outcomes.length} role(s) failed; see DETAIL above.\n`);
+    exit(failed > 0 ? EXIT_FINDINGS : EXIT_OK);
   });
 }
 
@@ -98,19 +96,34 @@ async function confirmed(plan: readonly ResourceResult[], policy: InstanceRolePo
   return answer.trim().toLowerCase() === 'yes';
 }
 
+export interface RoleOutcome {
+  readonly role: ResourceResult;
+  readonly outcome: RemediationAction | 'failed';
+  readonly detail: string;
+}
+
 /** One role at a time: each outcome is reported, and one failure does not hide the others. */
-async function apply(plan: readonly ResourceResult[], remediator: RoleRemediator): Promise<{ role: ResourceResult; outcome: RemediationOutcome }[]> {
-  const outcomes: { role: ResourceResult; outcome: RemediationOutcome }[] = [];
+async function apply(plan: readonly ResourceResult[], remediator: RoleRemediator): Promise<RoleOutcome[]> {
+  const outcomes: RoleOutcome[] = [];
   for (const role of plan) {
-    let outcome: RemediationOutcome;
     try {
-      outcome = await remediator.remediate({ roleId: role.resourceId, roleName: role.resourceName ?? '' });
+      const done = await remediator.remediate({ roleId: role.resourceId, roleName: role.resourceName ?? '' });
+      outcomes.push({ role, outcome: done.action, detail: describeOutcome(done.action, done.policyArn, done.reason) });
     } catch (error) {
-      // Reported as FAILED (exit 1) so the remaining roles still get their turn.
-      outcome = { outcome: 'FAILED', message: error instanceof Error ? error.message : String(error) };
+      // Reported as failed (exit 1) so the remaining roles still get their turn.
+      outcomes.push({ role, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) });
     }
-    outcomes.push({ role, outcome });
   }
   return outcomes;
 }
 
+function describeOutcome(action: RemediationAction, policyArn: string, reason: string | undefined): string {
+  switch (action) {
+    case 'attached':
+      return `attached ${policyArn} and verified it`;
+    case 'already-attached':
+      return `${policyArn} was already attached (verified)`;
+    case 'skipped-not-eligible':
+      return `left alone, the role changed since the scan: ${reason ?? 'no longer an instance role'}`;
+  }
+}

@@ -1,36 +1,56 @@
 /**
- * What `session-guard remediate` needs to change a role: the remediation service of the
- * attach-policy Lambda (issue 3), which resolves the role, re-checks that it is still eligible,
- * attaches the policy and verifies it. The CLI must run that same code, never a copy, so until it
- * lands the factory returns nothing and `remediate` offers only --dry-run.
+ * What `session-guard remediate` changes a role with: the remediation service of the attach-policy
+ * Lambda (functions/attach-policy/remediate.ts) over the same IAM adapter, never a copy. It finds
+ * the role by its ID, re-checks against live IAM that the rule still applies, attaches the policy
+ * and verifies the attachment, or throws.
  */
+import { IAMClient } from '@aws-sdk/client-iam';
+import { InstanceRoleRemediation, type RemediationOutcome } from '../../functions/attach-policy/remediate';
+import { IamRoleRemediationGateway } from '../../functions/shared/adapters/iam-role-remediation';
 import type { InstanceRolePolicy } from '../../functions/shared/core/instance-role';
-import type { LiveAccountOptions } from '../sources/live-account';
+import { explainErrorsOf } from '../sources/aws-errors';
+import { type LiveAccountOptions, liveClientSettings } from '../sources/live-account';
 
 export interface RoleToRemediate {
   readonly roleId: string;
+  /** The name the scan read for the role moments ago. */
   readonly roleName: string;
 }
 
-export interface RemediationOutcome {
-  /** ATTACHED and ALREADY_ATTACHED are success; NOT_ELIGIBLE means the role changed since the scan. */
-  readonly outcome: 'ATTACHED' | 'ALREADY_ATTACHED' | 'NOT_ELIGIBLE' | 'FAILED';
-  readonly message: string;
-}
-
 export interface RoleRemediator {
+  /** The service's outcome; throws when the role could not be remediated (reported as failed). */
   remediate(role: RoleToRemediate): Promise<RemediationOutcome>;
 }
 
 export interface RemediatorContext {
-  /** The account that was scanned; build SDK clients with liveClientSettings(live, env). */
+  /** The account that was scanned: the IAM client is built from the same settings. */
   readonly live: LiveAccountOptions;
   readonly env: NodeJS.ProcessEnv;
   readonly policy: InstanceRolePolicy;
 }
 
-export type RemediatorFactory = (context: RemediatorContext) => RoleRemediator | undefined;
+export type RemediatorFactory = (context: RemediatorContext) => RoleRemediator;
 
-// Issue 3 plugs in here: return a RoleRemediator built on functions/attach-policy's remediation
-// service (with IAM clients from liveClientSettings(context.live, context.env)).
-export const createRoleRemediator: RemediatorFactory = () => undefined;
+export const createRoleRemediator: RemediatorFactory = ({ live, env, policy }) => {
+  const roles = new IamRoleRemediationGateway(explainErrorsOf(new IAMClient(liveClientSettings(live, env)('IAM')), 'iam'));
+  const scannedNames = new Map<string, string>();
+  const remediation = new InstanceRoleRemediation(
+    {
+      // The Lambda asks AWS Config for the name behind a RoleId. The CLI read every role from IAM
+      // moments ago, which is fresher and needs no Config permission (or recorder); the service
+      // still re-reads the role by that name and refuses if its ID no longer matches.
+      roleNameFromConfig: async (roleId) => scannedNames.get(roleId),
+      roleNameFromIam: (roleId) => roles.findRoleNameById(roleId),
+      readRoleFacts: (roleName) => roles.readRoleFacts(roleName),
+      attachPolicy: (roleName, policyArn) => roles.attachPolicy(roleName, policyArn),
+      listAttachedPolicyArns: (roleName) => roles.listAttachedPolicyArns(roleName),
+    },
+    { exemptionTagKey: policy.exemptionTagKey },
+  );
+  return {
+    remediate({ roleId, roleName }) {
+      scannedNames.set(roleId, roleName);
+      return remediation.remediate({ roleId, policyArn: policy.policyArn });
+    },
+  };
+};

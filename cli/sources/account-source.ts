@@ -4,7 +4,9 @@
  * rule's sweep runs unchanged on either.
  */
 import type { Stack } from '@aws-sdk/client-cloudformation';
+import type { PreferencesRuleSources } from '../../functions/preferences-rule/rule';
 import type { RolePolicyRuleSources } from '../../functions/role-policy-rule/rule';
+import type { SsmAccessRuleSources } from '../../functions/ssm-access-rule/rule';
 import type { ConfigGateway } from '../../functions/shared/config-rule/run';
 
 /** The stack name `sam deploy` uses by default (sam/samconfig.toml). */
@@ -17,9 +19,7 @@ export interface Deployment {
   readonly parameters: Readonly<Record<string, string>>;
 }
 
-// Issue 5 plugs in here: extend with the session-preferences and SSM-access rules' sources
-// (their `...RuleSources` interfaces), then implement the new methods in both sources.
-export interface AccountSource extends RolePolicyRuleSources {
+export interface AccountSource extends RolePolicyRuleSources, SsmAccessRuleSources, PreferencesRuleSources {
   readonly kind: 'sample' | 'live';
   /** For headings: "bundled sample account" or "live account (profile dev, us-east-1)". */
   readonly description: string;

@@ -8,12 +8,23 @@ import { UsageError } from '../io';
 
 /** Why the CLI makes each call, so a denial says what the permission is for. */
 const PURPOSES: Readonly<Record<string, string>> = {
-  'iam:GetAccountAuthorizationDetails': "to read every IAM role with its trust policy, instance profiles and attached policies",
+  'iam:GetAccountAuthorizationDetails': 'to read every IAM role, user, group and customer managed policy with its policies (trust, inline, attached)',
+  'iam:GetPolicy': "to read a customer managed policy: its tags (break-glass exemptions), which GetAccountAuthorizationDetails leaves out, or in remediate whether the policy exists",
+  'ssm:ListDocuments': "to list the account's own Session documents in the region",
+  'ssm:GetDocument': "to read each Session document's settings, and whether SSM-SessionManagerRunShell exists",
   'cloudformation:DescribeStacks': "to read the session-guard stack's outputs (or pass the value yourself, e.g. --policy-arn)",
   'config:GetResourceConfigHistory': 'to fetch the configuration item behind an oversized-change event',
   'config:GetComplianceDetailsByConfigRule': "to find the resources the rule reported before (stale results)",
   'sts:GetCallerIdentity': 'to learn which account the credentials belong to',
+  // remediate only:
+  'iam:GetRole': "to re-read the role's trust policy and tags before changing it",
+  'iam:ListInstanceProfilesForRole': 'to re-check that the role is still in an instance profile before changing it',
+  'iam:ListAttachedRolePolicies': 'to see and verify the policies attached to the role',
+  'iam:AttachRolePolicy': 'to attach the Session Manager instance policy (remediate)',
 };
+
+/** The calls that change the account; every other call the CLI makes only reads. */
+const WRITES: ReadonlySet<string> = new Set(['iam:AttachRolePolicy']);
 
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError', 'UnauthorizedAccess']);
 const CREDENTIALS_REJECTED = new Set([
@@ -44,7 +55,7 @@ export function explainAwsError(error: unknown, action: string): unknown {
     return new AccessDeniedError(
       action,
       `Access denied: these credentials may not call ${action}${purpose ? `, which session-guard needs ${purpose}` : ''}. ` +
-        `Grant ${action} (the CLI only reads) or use other credentials. AWS said: ${error.message}`,
+        `Grant ${action}${WRITES.has(action) ? '' : ' (a read-only permission)'} or use other credentials. AWS said: ${error.message}`,
     );
   }
   if (CREDENTIALS_REJECTED.has(code)) {

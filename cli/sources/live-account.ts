@@ -1,14 +1,17 @@
 /**
- * A live account, read-only, through the same adapters the Lambdas use: every role in
- * GetAccountAuthorizationDetails pages (IamGateway), never a call per role.
+ * A live account, read-only, through the same adapters the Lambdas use: roles, users, groups and
+ * customer managed policies in GetAccountAuthorizationDetails pages (IamGateway), never a call per
+ * role; the account's own Session documents through SsmGateway.
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { clientSettings, type EndpointService } from '../../functions/shared/adapters/aws-clients';
 import { ConfigServiceGateway } from '../../functions/shared/adapters/config-service';
 import { IamGateway } from '../../functions/shared/adapters/iam';
+import { SsmGateway } from '../../functions/shared/adapters/ssm';
 import type { CliIo, Progress } from '../io';
 import { type AccountSource, deploymentFromStack, once } from './account-source';
 import { explainErrorsOf } from './aws-errors';
@@ -38,8 +41,9 @@ export function liveClientSettings(options: LiveAccountOptions, env: NodeJS.Proc
 export function liveAccount(options: LiveAccountOptions, io: Pick<CliIo, 'env' | 'stderr'>, progress: Progress): AccountSource {
   const settings = liveClientSettings(options, io.env);
   const iamClient = explainErrorsOf(new IAMClient(settings('IAM')), 'iam');
-  countRolesRead(iamClient, progress);
+  const reading = showAuthorizationDetailsRead(iamClient, progress);
   const iam = new IamGateway(iamClient);
+  const ssm = new SsmGateway(explainErrorsOf(new SSMClient(settings('SSM')), 'ssm'));
   const sts = explainErrorsOf(new STSClient(settings('STS')), 'sts');
   const cloudFormation = explainErrorsOf(new CloudFormationClient(settings('CLOUDFORMATION')), 'cloudformation');
   const config = new ConfigServiceGateway(explainErrorsOf(new ConfigServiceClient(settings('CONFIG_SERVICE')), 'config'));
@@ -49,14 +53,11 @@ export function liveAccount(options: LiveAccountOptions, io: Pick<CliIo, 'env' |
     kind: 'live',
     description: `live account${where ? ` (${where})` : ''}`,
     accountId: once(async () => (await sts.send(new GetCallerIdentityCommand({}))).Account ?? 'unknown'),
-    listRoles: once(async () => {
-      progress.update('Reading IAM roles (GetAccountAuthorizationDetails)…');
-      try {
-        return await iam.listRoles();
-      } finally {
-        progress.done();
-      }
-    }),
+    listRoles: once(() => reading('IAM roles', () => iam.listRoles())),
+    listPolicySubjects: once(() => reading('IAM policies, roles, users and groups', () => iam.listPolicySubjects())),
+    getPolicySummary: (policyArn) => iam.getPolicySummary(policyArn),
+    listOwnSessionDocumentNames: once(() => ssm.listOwnSessionDocumentNames()),
+    getDocument: (name) => ssm.getDocument(name),
     deployment: once(async () => {
       try {
         const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: options.stackName }));
@@ -85,18 +86,33 @@ export function liveAccount(options: LiveAccountOptions, io: Pick<CliIo, 'env' |
   };
 }
 
-/** Shows how many roles have been read so far, page by page, while a large account is swept. */
-function countRolesRead(client: IAMClient, progress: Progress): void {
-  let roles = 0;
+/**
+ * Shows how many entries have been read so far, page by page, while a large account is swept.
+ * Returns the wrapper that labels one read: `reading('IAM roles', () => iam.listRoles())`.
+ */
+function showAuthorizationDetailsRead(client: IAMClient, progress: Progress) {
+  let label = '';
+  let entries = 0;
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const result = await next(args);
       if (context.commandName === 'GetAccountAuthorizationDetailsCommand') {
-        roles += (result.output as { RoleDetailList?: unknown[] }).RoleDetailList?.length ?? 0;
-        progress.update(`Reading IAM roles (GetAccountAuthorizationDetails): ${roles} so far…`);
+        const page = result.output as Record<'RoleDetailList' | 'UserDetailList' | 'GroupDetailList' | 'Policies', unknown[] | undefined>;
+        entries += [page.RoleDetailList, page.UserDetailList, page.GroupDetailList, page.Policies].reduce((sum, list) => sum + (list?.length ?? 0), 0);
+        progress.update(`Reading ${label} (GetAccountAuthorizationDetails): ${entries} so far…`);
       }
       return result;
     },
-    { step: 'initialize', name: 'sessionGuardCountRoles' },
+    { step: 'initialize', name: 'sessionGuardCountAuthorizationDetails' },
   );
+  return async <T>(what: string, read: () => Promise<T>): Promise<T> => {
+    label = what;
+    entries = 0;
+    progress.update(`Reading ${what} (GetAccountAuthorizationDetails)…`);
+    try {
+      return await read();
+    } finally {
+      progress.done();
+    }
+  };
 }

@@ -1,15 +1,28 @@
 /**
- * The bundled sample account: realistic IAM data in the shapes AWS returns
- * (GetAccountAuthorizationDetails, DescribeStacks), read from disk. No credentials, no network.
+ * The bundled sample account: realistic data in the shapes AWS returns (GetAccountAuthorizationDetails,
+ * GetPolicy tags, GetDocument, DescribeStacks), read from disk. No credentials, no network: the
+ * rules' own adapters read it through SDK clients that answer from the file (recorded-client.ts).
  */
 import { readFileSync } from 'node:fs';
 import type { Stack } from '@aws-sdk/client-cloudformation';
-import type { RoleDetail } from '@aws-sdk/client-iam';
-import { roleFactsFromDetail } from '../../functions/shared/adapters/iam';
+import {
+  type GroupDetail,
+  IAMClient,
+  type ManagedPolicyDetail,
+  NoSuchEntityException,
+  type PolicyDetail,
+  type RoleDetail,
+  type Tag,
+  type UserDetail,
+} from '@aws-sdk/client-iam';
+import { type DocumentKeyValuesFilter, type GetDocumentResult, InvalidDocument, SSMClient } from '@aws-sdk/client-ssm';
+import { IamGateway } from '../../functions/shared/adapters/iam';
+import { SsmGateway } from '../../functions/shared/adapters/ssm';
 import type { ConfigurationItem, ConfigurationItemSummary } from '../../functions/shared/config-rule/event';
-import { IAM_ROLE_RESOURCE_TYPE } from '../../functions/shared/resources/iam-role';
+import { SSM_DOCUMENT_RESOURCE_TYPE } from '../../functions/shared/resources/ssm-document';
 import { UsageError } from '../io';
 import { type AccountSource, deploymentFromStack } from './account-source';
+import { answeringFrom } from './recorded-client';
 
 export const SAMPLE_ACCOUNT_PATH = new URL('../sample-account/account.json', import.meta.url);
 
@@ -18,27 +31,40 @@ interface SampleAccountFile {
   region: string;
   Stack: Stack;
   RoleDetailList: RoleDetail[];
+  UserDetailList: UserDetail[];
+  GroupDetailList: GroupDetail[];
+  /** Customer managed policies (GetAccountAuthorizationDetails `Policies`, filter LocalManagedPolicy). */
+  Policies: ManagedPolicyDetail[];
+  /** GetPolicy's Tags by policy ARN: GetAccountAuthorizationDetails leaves policy tags out. */
+  PolicyTags: Record<string, Tag[]>;
+  /** The account's own documents, each as GetDocument returns its default version. */
+  Documents: GetDocumentResult[];
 }
 
 export function loadSampleAccount(path: URL | string = SAMPLE_ACCOUNT_PATH): AccountSource {
   const raw = JSON.parse(readFileSync(path, 'utf8')) as SampleAccountFile;
-  const roleDetails = raw.RoleDetailList;
+  const iam = new IamGateway(answeringFrom(new IAMClient({ region: raw.region }), (command, input) => iamAnswer(raw, command, input)));
+  const ssm = new SsmGateway(answeringFrom(new SSMClient({ region: raw.region }), (command, input) => ssmAnswer(raw, command, input)));
   return {
     kind: 'sample',
     description: 'bundled sample account',
     accountId: async () => raw.accountId,
-    listRoles: async () => roleDetails.map(roleFactsFromDetail),
+    listRoles: () => iam.listRoles(),
+    listPolicySubjects: () => iam.listPolicySubjects(),
+    getPolicySummary: (policyArn) => iam.getPolicySummary(policyArn),
+    listOwnSessionDocumentNames: () => ssm.listOwnSessionDocumentNames(),
+    getDocument: (name) => ssm.getDocument(name),
     deployment: async () => deploymentFromStack(raw.Stack),
     config: {
-      // The sample has no Config history; it answers from the same IAM data a live Config would hold.
+      // The sample has no Config history; it answers from the same data a live Config would hold.
       async getConfigurationItem(summary) {
-        const detail = summary.resourceType === IAM_ROLE_RESOURCE_TYPE ? roleDetails.find((r) => r.RoleId === summary.resourceId) : undefined;
-        if (!detail) {
+        const item = configurationItem(raw, summary);
+        if (!item) {
           throw new UsageError(
             `The bundled sample account holds no ${summary.resourceType} ${summary.resourceId}; evaluate this oversized event against a live account (--live).`,
           );
         }
-        return roleConfigurationItem(detail, summary, raw);
+        return item;
       },
       // Nothing was ever reported from the sample, so a sweep has no stale results to retire.
       listEvaluatedResources: async () => [],
@@ -46,27 +72,144 @@ export function loadSampleAccount(path: URL | string = SAMPLE_ACCOUNT_PATH): Acc
   };
 }
 
-/** A role as AWS Config records it: the configuration in Config's camelCase shape. */
-function roleConfigurationItem(detail: RoleDetail, summary: ConfigurationItemSummary, account: SampleAccountFile): ConfigurationItem {
-  return {
-    resourceType: IAM_ROLE_RESOURCE_TYPE,
+/** GetAccountAuthorizationDetails (one page, honouring Filter) and GetPolicy, from the file. */
+function iamAnswer(account: SampleAccountFile, command: string, input: Record<string, unknown>): object {
+  switch (command) {
+    case 'GetAccountAuthorizationDetails': {
+      const filter = (input.Filter as string[] | undefined) ?? ['Role', 'User', 'Group', 'LocalManagedPolicy'];
+      return {
+        RoleDetailList: filter.includes('Role') ? account.RoleDetailList : [],
+        UserDetailList: filter.includes('User') ? account.UserDetailList : [],
+        GroupDetailList: filter.includes('Group') ? account.GroupDetailList : [],
+        Policies: filter.includes('LocalManagedPolicy') ? account.Policies : [],
+        IsTruncated: false,
+      };
+    }
+    case 'GetPolicy': {
+      const policy = account.Policies.find((p) => p.Arn === input.PolicyArn);
+      if (!policy) throw new NoSuchEntityException({ message: `Policy ${String(input.PolicyArn)} was not found.`, $metadata: {} });
+      const { PolicyVersionList: _versions, ...summary } = policy;
+      return { Policy: { ...summary, Tags: account.PolicyTags[policy.Arn ?? ''] ?? [] } };
+    }
+    default:
+      throw new Error(`The bundled sample account does not answer iam:${command}.`);
+  }
+}
+
+/** ListDocuments (the account's own, honouring the DocumentType filter) and GetDocument, from the file. */
+function ssmAnswer(account: SampleAccountFile, command: string, input: Record<string, unknown>): object {
+  switch (command) {
+    case 'ListDocuments': {
+      const types = (input.Filters as DocumentKeyValuesFilter[] | undefined)?.find((f) => f.Key === 'DocumentType')?.Values;
+      const documents = account.Documents.filter((d) => !types || types.includes(d.DocumentType ?? ''));
+      return { DocumentIdentifiers: documents.map((d) => ({ Name: d.Name, DocumentType: d.DocumentType, DocumentFormat: d.DocumentFormat, Owner: account.accountId })) };
+    }
+    case 'GetDocument': {
+      const document = account.Documents.find((d) => d.Name === input.Name);
+      if (!document) throw new InvalidDocument({ message: 'The specified document does not exist.', $metadata: {} });
+      return document;
+    }
+    default:
+      throw new Error(`The bundled sample account does not answer ssm:${command}.`);
+  }
+}
+
+/**
+ * A resource as AWS Config records it (configuration in Config's camelCase shape, policy documents
+ * URL-encoded), for oversized-change events evaluated against the sample.
+ */
+function configurationItem(account: SampleAccountFile, summary: ConfigurationItemSummary): ConfigurationItem | undefined {
+  const item = (resourceName: string | undefined, arn: string | undefined, configuration: Record<string, unknown>, tags: Tag[] = []): ConfigurationItem => ({
+    resourceType: summary.resourceType,
     resourceId: summary.resourceId,
-    resourceName: detail.RoleName,
-    ARN: detail.Arn,
+    resourceName,
+    ARN: arn,
     awsAccountId: account.accountId,
-    awsRegion: 'global',
+    awsRegion: summary.resourceType === SSM_DOCUMENT_RESOURCE_TYPE ? account.region : 'global',
     configurationItemCaptureTime: summary.configurationItemCaptureTime,
     configurationItemStatus: summary.configurationItemStatus,
-    configuration: {
-      path: detail.Path,
-      roleName: detail.RoleName,
-      roleId: detail.RoleId,
-      arn: detail.Arn,
-      assumeRolePolicyDocument: detail.AssumeRolePolicyDocument,
-      instanceProfileList: (detail.InstanceProfileList ?? []).map((p) => ({ instanceProfileName: p.InstanceProfileName, arn: p.Arn })),
-      attachedManagedPolicies: (detail.AttachedManagedPolicies ?? []).map((p) => ({ policyName: p.PolicyName, policyArn: p.PolicyArn })),
-      tags: (detail.Tags ?? []).map((t) => ({ key: t.Key, value: t.Value })),
-    },
-    tags: Object.fromEntries((detail.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
-  };
+    configuration,
+    tags: Object.fromEntries(tags.map((t) => [t.Key ?? '', t.Value ?? ''])),
+  });
+  const id = summary.resourceId;
+  switch (summary.resourceType) {
+    case 'AWS::IAM::Role': {
+      const role = account.RoleDetailList.find((r) => r.RoleId === id);
+      return (
+        role &&
+        item(role.RoleName, role.Arn, {
+          path: role.Path,
+          roleName: role.RoleName,
+          roleId: role.RoleId,
+          arn: role.Arn,
+          assumeRolePolicyDocument: role.AssumeRolePolicyDocument,
+          instanceProfileList: (role.InstanceProfileList ?? []).map((p) => ({ instanceProfileName: p.InstanceProfileName, arn: p.Arn })),
+          rolePolicyList: inlinePolicies(role.RolePolicyList),
+          attachedManagedPolicies: attachedPolicies(role.AttachedManagedPolicies),
+          tags: tagPairs(role.Tags),
+        }, role.Tags)
+      );
+    }
+    case 'AWS::IAM::User': {
+      const user = account.UserDetailList.find((u) => u.UserId === id);
+      return (
+        user &&
+        item(user.UserName, user.Arn, {
+          path: user.Path,
+          userName: user.UserName,
+          userId: user.UserId,
+          arn: user.Arn,
+          userPolicyList: inlinePolicies(user.UserPolicyList),
+          groupList: user.GroupList ?? [],
+          attachedManagedPolicies: attachedPolicies(user.AttachedManagedPolicies),
+          tags: tagPairs(user.Tags),
+        }, user.Tags)
+      );
+    }
+    case 'AWS::IAM::Group': {
+      const group = account.GroupDetailList.find((g) => g.GroupId === id);
+      return (
+        group &&
+        item(group.GroupName, group.Arn, {
+          path: group.Path,
+          groupName: group.GroupName,
+          groupId: group.GroupId,
+          arn: group.Arn,
+          groupPolicyList: inlinePolicies(group.GroupPolicyList),
+          attachedManagedPolicies: attachedPolicies(group.AttachedManagedPolicies),
+        })
+      );
+    }
+    case 'AWS::IAM::Policy': {
+      const policy = account.Policies.find((p) => p.PolicyId === id);
+      const tags = account.PolicyTags[policy?.Arn ?? ''] ?? [];
+      return (
+        policy &&
+        item(policy.PolicyName, policy.Arn, {
+          policyName: policy.PolicyName,
+          policyId: policy.PolicyId,
+          arn: policy.Arn,
+          path: policy.Path,
+          defaultVersionId: policy.DefaultVersionId,
+          attachmentCount: policy.AttachmentCount,
+          isAttachable: policy.IsAttachable,
+          description: policy.Description,
+          policyVersionList: (policy.PolicyVersionList ?? []).map((v) => ({ document: v.Document, versionId: v.VersionId, isDefaultVersion: v.IsDefaultVersion })),
+          tags: tagPairs(tags),
+        }, tags)
+      );
+    }
+    case SSM_DOCUMENT_RESOURCE_TYPE: {
+      // Config records an SSM document's name, type and format, not its content.
+      const document = account.Documents.find((d) => d.Name === id);
+      return document && item(document.Name, undefined, { Name: document.Name, DocumentType: document.DocumentType, DocumentFormat: document.DocumentFormat, Tags: [] });
+    }
+    default:
+      return undefined;
+  }
 }
+
+const inlinePolicies = (policies: PolicyDetail[] | undefined) => (policies ?? []).map((p) => ({ policyName: p.PolicyName, policyDocument: p.PolicyDocument }));
+const attachedPolicies = (policies: { PolicyName?: string; PolicyArn?: string }[] | undefined) =>
+  (policies ?? []).map((p) => ({ policyName: p.PolicyName, policyArn: p.PolicyArn }));
+const tagPairs = (tags: Tag[] | undefined) => (tags ?? []).map((t) => ({ key: t.Key, value: t.Value }));

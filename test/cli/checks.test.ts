@@ -4,30 +4,55 @@ import { describe, expect, it } from 'vitest';
 import { readTemplate } from '../../scripts/template';
 import { flagKey } from '../../cli/checks/check';
 import { CHECKS, checksForResourceType } from '../../cli/checks/registry';
+import { preferencesCheck } from '../../cli/checks/preferences';
 import { rolePolicyCheck } from '../../cli/checks/role-policy';
+import { ssmAccessCheck } from '../../cli/checks/ssm-access';
+import { loadSampleAccount } from '../../cli/sources/sample-account';
 
 const template = readTemplate(resolve(import.meta.dirname, '../../template.yaml'));
 
 describe('the checks registry', () => {
   it('gives every check a unique id and every parameter a unique flag (scan registers them all)', () => {
-    expect(new Set(CHECKS.map((c) => c.id)).size).toBe(CHECKS.length);
+    expect(CHECKS.map((c) => c.id)).toEqual(['role-policy', 'ssm-access', 'preferences']);
+    expect(new Set(CHECKS.map((c) => c.logicalId)).size).toBe(CHECKS.length);
     const flags = CHECKS.flatMap((c) => c.parameters.map(flagKey));
     expect(new Set(flags).size).toBe(flags.length);
   });
 
-  it('role-policy reads the same InputParameters as the deployed RolePolicyRule, from outputs and parameters the stack has', () => {
-    const rule = template.Resources.RolePolicyRule?.Properties as { InputParameters: Record<string, unknown>; Scope: { ComplianceResourceTypes: string[] } };
-    expect(rolePolicyCheck.parameters.map((p) => p.name).sort()).toEqual(Object.keys(rule.InputParameters).sort());
-    expect(rolePolicyCheck.resourceTypes).toEqual(rule.Scope.ComplianceResourceTypes);
-    for (const parameter of rolePolicyCheck.parameters) {
-      const where = parameter.fromStack;
-      if (where && 'output' in where) expect(Object.keys(template.Outputs ?? {})).toContain(where.output);
-      if (where && 'parameter' in where) expect(Object.keys(template.Parameters ?? {})).toContain(where.parameter);
-    }
+  it.each(CHECKS.map((c) => [c.id, c] as const))(
+    '%s reads the same InputParameters and scope as its deployed rule, from outputs and parameters the stack has',
+    (_, check) => {
+      const resource = template.Resources[check.logicalId];
+      expect(resource?.Type).toBe('AWS::Config::ConfigRule');
+      const rule = resource?.Properties as { InputParameters: Record<string, unknown>; Scope: { ComplianceResourceTypes: string[] } };
+      expect(check.parameters.map((p) => p.name).sort()).toEqual(Object.keys(rule.InputParameters).sort());
+      expect(check.resourceTypes).toEqual(rule.Scope.ComplianceResourceTypes);
+      for (const parameter of check.parameters) {
+        const where = parameter.fromStack;
+        if (where && 'output' in where) expect(Object.keys(template.Outputs ?? {})).toContain(where.output);
+        if (where && 'parameter' in where) {
+          expect(Object.keys(template.Parameters ?? {})).toContain(where.parameter);
+          // The deployed rule takes the value from that very template parameter.
+          expect(rule.InputParameters[parameter.name]).toEqual({ Ref: where.parameter });
+        }
+      }
+    },
+  );
+
+  it('runs each rule on the same names the rule uses (no fixed ConfigRuleName, so events carry the logical ID)', () => {
+    for (const check of CHECKS) expect((template.Resources[check.logicalId]?.Properties as Record<string, unknown>).ConfigRuleName).toBeUndefined();
   });
 
-  it('finds the check for a resource type, as evaluate does for change events', () => {
-    expect(checksForResourceType('AWS::IAM::Role')).toEqual([rolePolicyCheck]);
+  it('finds the checks for a resource type, as evaluate does for change events', () => {
+    expect(checksForResourceType('AWS::IAM::Role')).toEqual([rolePolicyCheck, ssmAccessCheck]);
+    expect(checksForResourceType('AWS::IAM::Policy')).toEqual([ssmAccessCheck]);
+    expect(checksForResourceType('AWS::SSM::Document')).toEqual([preferencesCheck]);
     expect(checksForResourceType('AWS::S3::Bucket')).toEqual([]);
+  });
+
+  it('names the resources of each check for reports', async () => {
+    const sample = loadSampleAccount();
+    expect((await ssmAccessCheck.resourceNames(sample)).get('AGPAQXAMPLEINCIDENT02')).toBe('incident-responders');
+    expect((await preferencesCheck.resourceNames(sample)).get('111122223333')).toBe('AWS account');
   });
 });

@@ -7,17 +7,19 @@ import { runCli } from '../support/cli';
 
 const events = resolve(import.meta.dirname, '../fixtures/cli-events');
 const fixture = (name: string) => join(events, `${name}.json`);
+/** The sample events `sam local invoke` uses, as AWS Config sends them. */
+const samEvent = (logicalId: string, name: string) => resolve(import.meta.dirname, '../../sam/events', logicalId, `${name}.json`);
 const scratch = mkdtempSync(join(tmpdir(), 'session-guard-evaluate-'));
 
 /** A fixture with changes, written to a scratch file. */
-function variant(name: string, change: (event: Record<string, unknown>, invoking: Record<string, unknown>) => void): string {
-  const event = JSON.parse(readFileSync(fixture(name), 'utf8')) as Record<string, unknown>;
+function variant(name: string, change: (event: Record<string, unknown>, invoking: Record<string, unknown>) => void, path: string = fixture(name)): string {
+  const event = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   const invoking = JSON.parse(event.invokingEvent as string) as Record<string, unknown>;
   change(event, invoking);
   event.invokingEvent = JSON.stringify(invoking);
-  const path = join(scratch, `${name}-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(path, JSON.stringify(event));
-  return path;
+  const written = join(scratch, `${name}-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(written, JSON.stringify(event));
+  return written;
 }
 
 interface PutEvaluationsRequest {
@@ -85,6 +87,101 @@ describe('session-guard evaluate', () => {
     ]);
   });
 
+  describe('the rule for the sam/events samples of every rule', () => {
+    it('AWS::IAM::Policy: ssm-access, the only rule for the type', async () => {
+      const run = await runCli(['evaluate', '--json', '--event', samEvent('SsmAccessRuleFunction', 'policy-change')]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toBe('');
+      const [evaluation] = (JSON.parse(run.stdout) as PutEvaluationsRequest).Evaluations;
+      expect(evaluation).toMatchObject({ ComplianceResourceType: 'AWS::IAM::Policy', ComplianceResourceId: 'ANPAR3CQWEXAMPLE0001', ComplianceType: 'NON_COMPLIANT' });
+      // v2, the default version, is the broad one.
+      expect(evaluation?.Annotation).toContain('IAM-SSM-1 ssm:SendCommand (policy fleet-operators v2, statement OperateFleet)');
+    });
+
+    it("AWS::IAM::Role: two rules evaluate it, and the event's configRuleName says which (with a note)", async () => {
+      const ssmAccess = await runCli(['evaluate', '--event', samEvent('SsmAccessRuleFunction', 'role-change')]);
+      expect(ssmAccess.code, ssmAccess.stderr).toBe(0);
+      expect(ssmAccess.stdout).toMatch(/^ssm-access on ConfigurationItemChangeNotification for rule session-guard-SsmAccessRule-1X2Y3Z4W5V6U/);
+      expect(ssmAccess.stdout).toMatch(/AWS::IAM::Role\s+AROAR3CQWEXAMPLE0002\s+COMPLIANT\s+.*Role payments-oncall allows neither/);
+      expect(ssmAccess.stderr).toBe(
+        "Note: running ssm-access: the event's configRuleName session-guard-SsmAccessRule-1X2Y3Z4W5V6U is session-guard's SsmAccessRule. Pass --rule to run another.\n",
+      );
+
+      const rolePolicy = await runCli(['evaluate', '--event', samEvent('RolePolicyRuleFunction', 'change')]);
+      expect(rolePolicy.code, rolePolicy.stderr).toBe(0);
+      expect(rolePolicy.stdout).toMatch(/^role-policy on ConfigurationItemChangeNotification/);
+      expect(rolePolicy.stdout).toMatch(/AWS::IAM::Role\s+AROAQXAMPLEBATCHWORK2\s+NON_COMPLIANT\s+.*lacks the Session Manager policy/);
+    });
+
+    it('AWS::IAM::Role under a rule name session-guard did not make: asks for --rule, and --rule decides', async () => {
+      const renamed = variant('role-change', (event) => (event.configRuleName = 'iam-role-checks'), samEvent('SsmAccessRuleFunction', 'role-change'));
+      const refused = await runCli(['evaluate', '--event', renamed]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toBe(
+        'session-guard: AWS::IAM::Role is evaluated by role-policy and ssm-access, and the event\'s configRuleName "iam-role-checks" is not one of session-guard\'s rules (<stack>-RolePolicyRule-<suffix>, <stack>-SsmAccessRule-<suffix>): pass --rule role-policy or --rule ssm-access.\n',
+      );
+      const chosen = await evaluateJson('--event', renamed, '--rule', 'ssm-access');
+      expect(chosen.Evaluations[0]?.ComplianceType).toBe('COMPLIANT');
+    });
+
+    it('AWS::SSM::Document: preferences, reading the document from the account source', async () => {
+      const request = await evaluateJson('--event', samEvent('PreferencesRuleFunction', 'document-change'));
+      expect(request.Evaluations).toEqual([
+        {
+          ComplianceResourceType: 'AWS::SSM::Document',
+          ComplianceResourceId: 'SSM-SessionManagerRunShell',
+          ComplianceType: 'NON_COMPLIANT',
+          Annotation: 'Session document SSM-SessionManagerRunShell: kmsKeyId empty (no session encryption beyond TLS).',
+          OrderingTimestamp: '2026-11-20T10:14:58.337Z',
+        },
+      ]);
+    });
+
+    // With the event's own rule parameters, as the Lambda would: the SsmAccessRule event lists no
+    // break-glass ARNs (incident-responders is not exempt), and the RolePolicyRule event names a
+    // policy ARN that not even web-server carries.
+    it.each([
+      ['SsmAccessRuleFunction', 21, 6],
+      ['PreferencesRuleFunction', 4, 2],
+      ['RolePolicyRuleFunction', 10, 4],
+    ])('%s scheduled: the rule its configRuleName names sweeps the account source', async (logicalId, total, nonCompliant) => {
+      const request = await evaluateJson('--event', samEvent(logicalId, 'scheduled'));
+      expect(request.Evaluations).toHaveLength(total);
+      expect(request.Evaluations.filter((e) => e.ComplianceType === 'NON_COMPLIANT')).toHaveLength(nonCompliant);
+    });
+
+    it('oversized items of the new types come from the sample in the shape Config records them', async () => {
+      const summaryOf = (invoking: Record<string, unknown>) => invoking.configurationItemSummary as Record<string, unknown>;
+      const ciDeployer = variant('role-oversized', (event, invoking) => {
+        event.ruleParameters = JSON.stringify({ BreakGlassTagKey: 'SessionGuardBreakGlass' });
+        Object.assign(summaryOf(invoking), { resourceId: 'AROAQXAMPLECIDEPLOYE8', resourceName: 'ci-deployer' });
+      });
+      // The role's inline policies are part of the item: its broad SendCommand is found.
+      const role = await evaluateJson('--event', ciDeployer, '--rule', 'ssm-access');
+      expect(role.Evaluations[0]).toMatchObject({ ComplianceResourceId: 'AROAQXAMPLECIDEPLOYE8', ComplianceType: 'NON_COMPLIANT' });
+      expect(role.Evaluations[0]?.Annotation).toContain('inline policy run-deploy-commands');
+
+      const user = variant('role-oversized', (event, invoking) => {
+        event.ruleParameters = '{}';
+        Object.assign(summaryOf(invoking), { resourceType: 'AWS::IAM::User', resourceId: 'AIDAQXAMPLEONCALL0003', resourceName: 'oncall-breakglass' });
+      });
+      expect((await evaluateJson('--event', user)).Evaluations[0]).toMatchObject({ ComplianceType: 'NOT_APPLICABLE', Annotation: expect.stringContaining('break-glass (tag SessionGuardBreakGlass=true)') });
+
+      const policy = variant('role-oversized', (event, invoking) => {
+        event.ruleParameters = '{}';
+        Object.assign(summaryOf(invoking), { resourceType: 'AWS::IAM::Policy', resourceId: 'ANPAQXAMPLEBREAKGL004', resourceName: 'break-glass-admin' });
+      });
+      // GetPolicy's tags travel with Config's item for a policy.
+      expect((await evaluateJson('--event', policy)).Evaluations[0]?.ComplianceType).toBe('NOT_APPLICABLE');
+
+      const document = variant('role-oversized', (event, invoking) => {
+        event.ruleParameters = '{}';
+        Object.assign(summaryOf(invoking), { resourceType: 'AWS::SSM::Document', resourceId: 'PortForwardLegacy', resourceName: 'PortForwardLegacy', awsRegion: 'us-east-1' });
+      });
+      expect((await evaluateJson('--event', document)).Evaluations[0]).toMatchObject({ ComplianceResourceId: 'PortForwardLegacy', ComplianceType: 'NON_COMPLIANT' });
+    });
+  });
+
   it('sweeps the account source for a scheduled event with --rule, stamped with the notification time', async () => {
     const request = await evaluateJson('--event', fixture('scheduled'), '--rule', 'role-policy');
     expect(request.Evaluations).toHaveLength(10);
@@ -98,7 +195,11 @@ describe('session-guard evaluate', () => {
 
   describe('usage errors exit 2 with a message', () => {
     it.each([
-      ['a scheduled event without --rule', () => ['--event', fixture('scheduled')], /ScheduledNotification event names no resource: pass --rule/],
+      [
+        'a scheduled event of a rule session-guard did not name, without --rule',
+        () => ['--event', variant('scheduled', (event) => (event.configRuleName = 'nightly-checks'))],
+        /A ScheduledNotification event names no resource, and the event's configRuleName "nightly-checks" is not one of session-guard's rules .*: pass --rule role-policy or --rule ssm-access or --rule preferences\./,
+      ],
       ['no --event', () => [], /required option '--event <file>' not specified/],
       ['a missing file', () => ['--event', join(scratch, 'nope.json')], /Cannot read the event file .*nope\.json/],
       [

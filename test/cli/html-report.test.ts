@@ -96,20 +96,32 @@ describe.skipIf(!chromiumAvailable)('the HTML report in headless Chromium', () =
         await Promise.all(types.map(async (t) => [t, Number(await page.locator(`#summary [data-count="${t}"]`).textContent())])),
       );
       expect(summary).toEqual(json.summary);
-      expect(summary).toEqual({ NON_COMPLIANT: 3, COMPLIANT: 1, NOT_APPLICABLE: 6, total: 10 });
+      expect(summary).toEqual({ NON_COMPLIANT: 10, COMPLIANT: 15, NOT_APPLICABLE: 10, total: 35 });
 
+      // A section and a chart row for each of the three rules, with the counts --json gives it.
+      expect(json.checks.map((c) => [c.id, c.summary])).toEqual([
+        ['role-policy', { NON_COMPLIANT: 3, COMPLIANT: 1, NOT_APPLICABLE: 6, total: 10 }],
+        ['ssm-access', { NON_COMPLIANT: 5, COMPLIANT: 12, NOT_APPLICABLE: 4, total: 21 }],
+        ['preferences', { NON_COMPLIANT: 2, COMPLIANT: 2, NOT_APPLICABLE: 0, total: 4 }],
+      ]);
+      expect(await page.locator('section.check').evaluateAll((sections) => sections.map((s) => s.getAttribute('data-check')))).toEqual(json.checks.map((c) => c.id));
       for (const check of json.checks) {
         const section = page.locator(`section.check[data-check="${check.id}"]`);
         await expect(section.isVisible()).resolves.toBe(true);
+        expect(await section.locator('tbody tr').count()).toBe(check.summary.total);
         for (const type of ['NON_COMPLIANT', 'COMPLIANT', 'NOT_APPLICABLE']) {
-          expect(await section.locator(`tbody tr[data-compliance="${type}"]`).count(), `${check.id} ${type} rows`).toBe(check.summary[type]);
-          expect(Number(await section.locator(`[data-count="${type}"]`).textContent())).toBe(check.summary[type]);
+          const count = check.summary[type] ?? 0;
+          expect(await section.locator(`tbody tr[data-compliance="${type}"]`).count(), `${check.id} ${type} rows`).toBe(count);
+          expect(Number(await section.locator(`[data-count="${type}"]`).textContent())).toBe(count);
           const bar = page.locator(`svg.chart rect[data-check="${check.id}"][data-compliance="${type}"]`);
-          expect(Number(await bar.getAttribute('data-count'))).toBe(check.summary[type]);
+          // A verdict no resource has gets no bar segment at all.
+          expect(await bar.count(), `${check.id} ${type} bar`).toBe(count > 0 ? 1 : 0);
+          if (count === 0) continue;
+          expect(Number(await bar.getAttribute('data-count'))).toBe(count);
           // Drawn, and as wide as its share of the check's resources.
           const box = await bar.boundingBox();
           expect(box?.width).toBeGreaterThan(0);
-          expect(Number(await bar.getAttribute('width'))).toBeCloseTo((600 * (check.summary[type] ?? 0)) / (check.summary.total ?? 1), 1);
+          expect(Number(await bar.getAttribute('width'))).toBeCloseTo((600 * count) / (check.summary.total ?? 1), 1);
         }
       }
       expect((await page.screenshot()).byteLength).toBeGreaterThan(1000);

@@ -1,19 +1,27 @@
 /**
- * The live-account path: the real SDK clients over HTTP against moto_server, seeded with roles and
- * a session-guard stack; access errors from a stand-in endpoint that denies everything.
+ * The live-account path: the real SDK clients over HTTP against moto_server, seeded with roles,
+ * policies, users and a Session document; remediation through the attach-policy Lambda's own
+ * service; access errors from a stand-in endpoint that denies everything.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import {
   AddRoleToInstanceProfileCommand,
   AttachRolePolicyCommand,
   CreateInstanceProfileCommand,
+  CreatePolicyCommand,
   CreateRoleCommand,
+  CreateUserCommand,
   IAMClient,
+  ListAttachedRolePoliciesCommand,
+  PutUserPolicyCommand,
+  TagRoleCommand,
 } from '@aws-sdk/client-iam';
+import { CreateDocumentCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RemediatorFactory, RoleToRemediate } from '../../cli/remediation/remediator';
+import { createRoleRemediator, type RemediatorFactory } from '../../cli/remediation/remediator';
+import { explainAwsError } from '../../cli/sources/aws-errors';
 import { runCli } from '../support/cli';
 import { EC2_TRUST, LAMBDA_TRUST } from '../support/iam-documents';
 import { motoAvailable, useMoto } from '../support/moto';
@@ -35,80 +43,127 @@ function isolateAwsEnvironment(): void {
   afterAll(() => vi.unstubAllEnvs());
 }
 
+const doc = (statement: Record<string, unknown>) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', ...statement }] });
+const SHELL_ANYWHERE = doc({ Sid: 'AnyShell', Action: 'ssm:StartSession', Resource: '*' });
+const TEAM_SHELLS = doc({ Sid: 'TeamShells', Action: 'ssm:StartSession', Resource: 'arn:aws:ec2:*:*:instance/*', Condition: { StringEquals: { 'ssm:resourceTag/Team': 'web' } } });
+const UNENCRYPTED_PREFERENCES = JSON.stringify({
+  schemaVersion: '1.0',
+  description: 'Document to hold regional settings for Session Manager',
+  sessionType: 'Standard_Stream',
+  inputs: { cloudWatchLogGroupName: '/aws/ssm/sessions', cloudWatchEncryptionEnabled: true, kmsKeyId: '', idleSessionTimeout: '20', maxSessionDuration: '60' },
+});
+
+interface JsonReport {
+  account: { id: string; source: string };
+  checks: { id: string; parameters: Record<string, string>; results: { resourceName: string | null; resourceId: string; compliance: string; annotation: string }[] }[];
+}
+
+const verdicts = (report: JsonReport, id: string) =>
+  Object.fromEntries((report.checks.find((c) => c.id === id)?.results ?? []).map((r) => [r.resourceName ?? r.resourceId, r.compliance]));
+
 describe.skipIf(!motoAvailable)('session-guard against a live account (moto_server)', () => {
-  const moto = useMoto();
+  // Every policy here is customer managed: skip loading AWS's, which costs a second per test.
+  const moto = useMoto({ awsManagedPolicies: false });
   isolateAwsEnvironment();
   let instancePolicyArn = '';
+  const iam = () => new IAMClient(moto.clientSettings());
   const live = () => ['--endpoint-url', moto.endpoint, '--region', 'us-east-1'];
+  /** Most tests name the policy instead of deploying a stack: moto takes over a second per CreateStack. */
+  const withPolicy = () => [...live(), '--policy-arn', instancePolicyArn];
+  const attachedTo = async (roleName: string) =>
+    ((await iam().send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }))).AttachedPolicies ?? []).map((p) => p.PolicyArn);
 
   beforeEach(async () => {
-    const iam = new IAMClient(moto.clientSettings());
-    const cloudFormation = new CloudFormationClient(moto.clientSettings());
-    // A session-guard stack as deployed: the instance policy as an output, the rule settings as parameters.
-    await cloudFormation.send(
-      new CreateStackCommand({
-        StackName: 'session-guard',
-        Parameters: [
-          { ParameterKey: 'ExemptionTagKey', ParameterValue: 'NoSessionManager' },
-          { ParameterKey: 'AlternativePolicyArns', ParameterValue: '' },
-        ],
-        TemplateBody: JSON.stringify({
-          Parameters: { ExemptionTagKey: { Type: 'String' }, AlternativePolicyArns: { Type: 'String' } },
-          Resources: {
-            SessionManagerInstancePolicy: {
-              Type: 'AWS::IAM::ManagedPolicy',
-              Properties: { PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ssm:UpdateInstanceInformation', Resource: '*' }] } },
-            },
-          },
-          Outputs: { SessionManagerInstancePolicyArn: { Value: { Ref: 'SessionManagerInstancePolicy' } } },
-        }),
+    const client = iam();
+    const policy = await client.send(
+      new CreatePolicyCommand({
+        PolicyName: 'SessionGuardInstancePolicy',
+        Path: '/session-guard/',
+        PolicyDocument: doc({ Action: ['ssm:UpdateInstanceInformation', 'ssmmessages:*'], Resource: '*' }),
       }),
     );
-    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: 'session-guard' }));
-    instancePolicyArn = Stacks?.[0]?.Outputs?.[0]?.OutputValue ?? '';
+    instancePolicyArn = policy.Policy?.Arn ?? '';
 
     const instanceRole = async (name: string, tags: Record<string, string> = {}) => {
-      await iam.send(
+      await client.send(
         new CreateRoleCommand({
           RoleName: name,
           AssumeRolePolicyDocument: JSON.stringify(EC2_TRUST),
           Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
         }),
       );
-      await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: name }));
-      await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: name, RoleName: name }));
+      await client.send(new CreateInstanceProfileCommand({ InstanceProfileName: name }));
+      await client.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: name, RoleName: name }));
     };
     await instanceRole('app-server');
-    await iam.send(new AttachRolePolicyCommand({ RoleName: 'app-server', PolicyArn: instancePolicyArn }));
+    await client.send(new AttachRolePolicyCommand({ RoleName: 'app-server', PolicyArn: instancePolicyArn }));
     await instanceRole('worker');
-    await instanceRole('jump-host', { NoSessionManager: 'true' });
-    await iam.send(new CreateRoleCommand({ RoleName: 'order-fn', AssumeRolePolicyDocument: JSON.stringify(LAMBDA_TRUST) }));
+    await instanceRole('jump-host', { SessionManagerExempt: 'true' });
+    await client.send(new CreateRoleCommand({ RoleName: 'order-fn', AssumeRolePolicyDocument: JSON.stringify(LAMBDA_TRUST) }));
+
+    // For the SSM access guardrails: a broad grant, a tag-scoped one, and a break-glass user.
+    await client.send(new CreatePolicyCommand({ PolicyName: 'ops-shells', PolicyDocument: SHELL_ANYWHERE }));
+    await client.send(new CreateUserCommand({ UserName: 'alice' }));
+    await client.send(new PutUserPolicyCommand({ UserName: 'alice', PolicyName: 'team', PolicyDocument: TEAM_SHELLS }));
+    await client.send(new CreateUserCommand({ UserName: 'oncall', Tags: [{ Key: 'SessionGuardBreakGlass', Value: 'true' }] }));
+    await client.send(new PutUserPolicyCommand({ UserName: 'oncall', PolicyName: 'shells', PolicyDocument: SHELL_ANYWHERE }));
+
+    // For the session preferences: the account's preferences document, without a KMS key.
+    await new SSMClient(moto.clientSettings()).send(
+      new CreateDocumentCommand({ Name: 'SSM-SessionManagerRunShell', Content: UNENCRYPTED_PREFERENCES, DocumentType: 'Session', DocumentFormat: 'JSON' }),
+    );
   });
 
-  interface JsonResult {
-    resourceName: string;
-    resourceId: string;
-    compliance: string;
-    annotation: string;
-  }
+  it("runs all three rules with the stack's outputs and parameters as defaults", async () => {
+    // A session-guard stack as deployed: the instance policy as an output, the rule settings as parameters.
+    const parameters = { ExemptionTagKey: 'NoSessionManager', AlternativePolicyArns: '', SsmAccessBreakGlassTagKey: 'Emergency', PreferencesRuleMaxSessionDurationMinutes: '30' };
+    await new CloudFormationClient(moto.clientSettings()).send(
+      new CreateStackCommand({
+        StackName: 'session-guard',
+        Parameters: Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+        TemplateBody: JSON.stringify({
+          Parameters: Object.fromEntries(Object.keys(parameters).map((name) => [name, { Type: 'String' }])),
+          Resources: { Topic: { Type: 'AWS::SNS::Topic' } },
+          Outputs: { SessionManagerInstancePolicyArn: { Value: instancePolicyArn } },
+        }),
+      }),
+    );
 
-  it('scans every role with the stack\'s policy and parameters as defaults', async () => {
     const run = await runCli(['scan', '--json', ...live()]);
 
     expect(run.code, run.stderr).toBe(0);
-    const report = JSON.parse(run.stdout) as {
-      account: { id: string; source: string };
-      checks: { parameters: Record<string, string>; results: JsonResult[] }[];
-    };
+    const report = JSON.parse(run.stdout) as JsonReport;
     expect(report.account).toMatchObject({ id: '123456789012', source: 'live' });
-    expect(report.checks[0]?.parameters).toEqual({ PolicyArn: instancePolicyArn, ExemptionTagKey: 'NoSessionManager', AlternativePolicyArns: '' });
-    const verdicts = Object.fromEntries((report.checks[0]?.results ?? []).map((r) => [r.resourceName, r.compliance]));
-    expect(verdicts).toEqual({ 'app-server': 'COMPLIANT', worker: 'NON_COMPLIANT', 'jump-host': 'NOT_APPLICABLE', 'order-fn': 'NOT_APPLICABLE' });
+    expect(report.checks.map((c) => [c.id, c.parameters])).toEqual([
+      ['role-policy', { PolicyArn: instancePolicyArn, ExemptionTagKey: 'NoSessionManager', AlternativePolicyArns: '' }],
+      ['ssm-access', { BreakGlassTagKey: 'Emergency' }],
+      ['preferences', { MaxSessionDurationMinutes: '30' }],
+    ]);
+    // jump-host's SessionManagerExempt tag is not the stack's exemption tag.
+    expect(verdicts(report, 'role-policy')).toEqual({ 'app-server': 'COMPLIANT', worker: 'NON_COMPLIANT', 'jump-host': 'NON_COMPLIANT', 'order-fn': 'NOT_APPLICABLE' });
     expect(report.checks[0]?.results.find((r) => r.resourceName === 'worker')?.resourceId).toMatch(/^AROA/);
+    // oncall's SessionGuardBreakGlass tag is not the stack's break-glass tag either.
+    expect(verdicts(report, 'ssm-access')).toMatchObject({ 'ops-shells': 'NON_COMPLIANT', SessionGuardInstancePolicy: 'COMPLIANT', alice: 'COMPLIANT', oncall: 'NON_COMPLIANT', worker: 'COMPLIANT' });
+    expect(report.checks[1]?.results.find((r) => r.resourceName === 'ops-shells')).toMatchObject({
+      // moto's policy IDs do not start with ANPA as AWS's do; the ID is still the policy's, not its name.
+      resourceId: expect.not.stringMatching(/ops-shells/),
+      annotation: expect.stringContaining('IAM-SSM-2 ssm:StartSession (policy ops-shells v1, statement AnyShell)'),
+    });
+    expect(report.checks[2]?.results.map((r) => [r.resourceId, r.compliance, r.annotation])).toEqual([
+      ['SSM-SessionManagerRunShell', 'NON_COMPLIANT', 'Session document SSM-SessionManagerRunShell: kmsKeyId empty (no session encryption beyond TLS); maxSessionDuration 60 above 30 minutes.'],
+      ['123456789012', 'COMPLIANT', expect.stringContaining('SSM-SessionManagerRunShell exists')],
+    ]);
   });
 
-  it('--fail-on non-compliant exits 1 on the live account', async () => {
-    expect((await runCli(['scan', '--fail-on', 'non-compliant', ...live()])).code).toBe(1);
+  it('takes every rule parameter from flags when no stack is deployed, and --fail-on trips on the live account', async () => {
+    const run = await runCli(['scan', '--json', ...withPolicy(), '--break-glass-arns', `arn:aws:iam::123456789012:policy/ops-shells`, '--max-idle-session-timeout-minutes', '10']);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as JsonReport;
+    expect(verdicts(report, 'role-policy')).toMatchObject({ 'jump-host': 'NOT_APPLICABLE', worker: 'NON_COMPLIANT' });
+    expect(verdicts(report, 'ssm-access')).toMatchObject({ 'ops-shells': 'NOT_APPLICABLE', oncall: 'NOT_APPLICABLE' });
+    expect(report.checks[2]?.results[0]?.annotation).toContain('idleSessionTimeout 20 above 10 minutes');
+
+    expect((await runCli(['scan', '--fail-on', 'non-compliant', ...withPolicy()])).code).toBe(1);
   });
 
   it('exits 2 naming --policy-arn when no stack supplies it', async () => {
@@ -116,16 +171,15 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('The role-policy check needs PolicyArn: pass --policy-arn');
     expect(run.stderr).toContain('--stack-name');
-    // With the flag, the scan runs without any stack.
-    const flagged = await runCli(['scan', ...live(), '--stack-name', 'not-deployed', '--policy-arn', instancePolicyArn]);
-    expect(flagged.code, flagged.stderr).toBe(0);
   });
 
   it('shows progress on stderr only when stderr is a terminal', async () => {
-    const onTerminal = await runCli(['scan', ...live()], { stderrIsTTY: true });
+    const onTerminal = await runCli(['scan', ...withPolicy()], { stderrIsTTY: true });
     expect(onTerminal.stderr).toContain('Reading IAM roles (GetAccountAuthorizationDetails): 4 so far');
+    // Two policies, four roles, two users.
+    expect(onTerminal.stderr).toContain('Reading IAM policies, roles, users and groups (GetAccountAuthorizationDetails): 8 so far');
     expect(onTerminal.stderr.endsWith('\r\x1b[K')).toBe(true);
-    const inPipeline = await runCli(['scan', ...live()], { stderrIsTTY: false });
+    const inPipeline = await runCli(['scan', ...withPolicy()], { stderrIsTTY: false });
     expect(inPipeline.stderr).toBe('');
   });
 
@@ -135,81 +189,102 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
     expect(run.stderr).toMatch(/No AWS region \(Region is missing\): pass --region/);
   });
 
-  describe('remediate', () => {
-    const fakeRemediator = (outcome: 'ATTACHED' | 'FAILED' = 'ATTACHED') => {
-      const calls: RoleToRemediate[] = [];
-      const factory: RemediatorFactory = () => ({
-        remediate: async (role) => {
-          calls.push(role);
-          return { outcome, message: `${outcome.toLowerCase()} for ${role.roleName}` };
-        },
-      });
-      return { calls, factory };
-    };
-
+  describe('remediate, through the remediation service of the attach-policy Lambda', () => {
     it('--dry-run shows the plan from the rule\'s NON_COMPLIANT verdicts and changes nothing', async () => {
-      const run = await runCli(['remediate', '--all', '--dry-run', ...live()]);
+      const run = await runCli(['remediate', '--all', '--dry-run', ...withPolicy()]);
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toContain(`attach ${instancePolicyArn} to 1 role(s)`);
       expect(run.stdout).toMatch(/worker\s+AROA\S+\s+Role worker lacks the Session Manager policy/);
       expect(run.stdout).not.toContain('app-server');
+      expect(await attachedTo('worker')).toEqual([]);
     });
 
-    it('--role on a role that needs nothing says why and exits 0', async () => {
-      const run = await runCli(['remediate', '--role', 'order-fn', ...live()]);
-      expect(run.code).toBe(0);
-      expect(run.stdout).toContain('Nothing to do: NOT_APPLICABLE: Role order-fn is in no instance profile');
+    it('--yes attaches the policy to the scanned account, verifies it, and a second run has nothing to do', async () => {
+      const run = await runCli(['remediate', '--all', '--yes', ...withPolicy()]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`worker\\s+AROA\\S+\\s+attached\\s+attached ${instancePolicyArn} and verified it`));
+      expect(await attachedTo('worker')).toEqual([instancePolicyArn]);
+
+      const again = await runCli(['remediate', '--all', '--yes', ...withPolicy()]);
+      expect(again.code).toBe(0);
+      expect(again.stdout).toBe('Nothing to do: no instance role lacks the policy.\n');
     });
 
-    it('says it is not yet available until the remediation service lands', async () => {
-      const run = await runCli(['remediate', '--all', '--yes', ...live()]);
-      expect(run.code).toBe(2);
-      expect(run.stderr).toContain('remediate is not yet available');
-      expect(run.stderr).toContain('--dry-run');
+    it('reports a role that changed since the scan as skipped-not-eligible and leaves it alone', async () => {
+      // Someone exempts the role between the scan and the attach.
+      const exemptFirst: RemediatorFactory = (context) => {
+        const real = createRoleRemediator(context);
+        return {
+          async remediate(role) {
+            await iam().send(new TagRoleCommand({ RoleName: role.roleName, Tags: [{ Key: 'SessionManagerExempt', Value: 'true' }] }));
+            return real.remediate(role);
+          },
+        };
+      };
+      const run = await runCli(['remediate', '--role', 'worker', '--yes', ...withPolicy()], {}, { remediatorFor: exemptFirst });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/worker\s+AROA\S+\s+skipped-not-eligible\s+left alone, the role changed since the scan: Role worker is exempt/);
+      expect(await attachedTo('worker')).toEqual([]);
     });
 
-    it('refuses without --yes when stdin is not a terminal', async () => {
-      const { calls, factory } = fakeRemediator();
-      const run = await runCli(['remediate', '--all', ...live()], { stdinIsTTY: false }, { remediatorFor: factory });
+    it("reports failed with the service's message and exits 1 when the policy does not exist", async () => {
+      const missing = 'arn:aws:iam::123456789012:policy/NoSuchPolicy';
+      const run = await runCli(['remediate', '--all', '--yes', ...live(), '--policy-arn', missing]);
+      expect(run.code).toBe(1);
+      // Every instance role lacks a policy that does not exist; each gets its own line.
+      expect(run.stdout).toMatch(new RegExp(`app-server\\s+AROA\\S+\\s+failed\\s+Policy ${missing} does not exist or cannot be attached`));
+      expect(run.stdout).toMatch(/worker\s+AROA\S+\s+failed/);
+      expect(run.stderr).toContain('2 of 2 role(s) failed');
+    });
+
+    it('refuses without --yes when stdin is not a terminal, and changes nothing', async () => {
+      const run = await runCli(['remediate', '--all', ...withPolicy()], { stdinIsTTY: false });
       expect(run.code).toBe(2);
       expect(run.stderr).toContain('Refusing to change 1 role(s) without confirmation: stdin is not a terminal. Add --yes');
-      expect(calls).toEqual([]);
+      expect(await attachedTo('worker')).toEqual([]);
     });
 
     it('asks on a terminal and changes nothing unless the answer is yes', async () => {
-      const { calls, factory } = fakeRemediator();
-      const declined = await runCli(['remediate', '--role', 'worker', ...live()], { stdinIsTTY: true, answers: ['y'] }, { remediatorFor: factory });
+      const declined = await runCli(['remediate', '--role', 'worker', ...withPolicy()], { stdinIsTTY: true, answers: ['y'] });
       expect(declined.questions).toEqual([expect.stringContaining(`Attach ${instancePolicyArn} to 1 role(s) in account 123456789012? Type "yes"`)]);
       expect(declined.code).toBe(1);
       expect(declined.stderr).toContain('Nothing changed.');
-      expect(calls).toEqual([]);
+      expect(await attachedTo('worker')).toEqual([]);
 
-      const accepted = await runCli(['remediate', '--role', 'worker', ...live()], { stdinIsTTY: true, answers: ['yes'] }, { remediatorFor: factory });
+      const accepted = await runCli(['remediate', '--role', 'worker', ...withPolicy()], { stdinIsTTY: true, answers: ['yes'] });
       expect(accepted.code, accepted.stderr).toBe(0);
-      expect(calls).toEqual([{ roleId: expect.stringMatching(/^AROA/), roleName: 'worker' }]);
-      expect(accepted.stdout).toMatch(/worker\s+AROA\S+\s+ATTACHED\s+attached for worker/);
+      expect(accepted.stdout).toMatch(/worker\s+AROA\S+\s+attached/);
+      expect(await attachedTo('worker')).toEqual([instancePolicyArn]);
     });
 
-    it('--yes runs every planned role through the remediator and exits 1 when one fails', async () => {
-      const { calls, factory } = fakeRemediator('FAILED');
-      const run = await runCli(['remediate', '--all', '--yes', ...live()], {}, { remediatorFor: factory });
-      expect(calls.map((c) => c.roleName)).toEqual(['worker']);
-      expect(run.code).toBe(1);
-      expect(run.stdout).toMatch(/worker\s+AROA\S+\s+FAILED/);
+    it('--role on a role that needs nothing says why and exits 0', async () => {
+      const run = await runCli(['remediate', '--role', 'order-fn', ...withPolicy()]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('Nothing to do: NOT_APPLICABLE: Role order-fn is in no instance profile');
     });
+  });
+});
 
-    it('never changes the bundled sample', async () => {
-      const { calls, factory } = fakeRemediator();
-      const run = await runCli(['remediate', '--all', '--yes'], {}, { remediatorFor: factory });
-      expect(run.code).toBe(2);
-      expect(run.stderr).toContain('bundled sample account is only data');
-      expect(calls).toEqual([]);
-    });
+describe('remediate on the bundled sample', () => {
+  it('shows the plan, then refuses a real run: the sample is not a live account', async () => {
+    const run = await runCli(['remediate', '--all', '--yes']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain('Plan for bundled sample account: attach arn:aws:iam::111122223333:policy/session-guard/SessionGuardInstancePolicy to 3 role(s).');
+    expect(run.stderr).toContain('The bundled sample account is only data and cannot be changed: add --dry-run, or remediate a live account');
+  });
 
-    it('needs exactly one of --role and --all', async () => {
-      expect((await runCli(['remediate', '--dry-run'])).stderr).toContain('exactly one of --role NAME or --all');
-      expect((await runCli(['remediate', '--all', '--role', 'worker', '--dry-run'])).code).toBe(2);
-    });
+  it('--dry-run on the sample exits 0', async () => {
+    const run = await runCli(['remediate', '--role', 'batch-worker', '--dry-run']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/batch-worker\s+AROAQXAMPLEBATCHWORK2\s+Role batch-worker lacks/);
+  });
+
+  it('needs exactly one of --role and --all, and a known role', async () => {
+    expect((await runCli(['remediate', '--dry-run'])).stderr).toContain('exactly one of --role NAME or --all');
+    expect((await runCli(['remediate', '--all', '--role', 'worker', '--dry-run'])).code).toBe(2);
+    const unknown = await runCli(['remediate', '--role', 'no-such-role', '--dry-run']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('No role named no-such-role');
   });
 });
 
@@ -259,5 +334,22 @@ describe('access errors name the missing permission', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('needs PolicyArn: pass --policy-arn');
     expect(run.stderr).toContain('cloudformation:DescribeStacks');
+  });
+});
+
+describe('the access-denied message', () => {
+  const denied = Object.assign(new Error('User: arn:aws:iam::123456789012:user/x is not authorized'), { name: 'AccessDenied' });
+
+  it('calls a read a read-only permission and says what it is for', () => {
+    const error = explainAwsError(denied, 'ssm:GetDocument') as Error;
+    expect(error.message).toBe(
+      "Access denied: these credentials may not call ssm:GetDocument, which session-guard needs to read each Session document's settings, and whether SSM-SessionManagerRunShell exists. " +
+        'Grant ssm:GetDocument (a read-only permission) or use other credentials. AWS said: User: arn:aws:iam::123456789012:user/x is not authorized',
+    );
+  });
+
+  it("does not call remediate's attach read-only", () => {
+    const error = explainAwsError(denied, 'iam:AttachRolePolicy') as Error;
+    expect(error.message).toContain('which session-guard needs to attach the Session Manager instance policy (remediate). Grant iam:AttachRolePolicy or use other credentials.');
   });
 });

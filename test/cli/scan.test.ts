@@ -27,23 +27,113 @@ async function scanJson(...args: string[]): Promise<JsonReport> {
   return JSON.parse(run.stdout) as JsonReport;
 }
 
-const verdictOf = (report: JsonReport, roleName: string) =>
-  report.checks[0]?.results.find((r) => r.resourceName === roleName)?.compliance;
+const resultOf = (report: JsonReport, checkId: string, name: string) =>
+  report.checks.find((c) => c.id === checkId)?.results.find((r) => (r.resourceName ?? r.resourceId) === name);
+const verdictOf = (report: JsonReport, roleName: string) => resultOf(report, 'role-policy', roleName)?.compliance;
+const verdictsOf = (report: JsonReport, checkId: string) =>
+  Object.fromEntries((report.checks.find((c) => c.id === checkId)?.results ?? []).map((r) => [r.resourceName ?? r.resourceId, r.compliance]));
+
+/** The lines of one rule's section of the text output. */
+const sectionOf = (stdout: string, checkId: string) => {
+  const start = stdout.indexOf(`\n${checkId}: `);
+  const end = stdout.indexOf(' resources)', start);
+  return stdout.slice(start, end);
+};
 
 describe('session-guard scan (bundled sample account)', () => {
-  it('prints a table per rule with each role, verdict and annotation, then a summary', async () => {
+  it('prints a table per rule (all three) with each resource, verdict and annotation, then a summary', async () => {
     const run = await runCli(['scan']);
 
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('session-guard scan of account 111122223333: bundled sample account');
-    expect(run.stdout).toContain('role-policy: EC2 instance roles carry the Session Manager instance policy');
-    expect(run.stdout).toMatch(/batch-worker\s+AROAQXAMPLEBATCHWORK2\s+NON_COMPLIANT\s+Role batch-worker lacks the Session Manager policy/);
-    expect(run.stdout).toMatch(/web-server\s+AROAQXAMPLEWEBSERVER1\s+COMPLIANT/);
-    expect(run.stdout).toMatch(/role-policy\s+3\s+1\s+6\s+10/);
+    const rolePolicy = sectionOf(run.stdout, 'role-policy');
+    expect(rolePolicy).toContain('role-policy: EC2 instance roles carry the Session Manager instance policy');
+    expect(rolePolicy).toMatch(/batch-worker\s+AROAQXAMPLEBATCHWORK2\s+NON_COMPLIANT\s+Role batch-worker lacks the Session Manager policy/);
+    expect(rolePolicy).toMatch(/web-server\s+AROAQXAMPLEWEBSERVER1\s+COMPLIANT/);
     // Problems first, then compliant roles, then the rest.
-    const verdicts = run.stdout.split('\n').flatMap((line) => /^\S+\s+AROA\S+\s+(\S+)/.exec(line)?.[1] ?? []);
+    const verdicts = rolePolicy.split('\n').flatMap((line) => /^\S+\s+AROA\S+\s+(\S+)/.exec(line)?.[1] ?? []);
     expect(verdicts).toEqual([...Array(3).fill('NON_COMPLIANT'), 'COMPLIANT', ...Array(6).fill('NOT_APPLICABLE')]);
+
+    const ssmAccess = sectionOf(run.stdout, 'ssm-access');
+    expect(ssmAccess).toContain('  BreakGlassTagKey: SessionGuardBreakGlass');
+    expect(ssmAccess).toMatch(/ops-session-access\s+ANPAQXAMPLEOPSSESS002\s+NON_COMPLIANT\s+Policy ops-session-access allows on every instance without a resource-tag condition: IAM-SSM-2 ssm:StartSession/);
+    expect(ssmAccess).toMatch(/fleet-patching\s+ANPAQXAMPLEFLEETPAT03\s+COMPLIANT/);
+    const preferences = sectionOf(run.stdout, 'preferences');
+    expect(preferences).toMatch(/SSM-SessionManagerRunShell\s+SSM-SessionManagerRunShell\s+NON_COMPLIANT\s+Session document SSM-SessionManagerRunShell: kmsKeyId empty/);
+    expect(preferences).toMatch(/AWS account\s+111122223333\s+COMPLIANT/);
+
+    expect(run.stdout).toMatch(/Summary\nRULE\s+NON_COMPLIANT\s+COMPLIANT\s+NOT_APPLICABLE\s+TOTAL\n[-\s]+\nrole-policy\s+3\s+1\s+6\s+10\nssm-access\s+5\s+12\s+4\s+21\npreferences\s+2\s+2\s+0\s+4\nall\s+10\s+15\s+10\s+35\n$/);
     expect(run.stderr).toBe('');
+  });
+
+  it('ssm-access: flags broad grants, passes tag-scoped ones, exempts break-glass by tag and by ARN', async () => {
+    const report = await scanJson('--rule', 'ssm-access');
+
+    expect(report.checks[0]).toMatchObject({
+      ruleName: 'session-guard SSM access guardrail rule',
+      parameters: { BreakGlassTagKey: 'SessionGuardBreakGlass', BreakGlassArns: 'arn:aws:iam::111122223333:group/incident-responders' },
+      summary: { NON_COMPLIANT: 5, COMPLIANT: 12, NOT_APPLICABLE: 4, total: 21 },
+    });
+    expect(verdictsOf(report, 'ssm-access')).toMatchObject({
+      // StartSession on "*" in the default version (v2); v1 was tag-scoped.
+      'ops-session-access': 'NON_COMPLIANT',
+      // ...IfExists lets an untagged instance through.
+      'support-sessions': 'NON_COMPLIANT',
+      'ci-deployer': 'NON_COMPLIANT',
+      'contractor-bob': 'NON_COMPLIANT',
+      // StringLike "*" on the tag matches any value.
+      developers: 'NON_COMPLIANT',
+      // SendCommand scoped by ssm:resourceTag/PatchGroup.
+      'fleet-patching': 'COMPLIANT',
+      alice: 'COMPLIANT',
+      // An explicit Deny of both actions on every instance.
+      auditors: 'COMPLIANT',
+      'break-glass-admin': 'NOT_APPLICABLE',
+      'bastion-break-glass': 'NOT_APPLICABLE',
+      'oncall-breakglass': 'NOT_APPLICABLE',
+      'incident-responders': 'NOT_APPLICABLE',
+    });
+    expect(resultOf(report, 'ssm-access', 'break-glass-admin')).toMatchObject({
+      resourceType: 'AWS::IAM::Policy',
+      resourceId: 'ANPAQXAMPLEBREAKGL004',
+      annotation: expect.stringMatching(/^Policy break-glass-admin is break-glass \(tag SessionGuardBreakGlass=true\)/),
+    });
+    expect(resultOf(report, 'ssm-access', 'incident-responders')?.annotation).toContain('break-glass (ARN listed in BreakGlassArns)');
+    expect(resultOf(report, 'ssm-access', 'contractor-bob')).toMatchObject({
+      resourceType: 'AWS::IAM::User',
+      annotation: expect.stringContaining('IAM-SSM-1 ssm:SendCommand (inline policy troubleshooting, statement Troubleshoot); IAM-SSM-2 ssm:StartSession'),
+    });
+  });
+
+  it('preferences: every Session document the account owns, and the account itself', async () => {
+    const report = await scanJson('--rule', 'preferences');
+
+    expect(report.checks[0]).toMatchObject({
+      ruleName: 'session-guard session-preferences rule',
+      parameters: { MaxIdleSessionTimeoutMinutes: '20', MaxSessionDurationMinutes: '60' },
+      summary: { NON_COMPLIANT: 2, COMPLIANT: 2, NOT_APPLICABLE: 0, total: 4 },
+    });
+    // The Command document is not a Session document: the rule never lists it.
+    expect(report.checks[0]?.results.map((r) => [r.resourceType, r.resourceId, r.compliance])).toEqual([
+      ['AWS::SSM::Document', 'SSM-SessionManagerRunShell', 'NON_COMPLIANT'],
+      ['AWS::SSM::Document', 'SessionGuard-OncallShell', 'COMPLIANT'],
+      ['AWS::SSM::Document', 'PortForwardLegacy', 'NON_COMPLIANT'],
+      ['AWS::::Account', '111122223333', 'COMPLIANT'],
+    ]);
+    expect(resultOf(report, 'preferences', 'PortForwardLegacy')?.annotation).toBe(
+      'Session document PortForwardLegacy: logs to S3 bucket legacy-session-logs-111122223333 without s3EncryptionEnabled true; idleSessionTimeout 60 above 20 minutes; maxSessionDuration unset (allowed 60 minutes).',
+    );
+  });
+
+  it("takes the new rules' parameters from flags, and their rules decide with them", async () => {
+    const report = await scanJson('--break-glass-tag-key', 'NoSuchTag', '--break-glass-arns', '', '--max-idle-session-timeout-minutes', '60', '--max-session-duration-minutes', '1440');
+
+    expect(report.checks[1]?.parameters).toEqual({ BreakGlassTagKey: 'NoSuchTag', BreakGlassArns: '' });
+    expect(verdictsOf(report, 'ssm-access')).toMatchObject({ 'break-glass-admin': 'NON_COMPLIANT', 'incident-responders': 'NON_COMPLIANT' });
+    // Idle 60 and an unset maximum are still failures of a document that logs to S3 unencrypted.
+    expect(resultOf(report, 'preferences', 'PortForwardLegacy')?.annotation).toBe(
+      'Session document PortForwardLegacy: logs to S3 bucket legacy-session-logs-111122223333 without s3EncryptionEnabled true; maxSessionDuration unset (allowed 1440 minutes).',
+    );
   });
 
   it('--json reports the account, counts per check and overall, and every result in Config vocabulary', async () => {
@@ -51,8 +141,8 @@ describe('session-guard scan (bundled sample account)', () => {
 
     expect(report.account).toEqual({ id: '111122223333', source: 'sample', description: 'bundled sample account' });
     expect(Number.isNaN(Date.parse(report.generatedAt))).toBe(false);
-    expect(report.summary).toEqual({ COMPLIANT: 1, NON_COMPLIANT: 3, NOT_APPLICABLE: 6, total: 10 });
-    expect(report.checks).toHaveLength(1);
+    expect(report.summary).toEqual({ COMPLIANT: 15, NON_COMPLIANT: 10, NOT_APPLICABLE: 10, total: 35 });
+    expect(report.checks.map((c) => c.id)).toEqual(['role-policy', 'ssm-access', 'preferences']);
     const [check] = report.checks;
     expect(check).toMatchObject({
       id: 'role-policy',
@@ -98,14 +188,16 @@ describe('session-guard scan (bundled sample account)', () => {
         'arn:aws:iam::999988887777:policy/session-guard/SessionGuardInstancePolicy',
         'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
       ].join(',');
-      const run = await runCli(['scan', '--fail-on', 'non-compliant', '--alternative-policy-arns', alternatives]);
+      const run = await runCli(['scan', '--rule', 'role-policy', '--fail-on', 'non-compliant', '--alternative-policy-arns', alternatives]);
       expect(run.stdout).toMatch(/role-policy\s+0\s+4\s+6\s+10/);
       expect(run.code).toBe(0);
     });
 
     it.each([
       [['scan', '--bogus'], /unknown option '--bogus'/],
-      [['scan', '--rule', 'nope'], /Allowed choices are role-policy/],
+      [['scan', '--rule', 'nope'], /Allowed choices are role-policy, ssm-access, preferences/],
+      [['scan', '--max-session-duration-minutes', '2000'], /The preferences check cannot run: .*rule parameter MaxSessionDurationMinutes: Too big.*MaxSessionDurationMinutes from --max-session-duration-minutes/],
+      [['scan', '--break-glass-arns', 'BreakGlass'], /The ssm-access check cannot run: .*rule parameter BreakGlassArns.0: must be the ARN of an IAM policy, role, user or group.*BreakGlassArns from --break-glass-arns/],
       [['scan', '--fail-on', 'sometimes'], /Allowed choices are never, non-compliant/],
       [['scan', '--policy-arn', 'not-an-arn'], /rule parameter PolicyArn: must be an IAM policy ARN.*PolicyArn from --policy-arn/],
       [['frobnicate'], /unknown command 'frobnicate'/],
@@ -136,7 +228,7 @@ describe('session-guard scan (bundled sample account)', () => {
     it('scans the sample with no AWS credentials and exits by --fail-on', () => {
       const json = bin('scan', '--json');
       expect(json.status, json.stderr).toBe(0);
-      expect((JSON.parse(json.stdout) as JsonReport).summary.total).toBe(10);
+      expect((JSON.parse(json.stdout) as JsonReport).summary.total).toBe(35);
       expect(bin('scan', '--fail-on', 'non-compliant').status).toBe(1);
       expect(bin('scan', '--no-such-flag').status).toBe(2);
     });

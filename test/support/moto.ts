@@ -28,8 +28,17 @@ export interface Moto {
   clientSettings(): typeof MOTO_CLIENT_SETTINGS & { endpoint: string };
 }
 
+export interface MotoOptions {
+  /**
+   * Load AWS managed policies into IAM (MOTO_IAM_LOAD_MANAGED_POLICIES). On by default, since
+   * attaching one needs it; moto then reloads about a thousand policies after every reset, which
+   * costs a second or more per test, so files that never touch an AWS managed policy turn it off.
+   */
+  readonly awsManagedPolicies?: boolean;
+}
+
 /** Registers hooks that run a moto_server for the current test file. */
-export function useMoto(): Moto {
+export function useMoto({ awsManagedPolicies = true }: MotoOptions = {}): Moto {
   let child: ChildProcess | undefined;
   const moto: Moto = {
     endpoint: '',
@@ -40,7 +49,7 @@ export function useMoto(): Moto {
     const port = await freePort();
     child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
+      env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: String(awsManagedPolicies) },
     });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {

@@ -1,0 +1,34 @@
+/** The session-preferences rule (functions/preferences-rule) as a CLI check. */
+import { createPreferencesRule } from '../../functions/preferences-rule/rule';
+import { SESSION_PREFERENCES_DOCUMENT_NAME } from '../../functions/shared/core/session-document-check';
+import { SSM_DOCUMENT_RESOURCE_TYPE } from '../../functions/shared/resources/ssm-document';
+import type { Check } from './check';
+
+export const preferencesCheck: Check = {
+  id: 'preferences',
+  logicalId: 'PreferencesRule',
+  title: 'Session documents encrypt and log sessions and keep them short; SSM-SessionManagerRunShell exists',
+  resourceTypes: [SSM_DOCUMENT_RESOURCE_TYPE],
+  // Names and stack sources as in template.yaml (PreferencesRule InputParameters).
+  parameters: [
+    {
+      name: 'MaxIdleSessionTimeoutMinutes',
+      flag: '--max-idle-session-timeout-minutes <minutes>',
+      description: "largest idleSessionTimeout a Session document may set (default: the stack's PreferencesRuleMaxIdleSessionTimeoutMinutes parameter, else 20)",
+      fromStack: { parameter: 'PreferencesRuleMaxIdleSessionTimeoutMinutes' },
+    },
+    {
+      name: 'MaxSessionDurationMinutes',
+      flag: '--max-session-duration-minutes <minutes>',
+      description: "largest maxSessionDuration a Session document may set (default: the stack's PreferencesRuleMaxSessionDurationMinutes parameter, else 60)",
+      fromStack: { parameter: 'PreferencesRuleMaxSessionDurationMinutes' },
+    },
+  ],
+  rule: (source) => createPreferencesRule(source),
+  // Config identifies a document by its name, so only the account's row needs a readable name.
+  resourceNames: async (source) => {
+    const names = new Map<string, string>([[await source.accountId(), 'AWS account']]);
+    for (const name of [...(await source.listOwnSessionDocumentNames()), SESSION_PREFERENCES_DOCUMENT_NAME]) names.set(name, name);
+    return names;
+  },
+};

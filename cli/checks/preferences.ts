@@ -1,6 +1,6 @@
 /** The session-preferences rule (functions/preferences-rule) as a CLI check. */
 import { createPreferencesRule } from '../../functions/preferences-rule/rule';
-import { SESSION_PREFERENCES_DOCUMENT_NAME } from '../../functions/shared/core/session-document-check';
+import { SESSION_PREFERENCES_DOCUMENT_NAME } from '../../functions/shared/core/session-preferences';
 import { SSM_DOCUMENT_RESOURCE_TYPE } from '../../functions/shared/resources/ssm-document';
 import type { Check } from './check';
 

@@ -39,8 +39,8 @@ export const createRoleRemediator: RemediatorFactory = ({ live, env, policy }) =
       // The Lambda asks AWS Config for the name behind a RoleId. The CLI read every role from IAM
       // moments ago, which is fresher and needs no Config permission (or recorder); the service
       // still re-reads the role by that name and refuses if its ID no longer matches.
-      roleNameFromConfig: async (roleId) => scannedNames.get(roleId),
-      roleNameFromIam: (roleId) => roles.findRoleNameById(roleId),
+      knownRoleName: async (roleId) => scannedNames.get(roleId),
+      findRoleName: (roleId) => roles.findRoleNameById(roleId),
       readRoleFacts: (roleName) => roles.readRoleFacts(roleName),
       attachPolicy: (roleName, policyArn) => roles.attachPolicy(roleName, policyArn),
       listAttachedPolicyArns: (roleName) => roles.listAttachedPolicyArns(roleName),

@@ -52,8 +52,8 @@ export function attachPolicyHandler({ iam, config, exemptionTagKey, telemetry = 
   const configNames = new ConfigResourceNames(config);
   const remediation = new InstanceRoleRemediation(
     {
-      roleNameFromConfig: (roleId) => configNames.nameOf(IAM_ROLE_RESOURCE_TYPE, roleId),
-      roleNameFromIam: (roleId) => roles.findRoleNameById(roleId),
+      knownRoleName: (roleId) => configNames.nameOf(IAM_ROLE_RESOURCE_TYPE, roleId),
+      findRoleName: (roleId) => roles.findRoleNameById(roleId),
       readRoleFacts: (roleName) => roles.readRoleFacts(roleName),
       attachPolicy: (roleName, arn) => roles.attachPolicy(roleName, arn),
       listAttachedPolicyArns: (roleName) => roles.listAttachedPolicyArns(roleName),

@@ -25,10 +25,13 @@ export interface RemediationOutcome {
 
 /** Where remediation reads and writes; the SDK adapters implement it. */
 export interface RemediationSources {
-  /** The role's name as AWS Config recorded it, or undefined. */
-  roleNameFromConfig(roleId: string): Promise<string | undefined>;
-  /** The role's name from a listing of IAM roles, or undefined. */
-  roleNameFromIam(roleId: string): Promise<string | undefined>;
+  /**
+   * A cheap hint for the role's name (AWS Config's record in the Lambda, the scan in the CLI), or
+   * undefined. It is verified: the role read by that name must still have this RoleId.
+   */
+  knownRoleName(roleId: string): Promise<string | undefined>;
+  /** The role's name from a paged listing of IAM roles, or undefined: the slow, certain way. */
+  findRoleName(roleId: string): Promise<string | undefined>;
   readRoleFacts(roleName: string): Promise<RoleFacts>;
   attachPolicy(roleName: string, policyArn: string): Promise<void>;
   listAttachedPolicyArns(roleName: string): Promise<readonly string[]>;
@@ -84,7 +87,7 @@ export class InstanceRoleRemediation {
 
   /** Config first (one call), then a listing of every role; the ID must still name the same role. */
   private async findRole(roleId: string): Promise<RoleFacts> {
-    const roleName = (await this.sources.roleNameFromConfig(roleId)) ?? (await this.sources.roleNameFromIam(roleId));
+    const roleName = (await this.sources.knownRoleName(roleId)) ?? (await this.sources.findRoleName(roleId));
     if (!roleName) {
       throw new RoleNotFoundError(
         `No IAM role has ID ${roleId}: neither AWS Config nor IAM knows it. It was probably deleted; Config marks it NOT_APPLICABLE once it records the deletion.`,

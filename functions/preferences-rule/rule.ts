@@ -9,9 +9,9 @@ import {
   evaluateAccountPreferences,
   evaluateSessionDocument,
   notASessionDocument,
-  SESSION_PREFERENCES_DOCUMENT_NAME,
   type SessionLimits,
 } from '../shared/core/session-document-check';
+import { SESSION_PREFERENCES_DOCUMENT_NAME } from '../shared/core/session-preferences';
 import { notApplicable, type Verdict } from '../shared/core/compliance';
 import { parseRuleParameters } from '../shared/config-rule/parameters';
 import type { ConfigRule, ResourceVerdict } from '../shared/config-rule/rule';

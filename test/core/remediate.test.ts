@@ -29,8 +29,8 @@ function fakeSources(role: RoleFacts | undefined, { configKnows = true, staleRea
   let reads = 0;
   const calls: string[] = [];
   const sources: RemediationSources = {
-    roleNameFromConfig: async (id) => (calls.push('config'), configKnows && role?.roleId === id ? role.roleName : undefined),
-    roleNameFromIam: async (id) => (calls.push('listRoles'), role?.roleId === id ? role.roleName : undefined),
+    knownRoleName: async (id) => (calls.push('config'), configKnows && role?.roleId === id ? role.roleName : undefined),
+    findRoleName: async (id) => (calls.push('listRoles'), role?.roleId === id ? role.roleName : undefined),
     readRoleFacts: async (name) => {
       if (!role || role.roleName !== name) throw new RoleNotFoundError(`Role ${name} no longer exists`);
       return { ...role, attachedPolicyArns: [...attached] };
@@ -98,7 +98,7 @@ describe('InstanceRoleRemediation', () => {
 
   it('refuses a name that now belongs to another role (deleted and re-created under the same name)', async () => {
     const { sources, calls } = fakeSources(webRole({ roleId: 'AROAEXAMPLENEWROLE002' }));
-    sources.roleNameFromConfig = async () => 'web';
+    sources.knownRoleName = async () => 'web';
     await expect(new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt' }).remediate({ roleId: ROLE_ID, policyArn: POLICY })).rejects.toThrow(
       /name web now belongs to another role \(AROAEXAMPLENEWROLE002\)/,
     );

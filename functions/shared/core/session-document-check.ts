@@ -10,8 +10,6 @@ import { parse as parseYaml } from 'yaml';
 import { compliant, nonCompliant, notApplicable, type Verdict } from './compliance';
 import { SESSION_PREFERENCES_DOCUMENT_NAME } from './session-preferences';
 
-export { SESSION_PREFERENCES_DOCUMENT_NAME };
-
 /** Session Manager ends an idle session after this many minutes when the document does not say. */
 export const SESSION_MANAGER_DEFAULT_IDLE_MINUTES = 20;
 

@@ -11,7 +11,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { clientSettings, type EndpointService } from '../../functions/shared/adapters/aws-clients';
 import { ConfigServiceGateway } from '../../functions/shared/adapters/config-service';
 import { IamGateway } from '../../functions/shared/adapters/iam';
-import { SsmGateway } from '../../functions/shared/adapters/ssm';
+import { SsmGateway } from '../../functions/shared/adapters/ssm-session-documents';
 import type { CliIo, Progress } from '../io';
 import { type AccountSource, deploymentFromStack, once } from './account-source';
 import { explainErrorsOf } from './aws-errors';

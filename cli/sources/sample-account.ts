@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { type DocumentKeyValuesFilter, type GetDocumentResult, InvalidDocument, SSMClient } from '@aws-sdk/client-ssm';
 import { IamGateway } from '../../functions/shared/adapters/iam';
-import { SsmGateway } from '../../functions/shared/adapters/ssm';
+import { SsmGateway } from '../../functions/shared/adapters/ssm-session-documents';
 import type { ConfigurationItem, ConfigurationItemSummary } from '../../functions/shared/config-rule/event';
 import { SSM_DOCUMENT_RESOURCE_TYPE } from '../../functions/shared/resources/ssm-document';
 import { UsageError } from '../io';

@@ -3,7 +3,7 @@ import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { clientSettings } from '../shared/adapters/aws-clients';
 import { ConfigServiceGateway } from '../shared/adapters/config-service';
-import { SsmGateway } from '../shared/adapters/ssm';
+import { SsmGateway } from '../shared/adapters/ssm-session-documents';
 import { configRuleHandler } from '../shared/handler/config-rule-handler';
 import { createPreferencesRule } from './rule';
 

@@ -16,7 +16,7 @@ import { notApplicable, type Verdict } from '../shared/core/compliance';
 import { parseRuleParameters } from '../shared/config-rule/parameters';
 import type { ConfigRule, ResourceVerdict } from '../shared/config-rule/rule';
 import { ACCOUNT_RESOURCE_TYPE, SSM_DOCUMENT_RESOURCE_TYPE, ssmDocumentFromItem } from '../shared/resources/ssm-document';
-import type { FetchedDocument } from '../shared/adapters/ssm';
+import type { FetchedDocument } from '../shared/adapters/ssm-session-documents';
 
 const SESSION_DOCUMENT_TYPE = 'Session';
 

@@ -2,7 +2,7 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { clientSettings } from '../shared/adapters/aws-clients';
 import { sendCustomResourceAnswer } from '../shared/adapters/cloudformation-response';
-import { SsmDocumentGateway } from '../shared/adapters/ssm-documents';
+import { SsmDocumentGateway } from '../shared/adapters/ssm-document-versions';
 import { SESSION_PREFERENCES_DOCUMENT_NAME } from '../shared/core/session-preferences';
 import { customResourceHandler } from '../shared/handler/custom-resource-handler';
 import { createSessionPreferencesProvider } from './preferences';

@@ -2,7 +2,7 @@
  * SessionPreferencesFunction's decisions: write the account's Session Manager preferences on
  * Create / Update, and put back what was there before on Delete.
  */
-import type { DocumentVersions, SessionDocumentStore } from '../shared/adapters/ssm-documents';
+import type { DocumentVersions, SessionDocumentStore } from '../shared/adapters/ssm-document-versions';
 import { physicalIdFor, type RestorePoint, restorePointFrom } from '../shared/core/restore-point';
 import { sameDocumentContent, type SessionPreferences, sessionPreferencesContent, validateSessionPreferences } from '../shared/core/session-preferences';
 import type { CustomResourceProvider, ProviderResult } from '../shared/custom-resource/run';

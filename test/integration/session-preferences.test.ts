@@ -8,7 +8,7 @@ import { CreateDocumentCommand, DescribeDocumentCommand, GetDocumentCommand, SSM
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { sendCustomResourceAnswer } from '../../functions/shared/adapters/cloudformation-response';
-import { type SessionDocumentStore, SsmDocumentGateway } from '../../functions/shared/adapters/ssm-documents';
+import { type SessionDocumentStore, SsmDocumentGateway } from '../../functions/shared/adapters/ssm-document-versions';
 import { physicalIdFor } from '../../functions/shared/core/restore-point';
 import {
   buildSessionPreferencesDocument,

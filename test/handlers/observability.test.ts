@@ -114,7 +114,7 @@ describe('Config rule metrics (embedded metric format)', () => {
 });
 
 describe('recordRemediation', () => {
-  /** A remediation handler as the remediation function would write one. */
+  /** The smallest handler that records one outcome through the middleware (AttachPolicyFunction itself is tested in attach-policy.test.ts). */
   function remediationHandler(outcome: RemediationOutcome, fail = false) {
     const telemetry = enabledTelemetry();
     return middy()

@@ -23,6 +23,7 @@ async function benchSweep(): Promise<boolean> {
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
     POWERTOOLS_LOG_LEVEL: 'ERROR',
+    POWERTOOLS_METRICS_DISABLED: 'true',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
   const bundle = functionBuilds().find((f) => f.logicalId === 'RolePolicyRuleFunction')!;
@@ -66,14 +67,14 @@ function benchCore(): void {
     tags: {},
   }));
   const policy = { policyArn: BENCH_POLICY_ARN, alternativePolicyArns: [], exemptionTagKey: 'SessionManagerExempt' };
-  const heapBefore = process.memoryUsage().heapUsed;
   const started = performance.now();
   let nonCompliant = 0;
   for (const role of roles) if (evaluateInstanceRole(role, policy).compliance === 'NON_COMPLIANT') nonCompliant++;
   const seconds = (performance.now() - started) / 1000;
   console.log(`core: ${CORE_ITEMS.toLocaleString('en')} role verdicts`);
   console.log(`  throughput:                ${Math.round(CORE_ITEMS / seconds).toLocaleString('en')} evaluations/s (${nonCompliant} non-compliant)`);
-  console.log(`  heap growth:               ${((process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024).toFixed(1)} MiB`);
+  // Peak resident memory of the whole benchmark process (bundle, sweep and core), as Lambda would bill it.
+  console.log(`  peak RSS of this process:  ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 }
 
 const sweepWithinTargets = await benchSweep();

@@ -5,7 +5,8 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readTemplate, type TemplateResource } from '../../scripts/template';
+import { readTemplate } from '../../scripts/template';
+import { policyDocuments } from '../support/template-policies';
 
 const template = readTemplate(join(import.meta.dirname, '../../template.yaml'));
 
@@ -23,7 +24,6 @@ const WILDCARD_ONLY_ACTIONS = new Set([
   'ssmmessages:opencontrolchannel',
   'ssmmessages:opendatachannel',
   'logs:describeloggroups',
-  's3:getencryptionconfiguration',
   'kms:listaliases',
   'cloudwatch:putmetricdata',
 ]);
@@ -40,26 +40,15 @@ function statementsOf(document: unknown, where: string): FoundStatement[] {
   return asList((document as { Statement: unknown }).Statement).map((statement) => ({ where, statement: statement as Record<string, unknown> }));
 }
 
-/** Every identity-policy statement the template grants, in every shape it can take. */
-function permissionStatements(): FoundStatement[] {
-  return Object.entries(template.Resources).flatMap(([id, resource]: [string, TemplateResource]) => {
-    const p = resource.Properties ?? {};
-    switch (resource.Type) {
-      case 'AWS::IAM::Role':
-        return asList(p.Policies).flatMap((policy) => statementsOf((policy as { PolicyDocument: unknown }).PolicyDocument, id));
-      case 'AWS::IAM::ManagedPolicy':
-      case 'AWS::IAM::RolePolicy':
-      case 'AWS::IAM::Policy':
-        return statementsOf(p.PolicyDocument, id);
-      case 'AWS::Serverless::Function':
-        return asList(p.Policies).flatMap((policy) => statementsOf(policy, id));
-      default:
-        return [];
-    }
-  });
-}
+/** Every identity-policy statement the template grants, conditional ones in every branch. */
+const permissionStatements = (): FoundStatement[] => policyDocuments(template).flatMap(({ where, document }) => statementsOf(document, where));
 
 describe('template.yaml least privilege', () => {
+  it('reads every statement, those behind !If included', () => {
+    const instancePolicy = permissionStatements().filter(({ where }) => where === 'SessionManagerInstancePolicy');
+    expect(instancePolicy.map(({ statement }) => statement.Sid)).toEqual(expect.arrayContaining(['EncryptSessionData', 'CheckSessionLogGroupEncryption', 'WriteSessionLogsToAuditBucket']));
+  });
+
   it('grants a * resource only for actions that accept nothing narrower', () => {
     const offenders = permissionStatements()
       .filter(({ statement }) => statement.Effect === 'Allow' && asList(statement.Resource).includes('*'))

@@ -132,6 +132,23 @@ describe('findBroadGrants: Deny in the same policy', () => {
   it('a Deny with a NotAction that leaves the action in cancels it', () => {
     expect(grants(policy(allowAll, { Effect: 'Deny', NotAction: 'ssm:Describe*', Resource: '*' }))).toEqual([]);
   });
+
+  it('reads resource ARNs case-sensitively before letting a Deny cancel a grant, as IAM does', () => {
+    // IAM matches no instance with `INSTANCE/*`: this Deny denies nothing, so the grants stand.
+    const miscased = { Effect: 'Deny', Action: 'ssm:*', Resource: 'arn:aws:ec2:*:*:INSTANCE/*' };
+    expect(grants(policy(allowAll, miscased))).toEqual(['IAM-SSM-1@All', 'IAM-SSM-2@All']);
+    // A mis-cased NotResource might be meant to exclude instances, so this Deny is not relied on
+    // either: the finding stays, the safe side of doubt.
+    const notResource = { Effect: 'Deny', Action: 'ssm:*', NotResource: 'arn:aws:ec2:*:*:INSTANCE/*' };
+    expect(grants(policy(allowAll, notResource))).toEqual(['IAM-SSM-1@All', 'IAM-SSM-2@All']);
+    // Written as IAM reads it, the same Deny cancels.
+    expect(grants(policy(allowAll, { ...notResource, NotResource: 'arn:aws:ec2:*:*:volume/*' }))).toEqual([]);
+  });
+
+  it('reads an Allow widely: a mis-cased ARN may still be meant for every instance', () => {
+    const miscasedAllow = allow({ Sid: 'Shell', Action: 'ssm:StartSession', Resource: 'ARN:AWS:EC2:*:*:INSTANCE/*' });
+    expect(grants(policy(miscasedAllow))).toEqual(['IAM-SSM-2@Shell']);
+  });
 });
 
 describe('findBroadGrants: unreadable documents', () => {

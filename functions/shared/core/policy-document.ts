@@ -150,12 +150,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * IAM wildcard matching: `*` is any run of characters, `?` is one; case-insensitive, as IAM compares
- * actions and service principals.
+ * IAM wildcard matching: `*` is any run of characters, `?` is one. Case-insensitive by default, as
+ * IAM compares actions and service principals; resource ARNs compare case-sensitively.
  */
-export function wildcardMatches(pattern: string, value: string): boolean {
-  const p = pattern.toLowerCase();
-  const v = value.toLowerCase();
+export function wildcardMatches(pattern: string, value: string, options: { caseSensitive?: boolean } = {}): boolean {
+  const p = options.caseSensitive ? pattern : pattern.toLowerCase();
+  const v = options.caseSensitive ? value : value.toLowerCase();
   // Iterative glob match with single-star backtracking: linear in practice, no regex compilation.
   let pi = 0;
   let vi = 0;

@@ -60,13 +60,23 @@ export function everyInstanceOf(home: PolicyHome): string[] {
 }
 
 /**
+ * How to read a statement's resources when it is unclear whether IAM would match them (IAM compares
+ * ARNs case-sensitively; authors do not always write them so): `widest` for an Allow, whose reach
+ * must not be underestimated, `certain` for a Deny, which may cancel a grant only where IAM would
+ * certainly apply it.
+ */
+export type ResourceReading = 'widest' | 'certain';
+
+/**
  * Whether the statement's resources include every instance. IAM lets a `*` that ends an ARN segment
  * run on across colons, which `wildcardMatches` does too, so `arn:aws:ec2:*` counts as every instance.
  */
-export function statementCoversEveryInstance(statement: Statement, instances: readonly string[]): boolean {
-  const matchedBy = (patterns: readonly string[], arn: string) => patterns.some((p) => wildcardMatches(p, arn));
-  if (statement.resource) return instances.every((arn) => matchedBy(statement.resource!, arn));
-  if (statement.notResource) return instances.every((arn) => !matchedBy(statement.notResource!, arn));
+export function statementCoversEveryInstance(statement: Statement, instances: readonly string[], reading: ResourceReading): boolean {
+  const matchedBy = (patterns: readonly string[], arn: string, caseSensitive: boolean) =>
+    patterns.some((p) => wildcardMatches(p, arn, { caseSensitive }));
+  // Resource widens the statement and NotResource narrows it, so each is read the other way round.
+  if (statement.resource) return instances.every((arn) => matchedBy(statement.resource!, arn, reading === 'certain'));
+  if (statement.notResource) return instances.every((arn) => !matchedBy(statement.notResource!, arn, reading === 'widest'));
   return false;
 }
 
@@ -101,12 +111,12 @@ export function findBroadGrants(document: unknown, home: PolicyHome): BroadGrant
   const { statements } = parsePolicyDocument(document);
   const instances = everyInstanceOf(home);
   return SSM_GUARDRAILS.flatMap((guardrail) => {
-    const onEveryInstance = (s: Statement) =>
-      statementCoversAction(s, guardrail.action) && statementCoversEveryInstance(s, instances);
-    const denied = statements.some((s) => s.effect === 'Deny' && !hasConditions(s) && onEveryInstance(s));
+    const onEveryInstance = (s: Statement, reading: ResourceReading) =>
+      statementCoversAction(s, guardrail.action) && statementCoversEveryInstance(s, instances, reading);
+    const denied = statements.some((s) => s.effect === 'Deny' && !hasConditions(s) && onEveryInstance(s, 'certain'));
     if (denied) return [];
     return statements
-      .filter((s) => s.effect === 'Allow' && onEveryInstance(s) && !hasResourceTagCondition(s))
+      .filter((s) => s.effect === 'Allow' && onEveryInstance(s, 'widest') && !hasResourceTagCondition(s))
       .map((s) => ({ guardrail, statement: s.label }));
   });
 }

@@ -46,19 +46,20 @@ export interface SsmAccessRuleSources {
 }
 
 export function createSsmAccessRule(sources: SsmAccessRuleSources): ConfigRule<SsmAccessExemptions> {
+  /** Tags are fetched only for the few policies whose verdict could turn on an exemption. */
+  const evaluate = async (subject: PolicySubject, exemptions: SsmAccessExemptions) => {
+    const decided = needsTagsToDecide(subject, exemptions) ? { ...subject, tags: (await sources.getPolicySummary(subject.arn)).tags } : subject;
+    return evaluateSsmAccess(decided, exemptions);
+  };
   return {
     name: 'session-guard SSM access guardrail rule',
     resourceTypes: IAM_POLICY_SUBJECT_RESOURCE_TYPES,
     parseParameters: (raw) => parseRuleParameters(ssmAccessParametersSchema, raw),
-    evaluateItem: (item, exemptions) => evaluateSsmAccess(policySubjectFromItem(item), exemptions),
+    evaluateItem: (item, exemptions) => evaluate(policySubjectFromItem(item), exemptions),
     async sweep(exemptions) {
       const verdicts: ResourceVerdict[] = [];
       for (const { resourceType, resourceId, subject } of await sources.listPolicySubjects()) {
-        // Tags are fetched only for the few policies whose verdict could turn on an exemption.
-        const decided: PolicySubject = needsTagsToDecide(subject, exemptions)
-          ? { ...subject, tags: (await sources.getPolicySummary(subject.arn)).tags }
-          : subject;
-        verdicts.push({ resourceType, resourceId, ...evaluateSsmAccess(decided, exemptions) });
+        verdicts.push({ resourceType, resourceId, ...(await evaluate(subject, exemptions)) });
       }
       return verdicts;
     },

@@ -49,6 +49,23 @@ describe('SsmAccessRuleFunction on configuration changes', () => {
     expect(iam).not.toHaveReceivedAnyCommand();
   });
 
+  it('asks IAM for the tags of a broad policy whose item does not record them, so a break-glass tag still counts', async () => {
+    const untagged = withChanges(samEvent('SsmAccessRuleFunction', 'policy-change'), {
+      invokingEvent: (invoking) => {
+        delete invoking.configurationItem.configuration.tags;
+        invoking.configurationItem.tags = {};
+      },
+    });
+    iam.on(GetPolicyCommand).resolves({
+      Policy: { PolicyName: 'fleet-operators', PolicyId: 'ANPAR3CQWEXAMPLE0001', Arn: 'arn:aws:iam::123456789012:policy/fleet-operators', Tags: [{ Key: 'SessionGuardBreakGlass', Value: 'true' }] },
+    });
+
+    await handler(untagged, context);
+
+    expect(iam).toHaveReceivedCommandWith(GetPolicyCommand, { PolicyArn: 'arn:aws:iam::123456789012:policy/fleet-operators' });
+    expect(sentEvaluations()).toEqual([expect.objectContaining({ ComplianceType: 'NOT_APPLICABLE', Annotation: expect.stringContaining('break-glass') })]);
+  });
+
   it('passes a role whose inline policy limits sessions by resource tag', async () => {
     await handler(samEvent('SsmAccessRuleFunction', 'role-change'), context);
     expect(sentEvaluations()).toEqual([

@@ -57,7 +57,9 @@ export function policySubjectFromItem(item: ConfigurationItem): PolicySubject {
         name: policy.policyName,
         arn: arnOf(item, policy.arn),
         documents: [defaultVersionDocument(policy.policyName, policy.defaultVersionId, policy.policyVersionList)],
-        tags: tagsOf(item, policy.tags),
+        // An item without the tags field has not recorded them: undefined lets the rule fetch them
+        // (GetPolicy) before an exemption could decide the verdict. `tags: []` means none.
+        tags: tagsRecorded(item, policy.tags) ? tagsOf(item, policy.tags) : undefined,
       };
     }
     case 'AWS::IAM::Role': {
@@ -105,6 +107,10 @@ function arnOf(item: ConfigurationItem, configurationArn: string | undefined): s
   const arn = item.ARN ?? configurationArn;
   if (!arn) throw new PolicySubjectItemError(`Configuration item ${item.resourceType} ${item.resourceId} has no ARN.`);
   return arn;
+}
+
+function tagsRecorded(item: ConfigurationItem, pairs: z.infer<typeof tagPairs>): boolean {
+  return Array.isArray(pairs) || Object.keys(item.tags ?? {}).length > 0;
 }
 
 function tagsOf(item: ConfigurationItem, pairs: z.infer<typeof tagPairs>): Record<string, string> {

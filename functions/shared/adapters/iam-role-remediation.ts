@@ -13,7 +13,7 @@ import {
   paginateListRoles,
 } from '@aws-sdk/client-iam';
 import type { RoleFacts } from '../core/instance-role';
-import { awsErrorCode, callAws } from './aws-errors';
+import { AwsAccessDeniedError, awsErrorCode, callAws } from './aws-errors';
 
 /** The largest page IAM's List* operations return. */
 const IAM_PAGE_SIZE = 1000;
@@ -83,6 +83,13 @@ export class IamRoleRemediationGateway {
     try {
       await callAws('iam:AttachRolePolicy', () => this.client.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: policyArn })));
     } catch (error) {
+      if (error instanceof AwsAccessDeniedError) {
+        // The function's role may attach only the stack's instance policy (an iam:PolicyARN condition).
+        throw new AwsAccessDeniedError(
+          `${error.message} The remediation may attach only the session-guard instance policy: check that PolicyArn ${policyArn} is that policy.`,
+          { cause: error },
+        );
+      }
       switch (awsErrorCode(error)) {
         case 'NoSuchEntityException':
           // IAM says NoSuchEntity for a missing role and for a missing policy alike.

@@ -1,77 +1,143 @@
 /**
  * SessionPreferencesFunction's decisions: write the account's Session Manager preferences on
  * Create / Update, and put back what was there before on Delete.
+ *
+ * There is one preferences document per account and region, so one stack owns it: each version we
+ * write names the stack that wrote it (its StackId). A stack never takes over a document another
+ * session-guard stack wrote, and never restores over settings written after its own.
  */
-import type { DocumentVersions, SessionDocumentStore } from '../shared/adapters/ssm-document-versions';
+import type { SessionDocumentStore, VersionContent } from '../shared/adapters/ssm-document-versions';
 import { physicalIdFor, type RestorePoint, restorePointFrom } from '../shared/core/restore-point';
-import { sameDocumentContent, type SessionPreferences, sessionPreferencesContent, validateSessionPreferences } from '../shared/core/session-preferences';
+import {
+  type PreferencesOwner,
+  sameDocumentContent,
+  sessionPreferencesContent,
+  sessionPreferencesOwner,
+  validateSessionPreferences,
+} from '../shared/core/session-preferences';
 import type { CustomResourceProvider, ProviderResult } from '../shared/custom-resource/run';
 
 /** What a request did, reported in the answer's Data and the log. */
-export type PreferencesAction = 'created' | 'updated' | 'unchanged' | 'restored-default-version' | 'deleted' | 'nothing-to-restore';
+export type PreferencesAction =
+  | 'created'
+  | 'updated'
+  | 'unchanged'
+  | 'restored-default-version'
+  | 'deleted'
+  | 'nothing-to-restore'
+  /** Delete found a default written by someone else since, and kept it. */
+  | 'left-as-is';
+
+/** The document is managed by another session-guard stack in this account and region. */
+export class PreferencesManagedElsewhereError extends Error {
+  override name = 'PreferencesManagedElsewhereError';
+}
 
 export function createSessionPreferencesProvider(store: SessionDocumentStore): CustomResourceProvider {
   const name = store.documentName;
-  const result = (physicalResourceId: string, action: PreferencesAction, defaultVersion: string): ProviderResult => ({
+  const result = (physicalResourceId: string, outcome: Outcome): ProviderResult => ({
     physicalResourceId,
-    data: { DocumentName: name, DefaultVersion: defaultVersion, Action: action },
+    data: { DocumentName: name, DefaultVersion: outcome.defaultVersion, Action: outcome.action },
+    ...(outcome.reason ? { reason: outcome.reason } : {}),
   });
 
   return {
     untouchedPhysicalId: physicalIdFor(name, { kind: 'untouched' }),
 
-    async create(event, progress) {
-      const preferences = validateSessionPreferences(event.ResourceProperties);
-      const before = await store.versions();
-      const physicalId = physicalIdFor(name, before ? { kind: 'default-version', version: before.defaultVersion } : { kind: 'absent' });
+    async create(event, progress, signal) {
+      const content = sessionPreferencesContent(validateSessionPreferences(event.ResourceProperties), event.StackId);
+      const before = await store.defaultVersion(signal);
+      // Refused before a restore point is recorded: the rollback's Delete then touches nothing.
+      if (before) refuseAnotherStacksDocument(name, before, event.StackId, '');
+      const physicalId = physicalIdFor(name, before ? { kind: 'default-version', version: before.version } : { kind: 'absent' });
       progress.setPhysicalResourceId(physicalId);
-      const written = await writePreferences(store, preferences, before);
-      return result(physicalId, written.action, written.defaultVersion);
+      return result(physicalId, await writePreferences(store, content, before, signal));
     },
 
-    async update(event) {
-      const preferences = validateSessionPreferences(event.ResourceProperties);
-      const written = await writePreferences(store, preferences, await store.versions());
+    async update(event, signal) {
+      const content = sessionPreferencesContent(validateSessionPreferences(event.ResourceProperties), event.StackId);
+      const current = await store.defaultVersion(signal);
+      if (current) {
+        refuseAnotherStacksDocument(name, current, event.StackId, ' If the rollback of this update fails the same way, continue it skipping SessionPreferences.');
+      }
       // The id chosen at Create, unchanged: a new id would make CloudFormation Delete the old one.
-      return result(event.PhysicalResourceId, written.action, written.defaultVersion);
+      return result(event.PhysicalResourceId, await writePreferences(store, content, current, signal));
     },
 
-    async delete(event) {
-      const restored = await restore(store, restorePointFrom(event.PhysicalResourceId, name));
-      return result(event.PhysicalResourceId, restored.action, restored.defaultVersion);
+    async delete(event, signal) {
+      return result(event.PhysicalResourceId, await restore(store, restorePointFrom(event.PhysicalResourceId, name), event.StackId, signal));
     },
   };
 }
 
-interface Written {
+interface Outcome {
   readonly action: PreferencesAction;
   /** The default version after the request; empty when the document no longer exists. */
   readonly defaultVersion: string;
+  /** Why the request did less than asked. */
+  readonly reason?: string;
 }
 
-/** Makes the document's default version say exactly `preferences`, adding a version only when it does not. */
-async function writePreferences(store: SessionDocumentStore, preferences: SessionPreferences, current: DocumentVersions | undefined): Promise<Written> {
-  const content = sessionPreferencesContent(preferences);
-  if (current === undefined) return { action: 'created', defaultVersion: await store.create(content) };
-  if (sameDocumentContent(content, await store.content())) return { action: 'unchanged', defaultVersion: current.defaultVersion };
-  const version = await store.versionWith(content);
-  await store.setDefaultVersion(version);
+function refuseAnotherStacksDocument(name: string, current: VersionContent, stackId: string, afterward: string): void {
+  const owner = sessionPreferencesOwner(current.content);
+  if (owner.kind !== 'session-guard' || owner.stackId === stackId) return;
+  throw new PreferencesManagedElsewhereError(
+    `${name} is managed by another session-guard stack, ${owner.stackId} (it wrote default version ${current.version}). ` +
+      'There is one preferences document per account and region, so only one deployment there may manage it: ' +
+      `deploy this stack with ManageSessionPreferences=false, or set that on the other stack first.${afterward}`,
+  );
+}
+
+/** Makes the document's default version say exactly `content`, adding a version only when it does not. */
+async function writePreferences(store: SessionDocumentStore, content: string, current: VersionContent | undefined, signal: AbortSignal): Promise<Outcome> {
+  if (current === undefined) return { action: 'created', defaultVersion: await store.create(content, signal) };
+  if (sameDocumentContent(content, current.content)) return { action: 'unchanged', defaultVersion: current.version };
+  const version = await store.versionWith(content, signal);
+  if ((await store.setDefaultVersion(version, signal)) === 'no-such-version') {
+    throw new Error(`${store.documentName} lost version ${version} before it could be made the default (deleted meanwhile?); deploy again.`);
+  }
   return { action: 'updated', defaultVersion: version };
 }
 
-async function restore(store: SessionDocumentStore, point: RestorePoint | undefined): Promise<Written> {
+async function restore(store: SessionDocumentStore, point: RestorePoint | undefined, stackId: string, signal: AbortSignal): Promise<Outcome> {
+  const name = store.documentName;
+  const current = await store.defaultVersion(signal);
   // An id we did not issue (or a Create that never got as far as reading the document) records no
   // earlier state: leave the account's preferences exactly as they are rather than guess.
-  if (point === undefined || point.kind === 'untouched') {
-    const versions = await store.versions();
-    return { action: 'nothing-to-restore', defaultVersion: versions?.defaultVersion ?? '' };
+  if (point === undefined || point.kind === 'untouched') return { action: 'nothing-to-restore', defaultVersion: current?.version ?? '' };
+  if (current === undefined) {
+    if (point.kind === 'absent') return { action: 'nothing-to-restore', defaultVersion: '' };
+    return { action: 'nothing-to-restore', defaultVersion: '', reason: `${name} no longer exists, so its version ${point.version} from before this stack cannot be restored.` };
+  }
+  if (point.kind === 'default-version' && current.version === point.version) return { action: 'restored-default-version', defaultVersion: point.version };
+
+  const owner = sessionPreferencesOwner(current.content);
+  if (owner.kind !== 'session-guard' || owner.stackId !== stackId) {
+    return {
+      action: 'left-as-is',
+      defaultVersion: current.version,
+      reason:
+        `Left ${name} as it is: its default version ${current.version} was written by ${describe(owner)} since this stack wrote its own, ` +
+        'and restoring what was there before this stack would destroy those settings.',
+    };
   }
   if (point.kind === 'absent') {
-    await store.delete();
+    await store.delete(signal);
     return { action: 'deleted', defaultVersion: '' };
   }
-  const versions = await store.versions();
-  if (versions === undefined) return { action: 'nothing-to-restore', defaultVersion: '' };
-  if (versions.defaultVersion !== point.version) await store.setDefaultVersion(point.version);
+  if ((await store.setDefaultVersion(point.version, signal)) === 'no-such-version') {
+    return {
+      action: 'nothing-to-restore',
+      defaultVersion: current.version,
+      reason:
+        `${name} no longer has version ${point.version}, its default before this stack (the version or the whole document was deleted since), ` +
+        `so there is nothing to restore and the default stays at version ${current.version}, written by this stack. ` +
+        "Review the account's Session Manager preferences: they may name this stack's key, log group or bucket.",
+    };
+  }
   return { action: 'restored-default-version', defaultVersion: point.version };
+}
+
+function describe(owner: PreferencesOwner): string {
+  return owner.kind === 'session-guard' ? `another session-guard stack, ${owner.stackId},` : 'someone else (not session-guard)';
 }

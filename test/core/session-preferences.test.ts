@@ -7,6 +7,7 @@ import {
   SESSION_PREFERENCES_DOCUMENT_NAME,
   SessionPreferencesError,
   sessionPreferencesContent,
+  sessionPreferencesOwner,
   validateSessionPreferences,
 } from '../../functions/shared/core/session-preferences';
 
@@ -14,14 +15,16 @@ import {
 const createEvent = JSON.parse(readFileSync(new URL('../../sam/events/SessionPreferencesFunction/create.json', import.meta.url), 'utf8'));
 const properties: Record<string, string> = createEvent.ResourceProperties;
 const KEY_ARN = properties.KmsKeyId;
+const STACK_ID: string = createEvent.StackId;
+const OTHER_STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/session-guard-team-b/0b9d1e20-9c2f-11ef-a1b2-0e3f4a5b6c7d';
 
-const build = (overrides: Record<string, unknown> = {}) => buildSessionPreferencesDocument(validateSessionPreferences({ ...properties, ...overrides }));
+const build = (overrides: Record<string, unknown> = {}) => buildSessionPreferencesDocument(validateSessionPreferences({ ...properties, ...overrides }), STACK_ID);
 
 describe('buildSessionPreferencesDocument', () => {
   it('writes the exact Session document for the template defaults: booleans as booleans, durations as strings of minutes', () => {
     expect(build()).toEqual({
       schemaVersion: '1.0',
-      description: expect.any(String),
+      description: `Session Manager preferences for this account and region, written by session-guard stack ${STACK_ID}.`,
       sessionType: 'Standard_Stream',
       inputs: {
         s3BucketName: '',
@@ -69,7 +72,7 @@ describe('buildSessionPreferencesDocument', () => {
 
   it('produces the text that sameDocumentContent recognises', () => {
     const preferences = validateSessionPreferences(properties);
-    expect(JSON.parse(sessionPreferencesContent(preferences))).toEqual(buildSessionPreferencesDocument(preferences));
+    expect(JSON.parse(sessionPreferencesContent(preferences, STACK_ID))).toEqual(buildSessionPreferencesDocument(preferences, STACK_ID));
   });
 });
 
@@ -114,8 +117,32 @@ describe('validateSessionPreferences', () => {
   });
 });
 
+describe('sessionPreferencesOwner', () => {
+  const preferences = validateSessionPreferences(properties);
+
+  it('reads back the stack that wrote the content, whichever stack that was', () => {
+    for (const stackId of [STACK_ID, OTHER_STACK_ID, 'arn:aws-cn:cloudformation:cn-north-1:123456789012:stack/sg/1a2b']) {
+      expect(sessionPreferencesOwner(sessionPreferencesContent(preferences, stackId))).toEqual({ kind: 'session-guard', stackId });
+    }
+  });
+
+  it('tells two stacks apart: the same settings written by another stack are different content', () => {
+    expect(sameDocumentContent(sessionPreferencesContent(preferences, STACK_ID), sessionPreferencesContent(preferences, OTHER_STACK_ID))).toBe(false);
+  });
+
+  it.each([
+    ['a document set in the console', JSON.stringify({ schemaVersion: '1.0', description: 'Document to hold regional settings for Session Manager', sessionType: 'Standard_Stream', inputs: {} })],
+    ['a document without a description', JSON.stringify({ schemaVersion: '1.0', sessionType: 'Standard_Stream', inputs: {} })],
+    ['an earlier session-guard text that named no stack', JSON.stringify({ schemaVersion: '1.0', description: 'Session Manager preferences for this account and region, written by session-guard.', inputs: {} })],
+    ['a YAML document', 'schemaVersion: "1.0"\ndescription: written by session-guard stack x\n'],
+    ['JSON that is not an object', 'null'],
+  ])('reads %s as not written by a session-guard stack', (_, content) => {
+    expect(sessionPreferencesOwner(content)).toEqual({ kind: 'other' });
+  });
+});
+
 describe('sameDocumentContent', () => {
-  const content = sessionPreferencesContent(validateSessionPreferences(properties));
+  const content = sessionPreferencesContent(validateSessionPreferences(properties), STACK_ID);
 
   it('ignores key order and whitespace', () => {
     const reordered = JSON.parse(content);

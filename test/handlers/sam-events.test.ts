@@ -18,7 +18,7 @@ import {
   ListInstanceProfilesForRoleCommand,
   type RoleDetail,
 } from '@aws-sdk/client-iam';
-import { DescribeDocumentCommand, GetDocumentCommand, ListDocumentsCommand, SSMClient, UpdateDocumentCommand } from '@aws-sdk/client-ssm';
+import { GetDocumentCommand, ListDocumentsCommand, SSMClient, UpdateDocumentCommand } from '@aws-sdk/client-ssm';
 import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -63,10 +63,9 @@ const SWEPT_ROLE: RoleDetail = {
   AttachedManagedPolicies: [],
 };
 
-/** The preferences the stack writes by default, as SSM returns a Session document's content. */
-const SESSION_DOCUMENT = JSON.stringify(
-  buildSessionPreferencesDocument(validateSessionPreferences(samEvent<{ ResourceProperties: unknown }>('SessionPreferencesFunction', 'create').ResourceProperties)),
-);
+/** The preferences the sample stack writes by default, as SSM returns a Session document's content. */
+const SESSION_PREFERENCES_CREATE = samEvent<{ ResourceProperties: unknown; StackId: string }>('SessionPreferencesFunction', 'create');
+const SESSION_DOCUMENT = JSON.stringify(buildSessionPreferencesDocument(validateSessionPreferences(SESSION_PREFERENCES_CREATE.ResourceProperties), SESSION_PREFERENCES_CREATE.StackId));
 
 // The custom resource answers its ResponseURL (presigned S3 in the samples); here a local stand-in takes it.
 const responseUrl = useResponseUrl();
@@ -86,14 +85,18 @@ const SCENARIOS: Record<string, FunctionScenario> = {
   },
   SessionPreferencesFunction: {
     prepare: (event) => ({ ...event, ResponseURL: responseUrl.url() }),
+    // The samples' own stack wrote the default version 2 over the version 1 it found (the restore
+    // point in update.json and delete.json): its Create has nothing to do, its Update writes version
+    // 3, and its Delete puts version 1 back.
     arrange: (aws) => {
-      aws(SSMClient).on(GetDocumentCommand).resolves({ Name: 'SSM-SessionManagerRunShell', DocumentType: 'Session', DocumentFormat: 'JSON', DocumentVersion: '1', Content: SESSION_DOCUMENT });
-      aws(SSMClient).on(DescribeDocumentCommand).resolves({ Document: { Name: 'SSM-SessionManagerRunShell', DocumentType: 'Session', DefaultVersion: '1', LatestVersion: '1' } });
-      aws(SSMClient).on(UpdateDocumentCommand).resolves({ DocumentDescription: { Name: 'SSM-SessionManagerRunShell', DocumentVersion: '2' } });
+      aws(SSMClient).on(GetDocumentCommand).resolves({ Name: 'SSM-SessionManagerRunShell', DocumentType: 'Session', DocumentFormat: 'JSON', DocumentVersion: '2', Content: SESSION_DOCUMENT });
+      aws(SSMClient).on(UpdateDocumentCommand).resolves({ DocumentDescription: { Name: 'SSM-SessionManagerRunShell', DocumentVersion: '3' } });
     },
-    // Every request type is answered SUCCESS exactly once.
+    // Every request type is answered SUCCESS exactly once, having done all it was asked.
     verify: (eventName) => {
       expect(responseUrl.received.map((r) => [r.body.Status, r.body.Reason]), eventName).toEqual([['SUCCESS', undefined]]);
+      const expected = { create: ['unchanged', '2'], update: ['updated', '3'], delete: ['restored-default-version', '1'] }[eventName];
+      expect([responseUrl.received[0]?.body.Data?.Action, responseUrl.received[0]?.body.Data?.DefaultVersion], eventName).toEqual(expected);
     },
   },
   AttachPolicyFunction: {

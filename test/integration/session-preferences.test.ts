@@ -4,9 +4,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { CreateDocumentCommand, DescribeDocumentCommand, GetDocumentCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { createServer, type Server } from 'node:http';
+import {
+  CreateDocumentCommand,
+  DeleteDocumentCommand,
+  DescribeDocumentCommand,
+  GetDocumentCommand,
+  SSMClient,
+  UpdateDocumentCommand,
+  UpdateDocumentDefaultVersionCommand,
+} from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { sendCustomResourceAnswer } from '../../functions/shared/adapters/cloudformation-response';
 import { type SessionDocumentStore, SsmDocumentGateway } from '../../functions/shared/adapters/ssm-document-versions';
 import { physicalIdFor } from '../../functions/shared/core/restore-point';
@@ -15,7 +24,7 @@ import {
   SESSION_PREFERENCES_DOCUMENT_NAME as NAME,
   validateSessionPreferences,
 } from '../../functions/shared/core/session-preferences';
-import type { CustomResourceAnswer } from '../../functions/shared/custom-resource/run';
+import type { CustomResourceAnswer, CustomResourceProvider } from '../../functions/shared/custom-resource/run';
 import { customResourceHandler } from '../../functions/shared/handler/custom-resource-handler';
 import { createSessionPreferencesProvider } from '../../functions/session-preferences/preferences';
 import { motoAvailable, useMoto } from '../support/moto';
@@ -29,6 +38,10 @@ const DELETE = sample('delete');
 const ID_RESTORE_V1 = physicalIdFor(NAME, { kind: 'default-version', version: '1' });
 const ID_DELETE = physicalIdFor(NAME, { kind: 'absent' });
 const ID_UNTOUCHED = physicalIdFor(NAME, { kind: 'untouched' });
+
+/** A second session-guard deployment in the same account and region. */
+const OTHER_STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/session-guard-team-b/0b9d1e20-9c2f-11ef-a1b2-0e3f4a5b6c7d';
+const asOtherStack = (event: Record<string, unknown>) => ({ ...event, StackId: OTHER_STACK_ID });
 
 /** Someone else's preferences, present before the stack. */
 const THEIRS = JSON.stringify({ schemaVersion: '1.0', description: 'set in the console', sessionType: 'Standard_Stream', inputs: { idleSessionTimeout: '45', kmsKeyId: '' } });
@@ -47,14 +60,17 @@ const context = (remainingMs = 120_000): Context =>
   }) as unknown as Context;
 
 describe.skipIf(!motoAvailable)('SessionPreferencesFunction against moto_server', () => {
-  const moto = useMoto();
+  const moto = useMoto({ awsManagedPolicies: false });
   const responses = useResponseUrl();
   const ssm = () => new SSMClient({ ...moto.clientSettings(), maxAttempts: 1 });
   const store = () => new SsmDocumentGateway(ssm(), NAME);
   const logger = new Logger({ logLevel: 'SILENT' });
 
-  async function invoke(event: Record<string, unknown>, options: { store?: SessionDocumentStore; remainingMs?: number; marginMs?: number } = {}) {
-    const handler = customResourceHandler(createSessionPreferencesProvider(options.store ?? store()), {
+  async function invoke(
+    event: Record<string, unknown>,
+    options: { store?: SessionDocumentStore; provider?: CustomResourceProvider; remainingMs?: number; marginMs?: number } = {},
+  ) {
+    const handler = customResourceHandler(options.provider ?? createSessionPreferencesProvider(options.store ?? store()), {
       send: sendCustomResourceAnswer,
       logger,
       ...(options.marginMs === undefined ? {} : { marginMs: options.marginMs }),
@@ -70,8 +86,15 @@ describe.skipIf(!motoAvailable)('SessionPreferencesFunction against moto_server'
   });
   const described = async () => (await ssm().send(new DescribeDocumentCommand({ Name: NAME }))).Document;
   const defaultContent = async () => JSON.parse((await ssm().send(new GetDocumentCommand({ Name: NAME }))).Content ?? '');
-  const expectedDocument = (properties: unknown) => buildSessionPreferencesDocument(validateSessionPreferences(properties));
+  const expectedDocument = (properties: unknown, stackId: string = CREATE.StackId) => buildSessionPreferencesDocument(validateSessionPreferences(properties), stackId);
   const seedTheirs = () => ssm().send(new CreateDocumentCommand({ Name: NAME, DocumentType: 'Session', DocumentFormat: 'JSON', Content: THEIRS }));
+  /** A person changes the preferences in the console: a new version, made the default. */
+  const personWrites = async (idleSessionTimeout: string) => {
+    const content = JSON.stringify({ ...JSON.parse(THEIRS), inputs: { idleSessionTimeout, kmsKeyId: '' } });
+    const { DocumentDescription } = await ssm().send(new UpdateDocumentCommand({ Name: NAME, DocumentVersion: '$LATEST', DocumentFormat: 'JSON', Content: content }));
+    await ssm().send(new UpdateDocumentDefaultVersionCommand({ Name: NAME, DocumentVersion: DocumentDescription!.DocumentVersion! }));
+    return JSON.parse(content) as unknown;
+  };
 
   const expectAnswerFor = (answer: CustomResourceAnswer, event: Record<string, unknown>) =>
     expect(answer).toMatchObject({ StackId: event.StackId, RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId });
@@ -159,7 +182,22 @@ describe.skipIf(!motoAvailable)('SessionPreferencesFunction against moto_server'
     });
 
     it('succeeds when the document it would delete is already gone', async () => {
-      expect(await invoke({ ...DELETE, PhysicalResourceId: ID_DELETE })).toMatchObject({ Status: 'SUCCESS', Data: { Action: 'deleted' } });
+      const answer = await invoke({ ...DELETE, PhysicalResourceId: ID_DELETE });
+      expect(answer).toMatchObject({ Status: 'SUCCESS', Data: { Action: 'nothing-to-restore', DefaultVersion: '' } });
+      expect(answer.Reason).toBeUndefined();
+    });
+
+    it('answers SUCCESS, restoring nothing, when the version to restore was deleted since', async () => {
+      await seedTheirs(); // v1
+      await personWrites('30'); // v2, the default the stack finds
+      const created = await invoke(CREATE); // v3, ours
+      expect(created).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: physicalIdFor(NAME, { kind: 'default-version', version: '2' }) });
+      await ssm().send(new DeleteDocumentCommand({ Name: NAME, DocumentVersion: '2' }));
+
+      const answer = await invoke({ ...DELETE, PhysicalResourceId: created.PhysicalResourceId });
+      expect(answer).toMatchObject({ Status: 'SUCCESS', Data: { Action: 'nothing-to-restore', DefaultVersion: '3' } });
+      expect(answer.Reason).toMatch(/no longer has version 2\b.*nothing to restore.*stays at version 3/);
+      expect(await described()).toMatchObject({ DefaultVersion: '3' });
     });
 
     it.each([
@@ -222,7 +260,7 @@ describe.skipIf(!motoAvailable)('SessionPreferencesFunction against moto_server'
 
     it('answers FAILED before the function runs out of time, naming what it had recorded', async () => {
       const hanging: SessionDocumentStore = Object.assign(Object.create(store()) as SessionDocumentStore, {
-        versions: () => new Promise<never>(() => {}),
+        defaultVersion: () => new Promise<never>(() => {}),
       });
       const answer = await invoke(CREATE, { store: hanging, remainingMs: 1_001, marginMs: 1_000 });
       expect(answer).toMatchObject({ Status: 'FAILED', PhysicalResourceId: ID_UNTOUCHED });
@@ -238,6 +276,151 @@ describe.skipIf(!motoAvailable)('SessionPreferencesFunction against moto_server'
     it('retries the answer when the ResponseURL fails at first', async () => {
       responses.failNext(2);
       expect(await invoke(CREATE)).toMatchObject({ Status: 'SUCCESS' });
+    });
+  });
+
+  describe('one deployment manages the preferences of an account and region', () => {
+    it('names the stack that wrote each version in the document', async () => {
+      await invoke(CREATE);
+      expect((await defaultContent()).description).toBe(`Session Manager preferences for this account and region, written by session-guard stack ${CREATE.StackId}.`);
+    });
+
+    it("refuses a second stack's Create, naming the owner and the parameter; its rollback and the owner's Delete work as before", async () => {
+      await invoke(CREATE);
+      const refused = await invoke(asOtherStack(CREATE));
+      expect(refused).toMatchObject({ Status: 'FAILED', PhysicalResourceId: ID_UNTOUCHED });
+      expect(refused.Reason).toContain(`another session-guard stack, ${CREATE.StackId}`);
+      expect(refused.Reason).toContain('ManageSessionPreferences=false');
+      expect(await described()).toMatchObject({ DefaultVersion: '1', LatestVersion: '1' });
+
+      const rollback = await invoke(asOtherStack({ ...DELETE, PhysicalResourceId: refused.PhysicalResourceId }));
+      expect(rollback).toMatchObject({ Status: 'SUCCESS', Data: { Action: 'nothing-to-restore', DefaultVersion: '1' } });
+      expect(await defaultContent()).toEqual(expectedDocument(CREATE.ResourceProperties));
+
+      expect(await invoke({ ...DELETE, PhysicalResourceId: ID_DELETE })).toMatchObject({ Status: 'SUCCESS', Data: { Action: 'deleted' } });
+      await expect(described()).rejects.toMatchObject({ name: 'InvalidDocument' });
+    });
+
+    it("refuses an Update over another stack's preferences and leaves them as they are", async () => {
+      await invoke(asOtherStack(CREATE));
+      const answer = await invoke({ ...UPDATE, PhysicalResourceId: ID_DELETE });
+      expect(answer).toMatchObject({ Status: 'FAILED', PhysicalResourceId: ID_DELETE });
+      expect(answer.Reason).toContain(OTHER_STACK_ID);
+      expect(answer.Reason).toContain('ManageSessionPreferences=false');
+      expect(await described()).toMatchObject({ DefaultVersion: '1', LatestVersion: '1' });
+      expect(await defaultContent()).toEqual(expectedDocument(CREATE.ResourceProperties, OTHER_STACK_ID));
+    });
+
+    it('leaves preferences a person wrote after it alone on Delete, and says so', async () => {
+      await seedTheirs(); // v1
+      const created = await invoke(CREATE); // v2, ours
+      const newer = await personWrites('50'); // v3
+      const answer = await invoke({ ...DELETE, PhysicalResourceId: created.PhysicalResourceId });
+      expect(answer).toMatchObject({ Status: 'SUCCESS', Data: { Action: 'left-as-is', DefaultVersion: '3' } });
+      expect(answer.Reason).toMatch(/default version 3 was written by someone else .*would destroy those settings/);
+      expect(await defaultContent()).toEqual(newer);
+    });
+
+    it('does not delete a document it created once someone else has written the default', async () => {
+      const created = await invoke(CREATE); // v1, ours: restore by deleting
+      const newer = await personWrites('50');
+      expect(await invoke({ ...DELETE, PhysicalResourceId: created.PhysicalResourceId })).toMatchObject({ Status: 'SUCCESS', Data: { Action: 'left-as-is' } });
+      expect(await defaultContent()).toEqual(newer);
+    });
+
+    it('hands over cleanly when a second stack took over what a person wrote since', async () => {
+      const first = await invoke(CREATE); // v1, the first stack's
+      const personal = await personWrites('50'); // v2
+      const second = await invoke(asOtherStack(CREATE)); // v3, the second stack's; restore point v2
+      expect(second).toMatchObject({ Status: 'SUCCESS', Data: { Action: 'updated', DefaultVersion: '3' } });
+
+      const firstGone = await invoke({ ...DELETE, PhysicalResourceId: first.PhysicalResourceId });
+      expect(firstGone).toMatchObject({ Status: 'SUCCESS', Data: { Action: 'left-as-is', DefaultVersion: '3' } });
+      expect(firstGone.Reason).toContain(`another session-guard stack, ${OTHER_STACK_ID}`);
+      expect(await defaultContent()).toEqual(expectedDocument(CREATE.ResourceProperties, OTHER_STACK_ID));
+
+      const secondGone = await invoke(asOtherStack({ ...DELETE, PhysicalResourceId: second.PhysicalResourceId }));
+      expect(secondGone).toMatchObject({ Status: 'SUCCESS', Data: { Action: 'restored-default-version', DefaultVersion: '2' } });
+      expect(await defaultContent()).toEqual(personal);
+    });
+  });
+
+  describe('nothing is written after the answer', () => {
+    it('a write still pending when the deadline answers FAILED never reaches SSM', async () => {
+      await seedTheirs();
+      // Holds every write until the test lets it go, as a frozen Lambda environment holds a
+      // pending call until its next invocation.
+      let release = () => {};
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const held: string[] = [];
+      const client = ssm();
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (!['GetDocumentCommand', 'DescribeDocumentCommand'].includes(context.commandName ?? '')) {
+            held.push(context.commandName ?? '');
+            await released;
+          }
+          return next(args);
+        },
+        { step: 'initialize', name: 'holdWrites' },
+      );
+      const provider = createSessionPreferencesProvider(new SsmDocumentGateway(client, NAME));
+      let work: Promise<unknown> = Promise.resolve();
+      const watched: CustomResourceProvider = {
+        ...provider,
+        create: (...args) => {
+          const created = provider.create(...args);
+          work = created;
+          return created;
+        },
+      };
+
+      // The reads take milliseconds; the deadline comes a second later, while the write is held.
+      const answer = await invoke(CREATE, { provider: watched, remainingMs: 2_000, marginMs: 1_000 });
+      expect(answer).toMatchObject({ Status: 'FAILED', PhysicalResourceId: ID_RESTORE_V1 });
+      expect(answer.Reason).toMatch(/did not finish before the function's time ran out; it was stopped/);
+      expect(held).toEqual(['UpdateDocumentCommand']);
+
+      release();
+      await expect(work).rejects.toThrow();
+      expect(await described()).toMatchObject({ DefaultVersion: '1', LatestVersion: '1' });
+      expect(await defaultContent()).toEqual(JSON.parse(THEIRS));
+    });
+
+    describe('with an SSM endpoint that never answers', () => {
+      let silent: Server | undefined;
+      afterEach(async () => {
+        silent?.closeAllConnections();
+        await new Promise((resolve) => silent?.close(resolve) ?? resolve(undefined));
+        silent = undefined;
+      });
+
+      it('cancels the call in flight when the deadline answers', async () => {
+        let arrived = () => {};
+        let closed = () => {};
+        const requestArrived = new Promise<void>((resolve) => {
+          arrived = resolve;
+        });
+        const connectionClosed = new Promise<void>((resolve) => {
+          closed = resolve;
+        });
+        const server = createServer((req) => {
+          req.socket.on('close', () => closed());
+          arrived();
+        });
+        silent = server;
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        const { port } = server.address() as { port: number };
+        const unanswered = new SsmDocumentGateway(new SSMClient({ ...moto.clientSettings(), endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 }), NAME);
+
+        const answering = invoke(CREATE, { store: unanswered, remainingMs: 2_000, marginMs: 1_000 });
+        await requestArrived;
+        expect(await answering).toMatchObject({ Status: 'FAILED', PhysicalResourceId: ID_UNTOUCHED });
+        // Left open, the call would resume when Lambda thaws the environment for the next request.
+        await connectionClosed;
+      });
     });
   });
 });

@@ -51,7 +51,7 @@ function withDefaults(template: Template, value: unknown): unknown {
 
 describe('the preferences session-guard writes by default', () => {
   const properties = withDefaults(template, template.Resources.SessionPreferences?.Properties) as Record<string, unknown>;
-  const document = buildSessionPreferencesDocument(validateSessionPreferences(properties));
+  const document = buildSessionPreferencesDocument(validateSessionPreferences(properties), 'arn:aws:cloudformation:us-east-1:123456789012:stack/session-guard/6f1c2a40-9b1e-11ef-8d3f-0a1b2c3d4e5f');
 
   it('encrypt session data and log somewhere', () => {
     expect(document.inputs.kmsKeyId).toMatch(/^arn:aws:kms:/);

@@ -22,11 +22,17 @@ const cfnLintAvailable = (() => {
   return found;
 })();
 
-type Variant = { encrypt: 'true' | 'false'; cloudWatch: 'true' | 'false'; s3: 'off' | 'new-bucket' | 'existing-bucket' };
-const variants: Variant[] = (['true', 'false'] as const).flatMap((encrypt) =>
-  (['true', 'false'] as const).flatMap((cloudWatch) => (['off', 'new-bucket', 'existing-bucket'] as const).map((s3) => ({ encrypt, cloudWatch, s3 }))),
-);
-const variantName = (v: Variant) => `encrypt-${v.encrypt}_cloudwatch-${v.cloudWatch}_s3-${v.s3}.yaml`;
+type Variant = { encrypt: 'true' | 'false'; cloudWatch: 'true' | 'false'; s3: 'off' | 'new-bucket' | 'existing-bucket'; manage: 'true' | 'false' };
+const variants: Variant[] = [
+  ...(['true', 'false'] as const).flatMap((encrypt) =>
+    (['true', 'false'] as const).flatMap((cloudWatch) =>
+      (['off', 'new-bucket', 'existing-bucket'] as const).map((s3) => ({ encrypt, cloudWatch, s3, manage: 'true' as const })),
+    ),
+  ),
+  // A second deployment in the account and region: everything but the preferences resource.
+  { encrypt: 'true', cloudWatch: 'true', s3: 'new-bucket', manage: 'false' },
+];
+const variantName = (v: Variant) => `encrypt-${v.encrypt}_cloudwatch-${v.cloudWatch}_s3-${v.s3}_manage-${v.manage}.yaml`;
 
 /**
  * The template with the variant's values as parameter defaults and the conditions on them pinned,
@@ -39,12 +45,14 @@ function resolvedVariant(v: Variant): string {
     CloudWatchSessionLogging: v.cloudWatch,
     S3SessionLogging: v.s3 === 'off' ? 'false' : 'true',
     ExistingAuditBucketName: v.s3 === 'existing-bucket' ? 'company-session-audit' : '',
+    ManageSessionPreferences: v.manage,
   };
   for (const [name, value] of Object.entries(values)) doc.setIn(['Parameters', name, 'Default'], value);
   const pin = (condition: string, value: string) => doc.setIn(['Conditions', condition, 0], doc.createNode(value));
   pin('EncryptSessionsOn', values.EncryptSessions!);
   pin('CloudWatchLoggingOn', values.CloudWatchSessionLogging!);
   pin('S3LoggingOn', values.S3SessionLogging!);
+  pin('ManagesSessionPreferences', values.ManageSessionPreferences!);
   return doc.toString();
 }
 
@@ -52,7 +60,7 @@ describe.skipIf(!cfnLintAvailable)('template variants for the optional session-p
   const dir = mkdtempSync(join(tmpdir(), 'session-guard-variants-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it(`are cfn-lint clean in all ${variants.length} combinations of encryption, CloudWatch and S3`, () => {
+  it(`are cfn-lint clean in all ${variants.length} combinations of encryption, CloudWatch, S3 and preferences management`, () => {
     const files = variants.map((v) => {
       const file = join(dir, variantName(v));
       writeFileSync(file, resolvedVariant(v));
@@ -114,6 +122,33 @@ describe('session-preference resources', () => {
     for (const key of ['SessionDataKey', 'SessionLogsKey']) {
       expect(resources[key]?.Properties).toMatchObject({ EnableKeyRotation: true, RotationPeriodInDays: { Ref: 'KeyRotationPeriodDays' }, PendingWindowInDays: { Ref: 'KeyDeletionWindowDays' } });
     }
+  });
+});
+
+describe('ManageSessionPreferences', () => {
+  const gated = ['SessionPreferencesFunction', 'SessionPreferencesFunctionRole', 'SessionPreferencesLogGroup', 'SessionPreferences'];
+  const referenced = (value: unknown): string[] => {
+    if (Array.isArray(value)) return value.flatMap(referenced);
+    if (typeof value !== 'object' || value === null) return typeof value === 'string' ? [...value.matchAll(/\$\{([A-Za-z0-9]+)/g)].map((m) => m[1]!) : [];
+    return Object.entries(value).flatMap(([key, inner]) => {
+      if (key === 'Ref') return [String(inner)];
+      if (key === 'Fn::GetAtt') return [String(Array.isArray(inner) ? inner[0] : String(inner).split('.')[0])];
+      return referenced(inner);
+    });
+  };
+
+  it("gates the preferences function, its role, its log group and the custom resource on the one condition", () => {
+    expect(template.Conditions?.ManagesSessionPreferences).toEqual({ 'Fn::Equals': [{ Ref: 'ManageSessionPreferences' }, 'true'] });
+    expect(template.Parameters?.ManageSessionPreferences).toMatchObject({ Default: 'true', AllowedValues: ['true', 'false'] });
+    expect(template.Parameters?.ManageSessionPreferences?.Description).toMatch(/one preferences\s+document per account and region/);
+    for (const id of gated) expect(resources[id]?.Condition, id).toBe('ManagesSessionPreferences');
+  });
+
+  it('leaves nothing outside that condition referring to what it gates', () => {
+    const outputs = Object.entries((template as { Outputs?: Record<string, { Condition?: string }> }).Outputs ?? {});
+    const ungated = [...Object.entries(resources), ...outputs].filter(([, item]) => item.Condition !== 'ManagesSessionPreferences');
+    const dangling = ungated.flatMap(([id, item]) => referenced(item).filter((ref) => gated.includes(ref)).map((ref) => `${id} -> ${ref}`));
+    expect(dangling).toEqual([]);
   });
 });
 

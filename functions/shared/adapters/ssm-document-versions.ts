@@ -1,4 +1,4 @@
-/** How we read and write one SSM document's versions. Returns plain data; errors other than "absent" propagate. */
+/** How we read and write one SSM document's versions. Returns plain data; errors other than an absent document or version propagate. */
 import {
   CreateDocumentCommand,
   DeleteDocumentCommand,
@@ -9,35 +9,46 @@ import {
   UpdateDocumentDefaultVersionCommand,
 } from '@aws-sdk/client-ssm';
 import { sameDocumentContent } from '../core/session-preferences';
+import { awsErrorCode } from './aws-errors';
 
-export interface DocumentVersions {
-  readonly defaultVersion: string;
-  readonly latestVersion: string;
+/** One version of the document and what it says. */
+export interface VersionContent {
+  readonly version: string;
+  /** JSON text, also for a document someone wrote in YAML. */
+  readonly content: string;
 }
 
-/** The operations the preferences resource needs on its one document. */
+/**
+ * The operations the preferences resource needs on its one document. Every call takes the
+ * request's abort signal: an aborted signal cancels a call in flight, and no write starts after it.
+ */
 export interface SessionDocumentStore {
   readonly documentName: string;
-  /** Undefined when the document does not exist. */
-  versions(): Promise<DocumentVersions | undefined>;
-  /** Content of a version (the default version when omitted), as JSON text. */
-  content(version?: string): Promise<string>;
+  /** The version Session Manager reads; undefined when the document does not exist. */
+  defaultVersion(signal: AbortSignal): Promise<VersionContent | undefined>;
   /** Creates the document; its first version is the default. Returns that version. */
-  create(content: string): Promise<string>;
+  create(content: string, signal: AbortSignal): Promise<string>;
   /**
    * Returns the number of a version holding this content: a new one, or the existing one when the
    * document already has it. It is NOT made the default.
    */
-  versionWith(content: string): Promise<string>;
-  setDefaultVersion(version: string): Promise<void>;
+  versionWith(content: string, signal: AbortSignal): Promise<string>;
+  /** Resolves 'no-such-version' when the document (no longer) has that version. */
+  setDefaultVersion(version: string, signal: AbortSignal): Promise<'set' | 'no-such-version'>;
   /** Deletes the document and all its versions; a document already gone is fine. */
-  delete(): Promise<void>;
+  delete(signal: AbortSignal): Promise<void>;
 }
 
 /** SSM's answer to any call naming a document that does not exist. */
-export const isDocumentAbsent = (error: unknown): boolean => (error as { name?: string } | null)?.name === 'InvalidDocument';
+export const isDocumentAbsent = (error: unknown): boolean => awsErrorCode(error) === 'InvalidDocument';
 /** SSM's answer to UpdateDocument when the content equals a version the document already has. */
-export const isDuplicateContent = (error: unknown): boolean => (error as { name?: string } | null)?.name === 'DuplicateDocumentContent';
+export const isDuplicateContent = (error: unknown): boolean => awsErrorCode(error) === 'DuplicateDocumentContent';
+/**
+ * SSM's answer to a version the document does not have (deleted on its own, or with the whole
+ * document since). moto answers InvalidDocument instead, and a document that is gone has no
+ * versions either.
+ */
+const isVersionAbsent = (error: unknown): boolean => awsErrorCode(error) === 'InvalidDocumentVersion' || isDocumentAbsent(error);
 
 export class SsmDocumentGateway implements SessionDocumentStore {
   constructor(
@@ -46,65 +57,82 @@ export class SsmDocumentGateway implements SessionDocumentStore {
     private readonly documentType: 'Session' = 'Session',
   ) {}
 
-  async versions(): Promise<DocumentVersions | undefined> {
+  async defaultVersion(signal: AbortSignal): Promise<VersionContent | undefined> {
     try {
-      const { Document } = await this.client.send(new DescribeDocumentCommand({ Name: this.documentName }));
-      if (!Document?.DefaultVersion || !Document.LatestVersion) {
-        throw new Error(`DescribeDocument ${this.documentName} answered without DefaultVersion/LatestVersion`);
-      }
-      return { defaultVersion: Document.DefaultVersion, latestVersion: Document.LatestVersion };
+      // Without a version GetDocument answers the default one, with its number: one consistent read.
+      return await this.read(undefined, signal);
     } catch (error) {
       if (isDocumentAbsent(error)) return undefined;
       throw error;
     }
   }
 
-  async content(version?: string): Promise<string> {
+  private async read(version: string | undefined, signal: AbortSignal): Promise<VersionContent> {
     // DocumentFormat JSON converts a document someone wrote in YAML, so comparisons see one format.
     const response = await this.client.send(
       new GetDocumentCommand({ Name: this.documentName, DocumentFormat: 'JSON', ...(version ? { DocumentVersion: version } : {}) }),
+      { abortSignal: signal },
     );
-    if (response.Content === undefined) throw new Error(`GetDocument ${this.documentName} answered without Content`);
-    return response.Content;
+    if (response.Content === undefined || !response.DocumentVersion) {
+      throw new Error(`GetDocument ${this.documentName} answered without Content or DocumentVersion`);
+    }
+    return { version: response.DocumentVersion, content: response.Content };
   }
 
-  async create(content: string): Promise<string> {
+  async create(content: string, signal: AbortSignal): Promise<string> {
+    signal.throwIfAborted();
     const { DocumentDescription } = await this.client.send(
       new CreateDocumentCommand({ Name: this.documentName, DocumentType: this.documentType, DocumentFormat: 'JSON', Content: content }),
+      { abortSignal: signal },
     );
     return requireVersion(DocumentDescription?.DocumentVersion, 'CreateDocument', this.documentName);
   }
 
-  async versionWith(content: string): Promise<string> {
+  async versionWith(content: string, signal: AbortSignal): Promise<string> {
+    signal.throwIfAborted();
     try {
       const { DocumentDescription } = await this.client.send(
         // SSM only accepts updates to the latest version.
         new UpdateDocumentCommand({ Name: this.documentName, DocumentVersion: '$LATEST', DocumentFormat: 'JSON', Content: content }),
+        { abortSignal: signal },
       );
       return requireVersion(DocumentDescription?.DocumentVersion, 'UpdateDocument', this.documentName);
     } catch (error) {
       if (!isDuplicateContent(error)) throw error;
       // SSM refuses a version equal to one it already holds, for example ours after someone pointed
       // the default elsewhere. ListDocumentVersions lists no content, so read back from the newest.
-      return this.findVersionWith(content);
+      return this.findVersionWith(content, signal);
     }
   }
 
-  private async findVersionWith(content: string): Promise<string> {
-    const versions = await this.versions();
-    for (let version = Number(versions?.latestVersion ?? 0); version >= 1; version -= 1) {
-      if (sameDocumentContent(content, await this.content(String(version)))) return String(version);
+  private async findVersionWith(content: string, signal: AbortSignal): Promise<string> {
+    const { Document } = await this.client.send(new DescribeDocumentCommand({ Name: this.documentName }), { abortSignal: signal });
+    for (let version = Number(Document?.LatestVersion ?? 0); version >= 1; version -= 1) {
+      const held = await this.read(String(version), signal).catch((error: unknown) => {
+        // Versions can be deleted one by one, leaving gaps.
+        if (isVersionAbsent(error)) return undefined;
+        throw error;
+      });
+      if (held && sameDocumentContent(content, held.content)) return String(version);
     }
     throw new Error(`UpdateDocument ${this.documentName} reported duplicate content, but no version holds that content`);
   }
 
-  async setDefaultVersion(version: string): Promise<void> {
-    await this.client.send(new UpdateDocumentDefaultVersionCommand({ Name: this.documentName, DocumentVersion: version }));
+  async setDefaultVersion(version: string, signal: AbortSignal): Promise<'set' | 'no-such-version'> {
+    signal.throwIfAborted();
+    try {
+      await this.client.send(new UpdateDocumentDefaultVersionCommand({ Name: this.documentName, DocumentVersion: version }), { abortSignal: signal });
+      return 'set';
+    } catch (error) {
+      if (isVersionAbsent(error)) return 'no-such-version';
+      throw error;
+    }
   }
 
-  async delete(): Promise<void> {
+  async delete(signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
     try {
-      await this.client.send(new DeleteDocumentCommand({ Name: this.documentName }));
+      await this.client.send(new DeleteDocumentCommand({ Name: this.documentName }), { abortSignal: signal });
     } catch (error) {
       if (!isDocumentAbsent(error)) throw error;
     }

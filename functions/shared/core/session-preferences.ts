@@ -50,13 +50,32 @@ export interface SessionPreferencesDocument {
   };
 }
 
-export const SESSION_PREFERENCES_DESCRIPTION = 'Session Manager preferences for this account and region, written by session-guard.';
+/**
+ * There is one preferences document per account and region, so exactly one session-guard stack
+ * may manage it. The stack that wrote a version says so in its description: the StackId (an ARN,
+ * unique for the stack's whole life) that CloudFormation puts in every custom resource request.
+ */
+const OWNER_PREFIX = 'Session Manager preferences for this account and region, written by session-guard stack ';
 
-export function buildSessionPreferencesDocument(preferences: SessionPreferences): SessionPreferencesDocument {
+/** Who wrote a preferences document's default version, read from its content. */
+export type PreferencesOwner =
+  | { readonly kind: 'session-guard'; readonly stackId: string }
+  /** A person, another tool, or text we cannot read: not a session-guard stack. */
+  | { readonly kind: 'other' };
+
+export function sessionPreferencesOwner(content: string): PreferencesOwner {
+  const description = (parseJson(content) as { description?: unknown } | null | undefined)?.description;
+  if (typeof description !== 'string' || !description.startsWith(OWNER_PREFIX) || !description.endsWith('.')) return { kind: 'other' };
+  const stackId = description.slice(OWNER_PREFIX.length, -1);
+  return stackId === '' ? { kind: 'other' } : { kind: 'session-guard', stackId };
+}
+
+/** `preferences` as the Session document that `ownerStackId` writes. */
+export function buildSessionPreferencesDocument(preferences: SessionPreferences, ownerStackId: string): SessionPreferencesDocument {
   const { s3Logging, cloudWatchLogging } = preferences;
   return {
     schemaVersion: '1.0',
-    description: SESSION_PREFERENCES_DESCRIPTION,
+    description: `${OWNER_PREFIX}${ownerStackId}.`,
     sessionType: 'Standard_Stream',
     inputs: {
       s3BucketName: s3Logging?.bucketName ?? '',
@@ -78,8 +97,8 @@ export function buildSessionPreferencesDocument(preferences: SessionPreferences)
 }
 
 /** The document content as text for CreateDocument / UpdateDocument (DocumentFormat JSON). */
-export function sessionPreferencesContent(preferences: SessionPreferences): string {
-  return JSON.stringify(buildSessionPreferencesDocument(preferences), null, 2);
+export function sessionPreferencesContent(preferences: SessionPreferences, ownerStackId: string): string {
+  return JSON.stringify(buildSessionPreferencesDocument(preferences, ownerStackId), null, 2);
 }
 
 /**
@@ -88,16 +107,18 @@ export function sessionPreferencesContent(preferences: SessionPreferences): stri
  * settings never adds a version. Content that is not JSON is simply different.
  */
 export function sameDocumentContent(desired: string, current: string): boolean {
-  const parse = (text: string): unknown => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      return undefined;
-    }
-  };
-  const a = parse(desired);
-  const b = parse(current);
+  const a = parseJson(desired);
+  const b = parseJson(current);
   return a !== undefined && b !== undefined && deepEqual(a, b);
+}
+
+/** The parsed JSON, or undefined for text that is not JSON (a YAML document, say). */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {

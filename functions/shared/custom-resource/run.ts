@@ -1,7 +1,8 @@
 /**
  * The plumbing every Lambda-backed custom resource needs, written once: answer the ResponseURL
  * exactly once, whatever happens (success, a validation error, an unexpected error, or the
- * Lambda's own time running out), so a stack never hangs waiting for us.
+ * Lambda's own time running out), so a stack never hangs waiting for us; and once an answer is on
+ * its way, stop the provider's work, so nothing changes after CloudFormation was told it is over.
  */
 import type { CreateEvent, DeleteEvent, ResponseTarget, UpdateEvent } from './event';
 import { parseCustomResourceEvent } from './event';
@@ -21,6 +22,8 @@ export interface ProviderResult {
   readonly physicalResourceId: string;
   /** Values templates can read with Fn::GetAtt. */
   readonly data?: Record<string, string>;
+  /** Why a SUCCESS did less than the request asked (shown in the stack's events and the log). */
+  readonly reason?: string;
 }
 
 export interface Progress {
@@ -31,12 +34,19 @@ export interface Progress {
   setPhysicalResourceId(id: string): void;
 }
 
+/**
+ * Each request's `signal` is aborted when the answer is sent before the work is done (the
+ * deadline). Lambda freezes the environment once the handler returns, and a call still pending
+ * would otherwise resume in the next invocation on that container (typically the rollback's
+ * Delete) and change things after CloudFormation has moved on. Pass it to every SDK call and check
+ * it before every write.
+ */
 export interface CustomResourceProvider {
   /** The physical id of a Create that failed before changing anything. */
   readonly untouchedPhysicalId: string;
-  create(event: CreateEvent, progress: Progress): Promise<ProviderResult>;
-  update(event: UpdateEvent): Promise<ProviderResult>;
-  delete(event: DeleteEvent): Promise<ProviderResult>;
+  create(event: CreateEvent, progress: Progress, signal: AbortSignal): Promise<ProviderResult>;
+  update(event: UpdateEvent, signal: AbortSignal): Promise<ProviderResult>;
+  delete(event: DeleteEvent, signal: AbortSignal): Promise<ProviderResult>;
 }
 
 export type SendAnswer = (responseUrl: string, answer: CustomResourceAnswer) => Promise<void>;
@@ -74,8 +84,15 @@ export async function runCustomResource(rawEvent: unknown, provider: CustomResou
     },
   };
 
-  const work: Promise<CustomResourceAnswer> = dispatch(provider, event, progress).then(
-    (result) => ({ ...target(event), Status: 'SUCCESS', PhysicalResourceId: result.physicalResourceId, ...(result.data ? { Data: result.data } : {}) }),
+  const stop = new AbortController();
+  const work: Promise<CustomResourceAnswer> = dispatch(provider, event, progress, stop.signal).then(
+    (result) => ({
+      ...target(event),
+      Status: 'SUCCESS',
+      PhysicalResourceId: result.physicalResourceId,
+      ...(result.reason ? { Reason: clipReason(result.reason) } : {}),
+      ...(result.data ? { Data: result.data } : {}),
+    }),
     (error: unknown) => failed(event, physicalId, `${errorMessage(error)}${seeLogs}`),
   );
 
@@ -83,7 +100,10 @@ export async function runCustomResource(rawEvent: unknown, provider: CustomResou
   const deadline = new Promise<CustomResourceAnswer>((resolve) => {
     const waitMs = Math.max(0, options.remainingTimeMs() - (options.marginMs ?? DEFAULT_ANSWER_MARGIN_MS));
     timer = setTimeout(() => {
-      resolve(failed(event, physicalId, `${event.RequestType} did not finish before the function's time ran out; nothing more will be done.${seeLogs}`));
+      const reason = `${event.RequestType} did not finish before the function's time ran out; it was stopped and nothing more will be done.${seeLogs}`;
+      // Stop first: from here on the provider's calls fail instead of writing.
+      stop.abort(new CustomResourceDeadlineError(reason));
+      resolve(failed(event, physicalId, reason));
     }, waitMs);
   });
 
@@ -96,16 +116,21 @@ export async function runCustomResource(rawEvent: unknown, provider: CustomResou
   }
 }
 
-function dispatch(provider: CustomResourceProvider, event: CreateEvent | UpdateEvent | DeleteEvent, progress: Progress): Promise<ProviderResult> {
+/** The abort reason the provider's calls see once the deadline answered for them. */
+export class CustomResourceDeadlineError extends Error {
+  override name = 'CustomResourceDeadlineError';
+}
+
+function dispatch(provider: CustomResourceProvider, event: CreateEvent | UpdateEvent | DeleteEvent, progress: Progress, signal: AbortSignal): Promise<ProviderResult> {
   // Called inside a promise chain so a synchronous throw becomes a FAILED answer too.
   return Promise.resolve().then(() => {
     switch (event.RequestType) {
       case 'Create':
-        return provider.create(event, progress);
+        return provider.create(event, progress, signal);
       case 'Update':
-        return provider.update(event);
+        return provider.update(event, signal);
       case 'Delete':
-        return provider.delete(event);
+        return provider.delete(event, signal);
     }
   });
 }

@@ -27,8 +27,10 @@ export function customResourceHandler(provider: CustomResourceProvider, options:
       });
       const requestType = (rawEvent as { RequestType?: unknown }).RequestType;
       const details = { requestType, status: answer.Status, physicalResourceId: answer.PhysicalResourceId, reason: answer.Reason, data: answer.Data };
-      if (answer.Status === 'SUCCESS') logger.info('custom resource answered', details);
-      else logger.error('custom resource answered FAILED', details);
+      if (answer.Status === 'FAILED') logger.error('custom resource answered FAILED', details);
+      // A SUCCESS with a reason did less than asked (for example left someone else's settings alone).
+      else if (answer.Reason) logger.warn(`custom resource answered SUCCESS: ${answer.Reason}`, details);
+      else logger.info('custom resource answered', details);
       return answer;
     });
 }

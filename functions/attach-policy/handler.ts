@@ -8,7 +8,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { clientSettings } from '../shared/adapters/aws-clients';
-import { ConfigResourceNames } from '../shared/adapters/config-resource-names';
+import { ConfigServiceGateway } from '../shared/adapters/config-service';
 import { IamRoleRemediationGateway } from '../shared/adapters/iam-role-remediation';
 import { policyArn } from '../shared/config-rule/parameters';
 import { DEFAULT_EXEMPTION_TAG_KEY } from '../shared/core/instance-role';
@@ -49,10 +49,10 @@ export interface AttachPolicyDependencies {
 export function attachPolicyHandler({ iam, config, exemptionTagKey, telemetry = createTelemetry(), sleep }: AttachPolicyDependencies) {
   const { logger, metrics } = telemetry;
   const roles = new IamRoleRemediationGateway(iam);
-  const configNames = new ConfigResourceNames(config);
+  const configService = new ConfigServiceGateway(config);
   const remediation = new InstanceRoleRemediation(
     {
-      knownRoleName: (roleId) => configNames.nameOf(IAM_ROLE_RESOURCE_TYPE, roleId),
+      knownRoleName: (roleId) => configService.resourceNameOf(IAM_ROLE_RESOURCE_TYPE, roleId),
       findRoleName: (roleId) => roles.findRoleNameById(roleId),
       readRoleFacts: (roleName) => roles.readRoleFacts(roleName),
       attachPolicy: (roleName, arn) => roles.attachPolicy(roleName, arn),

@@ -1,5 +1,6 @@
-/** How we talk to AWS Config: oversized items, evaluations, and earlier results. */
+/** How we talk to AWS Config: oversized items, evaluations, earlier results, and recorded names. */
 import {
+  BatchGetResourceConfigCommand,
   type ConfigServiceClient,
   type Evaluation as SdkEvaluation,
   GetResourceConfigHistoryCommand,
@@ -11,6 +12,7 @@ import type { Evaluation } from '../core/compliance';
 import type { ConfigurationItem, ConfigurationItemSummary } from '../config-rule/event';
 import type { ConfigGateway, EvaluatedResource } from '../config-rule/run';
 import { sleep as realSleep } from './aws-clients';
+import { awsErrorCode, callAws } from './aws-errors';
 
 /** PutEvaluations accepts at most this many evaluations per call. */
 export const PUT_EVALUATIONS_BATCH_SIZE = 100;
@@ -118,6 +120,33 @@ export class ConfigServiceGateway implements ConfigGateway {
       }
     }
     return resources;
+  }
+
+  /**
+   * The name Config recorded for the resource, or undefined when Config holds no item for it.
+   * Config identifies a role by its RoleId, and IAM has no get-by-id, so Config's recorded item is
+   * the cheap way from an ID to a name: one call instead of a paged listing of every role.
+   */
+  async resourceNameOf(resourceType: string, resourceId: string): Promise<string | undefined> {
+    const batch = await callAws('config:BatchGetResourceConfig', () =>
+      this.client.send(new BatchGetResourceConfigCommand({ resourceKeys: [{ resourceType: resourceType as ResourceType, resourceId }] })),
+    );
+    const current = batch.baseConfigurationItems?.find((item) => item.resourceId === resourceId);
+    if (current?.resourceName) return current.resourceName;
+
+    // BatchGetResourceConfig leaves out deleted resources and keys it could not process; the
+    // history still holds the last item recorded.
+    return callAws('config:GetResourceConfigHistory', async () => {
+      try {
+        const history = await this.client.send(
+          new GetResourceConfigHistoryCommand({ resourceType: resourceType as ResourceType, resourceId, limit: 1 }),
+        );
+        return history.configurationItems?.[0]?.resourceName ?? undefined;
+      } catch (error) {
+        if (awsErrorCode(error) === 'ResourceNotDiscoveredException') return undefined;
+        throw error;
+      }
+    });
   }
 }
 

@@ -15,6 +15,7 @@ import { DEFAULT_EXEMPTION_TAG_KEY } from '../shared/core/instance-role';
 import { createTelemetry, recordRemediation, type Telemetry, telemetryMiddleware } from '../shared/handler/observability';
 import { IAM_ROLE_RESOURCE_TYPE } from '../shared/resources/iam-role';
 import { InstanceRoleRemediation, type RemediationOutcome, type RemediationRequest } from './remediate';
+import { describeIssues } from '../shared/core/validation';
 
 export class InvalidRemediationEventError extends Error {
   override name = 'InvalidRemediationEventError';
@@ -31,7 +32,7 @@ const attachPolicyEventSchema = z.object({
 export function parseAttachPolicyEvent(raw: unknown): RemediationRequest {
   const result = attachPolicyEventSchema.safeParse(raw);
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ');
+    const problems = describeIssues(result.error, '(event)');
     throw new InvalidRemediationEventError(`Not a remediation request {RoleId, PolicyArn}: ${problems}`);
   }
   return { roleId: result.data.RoleId, policyArn: result.data.PolicyArn };

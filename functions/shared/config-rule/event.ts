@@ -5,6 +5,7 @@
  * code sees typed values or a clear error naming what was wrong.
  */
 import { z } from 'zod';
+import { describeIssues } from '../core/validation';
 
 export class InvalidEventError extends Error {
   override name = 'InvalidEventError';
@@ -81,7 +82,7 @@ export type ConfigRuleEvent = z.infer<typeof configRuleEventSchema>;
 export function parseConfigRuleEvent(raw: unknown): ConfigRuleEvent {
   const result = configRuleEventSchema.safeParse(raw);
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ');
+    const problems = describeIssues(result.error, '(event)');
     throw new InvalidEventError(`Not an AWS Config rule event: ${problems}`);
   }
   return result.data;

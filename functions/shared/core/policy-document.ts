@@ -5,6 +5,7 @@
  * some tools' samples hold them as objects. Single values may be a string or a list. This module
  * turns all of that into one normalised shape, so no other module has to care.
  */
+import { isRecord } from './validation';
 
 export class PolicyDocumentError extends Error {
   override name = 'PolicyDocumentError';
@@ -143,10 +144,6 @@ function field(record: Record<string, unknown>, key: string): unknown {
     if (k.toLowerCase() === lower) return v;
   }
   return undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

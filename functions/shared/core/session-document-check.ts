@@ -9,6 +9,7 @@
 import { parse as parseYaml } from 'yaml';
 import { compliant, nonCompliant, notApplicable, type Verdict } from './compliance';
 import { SESSION_PREFERENCES_DOCUMENT_NAME } from './session-preferences';
+import { isRecord } from './validation';
 
 /** Session Manager ends an idle session after this many minutes when the document does not say. */
 export const SESSION_MANAGER_DEFAULT_IDLE_MINUTES = 20;
@@ -126,8 +127,4 @@ function isTrue(value: unknown): boolean {
 
 function nonEmptyText(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

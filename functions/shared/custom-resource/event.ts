@@ -3,6 +3,7 @@
  * Every property value in ResourceProperties arrives as text (or lists / objects of text).
  */
 import { z } from 'zod';
+import { describeIssues } from '../core/validation';
 
 export class InvalidCustomResourceEventError extends Error {
   override name = 'InvalidCustomResourceEventError';
@@ -39,7 +40,7 @@ export type ParsedRequest =
 export function parseCustomResourceEvent(raw: unknown): ParsedRequest {
   const parsed = customResourceEventSchema.safeParse(raw);
   if (parsed.success) return { ok: true, event: parsed.data };
-  const problem = describeIssues(parsed.error);
+  const problem = describeIssues(parsed.error, '(request)');
   const target = responseTargetSchema.safeParse(raw);
   if (!target.success) {
     throw new InvalidCustomResourceEventError(`Not a CloudFormation custom resource request, and no way to answer it: ${problem}`);
@@ -48,6 +49,3 @@ export function parseCustomResourceEvent(raw: unknown): ParsedRequest {
   return { ok: false, target: target.data, physicalResourceId: typeof physicalResourceId === 'string' ? physicalResourceId : undefined, problem };
 }
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(request)'}: ${issue.message}`).join('; ');
-}

@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { defaultVersionDocument, type PolicySubject, type PolicySubjectKind } from '../core/ssm-access-guardrails';
 import type { ConfigurationItem } from '../config-rule/event';
+import { describeIssues } from '../core/validation';
 
 export const IAM_POLICY_SUBJECT_TYPES = {
   'AWS::IAM::Policy': 'Policy',
@@ -99,7 +100,7 @@ function inlineHolder(
 function parse<S extends z.ZodType>(schema: S, item: ConfigurationItem): z.infer<S> {
   const parsed = schema.safeParse(item.configuration);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  const problems = describeIssues(parsed.error);
   throw new PolicySubjectItemError(`Configuration item ${item.resourceId} is not a readable ${item.resourceType}: ${problems}`);
 }
 

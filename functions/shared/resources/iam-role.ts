@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { RoleFacts } from '../core/instance-role';
 import type { ConfigurationItem } from '../config-rule/event';
+import { describeIssues } from '../core/validation';
 
 export const IAM_ROLE_RESOURCE_TYPE = 'AWS::IAM::Role';
 
@@ -29,7 +30,7 @@ const roleConfigurationSchema = z.looseObject({
 export function roleFactsFromItem(item: ConfigurationItem): RoleFacts {
   const parsed = roleConfigurationSchema.safeParse(item.configuration);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    const problems = describeIssues(parsed.error);
     throw new RoleItemError(`Configuration item ${item.resourceId} is not a readable AWS::IAM::Role: ${problems}`);
   }
   const role = parsed.data;

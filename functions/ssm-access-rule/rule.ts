@@ -8,6 +8,7 @@ import { z } from 'zod';
 import {
   DEFAULT_BREAK_GLASS_TAG_KEY,
   evaluateSsmAccess,
+  findSubjectFindings,
   needsTagsToDecide,
   type PolicySubject,
   type SsmAccessExemptions,
@@ -48,8 +49,10 @@ export interface SsmAccessRuleSources {
 export function createSsmAccessRule(sources: SsmAccessRuleSources): ConfigRule<SsmAccessExemptions> {
   /** Tags are fetched only for the few policies whose verdict could turn on an exemption. */
   const evaluate = async (subject: PolicySubject, exemptions: SsmAccessExemptions) => {
-    const decided = needsTagsToDecide(subject, exemptions) ? { ...subject, tags: (await sources.getPolicySummary(subject.arn)).tags } : subject;
-    return evaluateSsmAccess(decided, exemptions);
+    // Tags change no finding, only whether one is exempt: the documents are analysed once.
+    const findings = findSubjectFindings(subject);
+    const decided = needsTagsToDecide(subject, exemptions, findings) ? { ...subject, tags: (await sources.getPolicySummary(subject.arn)).tags } : subject;
+    return evaluateSsmAccess(decided, exemptions, findings);
   };
   return {
     name: 'session-guard SSM access guardrail rule',

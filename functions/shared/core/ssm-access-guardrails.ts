@@ -200,8 +200,11 @@ export function policyHome(arn: string): PolicyHome {
  * The verdict for one subject. Exemptions only matter when something is found, so the verdict is
  * the same whether or not the caller knew the subject's tags for a subject that grants nothing.
  */
-export function evaluateSsmAccess(subject: PolicySubject, exemptions: SsmAccessExemptions): Verdict {
-  const findings = findSubjectFindings(subject);
+export function evaluateSsmAccess(
+  subject: PolicySubject,
+  exemptions: SsmAccessExemptions,
+  findings: readonly SubjectFinding[] = findSubjectFindings(subject),
+): Verdict {
   const who = `${subject.kind} ${subject.name}`;
   if (findings.length === 0) {
     return compliant(`${who} allows neither ssm:SendCommand nor ssm:StartSession on every instance without a resource-tag condition.`);
@@ -213,9 +216,17 @@ export function evaluateSsmAccess(subject: PolicySubject, exemptions: SsmAccessE
   return nonCompliant(`${who} ${summary}. Add an ssm:resourceTag condition or name the instances.`);
 }
 
-/** Whether the verdict depends on tags the caller has not loaded yet. */
-export function needsTagsToDecide(subject: PolicySubject, exemptions: SsmAccessExemptions): boolean {
-  return subject.tags === undefined && !exemptions.breakGlassArns.includes(subject.arn) && findSubjectFindings(subject).length > 0;
+/**
+ * Whether the verdict depends on tags the caller has not loaded yet. Pass the subject's findings
+ * when they are at hand, so its documents are not analysed twice.
+ */
+export function needsTagsToDecide(
+  subject: PolicySubject,
+  exemptions: SsmAccessExemptions,
+  findings?: readonly SubjectFinding[],
+): boolean {
+  if (subject.tags !== undefined || exemptions.breakGlassArns.includes(subject.arn)) return false;
+  return (findings ?? findSubjectFindings(subject)).length > 0;
 }
 
 function exemptionOf(subject: PolicySubject, exemptions: SsmAccessExemptions): string | undefined {

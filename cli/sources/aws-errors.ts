@@ -4,6 +4,7 @@
  * them. Anything else is passed through untouched.
  */
 import type { Client, MetadataBearer } from '@smithy/types';
+import { awsErrorCode, isAccessDenied } from '../../functions/shared/adapters/aws-errors';
 import { UsageError } from '../io';
 
 /** Why the CLI makes each call, so a denial says what the permission is for. */
@@ -26,7 +27,6 @@ const PURPOSES: Readonly<Record<string, string>> = {
 /** The calls that change the account; every other call the CLI makes only reads. */
 const WRITES: ReadonlySet<string> = new Set(['iam:AttachRolePolicy']);
 
-const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError', 'UnauthorizedAccess']);
 const CREDENTIALS_REJECTED = new Set([
   'InvalidClientTokenId',
   'ExpiredToken',
@@ -49,8 +49,8 @@ export class AccessDeniedError extends UsageError {
 
 export function explainAwsError(error: unknown, action: string): unknown {
   if (!(error instanceof Error)) return error;
-  const code = (error as { Code?: string }).Code ?? error.name;
-  if (ACCESS_DENIED.has(code)) {
+  const code = awsErrorCode(error) ?? error.name;
+  if (isAccessDenied(error)) {
     const purpose = PURPOSES[action];
     return new AccessDeniedError(
       action,

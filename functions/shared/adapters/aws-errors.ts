@@ -3,8 +3,11 @@
  * throttling that outlasted the SDK's retries. Each becomes a typed error naming the operation.
  */
 
-/** Error codes AWS services use for a denied call (IAM's Query API says AccessDenied, JSON APIs AccessDeniedException). */
-const ACCESS_DENIED_CODES = new Set(['AccessDenied', 'AccessDeniedException']);
+/**
+ * Error codes AWS services use for a denied call: IAM's Query API says AccessDenied, JSON APIs
+ * AccessDeniedException, EC2 UnauthorizedOperation, SNS AuthorizationError.
+ */
+const ACCESS_DENIED_CODES = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError', 'UnauthorizedAccess']);
 
 /** Error codes AWS services use for throttling (IAM says Throttling, Config ThrottlingException). */
 const THROTTLING_CODES = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded']);
@@ -17,9 +20,13 @@ export class AwsThrottledError extends Error {
   override name = 'AwsThrottledError';
 }
 
-/** The SDK's error code (`error.name`), or undefined for something that is not an Error. */
+/** The SDK's error code (`Code` where the protocol sends one, else `error.name`), or undefined for something that is not an Error. */
 export function awsErrorCode(error: unknown): string | undefined {
-  return error instanceof Error ? error.name : undefined;
+  return error instanceof Error ? ((error as { Code?: string }).Code ?? error.name) : undefined;
+}
+
+export function isAccessDenied(error: unknown): boolean {
+  return ACCESS_DENIED_CODES.has(awsErrorCode(error) ?? '');
 }
 
 export function isThrottling(error: unknown): boolean {
@@ -41,7 +48,7 @@ export async function callAws<T>(operation: string, call: () => Promise<T>): Pro
 
 export function explainAwsError(error: unknown, operation: string): unknown {
   const detail = error instanceof Error ? error.message : String(error);
-  if (ACCESS_DENIED_CODES.has(awsErrorCode(error) ?? '')) {
+  if (isAccessDenied(error)) {
     return new AwsAccessDeniedError(
       `${operation} was denied (${detail}). Grant it to the function's role, and check that no service control policy or permissions boundary denies it.`,
       { cause: error },

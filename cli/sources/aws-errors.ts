@@ -4,7 +4,7 @@
  * them. Anything else is passed through untouched.
  */
 import type { Client, MetadataBearer } from '@smithy/types';
-import { awsErrorCode, isAccessDenied } from '../../functions/shared/adapters/aws-errors';
+import { isAccessDenied } from '../../functions/shared/adapters/aws-errors';
 import { UsageError } from '../io';
 
 /** Why the CLI makes each call, so a denial says what the permission is for. */
@@ -49,7 +49,7 @@ export class AccessDeniedError extends UsageError {
 
 export function explainAwsError(error: unknown, action: string): unknown {
   if (!(error instanceof Error)) return error;
-  const code = awsErrorCode(error) ?? error.name;
+  const code = (error as { Code?: string }).Code ?? error.name;
   if (isAccessDenied(error)) {
     const purpose = PURPOSES[action];
     return new AccessDeniedError(

@@ -20,13 +20,15 @@ export class AwsThrottledError extends Error {
   override name = 'AwsThrottledError';
 }
 
-/** The SDK's error code (`Code` where the protocol sends one, else `error.name`), or undefined for something that is not an Error. */
+/** The SDK's error code (`error.name`), or undefined for something that is not an Error. */
 export function awsErrorCode(error: unknown): string | undefined {
-  return error instanceof Error ? ((error as { Code?: string }).Code ?? error.name) : undefined;
+  return error instanceof Error ? error.name : undefined;
 }
 
+/** A denied call, by the SDK's error name or by the `Code` a Query-protocol service sent. */
 export function isAccessDenied(error: unknown): boolean {
-  return ACCESS_DENIED_CODES.has(awsErrorCode(error) ?? '');
+  if (!(error instanceof Error)) return false;
+  return ACCESS_DENIED_CODES.has(error.name) || ACCESS_DENIED_CODES.has((error as { Code?: string }).Code ?? '');
 }
 
 export function isThrottling(error: unknown): boolean {

@@ -6,6 +6,7 @@
 import { instanceRoleEligibility, type RoleFacts } from '../shared/core/instance-role';
 import { PolicyDocumentError } from '../shared/core/policy-document';
 import { ManagedPolicyQuotaError, RoleNotFoundError } from '../shared/adapters/iam-role-remediation';
+import { sleep } from '../shared/adapters/aws-clients';
 
 export type RemediationAction = 'attached' | 'already-attached' | 'skipped-not-eligible';
 
@@ -69,7 +70,7 @@ export class InstanceRoleRemediation {
   ) {
     this.verifyAttempts = options.verifyAttempts ?? DEFAULT_VERIFY_ATTEMPTS;
     this.verifyFirstDelayMs = options.verifyFirstDelayMs ?? DEFAULT_VERIFY_FIRST_DELAY_MS;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = options.sleep ?? sleep;
   }
 
   async remediate({ roleId, policyArn }: RemediationRequest): Promise<RemediationOutcome> {

@@ -3,7 +3,8 @@
  * counts the calls made to it. The benchmark points the built Lambda bundle at it, so the figures
  * are those of the real SDK, paging and batching included.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import { readBody } from '../support/http';
 
 export interface FakeAccount {
   roles: number;
@@ -69,10 +70,4 @@ function roleMember(i: number): string {
   const profile = i % 3 !== 2 ? `<member><Path>/</Path><InstanceProfileName>${name}</InstanceProfileName><InstanceProfileId>AIPA${i}</InstanceProfileId><Arn>arn:aws:iam::111122223333:instance-profile/${name}</Arn><CreateDate>2025-01-01T00:00:00Z</CreateDate><Roles/></member>` : '';
   const attached = i % 2 === 0 ? `<member><PolicyName>SessionGuardInstancePolicy</PolicyName><PolicyArn>${BENCH_POLICY_ARN}</PolicyArn></member>` : '';
   return `<member><Path>/</Path><RoleName>${name}</RoleName><RoleId>AROA${String(i).padStart(17, '0')}</RoleId><Arn>arn:aws:iam::111122223333:role/${name}</Arn><CreateDate>2025-01-01T00:00:00Z</CreateDate><AssumeRolePolicyDocument>${EC2_TRUST}</AssumeRolePolicyDocument><InstanceProfileList>${profile}</InstanceProfileList><RolePolicyList/><AttachedManagedPolicies>${attached}</AttachedManagedPolicies><Tags/></member>`;
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -5,6 +5,7 @@
  * supplies. Every other request is forwarded to moto unchanged.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readBody } from './http';
 
 export interface RecordedEvaluation {
   ComplianceResourceType: string;
@@ -91,10 +92,4 @@ export class ConfigRecorder {
     response.writeHead(forwarded.status, Object.fromEntries(passed));
     response.end(Buffer.from(await forwarded.arrayBuffer()));
   }
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

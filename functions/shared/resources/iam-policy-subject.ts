@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { defaultVersionDocument, type PolicySubject, type PolicySubjectKind } from '../core/ssm-access-guardrails';
 import type { ConfigurationItem } from '../config-rule/event';
-import { describeIssues } from '../core/validation';
+import { itemTags, parseConfiguration, type TagPairs, tagPairsSchema } from './configuration-item';
 
 export const IAM_POLICY_SUBJECT_TYPES = {
   'AWS::IAM::Policy': 'Policy',
@@ -29,7 +29,6 @@ export class PolicySubjectItemError extends Error {
   override name = 'PolicySubjectItemError';
 }
 
-const tagPairs = z.array(z.looseObject({ key: z.string(), value: z.string().nullish() })).nullish();
 const inlinePolicies = z.array(z.looseObject({ policyName: z.string(), policyDocument: z.unknown() })).nullish();
 
 const managedPolicySchema = z.looseObject({
@@ -39,12 +38,12 @@ const managedPolicySchema = z.looseObject({
   policyVersionList: z.array(
     z.looseObject({ versionId: z.string().nullish(), isDefaultVersion: z.boolean().nullish(), document: z.unknown() }),
   ),
-  tags: tagPairs,
+  tags: tagPairsSchema,
 });
 
 const inlineHolderSchemas = {
-  'AWS::IAM::Role': z.looseObject({ roleName: z.string(), arn: z.string().optional(), rolePolicyList: inlinePolicies, tags: tagPairs }),
-  'AWS::IAM::User': z.looseObject({ userName: z.string(), arn: z.string().optional(), userPolicyList: inlinePolicies, tags: tagPairs }),
+  'AWS::IAM::Role': z.looseObject({ roleName: z.string(), arn: z.string().optional(), rolePolicyList: inlinePolicies, tags: tagPairsSchema }),
+  'AWS::IAM::User': z.looseObject({ userName: z.string(), arn: z.string().optional(), userPolicyList: inlinePolicies, tags: tagPairsSchema }),
   'AWS::IAM::Group': z.looseObject({ groupName: z.string(), arn: z.string().optional(), groupPolicyList: inlinePolicies }),
 };
 
@@ -60,21 +59,21 @@ export function policySubjectFromItem(item: ConfigurationItem): PolicySubject {
         documents: [defaultVersionDocument(policy.policyName, policy.defaultVersionId, policy.policyVersionList)],
         // An item without the tags field has not recorded them: undefined lets the rule fetch them
         // (GetPolicy) before an exemption could decide the verdict. `tags: []` means none.
-        tags: tagsRecorded(item, policy.tags) ? tagsOf(item, policy.tags) : undefined,
+        tags: tagsRecorded(item, policy.tags) ? itemTags(item, policy.tags) : undefined,
       };
     }
     case 'AWS::IAM::Role': {
       const role = parse(inlineHolderSchemas[type], item);
-      return inlineHolder('Role', role.roleName, arnOf(item, role.arn), role.rolePolicyList, tagsOf(item, role.tags));
+      return inlineHolder('Role', role.roleName, arnOf(item, role.arn), role.rolePolicyList, itemTags(item, role.tags));
     }
     case 'AWS::IAM::User': {
       const user = parse(inlineHolderSchemas[type], item);
-      return inlineHolder('User', user.userName, arnOf(item, user.arn), user.userPolicyList, tagsOf(item, user.tags));
+      return inlineHolder('User', user.userName, arnOf(item, user.arn), user.userPolicyList, itemTags(item, user.tags));
     }
     case 'AWS::IAM::Group': {
       const group = parse(inlineHolderSchemas[type], item);
       // IAM groups cannot be tagged; exemption goes by ARN.
-      return inlineHolder('Group', group.groupName, arnOf(item, group.arn), group.groupPolicyList, tagsOf(item, undefined));
+      return inlineHolder('Group', group.groupName, arnOf(item, group.arn), group.groupPolicyList, itemTags(item, undefined));
     }
     default:
       throw new PolicySubjectItemError(`${item.resourceType} carries no IAM policies the SSM access guardrails check.`);
@@ -98,10 +97,7 @@ function inlineHolder(
 }
 
 function parse<S extends z.ZodType>(schema: S, item: ConfigurationItem): z.infer<S> {
-  const parsed = schema.safeParse(item.configuration);
-  if (parsed.success) return parsed.data;
-  const problems = describeIssues(parsed.error);
-  throw new PolicySubjectItemError(`Configuration item ${item.resourceId} is not a readable ${item.resourceType}: ${problems}`);
+  return parseConfiguration(schema, item, (message) => new PolicySubjectItemError(message));
 }
 
 function arnOf(item: ConfigurationItem, configurationArn: string | undefined): string {
@@ -110,12 +106,6 @@ function arnOf(item: ConfigurationItem, configurationArn: string | undefined): s
   return arn;
 }
 
-function tagsRecorded(item: ConfigurationItem, pairs: z.infer<typeof tagPairs>): boolean {
+function tagsRecorded(item: ConfigurationItem, pairs: TagPairs): boolean {
   return Array.isArray(pairs) || Object.keys(item.tags ?? {}).length > 0;
-}
-
-function tagsOf(item: ConfigurationItem, pairs: z.infer<typeof tagPairs>): Record<string, string> {
-  const tags: Record<string, string> = { ...(item.tags ?? {}) };
-  for (const tag of pairs ?? []) tags[tag.key] = tag.value ?? '';
-  return tags;
 }

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { RoleFacts } from '../core/instance-role';
 import type { ConfigurationItem } from '../config-rule/event';
-import { describeIssues } from '../core/validation';
+import { itemTags, parseConfiguration, tagPairsSchema } from './configuration-item';
 
 export const IAM_ROLE_RESOURCE_TYPE = 'AWS::IAM::Role';
 
@@ -24,18 +24,11 @@ const roleConfigurationSchema = z.looseObject({
   assumeRolePolicyDocument: z.unknown(),
   instanceProfileList: z.array(z.looseObject({ instanceProfileName: z.string() })).nullish(),
   attachedManagedPolicies: z.array(z.looseObject({ policyArn: z.string() })).nullish(),
-  tags: z.array(z.looseObject({ key: z.string(), value: z.string().nullish() })).nullish(),
+  tags: tagPairsSchema,
 });
 
 export function roleFactsFromItem(item: ConfigurationItem): RoleFacts {
-  const parsed = roleConfigurationSchema.safeParse(item.configuration);
-  if (!parsed.success) {
-    const problems = describeIssues(parsed.error);
-    throw new RoleItemError(`Configuration item ${item.resourceId} is not a readable AWS::IAM::Role: ${problems}`);
-  }
-  const role = parsed.data;
-  const tags: Record<string, string> = { ...(item.tags ?? {}) };
-  for (const tag of role.tags ?? []) tags[tag.key] = tag.value ?? '';
+  const role = parseConfiguration(roleConfigurationSchema, item, (message) => new RoleItemError(message));
   return {
     roleId: role.roleId,
     roleName: role.roleName,
@@ -43,6 +36,6 @@ export function roleFactsFromItem(item: ConfigurationItem): RoleFacts {
     assumeRolePolicyDocument: role.assumeRolePolicyDocument,
     instanceProfileNames: (role.instanceProfileList ?? []).map((p) => p.instanceProfileName),
     attachedPolicyArns: (role.attachedManagedPolicies ?? []).map((p) => p.policyArn),
-    tags,
+    tags: itemTags(item, role.tags),
   };
 }

@@ -56,6 +56,8 @@ export function liveAccount(options: LiveAccountOptions, io: Pick<CliIo, 'env' |
     listRoles: once(() => reading('IAM roles', () => iam.listRoles())),
     listPolicySubjects: once(() => reading('IAM policies, roles, users and groups', () => iam.listPolicySubjects())),
     getPolicySummary: (policyArn) => iam.getPolicySummary(policyArn),
+    getManagedPolicyDocument: (policyArn) => iam.getManagedPolicyDocument(policyArn),
+    listGroupPolicies: once(() => iam.listGroupPolicies()),
     listOwnSessionDocumentNames: once(() => ssm.listOwnSessionDocumentNames()),
     getDocument: (name) => ssm.getDocument(name),
     deployment: once(async () => {

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Stack } from '@aws-sdk/client-cloudformation';
 import {
+  type AttachedPermissionsBoundary,
   type GroupDetail,
   IAMClient,
   type ManagedPolicyDetail,
@@ -35,6 +36,8 @@ interface SampleAccountFile {
   GroupDetailList: GroupDetail[];
   /** Customer managed policies (GetAccountAuthorizationDetails `Policies`, filter LocalManagedPolicy). */
   Policies: ManagedPolicyDetail[];
+  /** The AWS managed policies the account uses (GetAccountAuthorizationDetails `Policies`, filter AWSManagedPolicy). */
+  AWSManagedPolicies: ManagedPolicyDetail[];
   /** GetPolicy's Tags by policy ARN: GetAccountAuthorizationDetails leaves policy tags out. */
   PolicyTags: Record<string, Tag[]>;
   /** The account's own documents, each as GetDocument returns its default version. */
@@ -52,6 +55,8 @@ export function loadSampleAccount(path: URL | string = SAMPLE_ACCOUNT_PATH): Acc
     listRoles: () => iam.listRoles(),
     listPolicySubjects: () => iam.listPolicySubjects(),
     getPolicySummary: (policyArn) => iam.getPolicySummary(policyArn),
+    getManagedPolicyDocument: (policyArn) => iam.getManagedPolicyDocument(policyArn),
+    listGroupPolicies: () => iam.listGroupPolicies(),
     listOwnSessionDocumentNames: () => ssm.listOwnSessionDocumentNames(),
     getDocument: (name) => ssm.getDocument(name),
     deployment: async () => deploymentFromStack(raw.Stack),
@@ -72,7 +77,7 @@ export function loadSampleAccount(path: URL | string = SAMPLE_ACCOUNT_PATH): Acc
   };
 }
 
-/** GetAccountAuthorizationDetails (one page, honouring Filter) and GetPolicy, from the file. */
+/** GetAccountAuthorizationDetails (one page, honouring Filter), GetPolicy and GetPolicyVersion, from the file. */
 function iamAnswer(account: SampleAccountFile, command: string, input: Record<string, unknown>): object {
   switch (command) {
     case 'GetAccountAuthorizationDetails': {
@@ -81,19 +86,31 @@ function iamAnswer(account: SampleAccountFile, command: string, input: Record<st
         RoleDetailList: filter.includes('Role') ? account.RoleDetailList : [],
         UserDetailList: filter.includes('User') ? account.UserDetailList : [],
         GroupDetailList: filter.includes('Group') ? account.GroupDetailList : [],
-        Policies: filter.includes('LocalManagedPolicy') ? account.Policies : [],
+        Policies: [
+          ...(filter.includes('LocalManagedPolicy') ? account.Policies : []),
+          ...(filter.includes('AWSManagedPolicy') ? account.AWSManagedPolicies : []),
+        ],
         IsTruncated: false,
       };
     }
     case 'GetPolicy': {
-      const policy = account.Policies.find((p) => p.Arn === input.PolicyArn);
-      if (!policy) throw new NoSuchEntityException({ message: `Policy ${String(input.PolicyArn)} was not found.`, $metadata: {} });
-      const { PolicyVersionList: _versions, ...summary } = policy;
-      return { Policy: { ...summary, Tags: account.PolicyTags[policy.Arn ?? ''] ?? [] } };
+      const { PolicyVersionList: _versions, ...summary } = managedPolicy(account, input.PolicyArn);
+      return { Policy: { ...summary, Tags: account.PolicyTags[summary.Arn ?? ''] ?? [] } };
+    }
+    case 'GetPolicyVersion': {
+      const version = managedPolicy(account, input.PolicyArn).PolicyVersionList?.find((v) => v.VersionId === input.VersionId);
+      if (!version) throw new NoSuchEntityException({ message: `Policy ${String(input.PolicyArn)} version ${String(input.VersionId)} does not exist.`, $metadata: {} });
+      return { PolicyVersion: version };
     }
     default:
       throw new Error(`The bundled sample account does not answer iam:${command}.`);
   }
+}
+
+function managedPolicy(account: SampleAccountFile, arn: unknown): ManagedPolicyDetail {
+  const policy = [...account.Policies, ...account.AWSManagedPolicies].find((p) => p.Arn === arn);
+  if (!policy) throw new NoSuchEntityException({ message: `Policy ${String(arn)} was not found.`, $metadata: {} });
+  return policy;
 }
 
 /** ListDocuments (the account's own, honouring the DocumentType filter) and GetDocument, from the file. */
@@ -146,6 +163,7 @@ function configurationItem(account: SampleAccountFile, summary: ConfigurationIte
           instanceProfileList: (role.InstanceProfileList ?? []).map((p) => ({ instanceProfileName: p.InstanceProfileName, arn: p.Arn })),
           rolePolicyList: inlinePolicies(role.RolePolicyList),
           attachedManagedPolicies: attachedPolicies(role.AttachedManagedPolicies),
+          permissionsBoundary: boundary(role.PermissionsBoundary),
           tags: tagPairs(role.Tags),
         }, role.Tags)
       );
@@ -162,6 +180,7 @@ function configurationItem(account: SampleAccountFile, summary: ConfigurationIte
           userPolicyList: inlinePolicies(user.UserPolicyList),
           groupList: user.GroupList ?? [],
           attachedManagedPolicies: attachedPolicies(user.AttachedManagedPolicies),
+          permissionsBoundary: boundary(user.PermissionsBoundary),
           tags: tagPairs(user.Tags),
         }, user.Tags)
       );
@@ -212,4 +231,7 @@ function configurationItem(account: SampleAccountFile, summary: ConfigurationIte
 const inlinePolicies = (policies: PolicyDetail[] | undefined) => (policies ?? []).map((p) => ({ policyName: p.PolicyName, policyDocument: p.PolicyDocument }));
 const attachedPolicies = (policies: { PolicyName?: string; PolicyArn?: string }[] | undefined) =>
   (policies ?? []).map((p) => ({ policyName: p.PolicyName, policyArn: p.PolicyArn }));
+// Config records a role's or user's boundary as GetRole / GetUser return it, in camelCase.
+const boundary = (b: AttachedPermissionsBoundary | undefined) =>
+  b ? { permissionsBoundaryType: b.PermissionsBoundaryType, permissionsBoundaryArn: b.PermissionsBoundaryArn } : null;
 const tagPairs = (tags: Tag[] | undefined) => (tags ?? []).map((t) => ({ key: t.Key, value: t.Value }));

@@ -1,7 +1,7 @@
 /**
  * The SSM access guardrail rule (IAM-SSM-1 ssm:SendCommand, IAM-SSM-2 ssm:StartSession): no
- * customer managed policy, and no inline policy of a role, user or group, lets its holder run
- * commands on or open sessions into every instance without a resource-tag condition. The decision
+ * customer managed policy, role, user or group may run commands on, or open sessions into,
+ * managed nodes its policies do not name, judged on every policy in force for it. The decision
  * lives in core/ssm-access-guardrails; this file says where the policies come from.
  */
 import { z } from 'zod';
@@ -10,9 +10,16 @@ import {
   evaluateSsmAccess,
   findSubjectFindings,
   needsTagsToDecide,
-  type PolicySubject,
   type SsmAccessExemptions,
 } from '../shared/core/ssm-access-guardrails';
+import {
+  assembleSubject,
+  type GroupPolicies,
+  type NamedPolicyDocument,
+  type PolicySubject,
+  type PolicySubjectParts,
+  referencedPolicyArns,
+} from '../shared/core/policy-subject';
 import { listOf, parseRuleParameters } from '../shared/config-rule/parameters';
 import type { ConfigRule, ResourceVerdict } from '../shared/config-rule/rule';
 import { IAM_POLICY_SUBJECT_RESOURCE_TYPES, policySubjectFromItem } from '../shared/resources/iam-policy-subject';
@@ -40,10 +47,14 @@ export const ssmAccessParametersSchema = z
   );
 
 export interface SsmAccessRuleSources {
-  /** Every customer managed policy, role, user and group (GetAccountAuthorizationDetails). */
+  /** Every customer managed policy, role, user and group with its policies (GetAccountAuthorizationDetails). */
   listPolicySubjects(): Promise<readonly IdentifiedPolicySubject[]>;
   /** A customer managed policy's tags, which the account-wide listing leaves out (GetPolicy). */
   getPolicySummary(policyArn: string): Promise<PolicySummary>;
+  /** A managed policy's default version (GetPolicy, GetPolicyVersion); undefined when there is none. */
+  getManagedPolicyDocument(policyArn: string): Promise<NamedPolicyDocument | undefined>;
+  /** Every group's policies, for a user's groups (GetAccountAuthorizationDetails, filter Group). */
+  listGroupPolicies(): Promise<readonly GroupPolicies[]>;
 }
 
 export function createSsmAccessRule(sources: SsmAccessRuleSources): ConfigRule<SsmAccessExemptions> {
@@ -58,7 +69,7 @@ export function createSsmAccessRule(sources: SsmAccessRuleSources): ConfigRule<S
     name: 'session-guard SSM access guardrail rule',
     resourceTypes: IAM_POLICY_SUBJECT_RESOURCE_TYPES,
     parseParameters: (raw) => parseRuleParameters(ssmAccessParametersSchema, raw),
-    evaluateItem: (item, exemptions) => evaluate(policySubjectFromItem(item), exemptions),
+    evaluateItem: async (item, exemptions) => evaluate(await withReferencedPolicies(policySubjectFromItem(item), sources), exemptions),
     async sweep(exemptions) {
       const verdicts: ResourceVerdict[] = [];
       for (const { resourceType, resourceId, subject } of await sources.listPolicySubjects()) {
@@ -67,4 +78,20 @@ export function createSsmAccessRule(sources: SsmAccessRuleSources): ConfigRule<S
       return verdicts;
     },
   };
+}
+
+/**
+ * A changed item names its attached policies, boundary and groups only; read what they hold. Each
+ * managed policy is read once (two calls), and a user's groups with one listing, so a change
+ * makes a bounded number of calls: IAM caps attached policies, groups per user and groups per
+ * account.
+ */
+async function withReferencedPolicies(parts: PolicySubjectParts, sources: SsmAccessRuleSources): Promise<PolicySubject> {
+  const groups = parts.groupNames.length > 0 ? (await sources.listGroupPolicies()).filter((g) => parts.groupNames.includes(g.name)) : [];
+  const documents = new Map<string, NamedPolicyDocument>();
+  for (const arn of referencedPolicyArns(parts, groups)) {
+    const document = await sources.getManagedPolicyDocument(arn);
+    if (document) documents.set(arn, document);
+  }
+  return assembleSubject(parts, { managedPolicy: (arn) => documents.get(arn), group: (name) => groups.find((g) => g.name === name) });
 }

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
+  accountHome,
+  type AccountHome,
   evaluateSsmAccess,
   findBroadGrants,
   needsTagsToDecide,
-  type PolicyHome,
-  type PolicySubject,
-  policyHome,
   SubjectArnError,
 } from '../../functions/shared/core/ssm-access-guardrails';
 import { PolicyDocumentError } from '../../functions/shared/core/policy-document';
+import type { PolicySubject } from '../../functions/shared/core/policy-subject';
 import { urlEncoded } from '../support/iam-documents';
 
-const HOME: PolicyHome = { partition: 'aws', accountId: '111122223333' };
+const HOME: AccountHome = { partition: 'aws', accountId: '111122223333' };
 const policy = (...statements: Record<string, unknown>[]) => ({ Version: '2012-10-17', Statement: statements });
 const allow = (extra: Record<string, unknown>) => ({ Effect: 'Allow', Resource: '*', ...extra });
 const grants = (document: unknown, home = HOME) => findBroadGrants(document, home).map((g) => `${g.guardrail.id}@${g.statement}`);
@@ -26,7 +26,6 @@ describe('findBroadGrants: actions', () => {
     ['ssm:Send*', ['IAM-SSM-1@#0']],
     ['ssm:*Session', ['IAM-SSM-2@#0']],
     ['ssm:Start?ession', ['IAM-SSM-2@#0']],
-    ['ssm:Send?ommand', ['IAM-SSM-1@#0']],
     ['ssm:StartSessions', []],
     ['ssm:ResumeSession', []],
     ['ssm:SendAutomationSignal', []],
@@ -47,86 +46,120 @@ describe('findBroadGrants: actions', () => {
   });
 });
 
-describe('findBroadGrants: resources', () => {
+describe('findBroadGrants: managed nodes the policy does not name', () => {
+  const sendOn = (resource: unknown) => grants(policy(allow({ Action: 'ssm:SendCommand', Resource: resource })));
+
   it.each([
     ['*'],
     ['arn:aws:ec2:*:*:instance/*'],
     ['arn:*:ec2:*:*:instance/*'],
     ['arn:aws:ec2:*:111122223333:instance/*'],
-    ['arn:aws:ec2:*:*:instance/i-*'],
-    ['arn:aws:ec2:*:*:*'],
     ['arn:aws:ec2:*'],
     ['arn:aws:ec2:?*:*:instance/*'],
-  ])('%s covers every instance', (resource) => {
-    expect(grants(policy(allow({ Action: 'ssm:SendCommand', Resource: resource })))).toEqual(['IAM-SSM-1@#0']);
+    // One region, an ID prefix, a pattern inside the ID: each reaches nodes nobody listed.
+    ['arn:aws:ec2:us-east-1:111122223333:instance/*'],
+    ['arn:aws:ec2:*:*:instance/i-0*'],
+    ['arn:aws:ec2:eu-west-1:*:instance/*a*'],
+    // Hybrid nodes are managed nodes too.
+    ['arn:aws:ssm:*:*:managed-instance/*'],
+    ['arn:aws:ssm:us-east-1:111122223333:managed-instance/mi-*'],
+  ])('%s reaches unnamed nodes', (resource) => {
+    expect(sendOn(resource)).toEqual(['IAM-SSM-1@#0']);
   });
 
   it.each([
-    ['a single instance', 'arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0'],
-    ['an instance ID prefix', 'arn:aws:ec2:*:*:instance/i-0*'],
-    ['one region', 'arn:aws:ec2:us-east-1:*:instance/*'],
-    ['another account', 'arn:aws:ec2:*:999999999999:instance/*'],
-    ['another partition', 'arn:aws-cn:ec2:*:*:instance/*'],
-    ['documents only', 'arn:aws:ssm:*:*:document/*'],
-    ['managed instances only', 'arn:aws:ssm:*:*:managed-instance/*'],
-  ])('%s is not every instance', (_, resource) => {
-    expect(grants(policy(allow({ Action: 'ssm:SendCommand', Resource: [resource, 'arn:aws:ssm:*:*:document/AWS-RunShellScript'] })))).toEqual([]);
+    ['listed instances', ['arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0', 'arn:aws:ec2:*:111122223333:instance/i-0fedcba9']],
+    ['a listed hybrid node', ['arn:aws:ssm:us-east-1:111122223333:managed-instance/mi-0123456789abcdef0']],
+    ['another account', ['arn:aws:ec2:*:999999999999:instance/*']],
+    ['another partition', ['arn:aws-cn:ec2:*:*:instance/*']],
+    ['documents only', ['arn:aws:ssm:*:*:document/*']],
+    ['a region no partition has', ['arn:aws:ec2:mars-north-1:*:instance/*']],
+    ['IDs no instance can have', ['arn:aws:ec2:*:*:instance/i-z*', 'arn:aws:ec2:*:*:instance/*Z*']],
+  ])('%s is not broad', (_, resources) => {
+    expect(sendOn([...resources, 'arn:aws:ssm:*:*:document/AWS-RunShellScript'])).toEqual([]);
   });
 
-  it('uses the partition and account the policy lives in', () => {
-    const doc = policy(allow({ Action: 'ssm:StartSession', Resource: 'arn:aws-cn:ec2:*:444455556666:instance/*' }));
-    expect(grants(doc, { partition: 'aws-cn', accountId: '444455556666' })).toEqual(['IAM-SSM-2@#0']);
+  it('uses the partition and account the subject lives in, and only that partition\'s regions', () => {
+    const china = { partition: 'aws-cn', accountId: '444455556666' };
+    expect(grants(policy(allow({ Action: 'ssm:StartSession', Resource: 'arn:aws-cn:ec2:*:444455556666:instance/*' })), china)).toEqual(['IAM-SSM-2@#0']);
+    // In the aws partition there is no cn-* region: excluding them excludes nothing.
+    const notChina = policy({ Effect: 'Allow', Action: 'ssm:StartSession', NotResource: 'arn:aws:ec2:cn-*:*:instance/*' });
+    expect(grants(notChina)).toEqual(['IAM-SSM-2@#0']);
   });
 
-  it('counts a NotResource that leaves instances in, and not one that takes them all out', () => {
-    const withNotResource = (notResource: unknown) => policy({ Effect: 'Allow', Action: 'ssm:SendCommand', NotResource: notResource });
-    expect(grants(withNotResource('arn:aws:ssm:*:*:document/*'))).toEqual(['IAM-SSM-1@#0']);
-    expect(grants(withNotResource('arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef1'))).toEqual(['IAM-SSM-1@#0']);
-    expect(grants(withNotResource('arn:aws:ec2:*:*:instance/*'))).toEqual([]);
-    expect(grants(withNotResource('*'))).toEqual([]);
-    // Excluding one region takes away part of the account: not every instance any more.
-    expect(grants(withNotResource('arn:aws:ec2:us-east-1:*:instance/*'))).toEqual([]);
+  it('unions statements: an Allow on instance/* in one region with an Allow on everything else', () => {
+    const split = policy(
+      { Effect: 'Allow', Action: 'ssm:StartSession', Resource: 'arn:aws:ec2:us-east-1:111122223333:instance/*' },
+      { Effect: 'Allow', Action: 'ssm:StartSession', NotResource: 'arn:aws:ec2:us-east-1:111122223333:instance/*' },
+    );
+    expect(grants(split)).toEqual(['IAM-SSM-2@#1']);
+  });
+
+  it('counts a NotResource that leaves nodes in, and not one that takes them all out', () => {
+    const withNotResource = (notResource: unknown) => grants(policy({ Effect: 'Allow', Action: 'ssm:SendCommand', NotResource: notResource }));
+    expect(withNotResource('arn:aws:ssm:*:*:document/*')).toEqual(['IAM-SSM-1@#0']);
+    expect(withNotResource('arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef1')).toEqual(['IAM-SSM-1@#0']);
+    // Every EC2 instance is out, hybrid nodes are still in.
+    expect(withNotResource('arn:aws:ec2:*:*:instance/*')).toEqual(['IAM-SSM-1@#0']);
+    expect(withNotResource(['arn:aws:ec2:*:*:instance/*', 'arn:aws:ssm:*:*:managed-instance/*'])).toEqual([]);
+    expect(withNotResource('*')).toEqual([]);
   });
 });
 
-describe('findBroadGrants: conditions', () => {
-  const withCondition = (condition: unknown) => policy(allow({ Action: 'ssm:StartSession', Condition: condition }));
+describe('findBroadGrants: conditions, judged by what they let through', () => {
+  const withCondition = (condition: unknown) => grants(policy(allow({ Action: 'ssm:StartSession', Condition: condition })));
 
   it.each([
-    ['ssm:resourceTag', { StringEquals: { 'ssm:resourceTag/Team': 'ops' } }],
-    ['aws:ResourceTag', { StringLike: { 'aws:ResourceTag/Env': 'dev-*' } }],
-    ['ec2:ResourceTag', { StringEquals: { 'ec2:ResourceTag/Env': ['dev', 'test'] } }],
+    ['ssm:resourceTag with a named value', { StringEquals: { 'ssm:resourceTag/Team': 'ops' } }],
+    ['aws:ResourceTag with a prefix', { StringLike: { 'aws:ResourceTag/Env': 'dev-*' } }],
+    ['ec2:ResourceTag with named values', { StringEquals: { 'ec2:ResourceTag/Env': ['dev', 'test'] } }],
     ['upper-case keys', { StringEquals: { 'SSM:RESOURCETAG/Team': 'ops' } }],
     ['ForAnyValue', { 'ForAnyValue:StringEquals': { 'aws:ResourceTag/Env': 'dev' } }],
-  ])('a %s condition limits the grant', (_, condition) => {
-    expect(grants(withCondition(condition))).toEqual([]);
+    ['StringEquals "*", which IAM compares literally', { StringEquals: { 'ssm:resourceTag/Team': '*' } }],
+    ['StringEquals "", which only an empty tag value meets', { StringEquals: { 'aws:ResourceTag/Team': '' } }],
+    ['a policy variable', { StringEquals: { 'ssm:resourceTag/Owner': '${aws:username}' } }],
+    ['IfExists together with a Null check that requires the tag', { StringEqualsIfExists: { 'ssm:resourceTag/Team': 'ops' }, Null: { 'ssm:resourceTag/Team': 'false' } }],
+  ])('%s limits the grant', (_, condition) => {
+    expect(withCondition(condition)).toEqual([]);
   });
 
   it.each([
-    ['a condition on something else', { Bool: { 'aws:MultiFactorAuthPresent': 'true' } }],
-    ['a principal tag', { StringEquals: { 'aws:PrincipalTag/Team': 'ops' } }],
-    ['IfExists, which passes untagged instances', { StringEqualsIfExists: { 'ssm:resourceTag/Team': 'ops' } }],
-    ['a negated operator, which passes untagged instances', { StringNotEquals: { 'ssm:resourceTag/Team': 'prod' } }],
-    ['Null, which only tests presence', { Null: { 'ssm:resourceTag/Team': 'false' } }],
-    ['StringLike on *, which matches any value', { StringLike: { 'aws:ResourceTag/Team': '*' } }],
-    ['ForAllValues, which passes an empty set', { 'ForAllValues:StringEquals': { 'aws:ResourceTag/Team': 'ops' } }],
-  ])('%s does not limit the grant', (_, condition) => {
-    expect(grants(withCondition(condition))).toEqual(['IAM-SSM-2@#0']);
+    ['a condition on the request', { Bool: { 'aws:MultiFactorAuthPresent': 'true' } }, 'aws:MultiFactorAuthPresent depends on the request'],
+    ['a principal tag', { StringEquals: { 'aws:PrincipalTag/Team': 'ops' } }, 'aws:PrincipalTag/Team depends on the request'],
+    ['IfExists', { StringEqualsIfExists: { 'ssm:resourceTag/Team': 'ops' } }, 'passes a resource without the tag'],
+    ['a negated operator', { StringNotEquals: { 'ssm:resourceTag/Team': 'prod' } }, 'passes any value it does not name'],
+    ['Null', { Null: { 'ssm:resourceTag/Team': 'false' } }, 'only tests whether the tag is there'],
+    ['StringLike "*"', { StringLike: { 'aws:ResourceTag/Team': '*' } }, "StringLike '*' matches any value"],
+    ['StringLike "?*"', { StringLike: { 'aws:ResourceTag/Team': '?*' } }, "StringLike '?*' matches any value"],
+    ['StringLike with "*" among named values', { StringLike: { 'aws:ResourceTag/Team': ['ops', '*'] } }, "StringLike '*' matches any value"],
+    ['ForAllValues', { 'ForAllValues:StringEquals': { 'aws:ResourceTag/Team': 'ops' } }, 'ForAllValues on no values'],
+  ])('%s does not limit the grant, and the finding says why', (_, condition, why) => {
+    const [found] = findBroadGrants(policy(allow({ Action: 'ssm:StartSession', Condition: condition })), HOME);
+    expect(found).toMatchObject({ statement: '#0', why: expect.stringContaining(why) });
   });
 });
 
-describe('findBroadGrants: Deny in the same policy', () => {
+describe('findBroadGrants: Deny', () => {
   const allowAll = allow({ Sid: 'All', Action: 'ssm:*' });
 
-  it('an unconditional Deny on every instance cancels the grant', () => {
-    expect(grants(policy(allowAll, { Effect: 'Deny', Action: 'ssm:SendCommand', Resource: 'arn:aws:ec2:*:*:instance/*' }))).toEqual(['IAM-SSM-2@All']);
+  it('an unconditional Deny on every node cancels the grant', () => {
+    const denyEverywhere = { Effect: 'Deny', Action: 'ssm:SendCommand', Resource: ['arn:aws:ec2:*:*:instance/*', 'arn:aws:ssm:*:*:managed-instance/*'] };
+    expect(grants(policy(allowAll, denyEverywhere))).toEqual(['IAM-SSM-2@All']);
   });
 
-  it('a conditional Deny does not, nor one on a few instances', () => {
+  it('a conditional Deny does not, nor one on some nodes', () => {
     const conditional = { Effect: 'Deny', Action: 'ssm:SendCommand', Resource: '*', Condition: { StringNotEquals: { 'ssm:resourceTag/Team': 'ops' } } };
     expect(grants(policy(allowAll, conditional))).toEqual(['IAM-SSM-1@All', 'IAM-SSM-2@All']);
-    const someInstances = { Effect: 'Deny', Action: 'ssm:*', Resource: 'arn:aws:ec2:us-east-1:*:instance/*' };
-    expect(grants(policy(allowAll, someInstances))).toEqual(['IAM-SSM-1@All', 'IAM-SSM-2@All']);
+    const oneRegion = { Effect: 'Deny', Action: 'ssm:*', Resource: 'arn:aws:ec2:us-east-1:*:instance/*' };
+    expect(grants(policy(allowAll, oneRegion))).toEqual(['IAM-SSM-1@All', 'IAM-SSM-2@All']);
+    const instancesOnly = { Effect: 'Deny', Action: 'ssm:*', Resource: 'arn:aws:ec2:*:*:instance/*' };
+    expect(grants(policy(allowAll, instancesOnly))).toEqual(['IAM-SSM-1@All', 'IAM-SSM-2@All']);
+  });
+
+  it('a Deny of the prefix an Allow names cancels it, and one of a narrower prefix does not', () => {
+    const allowPrefix = { Sid: 'Prefix', Effect: 'Allow', Action: 'ssm:SendCommand', Resource: 'arn:aws:ec2:*:*:instance/i-0*' };
+    expect(grants(policy(allowPrefix, { Effect: 'Deny', Action: 'ssm:SendCommand', Resource: 'arn:aws:ec2:*:*:instance/i-0*' }))).toEqual([]);
+    expect(grants(policy(allowPrefix, { Effect: 'Deny', Action: 'ssm:SendCommand', Resource: 'arn:aws:ec2:*:*:instance/i-00*' }))).toEqual(['IAM-SSM-1@Prefix']);
   });
 
   it('a Deny with a NotAction that leaves the action in cancels it', () => {
@@ -134,89 +167,107 @@ describe('findBroadGrants: Deny in the same policy', () => {
   });
 
   it('reads resource ARNs case-sensitively before letting a Deny cancel a grant, as IAM does', () => {
-    // IAM matches no instance with `INSTANCE/*`: this Deny denies nothing, so the grants stand.
-    const miscased = { Effect: 'Deny', Action: 'ssm:*', Resource: 'arn:aws:ec2:*:*:INSTANCE/*' };
+    const miscased = { Effect: 'Deny', Action: 'ssm:*', Resource: 'ARN:AWS:*' };
     expect(grants(policy(allowAll, miscased))).toEqual(['IAM-SSM-1@All', 'IAM-SSM-2@All']);
-    // A mis-cased NotResource might be meant to exclude instances, so this Deny is not relied on
-    // either: the finding stays, the safe side of doubt.
-    const notResource = { Effect: 'Deny', Action: 'ssm:*', NotResource: 'arn:aws:ec2:*:*:INSTANCE/*' };
+    const notResource = { Effect: 'Deny', Action: 'ssm:*', NotResource: ['arn:aws:ec2:*:*:INSTANCE/*', 'arn:aws:ssm:*:*:MANAGED-INSTANCE/*'] };
     expect(grants(policy(allowAll, notResource))).toEqual(['IAM-SSM-1@All', 'IAM-SSM-2@All']);
-    // Written as IAM reads it, the same Deny cancels.
     expect(grants(policy(allowAll, { ...notResource, NotResource: 'arn:aws:ec2:*:*:volume/*' }))).toEqual([]);
   });
 
   it('reads an Allow widely: a mis-cased ARN may still be meant for every instance', () => {
-    const miscasedAllow = allow({ Sid: 'Shell', Action: 'ssm:StartSession', Resource: 'ARN:AWS:EC2:*:*:INSTANCE/*' });
-    expect(grants(policy(miscasedAllow))).toEqual(['IAM-SSM-2@Shell']);
+    expect(grants(policy(allow({ Sid: 'Shell', Action: 'ssm:StartSession', Resource: 'ARN:AWS:EC2:*:*:INSTANCE/*' })))).toEqual(['IAM-SSM-2@Shell']);
   });
-});
 
-describe('findBroadGrants: unreadable documents', () => {
-  it('throws a PolicyDocumentError rather than passing them', () => {
+  it('throws a PolicyDocumentError on an unreadable document rather than passing it', () => {
     expect(() => findBroadGrants('%7Bnot-json', HOME)).toThrow(PolicyDocumentError);
   });
 });
 
-describe('evaluateSsmAccess', () => {
+describe('evaluateSsmAccess: a subject and every policy in force for it', () => {
   const subject = (documents: PolicySubject['documents'], extra: Partial<PolicySubject> = {}): PolicySubject => ({
-    kind: 'Role',
-    name: 'ops-admin',
-    arn: 'arn:aws:iam::111122223333:role/ops-admin',
+    kind: 'User',
+    name: 'alice',
+    arn: 'arn:aws:iam::111122223333:user/alice',
     documents,
     tags: {},
     ...extra,
   });
   const exemptions = { breakGlassTagKey: 'SessionGuardBreakGlass', breakGlassArns: [] as string[] };
-  const broad = { name: 'inline policy ops', document: urlEncoded(policy(allow({ Sid: 'Everything', Action: '*' }))) };
-  const narrow = { name: 'inline policy read', document: urlEncoded(policy(allow({ Action: 'ssm:Describe*' }))) };
+  const doc = (name: string, ...statements: Record<string, unknown>[]) => ({ name, document: urlEncoded(policy(...statements)) });
+  const ssmFull = doc('AWS managed policy AmazonSSMFullAccess', allow({ Action: ['logs:*', 'ssm:*', 'ec2messages:*'] }));
+  const narrow = doc('inline policy read', allow({ Action: 'ssm:Describe*' }));
 
-  it('is COMPLIANT when no document grants broadly, including when there are none', () => {
+  it('is COMPLIANT when nothing grants, including when there are no policies', () => {
     expect(evaluateSsmAccess(subject([narrow]), exemptions).compliance).toBe('COMPLIANT');
     expect(evaluateSsmAccess(subject([]), exemptions).compliance).toBe('COMPLIANT');
   });
 
-  it('is NON_COMPLIANT citing guardrail, document and statement', () => {
-    const verdict = evaluateSsmAccess(subject([narrow, broad]), exemptions);
-    expect(verdict.compliance).toBe('NON_COMPLIANT');
-    expect(verdict.annotation).toContain('Role ops-admin');
-    expect(verdict.annotation).toContain('IAM-SSM-1 ssm:SendCommand (inline policy ops, statement Everything)');
-    expect(verdict.annotation).toContain('IAM-SSM-2 ssm:StartSession (inline policy ops, statement Everything)');
-    expect(verdict.annotation.length).toBeLessThanOrEqual(256);
-  });
-
-  it('clips a long annotation to 256 characters, guardrail ids first', () => {
-    const many = Array.from({ length: 12 }, (_, i) => ({ ...broad, name: `inline policy number-${i}` }));
-    const verdict = evaluateSsmAccess(subject(many), exemptions);
-    expect(verdict.annotation).toHaveLength(256);
-    expect(verdict.annotation.startsWith('Role ops-admin allows on every instance without a resource-tag condition: IAM-SSM-1')).toBe(true);
-  });
-
-  it('is NON_COMPLIANT when a document cannot be read', () => {
-    const verdict = evaluateSsmAccess(subject([{ name: 'inline policy broken', document: '%7Bnope' }]), exemptions);
-    expect(verdict.compliance).toBe('NON_COMPLIANT');
-    expect(verdict.annotation).toContain('inline policy broken that could not be read');
-  });
-
-  it('exempts break-glass subjects by tag (case-insensitive value) or by ARN, as NOT_APPLICABLE', () => {
-    expect(evaluateSsmAccess(subject([broad], { tags: { SessionGuardBreakGlass: 'TRUE' } }), exemptions)).toMatchObject({
-      compliance: 'NOT_APPLICABLE',
-      annotation: expect.stringContaining('break-glass (tag SessionGuardBreakGlass=true)'),
+  it('names the AWS managed policy and statement that grant, both guardrails in one place', () => {
+    const verdict = evaluateSsmAccess(subject([narrow, { ...ssmFull, name: 'group ops: AWS managed policy AmazonSSMFullAccess' }]), exemptions);
+    expect(verdict).toEqual({
+      compliance: 'NON_COMPLIANT',
+      annotation:
+        'User alice allows IAM-SSM-1 ssm:SendCommand and IAM-SSM-2 ssm:StartSession on nodes it does not name (group ops: AWS managed policy AmazonSSMFullAccess, statement #0). Name the nodes, or require named values of an ssm:resourceTag.',
     });
-    const byArn = { ...exemptions, breakGlassArns: ['arn:aws:iam::111122223333:role/ops-admin'] };
-    expect(evaluateSsmAccess(subject([broad]), byArn).compliance).toBe('NOT_APPLICABLE');
-    expect(evaluateSsmAccess(subject([broad], { tags: { SessionGuardBreakGlass: 'false' } }), exemptions).compliance).toBe('NON_COMPLIANT');
+  });
+
+  it('unions policies: a Deny in one policy cancels an Allow in another', () => {
+    const denyAll = doc('inline policy no-shells', { Effect: 'Deny', Action: ['ssm:SendCommand', 'ssm:StartSession'], Resource: '*' });
+    expect(evaluateSsmAccess(subject([ssmFull, denyAll]), exemptions).compliance).toBe('COMPLIANT');
+  });
+
+  it('intersects with the permissions boundary', () => {
+    const boundaryWithoutSsm = doc('permissions boundary policy no-ssm v1', allow({ NotAction: 'ssm:*' }));
+    const boundaryDenying = doc('permissions boundary policy deny-shells v1', allow({ Action: '*' }), { Effect: 'Deny', Action: ['ssm:SendCommand', 'ssm:StartSession'], Resource: '*' });
+    const boundaryOnTags = doc('permissions boundary policy tagged v1', allow({ Action: 'ssm:*', Condition: { StringEquals: { 'ssm:resourceTag/Team': 'ops' } } }));
+    const boundaryOneRegion = doc('permissions boundary policy eu v1', allow({ Action: 'ssm:*', Resource: 'arn:aws:ec2:eu-west-1:111122223333:instance/*' }));
+    expect(evaluateSsmAccess(subject([ssmFull], { boundary: boundaryWithoutSsm }), exemptions).compliance).toBe('COMPLIANT');
+    expect(evaluateSsmAccess(subject([ssmFull], { boundary: boundaryDenying }), exemptions).compliance).toBe('COMPLIANT');
+    expect(evaluateSsmAccess(subject([ssmFull], { boundary: boundaryOnTags }), exemptions).compliance).toBe('COMPLIANT');
+    // The boundary leaves one region's instances in, and the identity policies reach them.
+    expect(evaluateSsmAccess(subject([ssmFull], { boundary: boundaryOneRegion }), exemptions).compliance).toBe('NON_COMPLIANT');
+  });
+
+  it('clips a long annotation to 256 characters, what is wrong first', () => {
+    const many = Array.from({ length: 6 }, (_, i) => doc(`inline policy number-${i}`, allow({ Action: i % 2 ? 'ssm:SendCommand' : 'ssm:StartSession' })));
+    const broken = Array.from({ length: 6 }, (_, i) => ({ name: `inline policy broken-${i}`, document: '%7Bnope' }));
+    const verdict = evaluateSsmAccess(subject([...many, ...broken]), exemptions);
+    expect(verdict.annotation).toHaveLength(256);
+    expect(verdict.annotation.startsWith('User alice allows IAM-SSM-1 ssm:SendCommand on nodes it does not name (inline policy number-1, statement #0); IAM-SSM-2')).toBe(true);
+  });
+
+  it('is NON_COMPLIANT when a document, or a managed policy it refers to, cannot be read', () => {
+    expect(evaluateSsmAccess(subject([{ name: 'inline policy broken', document: '%7Bnope' }]), exemptions)).toMatchObject({
+      compliance: 'NON_COMPLIANT',
+      annotation: expect.stringContaining('inline policy broken that could not be read'),
+    });
+    const missingBoundary = { name: 'permissions boundary policy gone (not found in IAM)', document: null };
+    expect(evaluateSsmAccess(subject([narrow], { boundary: missingBoundary }), exemptions)).toMatchObject({
+      compliance: 'NON_COMPLIANT',
+      annotation: expect.stringContaining('permissions boundary policy gone (not found in IAM) that could not be read'),
+    });
+  });
+
+  it('exempts break-glass subjects by tag (case-insensitive value) or by ARN, saying what it found', () => {
+    expect(evaluateSsmAccess(subject([ssmFull], { tags: { SessionGuardBreakGlass: 'TRUE' } }), exemptions)).toMatchObject({
+      compliance: 'NOT_APPLICABLE',
+      annotation: expect.stringMatching(/^User alice is break-glass \(tag SessionGuardBreakGlass=true\); it allows IAM-SSM-1/),
+    });
+    const byArn = { ...exemptions, breakGlassArns: ['arn:aws:iam::111122223333:user/alice'] };
+    expect(evaluateSsmAccess(subject([ssmFull]), byArn).compliance).toBe('NOT_APPLICABLE');
+    expect(evaluateSsmAccess(subject([ssmFull], { tags: { SessionGuardBreakGlass: 'false' } }), exemptions).compliance).toBe('NON_COMPLIANT');
   });
 
   it('asks for tags only when they could change the verdict', () => {
-    expect(needsTagsToDecide(subject([broad], { tags: undefined }), exemptions)).toBe(true);
+    expect(needsTagsToDecide(subject([ssmFull], { tags: undefined }), exemptions)).toBe(true);
     expect(needsTagsToDecide(subject([narrow], { tags: undefined }), exemptions)).toBe(false);
-    expect(needsTagsToDecide(subject([broad], { tags: {} }), exemptions)).toBe(false);
+    expect(needsTagsToDecide(subject([ssmFull], { tags: {} }), exemptions)).toBe(false);
   });
 });
 
-describe('policyHome', () => {
+describe('accountHome', () => {
   it('reads partition and account from IAM ARNs', () => {
-    expect(policyHome('arn:aws-us-gov:iam::111122223333:policy/path/p')).toEqual({ partition: 'aws-us-gov', accountId: '111122223333' });
-    expect(() => policyHome('arn:aws:iam::aws:policy/AdministratorAccess')).toThrow(SubjectArnError);
+    expect(accountHome('arn:aws-us-gov:iam::111122223333:policy/path/p')).toEqual({ partition: 'aws-us-gov', accountId: '111122223333' });
+    expect(() => accountHome('arn:aws:iam::aws:policy/AdministratorAccess')).toThrow(SubjectArnError);
   });
 });

@@ -4,7 +4,7 @@ import {
   GetResourceConfigHistoryCommand,
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
-import { GetAccountAuthorizationDetailsCommand, GetPolicyCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GetAccountAuthorizationDetailsCommand, GetPolicyCommand, GetPolicyVersionCommand, IAMClient, NoSuchEntityException } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/ssm-access-rule/handler';
@@ -24,11 +24,52 @@ const scoped = {
   Statement: [{ Sid: 'TeamShells', Effect: 'Allow', Action: 'ssm:StartSession', Resource: '*', Condition: { StringEquals: { 'ssm:resourceTag/Team': 'payments' } } }],
 };
 
+const FLEET_OPERATORS = `arn:aws:iam::${ACCOUNT}:policy/fleet-operators`;
+const SSM_FULL_ACCESS = 'arn:aws:iam::aws:policy/AmazonSSMFullAccess';
+const ADMINISTRATOR_ACCESS = 'arn:aws:iam::aws:policy/AdministratorAccess';
+const DENY_SHELLS = `arn:aws:iam::${ACCOUNT}:policy/deny-shells-boundary`;
+// The AWS managed policies' default versions as IAM returns them (documents URL-encoded).
+const managedPolicies: Record<string, { version: string; document: unknown }> = {
+  [FLEET_OPERATORS]: { version: 'v3', document: scoped },
+  [SSM_FULL_ACCESS]: {
+    version: 'v4',
+    document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['cloudwatch:PutMetricData', 'ds:CreateComputer', 'logs:*', 'ssm:*', 'ec2messages:*'], Resource: '*' }] },
+  },
+  [ADMINISTRATOR_ACCESS]: { version: 'v1', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } },
+  [DENY_SHELLS]: {
+    version: 'v1',
+    document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }, { Sid: 'NoShells', Effect: 'Deny', Action: ['ssm:SendCommand', 'ssm:StartSession'], Resource: '*' }] },
+  },
+};
+
 beforeEach(() => {
   iam.reset();
   config.reset();
   config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
+  iam.on(GetPolicyCommand).callsFake(({ PolicyArn }: { PolicyArn: string }) => {
+    const policy = managedPolicies[PolicyArn];
+    if (!policy) throw new NoSuchEntityException({ message: `Policy ${PolicyArn} was not found.`, $metadata: {} });
+    return { Policy: { Arn: PolicyArn, PolicyName: PolicyArn.split('/').pop(), DefaultVersionId: policy.version } };
+  });
+  iam.on(GetPolicyVersionCommand).callsFake(({ PolicyArn, VersionId }: { PolicyArn: string; VersionId: string }) => ({
+    PolicyVersion: { VersionId, IsDefaultVersion: true, Document: urlEncoded(managedPolicies[PolicyArn]!.document) },
+  }));
 });
+
+/** The role-change sample turned into a user's configuration item, as Config records users. */
+const userChange = (configuration: Record<string, unknown>) =>
+  withChanges(samEvent('SsmAccessRuleFunction', 'role-change'), {
+    invokingEvent: (invoking) => {
+      invoking.configurationItem = {
+        ...invoking.configurationItem,
+        resourceType: 'AWS::IAM::User', resourceId: 'AIDAR3CQWEXAMPLE0005', resourceName: 'alice', ARN: `arn:aws:iam::${ACCOUNT}:user/alice`, tags: {},
+        configuration: {
+          path: '/', userName: 'alice', userId: 'AIDAR3CQWEXAMPLE0005', arn: `arn:aws:iam::${ACCOUNT}:user/alice`,
+          userPolicyList: [], groupList: [], attachedManagedPolicies: [], permissionsBoundary: null, tags: [], ...configuration,
+        },
+      };
+    },
+  });
 
 describe('SsmAccessRuleFunction on configuration changes', () => {
   it('reports a customer managed policy on its default version (v2), citing guardrail and statement', async () => {
@@ -43,8 +84,7 @@ describe('SsmAccessRuleFunction on configuration changes', () => {
       ComplianceType: 'NON_COMPLIANT',
       OrderingTimestamp: new Date('2026-11-20T10:14:58.337Z'),
     });
-    expect(evaluation?.Annotation).toContain('IAM-SSM-1 ssm:SendCommand (policy fleet-operators v2, statement OperateFleet)');
-    expect(evaluation?.Annotation).toContain('IAM-SSM-2 ssm:StartSession');
+    expect(evaluation?.Annotation).toContain('IAM-SSM-1 ssm:SendCommand and IAM-SSM-2 ssm:StartSession on nodes it does not name (policy fleet-operators v2, statement OperateFleet)');
     // The change event carries everything: IAM is not asked.
     expect(iam).not.toHaveReceivedAnyCommand();
   });
@@ -57,7 +97,7 @@ describe('SsmAccessRuleFunction on configuration changes', () => {
       },
     });
     iam.on(GetPolicyCommand).resolves({
-      Policy: { PolicyName: 'fleet-operators', PolicyId: 'ANPAR3CQWEXAMPLE0001', Arn: 'arn:aws:iam::123456789012:policy/fleet-operators', Tags: [{ Key: 'SessionGuardBreakGlass', Value: 'true' }] },
+      Policy: { PolicyName: 'fleet-operators', PolicyId: 'ANPAR3CQWEXAMPLE0001', Arn: FLEET_OPERATORS, Tags: [{ Key: 'SessionGuardBreakGlass', Value: 'true' }] },
     });
 
     await handler(untagged, context);
@@ -66,10 +106,62 @@ describe('SsmAccessRuleFunction on configuration changes', () => {
     expect(sentEvaluations()).toEqual([expect.objectContaining({ ComplianceType: 'NOT_APPLICABLE', Annotation: expect.stringContaining('break-glass') })]);
   });
 
-  it('passes a role whose inline policy limits sessions by resource tag', async () => {
+  it('passes a role whose inline and attached policies limit sessions by resource tag, reading the attached one from IAM', async () => {
     await handler(samEvent('SsmAccessRuleFunction', 'role-change'), context);
     expect(sentEvaluations()).toEqual([
       expect.objectContaining({ ComplianceResourceType: 'AWS::IAM::Role', ComplianceResourceId: 'AROAR3CQWEXAMPLE0002', ComplianceType: 'COMPLIANT' }),
+    ]);
+    expect(iam).toHaveReceivedCommandExactlyOnceWith(GetPolicyCommand, { PolicyArn: FLEET_OPERATORS });
+    expect(iam).toHaveReceivedCommandExactlyOnceWith(GetPolicyVersionCommand, { PolicyArn: FLEET_OPERATORS, VersionId: 'v3' });
+  });
+
+  it('fails a user with AmazonSSMFullAccess attached, naming the AWS managed policy, with two calls for it', async () => {
+    await handler(userChange({ attachedManagedPolicies: [{ policyName: 'AmazonSSMFullAccess', policyArn: SSM_FULL_ACCESS }] }), context);
+    expect(sentEvaluations()).toEqual([
+      expect.objectContaining({
+        ComplianceResourceType: 'AWS::IAM::User',
+        ComplianceResourceId: 'AIDAR3CQWEXAMPLE0005',
+        ComplianceType: 'NON_COMPLIANT',
+        Annotation: expect.stringMatching(/^User alice allows IAM-SSM-1 ssm:SendCommand and IAM-SSM-2 ssm:StartSession on nodes it does not name \(AWS managed policy AmazonSSMFullAccess, statement #0\)/),
+      }),
+    ]);
+    expect(iam.calls()).toHaveLength(2);
+  });
+
+  it('reads the policies of a user\'s groups with one listing, and fails a user whose group has AdministratorAccess', async () => {
+    iam.on(GetAccountAuthorizationDetailsCommand).resolves({
+      GroupDetailList: [
+        { GroupName: 'admins', GroupId: 'AGPAR3CQWEXAMPLE0006', Arn: `arn:aws:iam::${ACCOUNT}:group/admins`, GroupPolicyList: [], AttachedManagedPolicies: [{ PolicyName: 'AdministratorAccess', PolicyArn: ADMINISTRATOR_ACCESS }] },
+        { GroupName: 'other', GroupId: 'AGPAR3CQWEXAMPLE0007', Arn: `arn:aws:iam::${ACCOUNT}:group/other`, GroupPolicyList: [{ PolicyName: 'everything', PolicyDocument: urlEncoded(broad) }] },
+      ],
+      IsTruncated: false,
+    });
+    await handler(userChange({ groupList: ['admins'] }), context);
+    expect(iam).toHaveReceivedCommandExactlyOnceWith(GetAccountAuthorizationDetailsCommand, { Filter: ['Group'], MaxItems: 1000 });
+    expect(sentEvaluations()).toEqual([
+      expect.objectContaining({ ComplianceType: 'NON_COMPLIANT', Annotation: expect.stringContaining('(group admins: AWS managed policy AdministratorAccess, statement #0)') }),
+    ]);
+  });
+
+  it('passes a user with AdministratorAccess whose permissions boundary denies both actions', async () => {
+    const event = userChange({
+      attachedManagedPolicies: [{ policyName: 'AdministratorAccess', policyArn: ADMINISTRATOR_ACCESS }],
+      permissionsBoundary: { permissionsBoundaryType: 'PermissionsBoundaryPolicy', permissionsBoundaryArn: DENY_SHELLS },
+    });
+    await handler(event, context);
+    expect(sentEvaluations()).toEqual([expect.objectContaining({ ComplianceType: 'COMPLIANT' })]);
+    expect(iam).toHaveReceivedCommandWith(GetPolicyVersionCommand, { PolicyArn: DENY_SHELLS, VersionId: 'v1' });
+  });
+
+  it('fails a role whose attached policy IAM no longer has, rather than passing it', async () => {
+    const event = withChanges(samEvent('SsmAccessRuleFunction', 'role-change'), {
+      invokingEvent: (invoking) => {
+        invoking.configurationItem.configuration.attachedManagedPolicies = [{ policyName: 'gone', policyArn: `arn:aws:iam::${ACCOUNT}:policy/gone` }];
+      },
+    });
+    await handler(event, context);
+    expect(sentEvaluations()).toEqual([
+      expect.objectContaining({ ComplianceType: 'NON_COMPLIANT', Annotation: expect.stringContaining('policy gone (not found in IAM) that could not be read') }),
     ]);
   });
 
@@ -84,7 +176,7 @@ describe('SsmAccessRuleFunction on configuration changes', () => {
     await handler(withInline([]), context);
     await handler(withInline([{ key: 'SessionGuardBreakGlass', value: 'true' }]), context);
     expect(sentEvaluations()).toEqual([
-      expect.objectContaining({ ComplianceType: 'NON_COMPLIANT', Annotation: expect.stringMatching(/^Role payments-oncall allows .*IAM-SSM-1 .*\(inline policy everything, statement Everything\)/) }),
+      expect.objectContaining({ ComplianceType: 'NON_COMPLIANT', Annotation: expect.stringMatching(/^Role payments-oncall allows IAM-SSM-1 .*\(inline policy everything, statement Everything\)/) }),
       expect.objectContaining({ ComplianceType: 'NOT_APPLICABLE', Annotation: expect.stringMatching(/^Role payments-oncall is break-glass \(tag SessionGuardBreakGlass=true\)/) }),
     ]);
   });
@@ -169,12 +261,23 @@ describe('SsmAccessRuleFunction on its periodic sweep', () => {
             { Document: urlEncoded(scoped), VersionId: 'v3', IsDefaultVersion: true },
           ],
         },
+        {
+          // AWS managed: read for the principals it is attached to, never reported itself.
+          PolicyName: 'AmazonSSMFullAccess', PolicyId: 'ANPAAWSMANAGED000001', Arn: SSM_FULL_ACCESS, DefaultVersionId: 'v4',
+          PolicyVersionList: [{ Document: urlEncoded(managedPolicies[SSM_FULL_ACCESS]!.document), VersionId: 'v4', IsDefaultVersion: true }],
+        },
       ],
       RoleDetailList: [{
         RoleName: 'ops', RoleId: 'AROAR3CQWEXAMPLE0012', Arn: `arn:aws:iam::${ACCOUNT}:role/ops`, Path: '/',
         RolePolicyList: [{ PolicyName: 'everything', PolicyDocument: urlEncoded(broad) }], Tags: [{ Key: 'team', Value: 'ops' }],
       }],
-      UserDetailList: [{ UserName: 'alice', UserId: 'AIDAR3CQWEXAMPLE0013', Arn: `arn:aws:iam::${ACCOUNT}:user/alice`, UserPolicyList: [] }],
+      UserDetailList: [
+        { UserName: 'alice', UserId: 'AIDAR3CQWEXAMPLE0013', Arn: `arn:aws:iam::${ACCOUNT}:user/alice`, UserPolicyList: [], GroupList: ['payments'] },
+        {
+          UserName: 'bob', UserId: 'AIDAR3CQWEXAMPLE0015', Arn: `arn:aws:iam::${ACCOUNT}:user/bob`, UserPolicyList: [],
+          AttachedManagedPolicies: [{ PolicyName: 'AmazonSSMFullAccess', PolicyArn: SSM_FULL_ACCESS }],
+        },
+      ],
       GroupDetailList: [{
         GroupName: 'payments', GroupId: 'AGPAR3CQWEXAMPLE0014', Arn: `arn:aws:iam::${ACCOUNT}:group/payments`,
         GroupPolicyList: [{ PolicyName: 'shells', PolicyDocument: urlEncoded(scoped) }],
@@ -194,7 +297,7 @@ describe('SsmAccessRuleFunction on its periodic sweep', () => {
     await handler(samEvent('SsmAccessRuleFunction', 'scheduled'), context);
 
     expect(iam).toHaveReceivedCommandExactlyOnceWith(GetAccountAuthorizationDetailsCommand, {
-      Filter: ['LocalManagedPolicy', 'Role', 'User', 'Group'],
+      Filter: ['LocalManagedPolicy', 'AWSManagedPolicy', 'Role', 'User', 'Group'],
       MaxItems: 1000,
     });
     expect(iam).toHaveReceivedCommandExactlyOnceWith(GetPolicyCommand, { PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/break-glass-admin` });
@@ -203,9 +306,12 @@ describe('SsmAccessRuleFunction on its periodic sweep', () => {
       ['AWS::IAM::Policy', 'ANPAR3CQWEXAMPLE0011', 'COMPLIANT'],
       ['AWS::IAM::Role', 'AROAR3CQWEXAMPLE0012', 'NON_COMPLIANT'],
       ['AWS::IAM::User', 'AIDAR3CQWEXAMPLE0013', 'COMPLIANT'],
+      ['AWS::IAM::User', 'AIDAR3CQWEXAMPLE0015', 'NON_COMPLIANT'],
       ['AWS::IAM::Group', 'AGPAR3CQWEXAMPLE0014', 'COMPLIANT'],
       ['AWS::IAM::Role', 'AROAR3CQWEXAMPLEGONE', 'NOT_APPLICABLE'],
     ]);
+    expect(sentEvaluations().find((e) => e.ComplianceResourceId === 'AIDAR3CQWEXAMPLE0015')?.Annotation).toContain('(AWS managed policy AmazonSSMFullAccess, statement #0)');
+    expect(iam).not.toHaveReceivedCommand(GetPolicyVersionCommand);
     expect(new Set(sentEvaluations().map((e) => e.OrderingTimestamp?.toISOString()))).toEqual(new Set(['2026-11-20T06:00:00.000Z']));
   });
 });

@@ -3,10 +3,10 @@
  * intrinsics replaced with representative values and conditional statements taken in every branch,
  * so template checks never skip a statement because it is wrapped in `!If`.
  */
-import type { PolicyHome } from '../../functions/shared/core/ssm-access-guardrails';
+import type { AccountHome } from '../../functions/shared/core/ssm-access-guardrails';
 import type { Template } from '../../scripts/template';
 
-export const HOME: PolicyHome = { partition: 'aws', accountId: '123456789012' };
+export const HOME: AccountHome = { partition: 'aws', accountId: '123456789012' };
 
 export const PSEUDO_PARAMETERS: Record<string, string> = {
   'AWS::Partition': HOME.partition,

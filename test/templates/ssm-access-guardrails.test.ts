@@ -26,7 +26,7 @@ describe('our own template against the SSM access guardrails', () => {
     );
   });
 
-  it.each(documents.map((d) => [d.where, d.document] as const))('%s grants neither SendCommand nor StartSession on every instance', (_, document) => {
+  it.each(documents.map((d) => [d.where, d.document] as const))('%s grants neither SendCommand nor StartSession on nodes it does not name', (_, document) => {
     expect(findBroadGrants(document, HOME)).toEqual([]);
   });
 

@@ -1,16 +1,32 @@
-/** How we read IAM: every role, user, group and customer managed policy, in as few calls as IAM allows. */
+/** How we read IAM: every role, user, group and managed policy, in as few calls as IAM allows. */
 import {
+  type AttachedPolicy,
   type GroupDetail,
   GetPolicyCommand,
+  GetPolicyVersionCommand,
+  NoSuchEntityException,
   type IAMClient,
   type ManagedPolicyDetail,
   paginateGetAccountAuthorizationDetails,
   type PolicyDetail,
   type RoleDetail,
   type Tag,
+  type UserDetail,
 } from '@aws-sdk/client-iam';
 import type { RoleFacts } from '../core/instance-role';
-import { defaultVersionDocument, type PolicySubject, type PolicySubjectKind } from '../core/ssm-access-guardrails';
+import {
+  assembleSubject,
+  defaultVersionDocument,
+  type GroupPolicies,
+  isAwsManagedPolicyArn,
+  managedPolicyLabel,
+  type NamedPolicyDocument,
+  type PolicyLookup,
+  type PolicySubject,
+  type PolicySubjectKind,
+  type PolicySubjectParts,
+  referencedPolicyArns,
+} from '../core/policy-subject';
 import type { IamPolicySubjectType } from '../resources/iam-policy-subject';
 
 /** GetAccountAuthorizationDetails returns at most this many entries per page. */
@@ -54,23 +70,76 @@ export class IamGateway {
   }
 
   /**
-   * Every customer managed policy (default version) and every role, user and group with its inline
-   * policies, from one paged GetAccountAuthorizationDetails. AWS managed policies are left out: AWS
-   * owns them and Config does not record them as `AWS::IAM::Policy`.
+   * Every customer managed policy (default version) and every role, user and group with every
+   * policy in force for it: inline, attached customer and AWS managed, a user's groups', and the
+   * permissions boundary. One paged GetAccountAuthorizationDetails returns all of it, AWS managed
+   * policy documents included (filter AWSManagedPolicy); a policy it leaves out (one that serves
+   * only as a permissions boundary, say) is read with GetPolicy and GetPolicyVersion. AWS managed
+   * policies are read, not reported: AWS owns them and Config does not record them.
    */
   async listPolicySubjects(): Promise<IdentifiedPolicySubject[]> {
-    const subjects: IdentifiedPolicySubject[] = [];
+    const policies: ManagedPolicyDetail[] = [];
+    const roles: RoleDetail[] = [];
+    const users: UserDetail[] = [];
+    const groups: GroupDetail[] = [];
     const pages = paginateGetAccountAuthorizationDetails(
       { client: this.client, pageSize: AUTHORIZATION_DETAILS_PAGE_SIZE },
-      { Filter: ['LocalManagedPolicy', 'Role', 'User', 'Group'] },
+      { Filter: ['LocalManagedPolicy', 'AWSManagedPolicy', 'Role', 'User', 'Group'] },
     );
     for await (const page of pages) {
-      for (const policy of page.Policies ?? []) subjects.push(await this.managedPolicySubject(policy));
-      for (const role of page.RoleDetailList ?? []) subjects.push(inlineSubject('AWS::IAM::Role', 'Role', role.RoleId, role.RoleName, role.Arn, role.RolePolicyList, role.Tags));
-      for (const user of page.UserDetailList ?? []) subjects.push(inlineSubject('AWS::IAM::User', 'User', user.UserId, user.UserName, user.Arn, user.UserPolicyList, user.Tags));
-      for (const group of page.GroupDetailList ?? []) subjects.push(groupSubject(group));
+      policies.push(...(page.Policies ?? []));
+      roles.push(...(page.RoleDetailList ?? []));
+      users.push(...(page.UserDetailList ?? []));
+      groups.push(...(page.GroupDetailList ?? []));
     }
+
+    const documents = new Map(policies.map((p) => [required(p.Arn, 'Arn of a managed policy'), managedPolicyDocument(p)]));
+    const groupsByName = new Map(groups.map((g) => [required(g.GroupName, `GroupName of ${g.GroupId}`), groupPolicies(g)]));
+    const parts = [
+      ...roles.map((r) => principalParts('AWS::IAM::Role', 'Role', r.RoleId, r.RoleName, r.Arn, r.RolePolicyList, r.AttachedManagedPolicies, r.Tags, r.PermissionsBoundary?.PermissionsBoundaryArn, [])),
+      ...users.map((u) => principalParts('AWS::IAM::User', 'User', u.UserId, u.UserName, u.Arn, u.UserPolicyList, u.AttachedManagedPolicies, u.Tags, u.PermissionsBoundary?.PermissionsBoundaryArn, u.GroupList ?? [])),
+      // IAM groups cannot be tagged: an empty map is the whole truth.
+      ...groups.map((g) => principalParts('AWS::IAM::Group', 'Group', g.GroupId, g.GroupName, g.Arn, g.GroupPolicyList, g.AttachedManagedPolicies, [], undefined, [])),
+    ];
+    for (const arn of new Set(parts.flatMap((p) => referencedPolicyArns(p.parts, [...groupsByName.values()])))) {
+      if (!documents.has(arn)) {
+        const document = await this.getManagedPolicyDocument(arn);
+        if (document) documents.set(arn, document);
+      }
+    }
+    const lookup: PolicyLookup = { managedPolicy: (arn) => documents.get(arn), group: (name) => groupsByName.get(name) };
+
+    const subjects: IdentifiedPolicySubject[] = [];
+    for (const policy of policies) {
+      if (isAwsManagedPolicyArn(policy.Arn ?? '')) continue;
+      subjects.push(await this.customerManagedPolicySubject(policy, documents.get(policy.Arn!)!));
+    }
+    for (const { resourceType, resourceId, parts: p } of parts) subjects.push({ resourceType, resourceId, subject: assembleSubject(p, lookup) });
     return subjects;
+  }
+
+  /** Every group with its inline policies and attached policy ARNs (one GetAccountAuthorizationDetails listing). */
+  async listGroupPolicies(): Promise<GroupPolicies[]> {
+    const groups: GroupPolicies[] = [];
+    const pages = paginateGetAccountAuthorizationDetails({ client: this.client, pageSize: AUTHORIZATION_DETAILS_PAGE_SIZE }, { Filter: ['Group'] });
+    for await (const page of pages) for (const group of page.GroupDetailList ?? []) groups.push(groupPolicies(group));
+    return groups;
+  }
+
+  /**
+   * A managed policy's default version (GetPolicy, then GetPolicyVersion), customer or AWS
+   * managed; undefined when IAM has no such policy.
+   */
+  async getManagedPolicyDocument(policyArn: string): Promise<NamedPolicyDocument | undefined> {
+    try {
+      const { Policy: policy } = await this.client.send(new GetPolicyCommand({ PolicyArn: policyArn }));
+      const versionId = required(policy?.DefaultVersionId, `DefaultVersionId of ${policyArn}`, 'GetPolicy');
+      const { PolicyVersion: version } = await this.client.send(new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: versionId }));
+      return { name: managedPolicyLabel(policyArn, versionId), document: version?.Document ?? null };
+    } catch (error) {
+      if (error instanceof NoSuchEntityException) return undefined;
+      throw error;
+    }
   }
 
   /** A customer managed policy's ID and tags (GetAccountAuthorizationDetails carries no policy tags). */
@@ -80,49 +149,67 @@ export class IamGateway {
     return { policyId: policy.PolicyId, tags: tagMap(policy.Tags) };
   }
 
-  private async managedPolicySubject(policy: ManagedPolicyDetail): Promise<IdentifiedPolicySubject> {
-    const arn = required(policy.Arn, 'Arn of a managed policy');
+  private async customerManagedPolicySubject(policy: ManagedPolicyDetail, document: NamedPolicyDocument): Promise<IdentifiedPolicySubject> {
+    const arn = policy.Arn!;
     const name = policy.PolicyName ?? arn.slice(arn.lastIndexOf('/') + 1);
     // The API marks PolicyId optional and some emulators leave it out; Config reports on it, so ask.
     const policyId = policy.PolicyId ?? (await this.getPolicySummary(arn)).policyId;
-    const versions = (policy.PolicyVersionList ?? []).map((v) => ({ versionId: v.VersionId, isDefaultVersion: v.IsDefaultVersion, document: v.Document }));
     return {
       resourceType: 'AWS::IAM::Policy',
       resourceId: policyId,
-      subject: { kind: 'Policy', name, arn, documents: [defaultVersionDocument(name, policy.DefaultVersionId, versions)], tags: undefined },
+      subject: { kind: 'Policy', name, arn, documents: [document], tags: undefined },
     };
   }
 }
 
-function groupSubject(group: GroupDetail): IdentifiedPolicySubject {
-  // IAM groups cannot be tagged: an empty map is the whole truth.
-  return inlineSubject('AWS::IAM::Group', 'Group', group.GroupId, group.GroupName, group.Arn, group.GroupPolicyList, []);
+function managedPolicyDocument(policy: ManagedPolicyDetail): NamedPolicyDocument {
+  const versions = (policy.PolicyVersionList ?? []).map((v) => ({ versionId: v.VersionId, isDefaultVersion: v.IsDefaultVersion, document: v.Document }));
+  return defaultVersionDocument(policy.Arn!, policy.DefaultVersionId, versions);
 }
 
-function inlineSubject(
+function groupPolicies(group: GroupDetail): GroupPolicies {
+  return {
+    name: group.GroupName ?? '',
+    inline: inlineDocuments(group.GroupPolicyList),
+    attachedPolicyArns: attachedArns(group.AttachedManagedPolicies),
+  };
+}
+
+const inlineDocuments = (policies: PolicyDetail[] | undefined): NamedPolicyDocument[] =>
+  (policies ?? []).map((p) => ({ name: `inline policy ${p.PolicyName ?? '(unnamed)'}`, document: p.PolicyDocument }));
+
+const attachedArns = (policies: AttachedPolicy[] | undefined): string[] => (policies ?? []).flatMap((p) => (p.PolicyArn ? [p.PolicyArn] : []));
+
+function principalParts(
   resourceType: IamPolicySubjectType,
   kind: PolicySubjectKind,
   id: string | undefined,
   name: string | undefined,
   arn: string | undefined,
   policies: PolicyDetail[] | undefined,
+  attachedPolicies: AttachedPolicy[] | undefined,
   tags: Tag[] | undefined,
-): IdentifiedPolicySubject {
+  boundaryArn: string | undefined,
+  groupNames: string[],
+): { resourceType: IamPolicySubjectType; resourceId: string; parts: PolicySubjectParts } {
   return {
     resourceType,
     resourceId: required(id, `${kind}Id of ${arn ?? name}`),
-    subject: {
+    parts: {
       kind,
       name: required(name, `${kind}Name of ${id}`),
       arn: required(arn, `Arn of ${kind} ${name}`),
-      documents: (policies ?? []).map((p) => ({ name: `inline policy ${p.PolicyName ?? '(unnamed)'}`, document: p.PolicyDocument })),
+      own: inlineDocuments(policies),
+      attachedPolicyArns: attachedArns(attachedPolicies),
+      ...(boundaryArn ? { boundaryArn } : {}),
+      groupNames,
       tags: tagMap(tags),
     },
   };
 }
 
-function required(value: string | undefined, what: string): string {
-  if (!value) throw new IamDetailError(`GetAccountAuthorizationDetails returned no ${what}; cannot report it to Config.`);
+function required(value: string | undefined, what: string, call = 'GetAccountAuthorizationDetails'): string {
+  if (!value) throw new IamDetailError(`${call} returned no ${what}; cannot report it to Config.`);
   return value;
 }
 

@@ -1,25 +1,49 @@
 /**
- * The SSM access guardrails: which IAM policy statements let someone run commands on, or open a
- * shell into, every EC2 instance of the account.
+ * The SSM access guardrails: who can run commands on, or open a shell into, managed nodes their
+ * policies do not name.
  *
- * - IAM-SSM-1: `ssm:SendCommand` on every instance without a resource-tag condition.
- * - IAM-SSM-2: `ssm:StartSession` on every instance without a resource-tag condition.
+ * - IAM-SSM-1: `ssm:SendCommand` on managed nodes the subject's policies do not name.
+ * - IAM-SSM-2: `ssm:StartSession` on managed nodes the subject's policies do not name.
  *
- * A statement grants an action broadly when it is an Allow whose Action (or NotAction) covers the
- * action, whose Resource (or NotResource) leaves every instance of the account in, and whose
- * conditions do not limit it to instances carrying a tag. An unconditional Deny of the same action
- * on every instance, in the same policy, cancels the grant. Anything this module cannot read is
- * reported, never passed: doubt is not compliance.
+ * Managed nodes are EC2 instances (`arn:<partition>:ec2:<region>:<account>:instance/i-...`) and
+ * hybrid nodes (`arn:<partition>:ssm:<region>:<account>:managed-instance/mi-...`), both targets of
+ * SendCommand and StartSession
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html),
+ * in any region of the subject's own partition. "Not named" means an ID that appears literally in
+ * no statement, carrying no tags or tags whose values no statement names. So a grant pinned to
+ * listed instance IDs, or limited by a resource-tag condition that requires named values, passes;
+ * `instance/*` in one region, an ID prefix (`instance/i-0*`), a NotResource carve-out, or a tag
+ * condition any value satisfies (`StringLike '*'`, `'?*'`) is broad. How a subject's policies
+ * combine (Deny wins, identity policies union, a permissions boundary intersects) is
+ * core/effective-access.ts. Anything this module cannot read is reported, never passed: doubt is
+ * not compliance.
  */
 import { compliant, nonCompliant, notApplicable, type Verdict } from './compliance';
-import {
-  hasConditions,
-  parsePolicyDocument,
-  PolicyDocumentError,
-  type Statement,
-  statementCoversAction,
-  wildcardMatches,
-} from './policy-document';
+import { type AccessGrant, type AccountHome, type EffectivePolicies, findAccess, type PolicyInForce, type ResourceKind } from './effective-access';
+import { parsePolicyDocument, PolicyDocumentError } from './policy-document';
+import type { NamedPolicyDocument, PolicySubject } from './policy-subject';
+
+export type { AccountHome } from './effective-access';
+
+const HEX = '0123456789abcdef';
+
+/**
+ * Managed nodes. EC2 instance IDs are `i-` and 8 or 17 hexadecimal characters
+ * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html); hybrid node IDs are
+ * `mi-` and 17 (https://docs.aws.amazon.com/systems-manager/latest/userguide/fleet-manager-managed-nodes.html).
+ */
+export const MANAGED_NODES: readonly ResourceKind[] = [
+  {
+    label: 'EC2 instance',
+    arnBefore: (home, region) => `arn:${home.partition}:ec2:${region}:${home.accountId}:instance/`,
+    id: { prefix: 'i-', alphabet: HEX, lengths: [17, 8] },
+  },
+  {
+    label: 'hybrid managed node',
+    arnBefore: (home, region) => `arn:${home.partition}:ssm:${region}:${home.accountId}:managed-instance/`,
+    id: { prefix: 'mi-', alphabet: HEX, lengths: [17] },
+  },
+];
 
 export interface SsmGuardrail {
   readonly id: string;
@@ -31,134 +55,6 @@ export const SSM_GUARDRAILS: readonly SsmGuardrail[] = [
   { id: 'IAM-SSM-2', action: 'ssm:StartSession' },
 ];
 
-/** Where the policy lives: an identity policy reaches only instances of its own partition and account. */
-export interface PolicyHome {
-  readonly partition: string;
-  readonly accountId: string;
-}
-
-/** One statement that grants a guarded action on every instance. */
-export interface BroadGrant {
-  readonly guardrail: SsmGuardrail;
-  /** The statement's Sid, or `#<index>`. */
-  readonly statement: string;
-}
-
-/**
- * Instance ARNs that stand for "every instance of the account": several regions and instance-ID
- * shapes. A Resource pattern covers every instance when it matches all of them, so a grant pinned
- * to one region or to a prefix of instance IDs is not broad, while `*`, `arn:aws:ec2:*:*:instance/*`
- * or `arn:*:ec2:*:<account>:instance/i-*` are.
- */
-const PROBE_REGIONS = ['us-east-1', 'eu-south-2', 'ap-southeast-4', 'cn-northwest-1', 'us-gov-west-1'];
-const PROBE_INSTANCE_IDS = ['i-0123456789abcdef0', 'i-fedcba98', 'i-5a5a5a5a5a5a5a5a5'];
-
-export function everyInstanceOf(home: PolicyHome): string[] {
-  return PROBE_REGIONS.flatMap((region) =>
-    PROBE_INSTANCE_IDS.map((id) => `arn:${home.partition}:ec2:${region}:${home.accountId}:instance/${id}`),
-  );
-}
-
-/**
- * How to read a statement's resources when it is unclear whether IAM would match them (IAM compares
- * ARNs case-sensitively; authors do not always write them so): `widest` for an Allow, whose reach
- * must not be underestimated, `certain` for a Deny, which may cancel a grant only where IAM would
- * certainly apply it.
- */
-export type ResourceReading = 'widest' | 'certain';
-
-/**
- * Whether the statement's resources include every instance. IAM lets a `*` that ends an ARN segment
- * run on across colons, which `wildcardMatches` does too, so `arn:aws:ec2:*` counts as every instance.
- */
-export function statementCoversEveryInstance(statement: Statement, instances: readonly string[], reading: ResourceReading): boolean {
-  const matchedBy = (patterns: readonly string[], arn: string, caseSensitive: boolean) =>
-    patterns.some((p) => wildcardMatches(p, arn, { caseSensitive }));
-  // Resource widens the statement and NotResource narrows it, so each is read the other way round.
-  if (statement.resource) return instances.every((arn) => matchedBy(statement.resource!, arn, reading === 'certain'));
-  if (statement.notResource) return instances.every((arn) => !matchedBy(statement.notResource!, arn, reading === 'widest'));
-  return false;
-}
-
-const RESOURCE_TAG_KEY_PREFIXES = ['ssm:resourcetag/', 'aws:resourcetag/', 'ec2:resourcetag/'];
-
-/**
- * Whether a condition limits the statement to instances that carry a tag. Operators that let an
- * untagged instance through do not count: `...IfExists` and negated operators (`StringNotEquals`)
- * pass when the tag is absent, `Null` only tests presence, `ForAllValues:` passes on an empty set,
- * and `StringLike` with only `*` matches any value.
- */
-export function hasResourceTagCondition(statement: Statement): boolean {
-  return Object.entries(statement.condition).some(([operator, entries]) => {
-    if (!operatorRequiresTagValue(operator)) return false;
-    return Object.entries(entries).some(
-      ([key, values]) =>
-        RESOURCE_TAG_KEY_PREFIXES.some((prefix) => key.toLowerCase().startsWith(prefix)) &&
-        !values.every((value) => value.split('').every((c) => c === '*')),
-    );
-  });
-}
-
-function operatorRequiresTagValue(operator: string): boolean {
-  const op = operator.toLowerCase();
-  if (op.startsWith('forallvalues:')) return false;
-  const base = op.replace(/^foranyvalue:/, '');
-  return !base.endsWith('ifexists') && !base.includes('not') && base !== 'null';
-}
-
-/** Every statement of the document that breaks a guardrail, after same-policy Denies are applied. */
-export function findBroadGrants(document: unknown, home: PolicyHome): BroadGrant[] {
-  const { statements } = parsePolicyDocument(document);
-  const instances = everyInstanceOf(home);
-  return SSM_GUARDRAILS.flatMap((guardrail) => {
-    const onEveryInstance = (s: Statement, reading: ResourceReading) =>
-      statementCoversAction(s, guardrail.action) && statementCoversEveryInstance(s, instances, reading);
-    const denied = statements.some((s) => s.effect === 'Deny' && !hasConditions(s) && onEveryInstance(s, 'certain'));
-    if (denied) return [];
-    return statements
-      .filter((s) => s.effect === 'Allow' && onEveryInstance(s, 'widest') && !hasResourceTagCondition(s))
-      .map((s) => ({ guardrail, statement: s.label }));
-  });
-}
-
-// ----- Verdicts for the IAM resources that carry policies -----
-
-export type PolicySubjectKind = 'Policy' | 'Role' | 'User' | 'Group';
-
-/** One policy document and the name it is known by (inline policy name, or the managed policy's version). */
-export interface NamedPolicyDocument {
-  readonly name: string;
-  /** As delivered: URL-encoded text, JSON text, or an object. */
-  readonly document: unknown;
-}
-
-/**
- * An IAM resource whose own policies are checked: a customer managed policy (its default version)
- * or a role, user or group (its inline policies; attached managed policies are checked as policies).
- */
-export interface PolicySubject {
-  readonly kind: PolicySubjectKind;
-  readonly name: string;
-  readonly arn: string;
-  readonly documents: readonly NamedPolicyDocument[];
-  /** Undefined when the source did not say (GetAccountAuthorizationDetails omits policy tags). */
-  readonly tags: Readonly<Record<string, string>> | undefined;
-}
-
-/**
- * The document in force. A policy whose default version is missing from the item is reported as
- * unreadable, never passed.
- */
-export function defaultVersionDocument(
-  policyName: string,
-  defaultVersionId: string | null | undefined,
-  versions: readonly { versionId?: string | null; isDefaultVersion?: boolean | null; document?: unknown }[],
-): NamedPolicyDocument {
-  const version = versions.find((v) => v.isDefaultVersion === true) ?? versions.find((v) => defaultVersionId && v.versionId === defaultVersionId);
-  if (!version) return { name: `policy ${policyName} (default version ${defaultVersionId ?? 'unknown'} not in the item)`, document: null };
-  return { name: `policy ${policyName} ${version.versionId ?? 'default version'}`, document: version.document };
-}
-
 export interface SsmAccessExemptions {
   /** A subject tagged `<breakGlassTagKey>=true` is exempt. */
   readonly breakGlassTagKey: string;
@@ -169,36 +65,51 @@ export interface SsmAccessExemptions {
 export const DEFAULT_BREAK_GLASS_TAG_KEY = 'SessionGuardBreakGlass';
 
 export type SubjectFinding =
-  | { readonly kind: 'grant'; readonly document: string; readonly grant: BroadGrant }
+  | { readonly kind: 'grant'; readonly guardrail: SsmGuardrail; readonly grant: AccessGrant }
   | { readonly kind: 'unreadable'; readonly document: string; readonly reason: string };
-
-/** The guardrail findings of every document the subject carries. Unreadable documents are findings. */
-export function findSubjectFindings(subject: PolicySubject): SubjectFinding[] {
-  const home = policyHome(subject.arn);
-  return subject.documents.flatMap((named): SubjectFinding[] => {
-    try {
-      return findBroadGrants(named.document, home).map((grant) => ({ kind: 'grant', document: named.name, grant }));
-    } catch (error) {
-      if (!(error instanceof PolicyDocumentError)) throw error;
-      return [{ kind: 'unreadable', document: named.name, reason: error.message }];
-    }
-  });
-}
 
 export class SubjectArnError extends Error {
   override name = 'SubjectArnError';
 }
 
 /** The partition and account of an IAM ARN (`arn:aws-cn:iam::111122223333:role/x`). */
-export function policyHome(arn: string): PolicyHome {
+export function accountHome(arn: string): AccountHome {
   const match = /^arn:([a-z-]+):iam::(\d{12}):/.exec(arn);
-  if (!match) throw new SubjectArnError(`${arn} is not an IAM ARN of an account; cannot tell which instances its policies reach.`);
+  if (!match) throw new SubjectArnError(`${arn} is not an IAM ARN of an account; cannot tell which managed nodes its policies reach.`);
   return { partition: match[1]!, accountId: match[2]! };
 }
 
 /**
+ * The guardrails the subject breaks, and the documents that could not be read. A subject with an
+ * unreadable document is judged on the rest too, so its annotation says all that is known.
+ */
+export function findSubjectFindings(subject: PolicySubject): SubjectFinding[] {
+  const home = accountHome(subject.arn);
+  const unreadable: SubjectFinding[] = [];
+  const read = (named: NamedPolicyDocument): PolicyInForce | undefined => {
+    try {
+      if (named.document === null || named.document === undefined) throw new PolicyDocumentError('no document');
+      return { name: named.name, statements: parsePolicyDocument(named.document).statements };
+    } catch (error) {
+      if (!(error instanceof PolicyDocumentError)) throw error;
+      unreadable.push({ kind: 'unreadable', document: named.name, reason: error.message });
+      return undefined;
+    }
+  };
+  const identity = subject.documents.flatMap((d) => read(d) ?? []);
+  const boundary = subject.boundary && read(subject.boundary);
+  // An unreadable boundary limits nothing we can know: judge without it, and report it.
+  const policies: EffectivePolicies = boundary ? { identity, boundary } : { identity };
+  const grants = SSM_GUARDRAILS.flatMap((guardrail): SubjectFinding[] => {
+    const grant = findAccess(policies, { action: guardrail.action, resources: MANAGED_NODES }, home);
+    return grant ? [{ kind: 'grant', guardrail, grant }] : [];
+  });
+  return [...grants, ...unreadable];
+}
+
+/**
  * The verdict for one subject. Exemptions only matter when something is found, so the verdict is
- * the same whether or not the caller knew the subject's tags for a subject that grants nothing.
+ * the same whether or not the caller knew the tags of a subject that grants nothing.
  */
 export function evaluateSsmAccess(
   subject: PolicySubject,
@@ -207,24 +118,20 @@ export function evaluateSsmAccess(
 ): Verdict {
   const who = `${subject.kind} ${subject.name}`;
   if (findings.length === 0) {
-    return compliant(`${who} allows neither ssm:SendCommand nor ssm:StartSession on every instance without a resource-tag condition.`);
+    return compliant(`${who} allows neither ssm:SendCommand nor ssm:StartSession on managed nodes its policies do not name.`);
   }
   const exemption = exemptionOf(subject, exemptions);
   const summary = describeFindings(findings);
   if (exemption) return notApplicable(`${who} is break-glass (${exemption}); it ${summary}.`);
   // Findings first: when the annotation is clipped, what is wrong survives.
-  return nonCompliant(`${who} ${summary}. Add an ssm:resourceTag condition or name the instances.`);
+  return nonCompliant(`${who} ${summary}. Name the nodes, or require named values of an ssm:resourceTag.`);
 }
 
 /**
  * Whether the verdict depends on tags the caller has not loaded yet. Pass the subject's findings
  * when they are at hand, so its documents are not analysed twice.
  */
-export function needsTagsToDecide(
-  subject: PolicySubject,
-  exemptions: SsmAccessExemptions,
-  findings?: readonly SubjectFinding[],
-): boolean {
+export function needsTagsToDecide(subject: PolicySubject, exemptions: SsmAccessExemptions, findings?: readonly SubjectFinding[]): boolean {
   if (subject.tags !== undefined || exemptions.breakGlassArns.includes(subject.arn)) return false;
   return (findings ?? findSubjectFindings(subject)).length > 0;
 }
@@ -236,15 +143,38 @@ function exemptionOf(subject: PolicySubject, exemptions: SsmAccessExemptions): s
   return undefined;
 }
 
+/** "allows IAM-SSM-1 ssm:SendCommand and IAM-SSM-2 ssm:StartSession on nodes it does not name (policy, statement)". */
 function describeFindings(findings: readonly SubjectFinding[]): string {
-  const parts: string[] = [];
-  const grants = findings.flatMap((f) => (f.kind === 'grant' ? [f] : []));
-  if (grants.length > 0) {
-    const cited = grants.map(({ document, grant }) => `${grant.guardrail.id} ${grant.guardrail.action} (${document}, statement ${grant.statement})`);
-    parts.push(`allows on every instance without a resource-tag condition: ${cited.join('; ')}`);
-  }
+  const bySource = new Map<string, string[]>();
   for (const f of findings) {
-    if (f.kind === 'unreadable') parts.push(`has a policy ${f.document} that could not be read (${f.reason})`);
+    if (f.kind !== 'grant') continue;
+    const source = `${f.grant.policy}, statement ${f.grant.statement}${f.grant.why ? `: ${f.grant.why}` : ''}`;
+    bySource.set(source, [...(bySource.get(source) ?? []), `${f.guardrail.id} ${f.guardrail.action}`]);
   }
-  return parts.join('; and ');
+  const parts = [...bySource].map(([source, guardrails]) => `${guardrails.join(' and ')} on nodes it does not name (${source})`);
+  const sentences = parts.length > 0 ? [`allows ${parts.join('; ')}`] : [];
+  for (const f of findings) {
+    if (f.kind === 'unreadable') sentences.push(`has a policy ${f.document} that could not be read (${f.reason})`);
+  }
+  return sentences.join('; and ');
+}
+
+/** One guardrail a single policy document breaks on its own. */
+export interface BroadGrant {
+  readonly guardrail: SsmGuardrail;
+  readonly statement: string;
+  readonly why?: string;
+}
+
+/**
+ * The guardrails one policy document breaks when it is a subject's only policy (a customer
+ * managed policy, or a policy our own template deploys). Throws PolicyDocumentError when the
+ * document cannot be read.
+ */
+export function findBroadGrants(document: unknown, home: AccountHome): BroadGrant[] {
+  const policy: PolicyInForce = { name: 'policy', statements: parsePolicyDocument(document).statements };
+  return SSM_GUARDRAILS.flatMap((guardrail) => {
+    const grant = findAccess({ identity: [policy] }, { action: guardrail.action, resources: MANAGED_NODES }, home);
+    return grant ? [{ guardrail, statement: grant.statement, ...(grant.why ? { why: grant.why } : {}) }] : [];
+  });
 }

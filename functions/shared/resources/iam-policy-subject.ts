@@ -1,16 +1,18 @@
 /**
- * Config items of the IAM resources that carry policies, read into `PolicySubject`s for the SSM
- * access guardrails.
+ * Config items of the IAM resources that carry policies, read into `PolicySubjectParts` for the
+ * SSM access guardrails.
  *
  * - `AWS::IAM::Policy` (customer managed): `policyVersionList` holds every version with its document
  *   URL-encoded; only the default version is in force.
  * - `AWS::IAM::Role` / `User` / `Group`: `rolePolicyList` / `userPolicyList` / `groupPolicyList`
- *   hold the inline policies as `{ policyName, policyDocument }`, documents URL-encoded.
+ *   hold the inline policies as `{ policyName, policyDocument }`, documents URL-encoded;
+ *   `attachedManagedPolicies` lists attached policies by ARN only; roles and users name their
+ *   `permissionsBoundary` by ARN; a user's `groupList` names its groups.
  *
  * Tags arrive twice, as a map at the item's top level and as key/value pairs in the configuration.
  */
 import { z } from 'zod';
-import { defaultVersionDocument, type PolicySubject, type PolicySubjectKind } from '../core/ssm-access-guardrails';
+import { defaultVersionDocument, type NamedPolicyDocument, type PolicySubjectKind, type PolicySubjectParts } from '../core/policy-subject';
 import type { ConfigurationItem } from '../config-rule/event';
 import { itemTags, parseConfiguration, type TagPairs, tagPairsSchema } from './configuration-item';
 
@@ -30,6 +32,8 @@ export class PolicySubjectItemError extends Error {
 }
 
 const inlinePolicies = z.array(z.looseObject({ policyName: z.string(), policyDocument: z.unknown() })).nullish();
+const attachedPolicies = z.array(z.looseObject({ policyArn: z.string() })).nullish();
+const permissionsBoundary = z.looseObject({ permissionsBoundaryArn: z.string().nullish() }).nullish();
 
 const managedPolicySchema = z.looseObject({
   policyName: z.string(),
@@ -41,60 +45,72 @@ const managedPolicySchema = z.looseObject({
   tags: tagPairsSchema,
 });
 
-const inlineHolderSchemas = {
-  'AWS::IAM::Role': z.looseObject({ roleName: z.string(), arn: z.string().optional(), rolePolicyList: inlinePolicies, tags: tagPairsSchema }),
-  'AWS::IAM::User': z.looseObject({ userName: z.string(), arn: z.string().optional(), userPolicyList: inlinePolicies, tags: tagPairsSchema }),
-  'AWS::IAM::Group': z.looseObject({ groupName: z.string(), arn: z.string().optional(), groupPolicyList: inlinePolicies }),
+const principalSchemas = {
+  'AWS::IAM::Role': z.looseObject({
+    roleName: z.string(), arn: z.string().optional(), rolePolicyList: inlinePolicies, attachedManagedPolicies: attachedPolicies,
+    permissionsBoundary, tags: tagPairsSchema,
+  }),
+  'AWS::IAM::User': z.looseObject({
+    userName: z.string(), arn: z.string().optional(), userPolicyList: inlinePolicies, attachedManagedPolicies: attachedPolicies,
+    permissionsBoundary, groupList: z.array(z.string()).nullish(), tags: tagPairsSchema,
+  }),
+  'AWS::IAM::Group': z.looseObject({ groupName: z.string(), arn: z.string().optional(), groupPolicyList: inlinePolicies, attachedManagedPolicies: attachedPolicies }),
 };
 
-export function policySubjectFromItem(item: ConfigurationItem): PolicySubject {
+export function policySubjectFromItem(item: ConfigurationItem): PolicySubjectParts {
   const type = item.resourceType as IamPolicySubjectType;
   switch (type) {
     case 'AWS::IAM::Policy': {
       const policy = parse(managedPolicySchema, item);
+      const arn = arnOf(item, policy.arn);
       return {
         kind: 'Policy',
         name: policy.policyName,
-        arn: arnOf(item, policy.arn),
-        documents: [defaultVersionDocument(policy.policyName, policy.defaultVersionId, policy.policyVersionList)],
+        arn,
+        own: [defaultVersionDocument(arn, policy.defaultVersionId, policy.policyVersionList)],
+        attachedPolicyArns: [],
+        groupNames: [],
         // An item without the tags field has not recorded them: undefined lets the rule fetch them
         // (GetPolicy) before an exemption could decide the verdict. `tags: []` means none.
         tags: tagsRecorded(item, policy.tags) ? itemTags(item, policy.tags) : undefined,
       };
     }
     case 'AWS::IAM::Role': {
-      const role = parse(inlineHolderSchemas[type], item);
-      return inlineHolder('Role', role.roleName, arnOf(item, role.arn), role.rolePolicyList, itemTags(item, role.tags));
+      const role = parse(principalSchemas[type], item);
+      return {
+        kind: 'Role', name: role.roleName, arn: arnOf(item, role.arn), tags: itemTags(item, role.tags),
+        own: inline(role.rolePolicyList), attachedPolicyArns: attached(role.attachedManagedPolicies), groupNames: [],
+        ...boundaryOf(role.permissionsBoundary),
+      };
     }
     case 'AWS::IAM::User': {
-      const user = parse(inlineHolderSchemas[type], item);
-      return inlineHolder('User', user.userName, arnOf(item, user.arn), user.userPolicyList, itemTags(item, user.tags));
+      const user = parse(principalSchemas[type], item);
+      return {
+        kind: 'User', name: user.userName, arn: arnOf(item, user.arn), tags: itemTags(item, user.tags),
+        own: inline(user.userPolicyList), attachedPolicyArns: attached(user.attachedManagedPolicies), groupNames: user.groupList ?? [],
+        ...boundaryOf(user.permissionsBoundary),
+      };
     }
     case 'AWS::IAM::Group': {
-      const group = parse(inlineHolderSchemas[type], item);
+      const group = parse(principalSchemas[type], item);
       // IAM groups cannot be tagged; exemption goes by ARN.
-      return inlineHolder('Group', group.groupName, arnOf(item, group.arn), group.groupPolicyList, itemTags(item, undefined));
+      return {
+        kind: 'Group', name: group.groupName, arn: arnOf(item, group.arn), tags: itemTags(item, undefined),
+        own: inline(group.groupPolicyList), attachedPolicyArns: attached(group.attachedManagedPolicies), groupNames: [],
+      };
     }
     default:
       throw new PolicySubjectItemError(`${item.resourceType} carries no IAM policies the SSM access guardrails check.`);
   }
 }
 
-function inlineHolder(
-  kind: PolicySubjectKind,
-  name: string,
-  arn: string,
-  policies: readonly { policyName: string; policyDocument?: unknown }[] | null | undefined,
-  tags: Record<string, string> | undefined,
-): PolicySubject {
-  return {
-    kind,
-    name,
-    arn,
-    documents: (policies ?? []).map((p) => ({ name: `inline policy ${p.policyName}`, document: p.policyDocument })),
-    tags,
-  };
-}
+const inline = (policies: readonly { policyName: string; policyDocument?: unknown }[] | null | undefined): NamedPolicyDocument[] =>
+  (policies ?? []).map((p) => ({ name: `inline policy ${p.policyName}`, document: p.policyDocument }));
+
+const attached = (policies: readonly { policyArn: string }[] | null | undefined): string[] => (policies ?? []).map((p) => p.policyArn);
+
+const boundaryOf = (boundary: { permissionsBoundaryArn?: string | null } | null | undefined) =>
+  boundary?.permissionsBoundaryArn ? { boundaryArn: boundary.permissionsBoundaryArn } : {};
 
 function parse<S extends z.ZodType>(schema: S, item: ConfigurationItem): z.infer<S> {
   return parseConfiguration(schema, item, (message) => new PolicySubjectItemError(message));

@@ -1,0 +1,159 @@
+/**
+ * Effective access, as IAM decides it: can a subject perform an action on a resource its
+ * policies do not name?
+ *
+ * IAM's combination rules (Policy evaluation logic,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html, and
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html):
+ * 1. An explicit Deny in any policy that applies wins.
+ * 2. The identity policies (inline, customer managed, AWS managed, and a user's groups' policies)
+ *    are unioned: one Allow statement in any of them allows.
+ * 3. A permissions boundary intersects: the request must also be allowed by the boundary
+ *    (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html).
+ *
+ * The question is asked of resources the policies do not name: for every region of the account's
+ * own partition and every kind of resource, a "fresh" resource (an ID no statement names, tags
+ * absent or with values no statement names), plus, for each Allow pattern that reaches such IDs, a
+ * witness ID it matches. The subject has the access when one of them is allowed by an identity
+ * statement whose conditions can hold, allowed by the boundary if there is one, and denied by no
+ * Deny IAM would certainly apply (no conditions; resources matched case-sensitively, as IAM
+ * compares ARNs). Allow statements are read widely (ARNs compared without case), so a mis-cased
+ * grant is not missed. Service control policies, resource control policies and session policies
+ * are not modelled: they belong to the organization and the session, not to the subject.
+ */
+import { regionsOf } from './aws-partitions';
+import { judgeConditions } from './policy-conditions';
+import { hasConditions, type Statement, statementCoversAction, wildcardMatches } from './policy-document';
+import { findWitness, type IdShape } from './resource-witness';
+
+/** Where the subject lives: it reaches resources of its own partition and account. */
+export interface AccountHome {
+  readonly partition: string;
+  readonly accountId: string;
+}
+
+/** A kind of resource the question ranges over, in every region of the partition. */
+export interface ResourceKind {
+  /** For annotations: "EC2 instance", "hybrid managed node". */
+  readonly label: string;
+  /** The ARN up to the resource ID: `arn:aws:ec2:us-east-1:111122223333:instance/`. */
+  arnBefore(home: AccountHome, region: string): string;
+  /** Resources of this kind with IDs no policy names, or one resource by name. */
+  readonly id: IdShape | { readonly name: string };
+}
+
+export interface AccessQuestion {
+  readonly action: string;
+  readonly resources: readonly ResourceKind[];
+}
+
+/** One policy in force, parsed. */
+export interface PolicyInForce {
+  /** As annotations name it: "inline policy ops", "AWS managed policy AdministratorAccess". */
+  readonly name: string;
+  readonly statements: readonly Statement[];
+}
+
+export interface EffectivePolicies {
+  readonly identity: readonly PolicyInForce[];
+  readonly boundary?: PolicyInForce;
+}
+
+/** The statement that grants the access, and the resource it was shown on. */
+export interface AccessGrant {
+  readonly policy: string;
+  readonly statement: string;
+  readonly resourceArn: string;
+  readonly resourceKind: string;
+  /** Why the statement's conditions do not limit it, when it has any. */
+  readonly why?: string;
+}
+
+interface Candidate {
+  readonly policy: string;
+  readonly statement: Statement;
+  readonly why?: string;
+}
+
+/** The first grant found, or undefined when the subject cannot perform the action on any unnamed resource. */
+export function findAccess(policies: EffectivePolicies, question: AccessQuestion, home: AccountHome): AccessGrant | undefined {
+  const allows = usableAllows(policies.identity, question.action);
+  if (allows.length === 0) return undefined;
+  const boundaryAllows = policies.boundary ? usableAllows([policies.boundary], question.action) : undefined;
+  if (boundaryAllows?.length === 0) return undefined;
+  const denies = [...policies.identity, ...(policies.boundary ? [policies.boundary] : [])].flatMap((p) =>
+    p.statements.filter((s) => s.effect === 'Deny' && !hasConditions(s) && statementCoversAction(s, question.action)),
+  );
+  const patterns = [...allows, ...(boundaryAllows ?? [])].flatMap((c) => c.statement.resource ?? []);
+  const everyResourceText = [...allows, ...(boundaryAllows ?? [])].map((c) => c.statement).concat(denies).flatMap((s) => [...(s.resource ?? []), ...(s.notResource ?? [])]);
+  const named = namedIds(everyResourceText);
+  const used = new Set(everyResourceText.join('').toLowerCase());
+
+  for (const kind of question.resources) {
+    for (const region of regionsOf(home.partition)) {
+      const before = kind.arnBefore(home, region);
+      for (const arn of candidates(kind, before, patterns, named, used)) {
+        if (denies.some((s) => statementMatchesResource(s, arn, 'certain'))) continue;
+        if (boundaryAllows && !boundaryAllows.some((c) => statementMatchesResource(c.statement, arn, 'widest'))) continue;
+        const grant = allows.find((c) => statementMatchesResource(c.statement, arn, 'widest'));
+        if (grant) {
+          return { policy: grant.policy, statement: grant.statement.label, resourceArn: arn, resourceKind: kind.label, ...(grant.why ? { why: grant.why } : {}) };
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Allow statements that cover the action and whose conditions can hold on a fresh resource. */
+function usableAllows(policies: readonly PolicyInForce[], action: string): Candidate[] {
+  return policies.flatMap((policy) =>
+    policy.statements.flatMap((statement) => {
+      if (statement.effect !== 'Allow' || !statementCoversAction(statement, action)) return [];
+      const judgement = judgeConditions(statement);
+      return judgement.satisfiable ? [{ policy: policy.name, statement, ...(judgement.why ? { why: judgement.why } : {}) }] : [];
+    }),
+  );
+}
+
+/**
+ * How to read a statement's resources when it is unclear whether IAM would match them (IAM compares
+ * ARNs case-sensitively; authors do not always write them so): `widest` for an Allow, whose reach
+ * must not be underestimated, `certain` for a Deny, which may cancel a grant only where IAM would
+ * certainly apply it.
+ */
+type ResourceReading = 'widest' | 'certain';
+
+function statementMatchesResource(statement: Statement, arn: string, reading: ResourceReading): boolean {
+  // Resource widens the statement and NotResource narrows it, so each is read the other way round.
+  if (statement.resource) return statement.resource.some((p) => wildcardMatches(p, arn, { caseSensitive: reading === 'certain' }));
+  if (statement.notResource) return !statement.notResource.some((p) => wildcardMatches(p, arn, { caseSensitive: reading === 'widest' }));
+  return false;
+}
+
+/** IDs the policies name: the last path segment of every resource pattern that has no wildcard there. */
+function namedIds(resourceTexts: readonly string[]): Set<string> {
+  const named = new Set<string>();
+  for (const text of resourceTexts) {
+    const last = text.slice(text.lastIndexOf('/') + 1);
+    if (text.includes('/') && !/[*?]/.test(last)) named.add(last);
+  }
+  return named;
+}
+
+/**
+ * The resources of one kind and region to ask about: the named one, or a fresh ID and a witness
+ * ID for each Allow pattern that reaches unnamed IDs.
+ */
+function candidates(kind: ResourceKind, before: string, patterns: readonly string[], named: ReadonlySet<string>, used: ReadonlySet<string>): string[] {
+  if ('name' in kind.id) return [before + kind.id.name];
+  const shape = kind.id;
+  const preference = [...shape.alphabet].sort((a, b) => Number(used.has(a)) - Number(used.has(b))).join('');
+  const fresh = shape.prefix + preference[0]!.repeat(Math.max(...shape.lengths));
+  const ids = new Set(named.has(fresh) ? [] : [fresh]);
+  for (const pattern of patterns) {
+    const witness = findWitness(pattern, before, shape, { caseSensitive: false, named, preference });
+    if (witness !== undefined) ids.add(witness);
+  }
+  return [...ids].map((id) => before + id);
+}

@@ -6,7 +6,7 @@ import type { Check } from './check';
 export const ssmAccessCheck: Check = {
   id: 'ssm-access',
   logicalId: 'SsmAccessRule',
-  title: 'IAM policies grant ssm:SendCommand and ssm:StartSession only on tagged instances (IAM-SSM-1, IAM-SSM-2)',
+  title: 'IAM principals and policies run commands and open sessions only on managed nodes they name or select by tag (IAM-SSM-1, IAM-SSM-2)',
   resourceTypes: IAM_POLICY_SUBJECT_RESOURCE_TYPES,
   // Names and stack sources as in template.yaml (SsmAccessRule InputParameters).
   parameters: [

@@ -95,7 +95,7 @@ describe('session-guard evaluate', () => {
       const [evaluation] = (JSON.parse(run.stdout) as PutEvaluationsRequest).Evaluations;
       expect(evaluation).toMatchObject({ ComplianceResourceType: 'AWS::IAM::Policy', ComplianceResourceId: 'ANPAR3CQWEXAMPLE0001', ComplianceType: 'NON_COMPLIANT' });
       // v2, the default version, is the broad one.
-      expect(evaluation?.Annotation).toContain('IAM-SSM-1 ssm:SendCommand (policy fleet-operators v2, statement OperateFleet)');
+      expect(evaluation?.Annotation).toContain('IAM-SSM-1 ssm:SendCommand and IAM-SSM-2 ssm:StartSession on nodes it does not name (policy fleet-operators v2, statement OperateFleet)');
     });
 
     it("AWS::IAM::Role: two rules evaluate it, and the event's configRuleName says which (with a note)", async () => {
@@ -141,7 +141,7 @@ describe('session-guard evaluate', () => {
     // break-glass ARNs (incident-responders is not exempt), and the RolePolicyRule event names a
     // policy ARN that not even web-server carries.
     it.each([
-      ['SsmAccessRuleFunction', 21, 6],
+      ['SsmAccessRuleFunction', 31, 15],
       ['PreferencesRuleFunction', 4, 2],
       ['RolePolicyRuleFunction', 10, 4],
     ])('%s scheduled: the rule its configRuleName names sweeps the account source', async (logicalId, total, nonCompliant) => {

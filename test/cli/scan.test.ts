@@ -56,13 +56,13 @@ describe('session-guard scan (bundled sample account)', () => {
 
     const ssmAccess = sectionOf(run.stdout, 'ssm-access');
     expect(ssmAccess).toContain('  BreakGlassTagKey: SessionGuardBreakGlass');
-    expect(ssmAccess).toMatch(/ops-session-access\s+ANPAQXAMPLEOPSSESS002\s+NON_COMPLIANT\s+Policy ops-session-access allows on every instance without a resource-tag condition: IAM-SSM-2 ssm:StartSession/);
+    expect(ssmAccess).toMatch(/ops-session-access\s+ANPAQXAMPLEOPSSESS002\s+NON_COMPLIANT\s+Policy ops-session-access allows IAM-SSM-2 ssm:StartSession on nodes it does not name/);
     expect(ssmAccess).toMatch(/fleet-patching\s+ANPAQXAMPLEFLEETPAT03\s+COMPLIANT/);
     const preferences = sectionOf(run.stdout, 'preferences');
     expect(preferences).toMatch(/SSM-SessionManagerRunShell\s+SSM-SessionManagerRunShell\s+NON_COMPLIANT\s+Session document SSM-SessionManagerRunShell: kmsKeyId empty/);
     expect(preferences).toMatch(/AWS account\s+111122223333\s+COMPLIANT/);
 
-    expect(run.stdout).toMatch(/Summary\nRULE\s+NON_COMPLIANT\s+COMPLIANT\s+NOT_APPLICABLE\s+TOTAL\n[-\s]+\nrole-policy\s+3\s+1\s+6\s+10\nssm-access\s+5\s+12\s+4\s+21\npreferences\s+2\s+2\s+0\s+4\nall\s+10\s+15\s+10\s+35\n$/);
+    expect(run.stdout).toMatch(/Summary\nRULE\s+NON_COMPLIANT\s+COMPLIANT\s+NOT_APPLICABLE\s+TOTAL\n[-\s]+\nrole-policy\s+3\s+1\s+6\s+10\nssm-access\s+14\s+13\s+4\s+31\npreferences\s+2\s+2\s+0\s+4\nall\s+19\s+16\s+10\s+45\n$/);
     expect(run.stderr).toBe('');
   });
 
@@ -72,7 +72,7 @@ describe('session-guard scan (bundled sample account)', () => {
     expect(report.checks[0]).toMatchObject({
       ruleName: 'session-guard SSM access guardrail rule',
       parameters: { BreakGlassTagKey: 'SessionGuardBreakGlass', BreakGlassArns: 'arn:aws:iam::111122223333:group/incident-responders' },
-      summary: { NON_COMPLIANT: 5, COMPLIANT: 12, NOT_APPLICABLE: 4, total: 21 },
+      summary: { NON_COMPLIANT: 14, COMPLIANT: 13, NOT_APPLICABLE: 4, total: 31 },
     });
     expect(verdictsOf(report, 'ssm-access')).toMatchObject({
       // StartSession on "*" in the default version (v2); v1 was tag-scoped.
@@ -81,11 +81,28 @@ describe('session-guard scan (bundled sample account)', () => {
       'support-sessions': 'NON_COMPLIANT',
       'ci-deployer': 'NON_COMPLIANT',
       'contractor-bob': 'NON_COMPLIANT',
-      // StringLike "*" on the tag matches any value.
+      // StringLike "*" on the tag matches any value; alice has it through her group.
       developers: 'NON_COMPLIANT',
+      alice: 'NON_COMPLIANT',
+      // AWS managed policies, attached directly or through a group.
+      dana: 'NON_COMPLIANT',
+      erin: 'NON_COMPLIANT',
+      'platform-admins': 'NON_COMPLIANT',
+      // PowerUserAccess, but a permissions boundary that denies both actions.
+      frank: 'COMPLIANT',
+      'deny-shells-boundary': 'COMPLIANT',
+      // Two statements that only together cover every instance; a carve-out of another partition.
+      grace: 'NON_COMPLIANT',
+      hank: 'NON_COMPLIANT',
+      // StringLike "?*" only asks that the tag exists; StringEquals "*" compares literally.
+      ivy: 'NON_COMPLIANT',
+      kim: 'COMPLIANT',
+      // Hybrid managed nodes are managed nodes too.
+      jack: 'NON_COMPLIANT',
+      // An attached policy IAM does not hold (another account's) cannot be read: never passed.
+      'legacy-reporting': 'NON_COMPLIANT',
       // SendCommand scoped by ssm:resourceTag/PatchGroup.
       'fleet-patching': 'COMPLIANT',
-      alice: 'COMPLIANT',
       // An explicit Deny of both actions on every instance.
       auditors: 'COMPLIANT',
       'break-glass-admin': 'NOT_APPLICABLE',
@@ -101,8 +118,10 @@ describe('session-guard scan (bundled sample account)', () => {
     expect(resultOf(report, 'ssm-access', 'incident-responders')?.annotation).toContain('break-glass (ARN listed in BreakGlassArns)');
     expect(resultOf(report, 'ssm-access', 'contractor-bob')).toMatchObject({
       resourceType: 'AWS::IAM::User',
-      annotation: expect.stringContaining('IAM-SSM-1 ssm:SendCommand (inline policy troubleshooting, statement Troubleshoot); IAM-SSM-2 ssm:StartSession'),
+      annotation: expect.stringContaining('IAM-SSM-1 ssm:SendCommand and IAM-SSM-2 ssm:StartSession on nodes it does not name (inline policy troubleshooting, statement Troubleshoot)'),
     });
+    expect(resultOf(report, 'ssm-access', 'erin')?.annotation).toContain('(group platform-admins: AWS managed policy AdministratorAccess, statement #0)');
+    expect(resultOf(report, 'ssm-access', 'ivy')?.annotation).toContain("StringLike '?*' matches any value");
   });
 
   it('preferences: every Session document the account owns, and the account itself', async () => {
@@ -141,7 +160,7 @@ describe('session-guard scan (bundled sample account)', () => {
 
     expect(report.account).toEqual({ id: '111122223333', source: 'sample', description: 'bundled sample account' });
     expect(Number.isNaN(Date.parse(report.generatedAt))).toBe(false);
-    expect(report.summary).toEqual({ COMPLIANT: 15, NON_COMPLIANT: 10, NOT_APPLICABLE: 10, total: 35 });
+    expect(report.summary).toEqual({ COMPLIANT: 16, NON_COMPLIANT: 19, NOT_APPLICABLE: 10, total: 45 });
     expect(report.checks.map((c) => c.id)).toEqual(['role-policy', 'ssm-access', 'preferences']);
     const [check] = report.checks;
     expect(check).toMatchObject({
@@ -228,7 +247,7 @@ describe('session-guard scan (bundled sample account)', () => {
     it('scans the sample with no AWS credentials and exits by --fail-on', () => {
       const json = bin('scan', '--json');
       expect(json.status, json.stderr).toBe(0);
-      expect((JSON.parse(json.stdout) as JsonReport).summary.total).toBe(35);
+      expect((JSON.parse(json.stdout) as JsonReport).summary.total).toBe(45);
       expect(bin('scan', '--fail-on', 'non-compliant').status).toBe(1);
       expect(bin('scan', '--no-such-flag').status).toBe(2);
     });

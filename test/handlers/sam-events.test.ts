@@ -12,6 +12,8 @@ import { BatchGetResourceConfigCommand } from '@aws-sdk/client-config-service';
 import {
   AttachRolePolicyCommand,
   GetAccountAuthorizationDetailsCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
   GetRoleCommand,
   IAMClient,
   ListAttachedRolePoliciesCommand,
@@ -111,6 +113,15 @@ const SCENARIOS: Record<string, FunctionScenario> = {
     verify: (eventName, event, result, aws) => {
       expect(result, eventName).toMatchObject({ roleName: 'web-server', action: 'attached' });
       expect(aws(IAMClient)).toHaveReceivedCommandWith(AttachRolePolicyCommand, { RoleName: 'web-server', PolicyArn: event.PolicyArn as string });
+    },
+  },
+  SsmAccessRuleFunction: {
+    arrange: (aws) => {
+      // The role-change sample attaches AmazonSSMManagedInstanceCore: the handler reads its default version.
+      aws(IAMClient).on(GetPolicyCommand).resolves({ Policy: { Arn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore', DefaultVersionId: 'v2' } });
+      aws(IAMClient).on(GetPolicyVersionCommand).resolves({
+        PolicyVersion: { VersionId: 'v2', IsDefaultVersion: true, Document: urlEncoded({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ssm:UpdateInstanceInformation', Resource: '*' }] }) },
+      });
     },
   },
   RolePolicyRuleFunction: {

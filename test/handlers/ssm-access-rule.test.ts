@@ -25,12 +25,17 @@ const scoped = {
 };
 
 const FLEET_OPERATORS = `arn:aws:iam::${ACCOUNT}:policy/fleet-operators`;
+const INSTANCE_CORE = 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore';
 const SSM_FULL_ACCESS = 'arn:aws:iam::aws:policy/AmazonSSMFullAccess';
 const ADMINISTRATOR_ACCESS = 'arn:aws:iam::aws:policy/AdministratorAccess';
 const DENY_SHELLS = `arn:aws:iam::${ACCOUNT}:policy/deny-shells-boundary`;
 // The AWS managed policies' default versions as IAM returns them (documents URL-encoded).
 const managedPolicies: Record<string, { version: string; document: unknown }> = {
   [FLEET_OPERATORS]: { version: 'v3', document: scoped },
+  [INSTANCE_CORE]: {
+    version: 'v2',
+    document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['ssm:UpdateInstanceInformation', 'ssmmessages:CreateControlChannel', 'ec2messages:GetMessages'], Resource: '*' }] },
+  },
   [SSM_FULL_ACCESS]: {
     version: 'v4',
     document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['cloudwatch:PutMetricData', 'ds:CreateComputer', 'logs:*', 'ssm:*', 'ec2messages:*'], Resource: '*' }] },
@@ -111,8 +116,8 @@ describe('SsmAccessRuleFunction on configuration changes', () => {
     expect(sentEvaluations()).toEqual([
       expect.objectContaining({ ComplianceResourceType: 'AWS::IAM::Role', ComplianceResourceId: 'AROAR3CQWEXAMPLE0002', ComplianceType: 'COMPLIANT' }),
     ]);
-    expect(iam).toHaveReceivedCommandExactlyOnceWith(GetPolicyCommand, { PolicyArn: FLEET_OPERATORS });
-    expect(iam).toHaveReceivedCommandExactlyOnceWith(GetPolicyVersionCommand, { PolicyArn: FLEET_OPERATORS, VersionId: 'v3' });
+    expect(iam).toHaveReceivedCommandExactlyOnceWith(GetPolicyCommand, { PolicyArn: INSTANCE_CORE });
+    expect(iam).toHaveReceivedCommandExactlyOnceWith(GetPolicyVersionCommand, { PolicyArn: INSTANCE_CORE, VersionId: 'v2' });
   });
 
   it('fails a user with AmazonSSMFullAccess attached, naming the AWS managed policy, with two calls for it', async () => {

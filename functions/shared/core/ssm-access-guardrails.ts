@@ -88,7 +88,7 @@ export function findSubjectFindings(subject: PolicySubject): SubjectFinding[] {
   const unreadable: SubjectFinding[] = [];
   const read = (named: NamedPolicyDocument): PolicyInForce | undefined => {
     try {
-      if (named.document === null || named.document === undefined) throw new PolicyDocumentError('no document');
+      if (named.document === null || named.document === undefined) throw new PolicyDocumentError('IAM returned no document');
       return { name: named.name, statements: parsePolicyDocument(named.document).statements };
     } catch (error) {
       if (!(error instanceof PolicyDocumentError)) throw error;
@@ -154,7 +154,7 @@ function describeFindings(findings: readonly SubjectFinding[]): string {
   const parts = [...bySource].map(([source, guardrails]) => `${guardrails.join(' and ')} on nodes it does not name (${source})`);
   const sentences = parts.length > 0 ? [`allows ${parts.join('; ')}`] : [];
   for (const f of findings) {
-    if (f.kind === 'unreadable') sentences.push(`has a policy ${f.document} that could not be read (${f.reason})`);
+    if (f.kind === 'unreadable') sentences.push(`has ${f.document} that could not be read (${f.reason})`);
   }
   return sentences.join('; and ');
 }

@@ -4,6 +4,9 @@
  */
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import {
+  AddUserToGroupCommand,
+  AttachGroupPolicyCommand,
+  AttachUserPolicyCommand,
   CreateGroupCommand,
   CreatePolicyCommand,
   CreatePolicyVersionCommand,
@@ -16,6 +19,8 @@ import {
   PutGroupPolicyCommand,
   PutRolePolicyCommand,
   PutUserPolicyCommand,
+  PutRolePermissionsBoundaryCommand,
+  AttachRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { createSsmAccessRule } from '../../functions/ssm-access-rule/rule';
@@ -26,14 +31,85 @@ import { configThroughMoto } from '../support/config-through-moto';
 import { motoAvailable, useMoto } from '../support/moto';
 import { samEvent } from '../support/lambda';
 import { EC2_TRUST } from '../support/iam-documents';
+import type { ConfigurationItem } from '../../functions/shared/config-rule/event';
 
 const doc = (statement: Record<string, unknown>) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', ...statement }] });
 const BROAD = doc({ Sid: 'RunAnywhere', Action: ['ssm:SendCommand'], Resource: 'arn:aws:ec2:*:*:instance/*' });
 const SESSIONS_ANYWHERE = doc({ Sid: 'ShellAnywhere', Action: 'ssm:Start*', Resource: '*' });
+const DENY_SHELLS_BOUNDARY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }, { Effect: 'Deny', Action: ['ssm:SendCommand', 'ssm:StartSession'], Resource: '*' }],
+});
 const SCOPED = doc({ Action: ['ssm:SendCommand', 'ssm:StartSession'], Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/Team': 'payments' } } });
 
 describe.skipIf(!motoAvailable)('SsmAccessRuleFunction periodic sweep against moto_server', () => {
-  const moto = useMoto();
+  // AWS managed policies loaded (MOTO_IAM_LOAD_MANAGED_POLICIES): users and groups attach the real ones.
+  const moto = useMoto({ awsManagedPolicies: true });
+  const AWS_MANAGED = 'arn:aws:iam::aws:policy/';
+  const rule = (iam: IAMClient) => createSsmAccessRule(new IamGateway(iam));
+  const params = { breakGlassTagKey: 'SessionGuardBreakGlass', breakGlassArns: [] };
+
+  /**
+   * Users who get shells from AWS managed policies, directly or through a group, and a role whose
+   * boundary takes them away (moto has no PutUserPermissionsBoundary; the handler tests cover a user's).
+   */
+  async function effectiveAccessAccount(iam: IAMClient): Promise<Record<string, string>> {
+    await iam.send(new CreateUserCommand({ UserName: 'dana' }));
+    await iam.send(new AttachUserPolicyCommand({ UserName: 'dana', PolicyArn: `${AWS_MANAGED}AmazonSSMFullAccess` }));
+    await iam.send(new CreateGroupCommand({ GroupName: 'platform-admins' }));
+    await iam.send(new AttachGroupPolicyCommand({ GroupName: 'platform-admins', PolicyArn: `${AWS_MANAGED}AdministratorAccess` }));
+    await iam.send(new CreateUserCommand({ UserName: 'erin' }));
+    await iam.send(new AddUserToGroupCommand({ GroupName: 'platform-admins', UserName: 'erin' }));
+    const boundary = await iam.send(new CreatePolicyCommand({ PolicyName: 'deny-shells-boundary', PolicyDocument: DENY_SHELLS_BOUNDARY }));
+    await iam.send(new CreateRoleCommand({ RoleName: 'power-users', AssumeRolePolicyDocument: JSON.stringify(EC2_TRUST) }));
+    await iam.send(new AttachRolePolicyCommand({ RoleName: 'power-users', PolicyArn: `${AWS_MANAGED}PowerUserAccess` }));
+    await iam.send(new PutRolePermissionsBoundaryCommand({ RoleName: 'power-users', PermissionsBoundary: boundary.Policy!.Arn! }));
+    const ids: Record<string, string> = {};
+    for (const name of ['dana', 'erin']) ids[name] = (await iam.send(new GetUserCommand({ UserName: name }))).User!.UserId!;
+    ids['power-users'] = (await iam.send(new GetRoleCommand({ RoleName: 'power-users' }))).Role!.RoleId!;
+    ids['platform-admins'] = (await iam.send(new GetGroupCommand({ GroupName: 'platform-admins' }))).Group!.GroupId!;
+    return ids;
+  }
+
+  it('judges principals on their AWS managed policies, their groups\' and their boundary, on the sweep', async () => {
+    const iam = new IAMClient(moto.clientSettings());
+    const ids = await effectiveAccessAccount(iam);
+    const event = parseConfigRuleEvent(samEvent('SsmAccessRuleFunction', 'scheduled'));
+    const evaluations = await runConfigRule(rule(iam), event, configThroughMoto(new ConfigServiceClient(moto.clientSettings())));
+    const byId = new Map(evaluations.map((e) => [e.resourceId, e]));
+    expect(byId.get(ids.dana!)).toMatchObject({ compliance: 'NON_COMPLIANT', annotation: expect.stringContaining('(AWS managed policy AmazonSSMFullAccess, statement') });
+    expect(byId.get(ids.erin!)).toMatchObject({ compliance: 'NON_COMPLIANT', annotation: expect.stringContaining('(group platform-admins: AWS managed policy AdministratorAccess, statement #0)') });
+    expect(byId.get(ids['platform-admins']!)).toMatchObject({ compliance: 'NON_COMPLIANT' });
+    expect(byId.get(ids['power-users']!)).toMatchObject({ compliance: 'COMPLIANT' });
+    // AWS managed policies are read, never reported: Config does not record them.
+    expect(evaluations.every((e) => !e.annotation.startsWith('Policy AmazonSSMFullAccess'))).toBe(true);
+  });
+
+  it('reads the same users from their Config items on a change, fetching each managed policy from IAM', async () => {
+    const iam = new IAMClient(moto.clientSettings());
+    await effectiveAccessAccount(iam);
+    const userItem = (userName: string, configuration: Record<string, unknown>): ConfigurationItem => ({
+      resourceType: 'AWS::IAM::User', resourceId: `AIDA${userName.toUpperCase()}`, resourceName: userName, ARN: `arn:aws:iam::123456789012:user/${userName}`,
+      awsAccountId: '123456789012', awsRegion: 'global', configurationItemCaptureTime: '2026-11-20T10:14:58.337Z', configurationItemStatus: 'OK', tags: {},
+      configuration: { userName, arn: `arn:aws:iam::123456789012:user/${userName}`, userPolicyList: [], groupList: [], attachedManagedPolicies: [], permissionsBoundary: null, tags: [], ...configuration },
+    });
+    const evaluate = (item: ConfigurationItem) => rule(iam).evaluateItem(item, params);
+    await expect(evaluate(userItem('dana', { attachedManagedPolicies: [{ policyName: 'AmazonSSMFullAccess', policyArn: `${AWS_MANAGED}AmazonSSMFullAccess` }] }))).resolves.toMatchObject({ compliance: 'NON_COMPLIANT' });
+    await expect(evaluate(userItem('erin', { groupList: ['platform-admins'] }))).resolves.toMatchObject({
+      compliance: 'NON_COMPLIANT',
+      annotation: expect.stringContaining('group platform-admins: AWS managed policy AdministratorAccess'),
+    });
+    await expect(
+      evaluate(userItem('frank', {
+        attachedManagedPolicies: [{ policyName: 'PowerUserAccess', policyArn: `${AWS_MANAGED}PowerUserAccess` }],
+        permissionsBoundary: { permissionsBoundaryType: 'PermissionsBoundaryPolicy', permissionsBoundaryArn: 'arn:aws:iam::123456789012:policy/deny-shells-boundary' },
+      })),
+    ).resolves.toMatchObject({ compliance: 'COMPLIANT' });
+    await expect(evaluate(userItem('frank', { attachedManagedPolicies: [{ policyName: 'PowerUserAccess', policyArn: `${AWS_MANAGED}PowerUserAccess` }] }))).resolves.toMatchObject({
+      compliance: 'NON_COMPLIANT',
+      annotation: expect.stringContaining('AWS managed policy PowerUserAccess'),
+    });
+  });
 
   it('reports every customer managed policy on its default version and every inline-policy holder by its ID', async () => {
     const iam = new IAMClient(moto.clientSettings());
@@ -57,23 +133,23 @@ describe.skipIf(!motoAvailable)('SsmAccessRuleFunction periodic sweep against mo
     const userId = (await iam.send(new GetUserCommand({ UserName: 'alice' }))).User!.UserId!;
     const groupId = (await iam.send(new GetGroupCommand({ GroupName: 'admins' }))).Group!.GroupId!;
 
-    const rule = createSsmAccessRule(new IamGateway(iam));
     const event = parseConfigRuleEvent(samEvent('SsmAccessRuleFunction', 'scheduled'));
-    const evaluations = await runConfigRule(rule, event, configThroughMoto(new ConfigServiceClient(moto.clientSettings())));
+    const evaluations = await runConfigRule(rule(iam), event, configThroughMoto(new ConfigServiceClient(moto.clientSettings())));
 
     const byId = new Map(evaluations.map((e) => [e.resourceId, e]));
+    // The six subjects made here; moto's AWS managed policies are read, not reported.
     expect(evaluations).toHaveLength(6);
     expect(byId.get(tightened.Policy!.PolicyId!)).toMatchObject({ resourceType: 'AWS::IAM::Policy', compliance: 'COMPLIANT' });
     expect(byId.get(loosened.Policy!.PolicyId!)).toMatchObject({
       resourceType: 'AWS::IAM::Policy',
       compliance: 'NON_COMPLIANT',
-      annotation: expect.stringContaining('IAM-SSM-1 ssm:SendCommand (policy ops-runbook v2, statement RunAnywhere)'),
+      annotation: expect.stringContaining('IAM-SSM-1 ssm:SendCommand on nodes it does not name (policy ops-runbook v2, statement RunAnywhere)'),
     });
     expect(byId.get(breakGlass.Policy!.PolicyId!)).toMatchObject({ compliance: 'NOT_APPLICABLE', annotation: expect.stringContaining('break-glass') });
     expect(byId.get(roleId)).toMatchObject({
       resourceType: 'AWS::IAM::Role',
       compliance: 'NON_COMPLIANT',
-      annotation: expect.stringContaining('IAM-SSM-2 ssm:StartSession (inline policy shells, statement ShellAnywhere)'),
+      annotation: expect.stringContaining('IAM-SSM-2 ssm:StartSession on nodes it does not name (inline policy shells, statement ShellAnywhere)'),
     });
     expect(byId.get(userId)).toMatchObject({ resourceType: 'AWS::IAM::User', compliance: 'COMPLIANT' });
     expect(byId.get(groupId)).toMatchObject({ resourceType: 'AWS::IAM::Group', compliance: 'NON_COMPLIANT' });

@@ -8,6 +8,8 @@ import { readBody } from '../support/http';
 
 export interface FakeAccount {
   roles: number;
+  /** AWS managed policies GetAccountAuthorizationDetails lists under the AWSManagedPolicy filter. */
+  awsManagedPolicies?: number;
   /** GetAccountAuthorizationDetails page size cap, as IAM applies it. */
   pageSize: number;
 }
@@ -50,24 +52,54 @@ export class FakeAws {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
+  /** One page of the listing, honouring Filter; MaxItems counts entries of every kind, as IAM does. */
   private authorizationDetailsPage(params: URLSearchParams): string {
+    const filter = [...params.entries()].filter(([key]) => key.startsWith('Filter.member.')).map(([, value]) => value);
+    const roles = filter.length === 0 || filter.includes('Role') ? this.account.roles : 0;
+    // The instance policy (customer managed) comes first, then the AWS managed ones.
+    const local = filter.includes('LocalManagedPolicy') ? 1 : 0;
+    const policies = local + (filter.includes('AWSManagedPolicy') ? (this.account.awsManagedPolicies ?? 0) : 0);
     const start = Number(params.get('Marker') ?? 0);
     const size = Math.min(Number(params.get('MaxItems') ?? 100), this.account.pageSize);
-    const end = Math.min(start + size, this.account.roles);
-    const members: string[] = [];
-    for (let i = start; i < end; i++) members.push(roleMember(i));
-    const truncated = end < this.account.roles;
-    return `<GetAccountAuthorizationDetailsResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetAccountAuthorizationDetailsResult><IsTruncated>${truncated}</IsTruncated>${truncated ? `<Marker>${end}</Marker>` : ''}<UserDetailList/><GroupDetailList/><RoleDetailList>${members.join('')}</RoleDetailList><Policies/></GetAccountAuthorizationDetailsResult><ResponseMetadata><RequestId>bench</RequestId></ResponseMetadata></GetAccountAuthorizationDetailsResponse>`;
+    const end = Math.min(start + size, roles + policies);
+    const roleMembers: string[] = [];
+    const policyMembers: string[] = [];
+    for (let i = start; i < end; i++) {
+      if (i < roles) roleMembers.push(roleMember(i));
+      else policyMembers.push(local && i === roles ? INSTANCE_POLICY_MEMBER : awsManagedPolicyMember(i - roles - local));
+    }
+    const truncated = end < roles + policies;
+    return `<GetAccountAuthorizationDetailsResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetAccountAuthorizationDetailsResult><IsTruncated>${truncated}</IsTruncated>${truncated ? `<Marker>${end}</Marker>` : ''}<UserDetailList/><GroupDetailList/><RoleDetailList>${roleMembers.join('')}</RoleDetailList><Policies>${policyMembers.join('')}</Policies></GetAccountAuthorizationDetailsResult><ResponseMetadata><RequestId>bench</RequestId></ResponseMetadata></GetAccountAuthorizationDetailsResponse>`;
   }
 }
 
 export const BENCH_POLICY_ARN = 'arn:aws:iam::111122223333:policy/SessionGuardInstancePolicy';
 const EC2_TRUST = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] }));
 
-/** Role i: two in three are EC2 instance roles, half of those carry the policy. */
+/** AWS managed policy 0 is AmazonSSMFullAccess (ssm:* on *); the rest allow reading CloudWatch metrics. */
+export const BENCH_SSM_FULL_ACCESS_ARN = 'arn:aws:iam::aws:policy/AmazonSSMFullAccess';
+const awsManagedPolicyArn = (i: number) => (i === 0 ? BENCH_SSM_FULL_ACCESS_ARN : `arn:aws:iam::aws:policy/BenchReadOnly${i}`);
+const SSM_FULL = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['logs:*', 'ssm:*', 'ec2messages:*'], Resource: '*' }] }));
+const READ_ONLY = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['cloudwatch:Get*', 'cloudwatch:List*'], Resource: '*' }] }));
+
+const INSTANCE_POLICY = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ssm:UpdateInstanceInformation', Resource: '*' }] }));
+const INSTANCE_POLICY_MEMBER = `<member><PolicyName>SessionGuardInstancePolicy</PolicyName><PolicyId>ANPABENCHINSTANCEPOL1</PolicyId><Arn>${'arn:aws:iam::111122223333:policy/SessionGuardInstancePolicy'}</Arn><Path>/</Path><DefaultVersionId>v1</DefaultVersionId><AttachmentCount>5000</AttachmentCount><IsAttachable>true</IsAttachable><PolicyVersionList><member><Document>${INSTANCE_POLICY}</Document><VersionId>v1</VersionId><IsDefaultVersion>true</IsDefaultVersion></member></PolicyVersionList></member>`;
+
+function awsManagedPolicyMember(i: number): string {
+  const arn = awsManagedPolicyArn(i);
+  return `<member><PolicyName>${arn.split('/').pop()}</PolicyName><PolicyId>ANPAAWS${String(i).padStart(13, '0')}</PolicyId><Arn>${arn}</Arn><Path>/</Path><DefaultVersionId>v1</DefaultVersionId><AttachmentCount>1</AttachmentCount><IsAttachable>true</IsAttachable><PolicyVersionList><member><Document>${i === 0 ? SSM_FULL : READ_ONLY}</Document><VersionId>v1</VersionId><IsDefaultVersion>true</IsDefaultVersion></member></PolicyVersionList></member>`;
+}
+
+/**
+ * Role i: two in three are EC2 instance roles, half of those carry the policy; one in four has
+ * AmazonSSMFullAccess attached, the rest another AWS managed policy.
+ */
 function roleMember(i: number): string {
   const name = `role-${i}`;
   const profile = i % 3 !== 2 ? `<member><Path>/</Path><InstanceProfileName>${name}</InstanceProfileName><InstanceProfileId>AIPA${i}</InstanceProfileId><Arn>arn:aws:iam::111122223333:instance-profile/${name}</Arn><CreateDate>2025-01-01T00:00:00Z</CreateDate><Roles/></member>` : '';
-  const attached = i % 2 === 0 ? `<member><PolicyName>SessionGuardInstancePolicy</PolicyName><PolicyArn>${BENCH_POLICY_ARN}</PolicyArn></member>` : '';
+  const managed = awsManagedPolicyArn(i % 4 === 0 ? 0 : 1 + (i % 7));
+  const attached =
+    (i % 2 === 0 ? `<member><PolicyName>SessionGuardInstancePolicy</PolicyName><PolicyArn>${BENCH_POLICY_ARN}</PolicyArn></member>` : '') +
+    `<member><PolicyName>${managed.split('/').pop()}</PolicyName><PolicyArn>${managed}</PolicyArn></member>`;
   return `<member><Path>/</Path><RoleName>${name}</RoleName><RoleId>AROA${String(i).padStart(17, '0')}</RoleId><Arn>arn:aws:iam::111122223333:role/${name}</Arn><CreateDate>2025-01-01T00:00:00Z</CreateDate><AssumeRolePolicyDocument>${EC2_TRUST}</AssumeRolePolicyDocument><InstanceProfileList>${profile}</InstanceProfileList><RolePolicyList/><AttachedManagedPolicies>${attached}</AttachedManagedPolicies><Tags/></member>`;
 }

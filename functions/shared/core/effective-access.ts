@@ -84,15 +84,19 @@ export function findAccess(policies: EffectivePolicies, question: AccessQuestion
   const denies = [...policies.identity, ...(policies.boundary ? [policies.boundary] : [])].flatMap((p) =>
     p.statements.filter((s) => s.effect === 'Deny' && !hasConditions(s) && statementCoversAction(s, question.action)),
   );
+  // A Deny of the action on every resource ("*") leaves nothing to look for.
+  if (denies.some((s) => s.resource?.some((p) => /^\*+$/.test(p)))) return undefined;
   const patterns = [...allows, ...(boundaryAllows ?? [])].flatMap((c) => c.statement.resource ?? []);
   const everyResourceText = [...allows, ...(boundaryAllows ?? [])].map((c) => c.statement).concat(denies).flatMap((s) => [...(s.resource ?? []), ...(s.notResource ?? [])]);
   const named = namedIds(everyResourceText);
   const used = new Set(everyResourceText.join('').toLowerCase());
+  // Characters no statement uses come first, so witnesses are as unlike every named ID as possible.
+  const preferenceOf = (alphabet: string) => [...alphabet].sort((a, b) => Number(used.has(a)) - Number(used.has(b))).join('');
 
   for (const kind of question.resources) {
     for (const region of regionsOf(home.partition)) {
       const before = kind.arnBefore(home, region);
-      for (const arn of candidates(kind, before, patterns, named, used)) {
+      for (const arn of candidates(kind, before, patterns, named, preferenceOf)) {
         if (denies.some((s) => statementMatchesResource(s, arn, 'certain'))) continue;
         if (boundaryAllows && !boundaryAllows.some((c) => statementMatchesResource(c.statement, arn, 'widest'))) continue;
         const grant = allows.find((c) => statementMatchesResource(c.statement, arn, 'widest'));
@@ -145,10 +149,16 @@ function namedIds(resourceTexts: readonly string[]): Set<string> {
  * The resources of one kind and region to ask about: the named one, or a fresh ID and a witness
  * ID for each Allow pattern that reaches unnamed IDs.
  */
-function candidates(kind: ResourceKind, before: string, patterns: readonly string[], named: ReadonlySet<string>, used: ReadonlySet<string>): string[] {
+function candidates(
+  kind: ResourceKind,
+  before: string,
+  patterns: readonly string[],
+  named: ReadonlySet<string>,
+  preferenceOf: (alphabet: string) => string,
+): string[] {
   if ('name' in kind.id) return [before + kind.id.name];
   const shape = kind.id;
-  const preference = [...shape.alphabet].sort((a, b) => Number(used.has(a)) - Number(used.has(b))).join('');
+  const preference = preferenceOf(shape.alphabet);
   const fresh = shape.prefix + preference[0]!.repeat(Math.max(...shape.lengths));
   const ids = new Set(named.has(fresh) ? [] : [fresh]);
   for (const pattern of patterns) {

@@ -31,6 +31,24 @@ export interface WitnessOptions {
  * when there is none.
  */
 export function findWitness(pattern: string, arnBefore: string, shape: IdShape, options: WitnessOptions): string | undefined {
+  const key = [pattern, arnBefore, shape.prefix, shape.alphabet, shape.lengths.join(','), options.caseSensitive, options.preference, [...options.named].join(',')].join('\u0000');
+  if (remembered.has(key)) return remembered.get(key);
+  const witness = searchWitness(pattern, arnBefore, shape, options);
+  // The same patterns (AWS managed policies, templates) recur across every subject of a sweep.
+  if (remembered.size >= REMEMBERED_MAX) remembered.clear();
+  remembered.set(key, witness);
+  return witness;
+}
+
+const REMEMBERED_MAX = 50_000;
+const remembered = new Map<string, string | undefined>();
+
+function searchWitness(pattern: string, arnBefore: string, shape: IdShape, options: WitnessOptions): string | undefined {
+  if (/^\*+$/.test(pattern)) {
+    // Matches anything: the ID of preferred characters, unless some policy names exactly that one.
+    const id = shape.prefix + options.preference[0]!.repeat(Math.max(...shape.lengths));
+    if (!options.named.has(id)) return id;
+  }
   if (!literalPrefixFits(pattern, arnBefore + shape.prefix, options.caseSensitive)) return undefined;
   const alphabet = options.caseSensitive ? options.preference : options.preference.toLowerCase();
   for (const length of shape.lengths) {

@@ -19,7 +19,7 @@
  * - `StringEquals` compares literally (`*` is a character); `StringLike` and `ArnLike` read `*` and
  *   `?` as wildcards.
  * Resource tags of Systems Manager resources are read through `ssm:resourceTag/<key>` and
- * `aws:ResourceTag/<key>` (https://docs.aws.amazon.com/systems-manager/latest/userguide/security_iam_service-with-iam.html);
+ * `aws:ResourceTag/<key>` (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html);
  * `ec2:ResourceTag/<key>` is read the same way, which is the safe side if IAM leaves it out.
  */
 import type { Statement } from './policy-document';

@@ -30,7 +30,8 @@ const HEX = '0123456789abcdef';
 /**
  * Managed nodes. EC2 instance IDs are `i-` and 8 or 17 hexadecimal characters
  * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html); hybrid node IDs are
- * `mi-` and 17 (https://docs.aws.amazon.com/systems-manager/latest/userguide/fleet-manager-managed-nodes.html).
+ * `mi-` and 17 (pattern `^mi-[0-9a-f]{17}$`,
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_UpdateManagedInstanceRole.html).
  */
 export const MANAGED_NODES: readonly ResourceKind[] = [
   {

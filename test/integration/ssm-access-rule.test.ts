@@ -22,14 +22,16 @@ import {
   PutRolePermissionsBoundaryCommand,
   AttachRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { builtHandlerPath } from '../support/build-functions';
+import { ConfigRecorder } from '../support/config-recorder';
 import { createSsmAccessRule } from '../../functions/ssm-access-rule/rule';
 import { IamGateway } from '../../functions/shared/adapters/iam';
 import { parseConfigRuleEvent } from '../../functions/shared/config-rule/event';
 import { runConfigRule } from '../../functions/shared/config-rule/run';
 import { configThroughMoto } from '../support/config-through-moto';
-import { motoAvailable, useMoto } from '../support/moto';
-import { samEvent } from '../support/lambda';
+import { MOTO_CLIENT_SETTINGS, motoAvailable, useMoto } from '../support/moto';
+import { lambdaContext, samEvent } from '../support/lambda';
 import { EC2_TRUST } from '../support/iam-documents';
 import type { ConfigurationItem } from '../../functions/shared/config-rule/event';
 
@@ -154,5 +156,50 @@ describe.skipIf(!motoAvailable)('SsmAccessRuleFunction periodic sweep against mo
     expect(byId.get(userId)).toMatchObject({ resourceType: 'AWS::IAM::User', compliance: 'COMPLIANT' });
     expect(byId.get(groupId)).toMatchObject({ resourceType: 'AWS::IAM::Group', compliance: 'NON_COMPLIANT' });
     expect(evaluations.every((e) => e.orderingTimestamp.toISOString() === '2026-11-20T06:00:00.000Z')).toBe(true);
+  });
+  describe('the built bundle, on the policies that show how IAM combines and matches', () => {
+    let recorder: ConfigRecorder | undefined;
+    afterAll(async () => recorder?.close());
+
+    const statement = (extra: Record<string, unknown>) => ({ Effect: 'Allow', Action: 'ssm:StartSession', ...extra });
+    const inline = (...statements: Record<string, unknown>[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+    const ACCOUNT = '123456789012';
+    const cases: [string, string, 'COMPLIANT' | 'NON_COMPLIANT'][] = [
+      // Each alone misses some nodes; together they cover every one.
+      ['split', inline(statement({ Resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/*` }), statement({ NotResource: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/*` })), 'NON_COMPLIANT'],
+      // No aws-partition node is in a cn-* region.
+      ['not-china', inline(statement({ NotResource: 'arn:aws:ec2:cn-*:*:instance/*' })), 'NON_COMPLIANT'],
+      ['tag-exists', inline(statement({ Resource: '*', Condition: { StringLike: { 'aws:ResourceTag/Team': '?*' } } })), 'NON_COMPLIANT'],
+      ['tag-any', inline(statement({ Resource: '*', Condition: { StringLike: { 'aws:ResourceTag/Team': ['ops', '*'] } } })), 'NON_COMPLIANT'],
+      ['tag-literal-star', inline(statement({ Resource: '*', Condition: { StringEquals: { 'ssm:resourceTag/Team': '*' } } })), 'COMPLIANT'],
+      ['tag-empty', inline(statement({ Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/Team': '' } } })), 'COMPLIANT'],
+      ['hybrid', inline({ Effect: 'Allow', Action: 'ssm:SendCommand', Resource: `arn:aws:ssm:*:${ACCOUNT}:managed-instance/*` }), 'NON_COMPLIANT'],
+      ['listed', inline(statement({ Resource: [`arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0123456789abcdef0`, `arn:aws:ssm:us-east-1:${ACCOUNT}:managed-instance/mi-0123456789abcdef0`] })), 'COMPLIANT'],
+    ];
+
+    it('reports each user as IAM would decide it, through GetAccountAuthorizationDetails and PutEvaluations', async () => {
+      recorder = await ConfigRecorder.start(moto.endpoint);
+      Object.assign(process.env, {
+        AWS_ENDPOINT_URL: moto.endpoint,
+        AWS_ENDPOINT_URL_CONFIG_SERVICE: recorder.endpoint,
+        AWS_REGION: MOTO_CLIENT_SETTINGS.region,
+        AWS_ACCESS_KEY_ID: MOTO_CLIENT_SETTINGS.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: MOTO_CLIENT_SETTINGS.credentials.secretAccessKey,
+        POWERTOOLS_LOG_LEVEL: 'WARN',
+      });
+      const { handler } = (await import(builtHandlerPath('SsmAccessRuleFunction'))) as { handler: (event: unknown, context: unknown) => Promise<unknown> };
+      const iam = new IAMClient(moto.clientSettings());
+      const expected = new Map<string, [string, string]>();
+      for (const [name, document, compliance] of cases) {
+        await iam.send(new CreateUserCommand({ UserName: name }));
+        await iam.send(new PutUserPolicyCommand({ UserName: name, PolicyName: name, PolicyDocument: document }));
+        expected.set((await iam.send(new GetUserCommand({ UserName: name }))).User!.UserId!, [name, compliance]);
+      }
+
+      await handler(samEvent('SsmAccessRuleFunction', 'scheduled'), lambdaContext());
+
+      const reported = new Map(recorder.evaluations.map((e) => [e.ComplianceResourceId, e.ComplianceType]));
+      expect([...expected].map(([id, [name]]) => [name, reported.get(id)])).toEqual(cases.map(([name, , compliance]) => [name, compliance]));
+    });
   });
 });

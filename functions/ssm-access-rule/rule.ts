@@ -1,7 +1,8 @@
 /**
- * The SSM access guardrail rule (IAM-SSM-1 ssm:SendCommand, IAM-SSM-2 ssm:StartSession): no
- * customer managed policy, role, user or group may run commands on, or open sessions into,
- * managed nodes its policies do not name, judged on every policy in force for it. The decision
+ * The SSM access guardrail rule: no customer managed policy, role, user or group may run commands
+ * on or open sessions into managed nodes its policies do not name (IAM-SSM-1, IAM-SSM-2), start
+ * sessions with other session documents than the preferences (SG-SSM-3), or change the session
+ * controls (SG-SSM-4), judged on every policy in force for it. The decision
  * lives in core/ssm-access-guardrails; this file says where the policies come from.
  */
 import { z } from 'zod';
@@ -34,15 +35,37 @@ const breakGlassArn = z
     'must be the ARN of an IAM policy, role, user or group, such as arn:aws:iam::123456789012:role/BreakGlass',
   );
 
+/** A session document by name (`MyTeamShell`) or, for one region only, by ARN. */
+const sessionDocument = z
+  .string()
+  .trim()
+  .regex(
+    /^([a-zA-Z0-9_.-]{3,128}|arn:aws[a-z-]*:ssm:[a-z0-9-]+:(\d{12})?:document\/[a-zA-Z0-9_.-]{3,128})$/,
+    'must be a session document name such as TeamShell, or its ARN such as arn:aws:ssm:us-east-1:123456789012:document/TeamShell',
+  );
+
+/** A role or user ARN in any partition; `*` and `?` match as in IAM (a path of roles: `role/team/*`). */
+const principalArn = z
+  .string()
+  .trim()
+  .regex(
+    /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/*?-]+$/,
+    'must be the ARN of an IAM role or user, such as arn:aws:iam::123456789012:role/session-guard/session-preferences/*',
+  );
+
 export const ssmAccessParametersSchema = z
   .object({
     BreakGlassTagKey: z.string().trim().max(128).optional(),
     BreakGlassArns: listOf(breakGlassArn).optional(),
+    AllowedSessionDocuments: listOf(sessionDocument).optional(),
+    SessionControlManagerArns: listOf(principalArn).optional(),
   })
   .transform(
     (p): SsmAccessExemptions => ({
       breakGlassTagKey: p.BreakGlassTagKey || DEFAULT_BREAK_GLASS_TAG_KEY,
       breakGlassArns: p.BreakGlassArns ?? [],
+      allowedSessionDocuments: p.AllowedSessionDocuments ?? [],
+      sessionControlManagerArns: p.SessionControlManagerArns ?? [],
     }),
   );
 
@@ -61,7 +84,7 @@ export function createSsmAccessRule(sources: SsmAccessRuleSources): ConfigRule<S
   /** Tags are fetched only for the few policies whose verdict could turn on an exemption. */
   const evaluate = async (subject: PolicySubject, exemptions: SsmAccessExemptions) => {
     // Tags change no finding, only whether one is exempt: the documents are analysed once.
-    const findings = findSubjectFindings(subject);
+    const findings = findSubjectFindings(subject, exemptions);
     const decided = needsTagsToDecide(subject, exemptions, findings) ? { ...subject, tags: (await sources.getPolicySummary(subject.arn)).tags } : subject;
     return evaluateSsmAccess(decided, exemptions, findings);
   };

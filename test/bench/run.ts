@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { evaluateInstanceRole, type RoleFacts } from '../../functions/shared/core/instance-role';
 import type { PolicySubject } from '../../functions/shared/core/policy-subject';
-import { evaluateSsmAccess } from '../../functions/shared/core/ssm-access-guardrails';
+import { evaluateSsmAccess, NO_EXEMPTIONS } from '../../functions/shared/core/ssm-access-guardrails';
 import { functionBuilds } from '../../scripts/build-functions';
 import { BENCH_POLICY_ARN, FakeAws } from './fake-aws';
 
@@ -86,12 +86,12 @@ function benchEffectiveAccess(): void {
     ...(i % 8 === 0 ? { boundary } : {}),
     tags: {},
   }));
-  const exemptions = { breakGlassTagKey: 'SessionGuardBreakGlass', breakGlassArns: [] };
+  const exemptions = NO_EXEMPTIONS;
   const started = performance.now();
   let nonCompliant = 0;
   for (const subject of subjects) if (evaluateSsmAccess(subject, exemptions).compliance === 'NON_COMPLIANT') nonCompliant++;
   const seconds = (performance.now() - started) / 1000;
-  console.log(`core: ${CORE_SUBJECTS.toLocaleString('en')} effective-access verdicts (IAM-SSM-1 and IAM-SSM-2)`);
+  console.log(`core: ${CORE_SUBJECTS.toLocaleString('en')} effective-access verdicts (IAM-SSM-1 to SG-SSM-4)`);
   console.log(`  throughput:                ${Math.round(CORE_SUBJECTS / seconds).toLocaleString('en')} subjects/s (${nonCompliant} non-compliant)`);
 }
 

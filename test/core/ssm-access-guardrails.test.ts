@@ -5,6 +5,7 @@ import {
   evaluateSsmAccess,
   findBroadGrants,
   needsTagsToDecide,
+  NO_EXEMPTIONS,
   SubjectArnError,
 } from '../../functions/shared/core/ssm-access-guardrails';
 import { PolicyDocumentError } from '../../functions/shared/core/policy-document';
@@ -14,7 +15,11 @@ import { urlEncoded } from '../support/iam-documents';
 const HOME: AccountHome = { partition: 'aws', accountId: '111122223333' };
 const policy = (...statements: Record<string, unknown>[]) => ({ Version: '2012-10-17', Statement: statements });
 const allow = (extra: Record<string, unknown>) => ({ Effect: 'Allow', Resource: '*', ...extra });
-const grants = (document: unknown, home = HOME) => findBroadGrants(document, home).map((g) => `${g.guardrail.id}@${g.statement}`);
+/** IAM-SSM-1 and IAM-SSM-2 findings of one document; SG-SSM-3 and SG-SSM-4 have their own cases below. */
+const grants = (document: unknown, home = HOME) =>
+  findBroadGrants(document, home)
+    .filter((g) => g.guardrail.id.startsWith('IAM-SSM-'))
+    .map((g) => `${g.guardrail.id}@${g.statement}`);
 
 describe('findBroadGrants: actions', () => {
   it.each([
@@ -134,7 +139,7 @@ describe('findBroadGrants: conditions, judged by what they let through', () => {
     ['StringLike with "*" among named values', { StringLike: { 'aws:ResourceTag/Team': ['ops', '*'] } }, "StringLike '*' matches any value"],
     ['ForAllValues', { 'ForAllValues:StringEquals': { 'aws:ResourceTag/Team': 'ops' } }, 'ForAllValues on no values'],
   ])('%s does not limit the grant, and the finding says why', (_, condition, why) => {
-    const [found] = findBroadGrants(policy(allow({ Action: 'ssm:StartSession', Condition: condition })), HOME);
+    const [found] = findBroadGrants(policy(allow({ Action: 'ssm:StartSession', Resource: 'arn:aws:ec2:*:*:instance/*', Condition: condition })), HOME);
     expect(found).toMatchObject({ statement: '#0', why: expect.stringContaining(why) });
   });
 });
@@ -192,9 +197,10 @@ describe('evaluateSsmAccess: a subject and every policy in force for it', () => 
     tags: {},
     ...extra,
   });
-  const exemptions = { breakGlassTagKey: 'SessionGuardBreakGlass', breakGlassArns: [] as string[] };
+  const exemptions = NO_EXEMPTIONS;
   const doc = (name: string, ...statements: Record<string, unknown>[]) => ({ name, document: urlEncoded(policy(...statements)) });
   const ssmFull = doc('AWS managed policy AmazonSSMFullAccess', allow({ Action: ['logs:*', 'ssm:*', 'ec2messages:*'] }));
+  const noShellsOrControls = ['ssm:SendCommand', 'ssm:StartSession', 'ssm:*Document*', 'ssm:*ServiceSetting'];
   const narrow = doc('inline policy read', allow({ Action: 'ssm:Describe*' }));
 
   it('is COMPLIANT when nothing grants, including when there are no policies', () => {
@@ -207,23 +213,25 @@ describe('evaluateSsmAccess: a subject and every policy in force for it', () => 
     expect(verdict).toEqual({
       compliance: 'NON_COMPLIANT',
       annotation:
-        'User alice allows IAM-SSM-1 ssm:SendCommand and IAM-SSM-2 ssm:StartSession on nodes it does not name (group ops: AWS managed policy AmazonSSMFullAccess, statement #0). Name the nodes, or require named values of an ssm:resourceTag.',
+        'User alice allows IAM-SSM-1, IAM-SSM-2, SG-SSM-3, SG-SSM-4 through group ops: AWS managed policy AmazonSSMFullAccess, statement #0 (ssm:SendCommand and ssm:StartSession on nodes it does not name; ssm:StartSession with AWS-StartSSHSession; ssm:CreateDocume…',
     });
   });
 
   it('unions policies: a Deny in one policy cancels an Allow in another', () => {
-    const denyAll = doc('inline policy no-shells', { Effect: 'Deny', Action: ['ssm:SendCommand', 'ssm:StartSession'], Resource: '*' });
+    const denyAll = doc('inline policy no-shells', { Effect: 'Deny', Action: noShellsOrControls, Resource: '*' });
     expect(evaluateSsmAccess(subject([ssmFull, denyAll]), exemptions).compliance).toBe('COMPLIANT');
   });
 
   it('intersects with the permissions boundary', () => {
     const boundaryWithoutSsm = doc('permissions boundary policy no-ssm v1', allow({ NotAction: 'ssm:*' }));
-    const boundaryDenying = doc('permissions boundary policy deny-shells v1', allow({ Action: '*' }), { Effect: 'Deny', Action: ['ssm:SendCommand', 'ssm:StartSession'], Resource: '*' });
+    const boundaryDenying = doc('permissions boundary policy deny-shells v1', allow({ Action: '*' }), { Effect: 'Deny', Action: noShellsOrControls, Resource: '*' });
     const boundaryOnTags = doc('permissions boundary policy tagged v1', allow({ Action: 'ssm:*', Condition: { StringEquals: { 'ssm:resourceTag/Team': 'ops' } } }));
     const boundaryOneRegion = doc('permissions boundary policy eu v1', allow({ Action: 'ssm:*', Resource: 'arn:aws:ec2:eu-west-1:111122223333:instance/*' }));
     expect(evaluateSsmAccess(subject([ssmFull], { boundary: boundaryWithoutSsm }), exemptions).compliance).toBe('COMPLIANT');
     expect(evaluateSsmAccess(subject([ssmFull], { boundary: boundaryDenying }), exemptions).compliance).toBe('COMPLIANT');
-    expect(evaluateSsmAccess(subject([ssmFull], { boundary: boundaryOnTags }), exemptions).compliance).toBe('COMPLIANT');
+    // Nodes it does not name carry no tag values it names: no IAM-SSM finding. (A node or document
+    // tagged Team=ops is still reachable, so SG-SSM-3 and SG-SSM-4 stand.)
+    expect(evaluateSsmAccess(subject([ssmFull], { boundary: boundaryOnTags }), exemptions).annotation).toMatch(/^User alice allows SG-SSM-3, SG-SSM-4 through/);
     // The boundary leaves one region's instances in, and the identity policies reach them.
     expect(evaluateSsmAccess(subject([ssmFull], { boundary: boundaryOneRegion }), exemptions).compliance).toBe('NON_COMPLIANT');
   });
@@ -233,7 +241,7 @@ describe('evaluateSsmAccess: a subject and every policy in force for it', () => 
     const broken = Array.from({ length: 6 }, (_, i) => ({ name: `inline policy broken-${i}`, document: '%7Bnope' }));
     const verdict = evaluateSsmAccess(subject([...many, ...broken]), exemptions);
     expect(verdict.annotation).toHaveLength(256);
-    expect(verdict.annotation.startsWith('User alice allows IAM-SSM-1 ssm:SendCommand on nodes it does not name (inline policy number-1, statement #0); IAM-SSM-2')).toBe(true);
+    expect(verdict.annotation.startsWith('User alice allows IAM-SSM-1 through inline policy number-1, statement #0 (ssm:SendCommand on nodes it does not name); IAM-SSM-2')).toBe(true);
   });
 
   it('is NON_COMPLIANT when a document, or a managed policy it refers to, cannot be read', () => {
@@ -251,7 +259,7 @@ describe('evaluateSsmAccess: a subject and every policy in force for it', () => 
   it('exempts break-glass subjects by tag (case-insensitive value) or by ARN, saying what it found', () => {
     expect(evaluateSsmAccess(subject([ssmFull], { tags: { SessionGuardBreakGlass: 'TRUE' } }), exemptions)).toMatchObject({
       compliance: 'NOT_APPLICABLE',
-      annotation: expect.stringMatching(/^User alice is break-glass \(tag SessionGuardBreakGlass=true\); it allows IAM-SSM-1/),
+      annotation: expect.stringMatching(/^User alice is break-glass \(tag SessionGuardBreakGlass=true\); it allows IAM-SSM-1, IAM-SSM-2, SG-SSM-3, SG-SSM-4 through/),
     });
     const byArn = { ...exemptions, breakGlassArns: ['arn:aws:iam::111122223333:user/alice'] };
     expect(evaluateSsmAccess(subject([ssmFull]), byArn).compliance).toBe('NOT_APPLICABLE');
@@ -269,5 +277,82 @@ describe('accountHome', () => {
   it('reads partition and account from IAM ARNs', () => {
     expect(accountHome('arn:aws-us-gov:iam::111122223333:policy/path/p')).toEqual({ partition: 'aws-us-gov', accountId: '111122223333' });
     expect(() => accountHome('arn:aws:iam::aws:policy/AdministratorAccess')).toThrow(SubjectArnError);
+  });
+});
+
+describe('SG-SSM-3: sessions with other session documents', () => {
+  const found = (document: unknown, exemptions = NO_EXEMPTIONS) =>
+    findBroadGrants(document, HOME, exemptions).filter((g) => g.guardrail.id === 'SG-SSM-3').map((g) => g.what);
+  const onTaggedInstances = { Effect: 'Allow', Action: 'ssm:StartSession', Resource: 'arn:aws:ec2:*:111122223333:instance/*', Condition: { StringEquals: { 'ssm:resourceTag/Team': 'ops' } } };
+
+  it('fails StartSession on tagged instances with documents on "*", naming AWS\'s SSH document first', () => {
+    expect(found(policy(onTaggedInstances, { Effect: 'Allow', Action: 'ssm:StartSession', Resource: 'arn:aws:ssm:*:*:document/*' }))).toEqual(['ssm:StartSession with AWS-StartSSHSession']);
+  });
+
+  it('passes the same grant limited to the preferences document', () => {
+    const preferencesOnly = { Effect: 'Allow', Action: 'ssm:StartSession', Resource: 'arn:aws:ssm:*:111122223333:document/SSM-SessionManagerRunShell' };
+    expect(found(policy(onTaggedInstances, preferencesOnly))).toEqual([]);
+  });
+
+  it('probes each of AWS\'s session documents, and a document of the account\'s own the policy does not name', () => {
+    const on = (resource: string) => found(policy(onTaggedInstances, { Effect: 'Allow', Action: 'ssm:StartSession', Resource: resource }));
+    expect(on('arn:aws:ssm:*::document/AWS-StartPortForwardingSessionToRemoteHost')).toEqual(['ssm:StartSession with AWS-StartPortForwardingSessionToRemoteHost']);
+    expect(on('arn:aws:ssm:us-east-1::document/AWS-StartNonInteractiveCommand')).toEqual(['ssm:StartSession with AWS-StartNonInteractiveCommand']);
+    expect(on('arn:aws:ssm:eu-west-1:111122223333:document/Team-*')[0]).toMatch(/^ssm:StartSession with Team-/i);
+    // A document of its own the policy names is not "one it does not name"; the preferences' rule checks it.
+    expect(on('arn:aws:ssm:eu-west-1:111122223333:document/TeamShell')).toEqual([]);
+  });
+
+  it('needs some node to start a session on, listed ones included', () => {
+    const documentsOnly = { Effect: 'Allow', Action: 'ssm:StartSession', Resource: 'arn:aws:ssm:*:*:document/*' };
+    expect(found(policy(documentsOnly))).toEqual([]);
+    const oneInstance = { Effect: 'Allow', Action: 'ssm:StartSession', Resource: 'arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0' };
+    expect(found(policy(documentsOnly, oneInstance))).toEqual(['ssm:StartSession with AWS-StartSSHSession']);
+  });
+
+  it('accepts the documents the rule allows, by name or by ARN in one region', () => {
+    const portForwarding = { Effect: 'Allow', Action: 'ssm:StartSession', Resource: 'arn:aws:ssm:*::document/AWS-StartPortForwardingSession' };
+    const doc = policy(onTaggedInstances, portForwarding);
+    expect(found(doc, { ...NO_EXEMPTIONS, allowedSessionDocuments: ['AWS-StartPortForwardingSession'] })).toEqual([]);
+    expect(found(doc, { ...NO_EXEMPTIONS, allowedSessionDocuments: ['arn:aws:ssm:us-east-1::document/AWS-StartPortForwardingSession'] })).toEqual([
+      'ssm:StartSession with AWS-StartPortForwardingSession',
+    ]);
+  });
+
+  it('reads ssm:SessionDocumentAccessCheck as AWS documents it: it limits no document', () => {
+    const checked = { Effect: 'Allow', Action: 'ssm:StartSession', Resource: '*', Condition: { BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' } } };
+    const [grant] = findBroadGrants(policy(checked), HOME).filter((g) => g.guardrail.id === 'SG-SSM-3');
+    expect(grant?.why).toContain('ssm:SessionDocumentAccessCheck only enforces the check on the default document');
+  });
+});
+
+describe('SG-SSM-4: changes to the session controls', () => {
+  const found = (statement: Record<string, unknown>, exemptions = NO_EXEMPTIONS) =>
+    findBroadGrants(policy(statement), HOME, exemptions).filter((g) => g.guardrail.id === 'SG-SSM-4').map((g) => g.what);
+
+  it('fails ssm:UpdateDocument on "*", and passes it on another named document', () => {
+    expect(found({ Effect: 'Allow', Action: 'ssm:UpdateDocument', Resource: '*' })).toEqual(['ssm:UpdateDocument on SSM-SessionManagerRunShell']);
+    expect(found({ Effect: 'Allow', Action: 'ssm:UpdateDocument', Resource: 'arn:aws:ssm:*:111122223333:document/TeamShell' })).toEqual([]);
+  });
+
+  it('fails a grant that names the preferences document in any one region, and each action that changes it', () => {
+    const named = 'arn:aws:ssm:ap-south-2:111122223333:document/SSM-SessionManagerRunShell';
+    for (const action of ['ssm:CreateDocument', 'ssm:UpdateDocument', 'ssm:UpdateDocumentDefaultVersion', 'ssm:DeleteDocument']) {
+      expect(found({ Effect: 'Allow', Action: action, Resource: named })).toEqual([`${action} on SSM-SessionManagerRunShell`]);
+    }
+    expect(found({ Effect: 'Allow', Action: 'ssm:GetDocument', Resource: named })).toEqual([]);
+  });
+
+  it('fails updating or resetting the Default Host Management role setting', () => {
+    const setting = 'arn:aws:ssm:*:111122223333:servicesetting/ssm/managed-instance/default-ec2-instance-management-role';
+    expect(found({ Effect: 'Allow', Action: 'ssm:UpdateServiceSetting', Resource: setting })).toEqual(['ssm:UpdateServiceSetting on the Default Host Management role setting']);
+    expect(found({ Effect: 'Allow', Action: 'ssm:ResetServiceSetting', Resource: '*' })).toEqual(['ssm:ResetServiceSetting on the Default Host Management role setting']);
+    expect(found({ Effect: 'Allow', Action: 'ssm:UpdateServiceSetting', Resource: 'arn:aws:ssm:*:111122223333:servicesetting/ssm/parameter-store/*' })).toEqual([]);
+  });
+
+  it('skips the principals that manage the session controls, for SG-SSM-4 only', () => {
+    const writer = { kind: 'Role' as const, name: 'prefs', arn: 'arn:aws:iam::111122223333:role/prefs', tags: {}, documents: [{ name: 'inline policy write', document: policy({ Effect: 'Allow', Action: 'ssm:UpdateDocument', Resource: '*' }) }] };
+    expect(evaluateSsmAccess(writer, NO_EXEMPTIONS).compliance).toBe('NON_COMPLIANT');
+    expect(evaluateSsmAccess(writer, { ...NO_EXEMPTIONS, sessionControlManagerArns: [writer.arn] }).compliance).toBe('COMPLIANT');
   });
 });

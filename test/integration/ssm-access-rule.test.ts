@@ -27,6 +27,7 @@ import { builtHandlerPath } from '../support/build-functions';
 import { ConfigRecorder } from '../support/config-recorder';
 import { createSsmAccessRule } from '../../functions/ssm-access-rule/rule';
 import { IamGateway } from '../../functions/shared/adapters/iam';
+import { NO_EXEMPTIONS } from '../../functions/shared/core/ssm-access-guardrails';
 import { parseConfigRuleEvent } from '../../functions/shared/config-rule/event';
 import { runConfigRule } from '../../functions/shared/config-rule/run';
 import { configThroughMoto } from '../support/config-through-moto';
@@ -49,7 +50,7 @@ describe.skipIf(!motoAvailable)('SsmAccessRuleFunction periodic sweep against mo
   const moto = useMoto({ awsManagedPolicies: true });
   const AWS_MANAGED = 'arn:aws:iam::aws:policy/';
   const rule = (iam: IAMClient) => createSsmAccessRule(new IamGateway(iam));
-  const params = { breakGlassTagKey: 'SessionGuardBreakGlass', breakGlassArns: [] };
+  const params = NO_EXEMPTIONS;
 
   /**
    * Users who get shells from AWS managed policies, directly or through a group, and a role whose

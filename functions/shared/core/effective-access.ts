@@ -45,6 +45,15 @@ export interface ResourceKind {
 export interface AccessQuestion {
   readonly action: string;
   readonly resources: readonly ResourceKind[];
+  /**
+   * Any resource counts, not only one the policies do not name: IDs they name, and tags whose
+   * values they name.
+   */
+  readonly includeNamed?: boolean;
+  /** IDs that never count, whatever the policies say (the account's own preferences document). */
+  readonly excludedIds?: readonly string[];
+  /** Whole ARNs that never count. */
+  readonly excludedArns?: readonly string[];
 }
 
 /** One policy in force, parsed. */
@@ -77,9 +86,10 @@ interface Candidate {
 
 /** The first grant found, or undefined when the subject cannot perform the action on any unnamed resource. */
 export function findAccess(policies: EffectivePolicies, question: AccessQuestion, home: AccountHome): AccessGrant | undefined {
-  const allows = usableAllows(policies.identity, question.action);
+  const anyResource = question.includeNamed === true;
+  const allows = usableAllows(policies.identity, question.action, anyResource);
   if (allows.length === 0) return undefined;
-  const boundaryAllows = policies.boundary ? usableAllows([policies.boundary], question.action) : undefined;
+  const boundaryAllows = policies.boundary ? usableAllows([policies.boundary], question.action, anyResource) : undefined;
   if (boundaryAllows?.length === 0) return undefined;
   const denies = [...policies.identity, ...(policies.boundary ? [policies.boundary] : [])].flatMap((p) =>
     p.statements.filter((s) => s.effect === 'Deny' && !hasConditions(s) && statementCoversAction(s, question.action)),
@@ -88,7 +98,8 @@ export function findAccess(policies: EffectivePolicies, question: AccessQuestion
   if (denies.some((s) => s.resource?.some((p) => /^\*+$/.test(p)))) return undefined;
   const patterns = [...allows, ...(boundaryAllows ?? [])].flatMap((c) => c.statement.resource ?? []);
   const everyResourceText = [...allows, ...(boundaryAllows ?? [])].map((c) => c.statement).concat(denies).flatMap((s) => [...(s.resource ?? []), ...(s.notResource ?? [])]);
-  const named = namedIds(everyResourceText);
+  const named = new Set([...(question.includeNamed ? [] : namedIds(everyResourceText)), ...(question.excludedIds ?? [])]);
+  const excludedArns = new Set(question.excludedArns ?? []);
   const used = new Set(everyResourceText.join('').toLowerCase());
   // Characters no statement uses come first, so witnesses are as unlike every named ID as possible.
   const preferenceOf = (alphabet: string) => [...alphabet].sort((a, b) => Number(used.has(a)) - Number(used.has(b))).join('');
@@ -97,6 +108,7 @@ export function findAccess(policies: EffectivePolicies, question: AccessQuestion
     for (const region of regionsOf(home.partition)) {
       const before = kind.arnBefore(home, region);
       for (const arn of candidates(kind, before, patterns, named, preferenceOf)) {
+        if (excludedArns.has(arn)) continue;
         if (denies.some((s) => statementMatchesResource(s, arn, 'certain'))) continue;
         if (boundaryAllows && !boundaryAllows.some((c) => statementMatchesResource(c.statement, arn, 'widest'))) continue;
         const grant = allows.find((c) => statementMatchesResource(c.statement, arn, 'widest'));
@@ -109,13 +121,18 @@ export function findAccess(policies: EffectivePolicies, question: AccessQuestion
   return undefined;
 }
 
-/** Allow statements that cover the action and whose conditions can hold on a fresh resource. */
-function usableAllows(policies: readonly PolicyInForce[], action: string): Candidate[] {
+/**
+ * Allow statements that cover the action and whose conditions can hold on a fresh resource, or,
+ * when any resource counts, on some resource: a resource may carry exactly the tags a condition
+ * names, so then no condition is taken to limit the statement.
+ */
+function usableAllows(policies: readonly PolicyInForce[], action: string, anyResource: boolean): Candidate[] {
   return policies.flatMap((policy) =>
     policy.statements.flatMap((statement) => {
       if (statement.effect !== 'Allow' || !statementCoversAction(statement, action)) return [];
       const judgement = judgeConditions(statement);
-      return judgement.satisfiable ? [{ policy: policy.name, statement, ...(judgement.why ? { why: judgement.why } : {}) }] : [];
+      if (!judgement.satisfiable && !anyResource) return [];
+      return [{ policy: policy.name, statement, ...(judgement.satisfiable && judgement.why ? { why: judgement.why } : {}) }];
     }),
   );
 }
@@ -156,7 +173,7 @@ function candidates(
   named: ReadonlySet<string>,
   preferenceOf: (alphabet: string) => string,
 ): string[] {
-  if ('name' in kind.id) return [before + kind.id.name];
+  if ('name' in kind.id) return named.has(kind.id.name) ? [] : [before + kind.id.name];
   const shape = kind.id;
   const preference = preferenceOf(shape.alphabet);
   const fresh = shape.prefix + preference[0]!.repeat(Math.max(...shape.lengths));

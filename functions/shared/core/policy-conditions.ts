@@ -64,8 +64,19 @@ export function judgeConditions(statement: Statement): ConditionJudgement {
     if (!choice) return { satisfiable: false };
     reasons.push(explain(entries[0]!, choice));
   }
-  if (requestKeys.length > 0) reasons.push(`${requestKeys[0]} depends on the request, not on the resource`);
+  if (requestKeys.length > 0) reasons.push(explainRequestKey(requestKeys[0]!));
   return reasons.length > 0 ? { satisfiable: true, why: reasons.join('; ') } : { satisfiable: true };
+}
+
+/**
+ * `ssm:SessionDocumentAccessCheck` only makes Session Manager check the caller's access to the
+ * default session document when StartSession names none; a request that names a document is
+ * checked against that document either way
+ * (https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-sessiondocumentaccesscheck.html).
+ */
+function explainRequestKey(key: string): string {
+  if (key.toLowerCase() === 'ssm:sessiondocumentaccesscheck') return `${key} only enforces the check on the default document, it limits no document`;
+  return `${key} depends on the request, not on the resource`;
 }
 
 interface Operator {

@@ -1,9 +1,23 @@
 /**
  * The SSM access guardrails: who can run commands on, or open a shell into, managed nodes their
- * policies do not name.
+ * policies do not name, and who can step around or switch off the account's session controls.
  *
  * - IAM-SSM-1: `ssm:SendCommand` on managed nodes the subject's policies do not name.
  * - IAM-SSM-2: `ssm:StartSession` on managed nodes the subject's policies do not name.
+ * - SG-SSM-3: `ssm:StartSession`, on some node the subject can reach, with a session document other
+ *   than the account's preferences document (`SSM-SessionManagerRunShell`) and the documents the
+ *   rule allows. StartSession authorizes the document as a resource too; SSH and port-forwarding
+ *   sessions (AWS-StartSSHSession, AWS-StartPortForwardingSession...) are not logged by Session
+ *   Manager, and a Session document of one's own need set no logging and no key, so such a
+ *   session skips the preferences
+ *   (https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-specify-session-document.html,
+ *   https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging.html).
+ * - SG-SSM-4: the subject may change what governs sessions: create, update, delete or repoint the
+ *   default version of `SSM-SessionManagerRunShell` in any region
+ *   (https://docs.aws.amazon.com/systems-manager/latest/userguide/preference-setting-permissions.html),
+ *   or update or reset the service setting `/ssm/managed-instance/default-ec2-instance-management-role`,
+ *   which names the Default Host Management Configuration role
+ *   (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_UpdateServiceSetting.html).
  *
  * Managed nodes are EC2 instances (`arn:<partition>:ec2:<region>:<account>:instance/i-...`) and
  * hybrid nodes (`arn:<partition>:ssm:<region>:<account>:managed-instance/mi-...`), both targets of
@@ -20,7 +34,7 @@
  */
 import { compliant, nonCompliant, notApplicable, type Verdict } from './compliance';
 import { type AccessGrant, type AccountHome, type EffectivePolicies, findAccess, type PolicyInForce, type ResourceKind } from './effective-access';
-import { parsePolicyDocument, PolicyDocumentError } from './policy-document';
+import { parsePolicyDocument, PolicyDocumentError, wildcardMatches } from './policy-document';
 import type { NamedPolicyDocument, PolicySubject } from './policy-subject';
 
 export type { AccountHome } from './effective-access';
@@ -46,14 +60,55 @@ export const MANAGED_NODES: readonly ResourceKind[] = [
   },
 ];
 
-export interface SsmGuardrail {
-  readonly id: string;
-  readonly action: string;
-}
+/** The account's preferences document (https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-default-session-document.html). */
+export const PREFERENCES_DOCUMENT = 'SSM-SessionManagerRunShell';
 
-export const SSM_GUARDRAILS: readonly SsmGuardrail[] = [
-  { id: 'IAM-SSM-1', action: 'ssm:SendCommand' },
-  { id: 'IAM-SSM-2', action: 'ssm:StartSession' },
+/** The service setting that names the Default Host Management Configuration role, as its ARN ends. */
+const DHMC_SETTING = 'ssm/managed-instance/default-ec2-instance-management-role';
+
+/**
+ * AWS's own session documents that start sessions other than the preferences' shell: SSH, port
+ * forwarding (to the node, a remote host, a socket), and interactive and non-interactive commands
+ * (https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-specify-session-document.html).
+ * AWS-owned documents have no account in their ARN: `arn:aws:ssm:us-east-1::document/AWS-StartSSHSession`.
+ */
+export const AWS_SESSION_DOCUMENTS = [
+  'AWS-StartSSHSession',
+  'AWS-StartPortForwardingSession',
+  'AWS-StartPortForwardingSessionToRemoteHost',
+  'AWS-StartPortForwardingSessionToSocket',
+  'AWS-StartInteractiveCommand',
+  'AWS-StartNonInteractiveCommand',
+] as const;
+
+/** Document names: letters, digits, `_`, `-`, `.` (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateDocument.html). */
+const DOCUMENT_NAME_CHARACTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-';
+
+const AWS_DOCUMENTS: readonly ResourceKind[] = AWS_SESSION_DOCUMENTS.map((name) => ({
+  label: 'AWS session document',
+  arnBefore: (home, region) => `arn:${home.partition}:ssm:${region}::document/`,
+  id: { name },
+}));
+
+const OWN_DOCUMENTS: readonly ResourceKind[] = [
+  {
+    label: 'session document of the account',
+    arnBefore: (home, region) => `arn:${home.partition}:ssm:${region}:${home.accountId}:document/`,
+    id: { prefix: '', alphabet: DOCUMENT_NAME_CHARACTERS, lengths: [40] },
+  },
+];
+
+const SESSION_CONTROLS: readonly { readonly actions: readonly string[]; readonly resource: ResourceKind; readonly said: string }[] = [
+  {
+    actions: ['ssm:CreateDocument', 'ssm:UpdateDocument', 'ssm:UpdateDocumentDefaultVersion', 'ssm:DeleteDocument'],
+    resource: { label: 'preferences document', arnBefore: (home, region) => `arn:${home.partition}:ssm:${region}:${home.accountId}:document/`, id: { name: PREFERENCES_DOCUMENT } },
+    said: PREFERENCES_DOCUMENT,
+  },
+  {
+    actions: ['ssm:UpdateServiceSetting', 'ssm:ResetServiceSetting'],
+    resource: { label: 'service setting', arnBefore: (home, region) => `arn:${home.partition}:ssm:${region}:${home.accountId}:servicesetting/`, id: { name: DHMC_SETTING } },
+    said: 'the Default Host Management role setting',
+  },
 ];
 
 export interface SsmAccessExemptions {
@@ -61,12 +116,65 @@ export interface SsmAccessExemptions {
   readonly breakGlassTagKey: string;
   /** Policies, roles, users and groups exempt by exact ARN. */
   readonly breakGlassArns: readonly string[];
+  /** Session documents (names, or ARNs for one region) SG-SSM-3 accepts besides the preferences document. */
+  readonly allowedSessionDocuments: readonly string[];
+  /**
+   * Principals whose job is to manage the session controls (this deployment's preferences function
+   * roles), as ARN patterns: SG-SSM-4 skips them.
+   */
+  readonly sessionControlManagerArns: readonly string[];
 }
+
+export interface SsmGuardrail {
+  readonly id: string;
+  /** What it asks, for annotations of subjects that break none. */
+  readonly question: string;
+  /** The finding, if the subject breaks it: what it may do, and the statement that grants it. */
+  find(policies: EffectivePolicies, home: AccountHome, exemptions: SsmAccessExemptions): { readonly what: string; readonly grant: AccessGrant } | undefined;
+}
+
+const onUnnamedNodes = (action: string): SsmGuardrail['find'] => (policies, home) => {
+  const grant = findAccess(policies, { action, resources: MANAGED_NODES }, home);
+  return grant && { what: `${action} on nodes it does not name`, grant };
+};
+
+export const SSM_GUARDRAILS: readonly SsmGuardrail[] = [
+  { id: 'IAM-SSM-1', question: 'ssm:SendCommand on nodes it does not name', find: onUnnamedNodes('ssm:SendCommand') },
+  { id: 'IAM-SSM-2', question: 'ssm:StartSession on nodes it does not name', find: onUnnamedNodes('ssm:StartSession') },
+  {
+    id: 'SG-SSM-3',
+    question: 'sessions with other session documents',
+    find(policies, home, exemptions) {
+      const action = 'ssm:StartSession';
+      // Any node counts here, listed ones too: the question is which document the session follows.
+      if (!findAccess(policies, { action, resources: MANAGED_NODES, includeNamed: true }, home)) return undefined;
+      const allowedArns = exemptions.allowedSessionDocuments.filter((d) => d.startsWith('arn:'));
+      const excludedIds = [PREFERENCES_DOCUMENT, ...exemptions.allowedSessionDocuments.filter((d) => !d.startsWith('arn:'))];
+      const grant =
+        findAccess(policies, { action, resources: AWS_DOCUMENTS, includeNamed: true, excludedIds, excludedArns: allowedArns }, home) ??
+        findAccess(policies, { action, resources: OWN_DOCUMENTS, excludedIds, excludedArns: allowedArns }, home);
+      return grant && { what: `${action} with ${grant.resourceArn.slice(grant.resourceArn.lastIndexOf('/') + 1)}`, grant };
+    },
+  },
+  {
+    id: 'SG-SSM-4',
+    question: 'changes to the session controls',
+    find(policies, home) {
+      for (const control of SESSION_CONTROLS) {
+        for (const action of control.actions) {
+          const grant = findAccess(policies, { action, resources: [control.resource], includeNamed: true }, home);
+          if (grant) return { what: `${action} on ${control.said}`, grant };
+        }
+      }
+      return undefined;
+    },
+  },
+];
 
 export const DEFAULT_BREAK_GLASS_TAG_KEY = 'SessionGuardBreakGlass';
 
 export type SubjectFinding =
-  | { readonly kind: 'grant'; readonly guardrail: SsmGuardrail; readonly grant: AccessGrant }
+  | { readonly kind: 'grant'; readonly guardrail: SsmGuardrail; readonly what: string; readonly grant: AccessGrant }
   | { readonly kind: 'unreadable'; readonly document: string; readonly reason: string };
 
 export class SubjectArnError extends Error {
@@ -84,7 +192,7 @@ export function accountHome(arn: string): AccountHome {
  * The guardrails the subject breaks, and the documents that could not be read. A subject with an
  * unreadable document is judged on the rest too, so its annotation says all that is known.
  */
-export function findSubjectFindings(subject: PolicySubject): SubjectFinding[] {
+export function findSubjectFindings(subject: PolicySubject, exemptions: SsmAccessExemptions): SubjectFinding[] {
   const home = accountHome(subject.arn);
   const unreadable: SubjectFinding[] = [];
   const read = (named: NamedPolicyDocument): PolicyInForce | undefined => {
@@ -102,8 +210,9 @@ export function findSubjectFindings(subject: PolicySubject): SubjectFinding[] {
   // An unreadable boundary limits nothing we can know: judge without it, and report it.
   const policies: EffectivePolicies = boundary ? { identity, boundary } : { identity };
   const grants = SSM_GUARDRAILS.flatMap((guardrail): SubjectFinding[] => {
-    const grant = findAccess(policies, { action: guardrail.action, resources: MANAGED_NODES }, home);
-    return grant ? [{ kind: 'grant', guardrail, grant }] : [];
+    if (guardrail.id === 'SG-SSM-4' && exemptions.sessionControlManagerArns.some((p) => wildcardMatches(p, subject.arn, { caseSensitive: true }))) return [];
+    const found = guardrail.find(policies, home, exemptions);
+    return found ? [{ kind: 'grant', guardrail, ...found }] : [];
   });
   return [...grants, ...unreadable];
 }
@@ -115,17 +224,33 @@ export function findSubjectFindings(subject: PolicySubject): SubjectFinding[] {
 export function evaluateSsmAccess(
   subject: PolicySubject,
   exemptions: SsmAccessExemptions,
-  findings: readonly SubjectFinding[] = findSubjectFindings(subject),
+  findings: readonly SubjectFinding[] = findSubjectFindings(subject, exemptions),
 ): Verdict {
   const who = `${subject.kind} ${subject.name}`;
   if (findings.length === 0) {
-    return compliant(`${who} allows neither ssm:SendCommand nor ssm:StartSession on managed nodes its policies do not name.`);
+    return compliant(`${who} allows no ssm:SendCommand or ssm:StartSession on nodes it does not name, no session with another document, no change to the session controls.`);
   }
   const exemption = exemptionOf(subject, exemptions);
   const summary = describeFindings(findings);
   if (exemption) return notApplicable(`${who} is break-glass (${exemption}); it ${summary}.`);
   // Findings first: when the annotation is clipped, what is wrong survives.
-  return nonCompliant(`${who} ${summary}. Name the nodes, or require named values of an ssm:resourceTag.`);
+  return nonCompliant(`${who} ${summary}.${fixFor(findings)}`);
+}
+
+/** What to do, for the first finding; the README lists the fix for each. */
+function fixFor(findings: readonly SubjectFinding[]): string {
+  const first = findings.find((f) => f.kind === 'grant');
+  switch (first?.kind === 'grant' ? first.guardrail.id : undefined) {
+    case 'IAM-SSM-1':
+    case 'IAM-SSM-2':
+      return ' Name the nodes, or require named values of an ssm:resourceTag.';
+    case 'SG-SSM-3':
+      return ` Name ${PREFERENCES_DOCUMENT} (or allowed documents) as StartSession's document resource.`;
+    case 'SG-SSM-4':
+      return ' Leave the session controls to the stack that manages them.';
+    default:
+      return '';
+  }
 }
 
 /**
@@ -134,7 +259,7 @@ export function evaluateSsmAccess(
  */
 export function needsTagsToDecide(subject: PolicySubject, exemptions: SsmAccessExemptions, findings?: readonly SubjectFinding[]): boolean {
   if (subject.tags !== undefined || exemptions.breakGlassArns.includes(subject.arn)) return false;
-  return (findings ?? findSubjectFindings(subject)).length > 0;
+  return (findings ?? findSubjectFindings(subject, exemptions)).length > 0;
 }
 
 function exemptionOf(subject: PolicySubject, exemptions: SsmAccessExemptions): string | undefined {
@@ -144,15 +269,29 @@ function exemptionOf(subject: PolicySubject, exemptions: SsmAccessExemptions): s
   return undefined;
 }
 
-/** "allows IAM-SSM-1 ssm:SendCommand and IAM-SSM-2 ssm:StartSession on nodes it does not name (policy, statement)". */
+/**
+ * "allows IAM-SSM-1, IAM-SSM-2 through <policy>, statement <sid> (ssm:SendCommand and
+ * ssm:StartSession on nodes it does not name; condition: ...)": guardrail ids and the policy first,
+ * so they survive when Config's 256 characters clip the rest.
+ */
 function describeFindings(findings: readonly SubjectFinding[]): string {
-  const bySource = new Map<string, string[]>();
+  const bySource = new Map<string, { ids: string[]; whats: string[]; why?: string }>();
   for (const f of findings) {
     if (f.kind !== 'grant') continue;
-    const source = `${f.grant.policy}, statement ${f.grant.statement}${f.grant.why ? `: ${f.grant.why}` : ''}`;
-    bySource.set(source, [...(bySource.get(source) ?? []), `${f.guardrail.id} ${f.guardrail.action}`]);
+    const source = `${f.grant.policy}, statement ${f.grant.statement}`;
+    const entry = bySource.get(source) ?? { ids: [], whats: [], ...(f.grant.why ? { why: f.grant.why } : {}) };
+    entry.ids.push(f.guardrail.id);
+    entry.whats.push(f.what);
+    bySource.set(source, entry);
   }
-  const parts = [...bySource].map(([source, guardrails]) => `${guardrails.join(' and ')} on nodes it does not name (${source})`);
+  // "ssm:SendCommand and ssm:StartSession on nodes it does not name": said once.
+  const joined = (whats: string[]) => {
+    const suffix = ' on nodes it does not name';
+    const onNodes = whats.filter((w) => w.endsWith(suffix));
+    const merged = onNodes.length > 1 ? [`${onNodes.map((w) => w.slice(0, -suffix.length)).join(' and ')}${suffix}`] : onNodes;
+    return [...merged, ...whats.filter((w) => !w.endsWith(suffix))].join('; ');
+  };
+  const parts = [...bySource].map(([source, { ids, whats, why }]) => `${ids.join(', ')} through ${source} (${joined(whats)}${why ? `; condition: ${why}` : ''})`);
   const sentences = parts.length > 0 ? [`allows ${parts.join('; ')}`] : [];
   for (const f of findings) {
     if (f.kind === 'unreadable') sentences.push(`has ${f.document} that could not be read (${f.reason})`);
@@ -164,6 +303,7 @@ function describeFindings(findings: readonly SubjectFinding[]): string {
 export interface BroadGrant {
   readonly guardrail: SsmGuardrail;
   readonly statement: string;
+  readonly what: string;
   readonly why?: string;
 }
 
@@ -172,10 +312,17 @@ export interface BroadGrant {
  * managed policy, or a policy our own template deploys). Throws PolicyDocumentError when the
  * document cannot be read.
  */
-export function findBroadGrants(document: unknown, home: AccountHome): BroadGrant[] {
+export function findBroadGrants(document: unknown, home: AccountHome, exemptions: SsmAccessExemptions = NO_EXEMPTIONS): BroadGrant[] {
   const policy: PolicyInForce = { name: 'policy', statements: parsePolicyDocument(document).statements };
   return SSM_GUARDRAILS.flatMap((guardrail) => {
-    const grant = findAccess({ identity: [policy] }, { action: guardrail.action, resources: MANAGED_NODES }, home);
-    return grant ? [{ guardrail, statement: grant.statement, ...(grant.why ? { why: grant.why } : {}) }] : [];
+    const found = guardrail.find({ identity: [policy] }, home, exemptions);
+    return found ? [{ guardrail, statement: found.grant.statement, what: found.what, ...(found.grant.why ? { why: found.grant.why } : {}) }] : [];
   });
 }
+
+export const NO_EXEMPTIONS: SsmAccessExemptions = {
+  breakGlassTagKey: DEFAULT_BREAK_GLASS_TAG_KEY,
+  breakGlassArns: [],
+  allowedSessionDocuments: [],
+  sessionControlManagerArns: [],
+};

@@ -21,7 +21,10 @@ const sentEvaluations = () => config.commandCalls(PutEvaluationsCommand).flatMap
 const broad = { Version: '2012-10-17', Statement: [{ Sid: 'Everything', Effect: 'Allow', Action: 'ssm:*', Resource: '*' }] };
 const scoped = {
   Version: '2012-10-17',
-  Statement: [{ Sid: 'TeamShells', Effect: 'Allow', Action: 'ssm:StartSession', Resource: '*', Condition: { StringEquals: { 'ssm:resourceTag/Team': 'payments' } } }],
+  Statement: [
+    { Sid: 'TeamShells', Effect: 'Allow', Action: 'ssm:StartSession', Resource: 'arn:aws:ec2:*:*:instance/*', Condition: { StringEquals: { 'ssm:resourceTag/Team': 'payments' } } },
+    { Sid: 'PreferencesOnly', Effect: 'Allow', Action: 'ssm:StartSession', Resource: 'arn:aws:ssm:*:*:document/SSM-SessionManagerRunShell' },
+  ],
 };
 
 const FLEET_OPERATORS = `arn:aws:iam::${ACCOUNT}:policy/fleet-operators`;
@@ -43,7 +46,13 @@ const managedPolicies: Record<string, { version: string; document: unknown }> = 
   [ADMINISTRATOR_ACCESS]: { version: 'v1', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } },
   [DENY_SHELLS]: {
     version: 'v1',
-    document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }, { Sid: 'NoShells', Effect: 'Deny', Action: ['ssm:SendCommand', 'ssm:StartSession'], Resource: '*' }] },
+    document: {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: '*', Resource: '*' },
+        { Sid: 'NoShellsNorSessionControls', Effect: 'Deny', Action: ['ssm:SendCommand', 'ssm:StartSession', 'ssm:*Document*', 'ssm:*ServiceSetting'], Resource: '*' },
+      ],
+    },
   },
 };
 
@@ -89,7 +98,7 @@ describe('SsmAccessRuleFunction on configuration changes', () => {
       ComplianceType: 'NON_COMPLIANT',
       OrderingTimestamp: new Date('2026-11-20T10:14:58.337Z'),
     });
-    expect(evaluation?.Annotation).toContain('IAM-SSM-1 ssm:SendCommand and IAM-SSM-2 ssm:StartSession on nodes it does not name (policy fleet-operators v2, statement OperateFleet)');
+    expect(evaluation?.Annotation).toMatch(/^Policy fleet-operators allows IAM-SSM-1, IAM-SSM-2(, SG-SSM-3)? through policy fleet-operators v2, statement OperateFleet \(ssm:SendCommand and ssm:StartSession on nodes it does not name/);
     // The change event carries everything: IAM is not asked.
     expect(iam).not.toHaveReceivedAnyCommand();
   });
@@ -127,7 +136,7 @@ describe('SsmAccessRuleFunction on configuration changes', () => {
         ComplianceResourceType: 'AWS::IAM::User',
         ComplianceResourceId: 'AIDAR3CQWEXAMPLE0005',
         ComplianceType: 'NON_COMPLIANT',
-        Annotation: expect.stringMatching(/^User alice allows IAM-SSM-1 ssm:SendCommand and IAM-SSM-2 ssm:StartSession on nodes it does not name \(AWS managed policy AmazonSSMFullAccess, statement #0\)/),
+        Annotation: expect.stringMatching(/^User alice allows IAM-SSM-1, IAM-SSM-2, SG-SSM-3, SG-SSM-4 through AWS managed policy AmazonSSMFullAccess, statement #0 \(/),
       }),
     ]);
     expect(iam.calls()).toHaveLength(2);
@@ -144,11 +153,11 @@ describe('SsmAccessRuleFunction on configuration changes', () => {
     await handler(userChange({ groupList: ['admins'] }), context);
     expect(iam).toHaveReceivedCommandExactlyOnceWith(GetAccountAuthorizationDetailsCommand, { Filter: ['Group'], MaxItems: 1000 });
     expect(sentEvaluations()).toEqual([
-      expect.objectContaining({ ComplianceType: 'NON_COMPLIANT', Annotation: expect.stringContaining('(group admins: AWS managed policy AdministratorAccess, statement #0)') }),
+      expect.objectContaining({ ComplianceType: 'NON_COMPLIANT', Annotation: expect.stringContaining('through group admins: AWS managed policy AdministratorAccess, statement #0') }),
     ]);
   });
 
-  it('passes a user with AdministratorAccess whose permissions boundary denies both actions', async () => {
+  it('passes a user with AdministratorAccess whose permissions boundary denies shells and the session controls', async () => {
     const event = userChange({
       attachedManagedPolicies: [{ policyName: 'AdministratorAccess', policyArn: ADMINISTRATOR_ACCESS }],
       permissionsBoundary: { permissionsBoundaryType: 'PermissionsBoundaryPolicy', permissionsBoundaryArn: DENY_SHELLS },
@@ -181,7 +190,7 @@ describe('SsmAccessRuleFunction on configuration changes', () => {
     await handler(withInline([]), context);
     await handler(withInline([{ key: 'SessionGuardBreakGlass', value: 'true' }]), context);
     expect(sentEvaluations()).toEqual([
-      expect.objectContaining({ ComplianceType: 'NON_COMPLIANT', Annotation: expect.stringMatching(/^Role payments-oncall allows IAM-SSM-1 .*\(inline policy everything, statement Everything\)/) }),
+      expect.objectContaining({ ComplianceType: 'NON_COMPLIANT', Annotation: expect.stringMatching(/^Role payments-oncall allows IAM-SSM-1, IAM-SSM-2, SG-SSM-3, SG-SSM-4 through inline policy everything, statement Everything/) }),
       expect.objectContaining({ ComplianceType: 'NOT_APPLICABLE', Annotation: expect.stringMatching(/^Role payments-oncall is break-glass \(tag SessionGuardBreakGlass=true\)/) }),
     ]);
   });
@@ -315,7 +324,7 @@ describe('SsmAccessRuleFunction on its periodic sweep', () => {
       ['AWS::IAM::Group', 'AGPAR3CQWEXAMPLE0014', 'COMPLIANT'],
       ['AWS::IAM::Role', 'AROAR3CQWEXAMPLEGONE', 'NOT_APPLICABLE'],
     ]);
-    expect(sentEvaluations().find((e) => e.ComplianceResourceId === 'AIDAR3CQWEXAMPLE0015')?.Annotation).toContain('(AWS managed policy AmazonSSMFullAccess, statement #0)');
+    expect(sentEvaluations().find((e) => e.ComplianceResourceId === 'AIDAR3CQWEXAMPLE0015')?.Annotation).toContain('through AWS managed policy AmazonSSMFullAccess, statement #0');
     expect(iam).not.toHaveReceivedCommand(GetPolicyVersionCommand);
     expect(new Set(sentEvaluations().map((e) => e.OrderingTimestamp?.toISOString()))).toEqual(new Set(['2026-11-20T06:00:00.000Z']));
   });

@@ -96,12 +96,12 @@ describe.skipIf(!chromiumAvailable)('the HTML report in headless Chromium', () =
         await Promise.all(types.map(async (t) => [t, Number(await page.locator(`#summary [data-count="${t}"]`).textContent())])),
       );
       expect(summary).toEqual(json.summary);
-      expect(summary).toEqual({ NON_COMPLIANT: 19, COMPLIANT: 16, NOT_APPLICABLE: 10, total: 45 });
+      expect(summary).toEqual({ NON_COMPLIANT: 21, COMPLIANT: 18, NOT_APPLICABLE: 10, total: 49 });
 
       // A section and a chart row for each of the three rules, with the counts --json gives it.
       expect(json.checks.map((c) => [c.id, c.summary])).toEqual([
         ['role-policy', { NON_COMPLIANT: 3, COMPLIANT: 1, NOT_APPLICABLE: 6, total: 10 }],
-        ['ssm-access', { NON_COMPLIANT: 14, COMPLIANT: 13, NOT_APPLICABLE: 4, total: 31 }],
+        ['ssm-access', { NON_COMPLIANT: 16, COMPLIANT: 15, NOT_APPLICABLE: 4, total: 35 }],
         ['preferences', { NON_COMPLIANT: 2, COMPLIANT: 2, NOT_APPLICABLE: 0, total: 4 }],
       ]);
       expect(await page.locator('section.check').evaluateAll((sections) => sections.map((s) => s.getAttribute('data-check')))).toEqual(json.checks.map((c) => c.id));

@@ -56,13 +56,13 @@ describe('session-guard scan (bundled sample account)', () => {
 
     const ssmAccess = sectionOf(run.stdout, 'ssm-access');
     expect(ssmAccess).toContain('  BreakGlassTagKey: SessionGuardBreakGlass');
-    expect(ssmAccess).toMatch(/ops-session-access\s+ANPAQXAMPLEOPSSESS002\s+NON_COMPLIANT\s+Policy ops-session-access allows IAM-SSM-2 ssm:StartSession on nodes it does not name/);
+    expect(ssmAccess).toMatch(/ops-session-access\s+ANPAQXAMPLEOPSSESS002\s+NON_COMPLIANT\s+Policy ops-session-access allows IAM-SSM-2, SG-SSM-3 through policy ops-session-access v2, statement AnyShell/);
     expect(ssmAccess).toMatch(/fleet-patching\s+ANPAQXAMPLEFLEETPAT03\s+COMPLIANT/);
     const preferences = sectionOf(run.stdout, 'preferences');
     expect(preferences).toMatch(/SSM-SessionManagerRunShell\s+SSM-SessionManagerRunShell\s+NON_COMPLIANT\s+Session document SSM-SessionManagerRunShell: kmsKeyId empty/);
     expect(preferences).toMatch(/AWS account\s+111122223333\s+COMPLIANT/);
 
-    expect(run.stdout).toMatch(/Summary\nRULE\s+NON_COMPLIANT\s+COMPLIANT\s+NOT_APPLICABLE\s+TOTAL\n[-\s]+\nrole-policy\s+3\s+1\s+6\s+10\nssm-access\s+14\s+13\s+4\s+31\npreferences\s+2\s+2\s+0\s+4\nall\s+19\s+16\s+10\s+45\n$/);
+    expect(run.stdout).toMatch(/Summary\nRULE\s+NON_COMPLIANT\s+COMPLIANT\s+NOT_APPLICABLE\s+TOTAL\n[-\s]+\nrole-policy\s+3\s+1\s+6\s+10\nssm-access\s+16\s+15\s+4\s+35\npreferences\s+2\s+2\s+0\s+4\nall\s+21\s+18\s+10\s+49\n$/);
     expect(run.stderr).toBe('');
   });
 
@@ -72,7 +72,7 @@ describe('session-guard scan (bundled sample account)', () => {
     expect(report.checks[0]).toMatchObject({
       ruleName: 'session-guard SSM access guardrail rule',
       parameters: { BreakGlassTagKey: 'SessionGuardBreakGlass', BreakGlassArns: 'arn:aws:iam::111122223333:group/incident-responders' },
-      summary: { NON_COMPLIANT: 14, COMPLIANT: 13, NOT_APPLICABLE: 4, total: 31 },
+      summary: { NON_COMPLIANT: 16, COMPLIANT: 15, NOT_APPLICABLE: 4, total: 35 },
     });
     expect(verdictsOf(report, 'ssm-access')).toMatchObject({
       // StartSession on "*" in the default version (v2); v1 was tag-scoped.
@@ -99,6 +99,12 @@ describe('session-guard scan (bundled sample account)', () => {
       kim: 'COMPLIANT',
       // Hybrid managed nodes are managed nodes too.
       jack: 'NON_COMPLIANT',
+      // SG-SSM-3: sessions on tagged instances with any document, or only with the preferences'.
+      leo: 'NON_COMPLIANT',
+      mia: 'COMPLIANT',
+      // SG-SSM-4: may rewrite SSM-SessionManagerRunShell, or only another document.
+      nora: 'NON_COMPLIANT',
+      omar: 'COMPLIANT',
       // An attached policy IAM does not hold (another account's) cannot be read: never passed.
       'legacy-reporting': 'NON_COMPLIANT',
       // SendCommand scoped by ssm:resourceTag/PatchGroup.
@@ -118,10 +124,12 @@ describe('session-guard scan (bundled sample account)', () => {
     expect(resultOf(report, 'ssm-access', 'incident-responders')?.annotation).toContain('break-glass (ARN listed in BreakGlassArns)');
     expect(resultOf(report, 'ssm-access', 'contractor-bob')).toMatchObject({
       resourceType: 'AWS::IAM::User',
-      annotation: expect.stringContaining('IAM-SSM-1 ssm:SendCommand and IAM-SSM-2 ssm:StartSession on nodes it does not name (inline policy troubleshooting, statement Troubleshoot)'),
+      annotation: expect.stringContaining('IAM-SSM-1, IAM-SSM-2 through inline policy troubleshooting, statement Troubleshoot (ssm:SendCommand and ssm:StartSession on nodes it does not name)'),
     });
-    expect(resultOf(report, 'ssm-access', 'erin')?.annotation).toContain('(group platform-admins: AWS managed policy AdministratorAccess, statement #0)');
+    expect(resultOf(report, 'ssm-access', 'erin')?.annotation).toContain('through group platform-admins: AWS managed policy AdministratorAccess, statement #0');
     expect(resultOf(report, 'ssm-access', 'ivy')?.annotation).toContain("StringLike '?*' matches any value");
+    expect(resultOf(report, 'ssm-access', 'leo')?.annotation).toContain('SG-SSM-3 through inline policy data-sessions-any-document, statement AnyDocument (ssm:StartSession with AWS-StartSSHSession)');
+    expect(resultOf(report, 'ssm-access', 'nora')?.annotation).toContain('SG-SSM-4 through inline policy edit-documents, statement EditAnyDocument (ssm:UpdateDocument on SSM-SessionManagerRunShell)');
   });
 
   it('preferences: every Session document the account owns, and the account itself', async () => {
@@ -147,7 +155,13 @@ describe('session-guard scan (bundled sample account)', () => {
   it("takes the new rules' parameters from flags, and their rules decide with them", async () => {
     const report = await scanJson('--break-glass-tag-key', 'NoSuchTag', '--break-glass-arns', '', '--max-idle-session-timeout-minutes', '60', '--max-session-duration-minutes', '1440');
 
-    expect(report.checks[1]?.parameters).toEqual({ BreakGlassTagKey: 'NoSuchTag', BreakGlassArns: '' });
+    expect(report.checks[1]?.parameters).toEqual({
+      BreakGlassTagKey: 'NoSuchTag',
+      BreakGlassArns: '',
+      // The rest from the sample's stack: its parameter and its output.
+      AllowedSessionDocuments: '',
+      SessionControlManagerArns: 'arn:aws:iam::111122223333:role/session-guard/session-preferences/*',
+    });
     expect(verdictsOf(report, 'ssm-access')).toMatchObject({ 'break-glass-admin': 'NON_COMPLIANT', 'incident-responders': 'NON_COMPLIANT' });
     // Idle 60 and an unset maximum are still failures of a document that logs to S3 unencrypted.
     expect(resultOf(report, 'preferences', 'PortForwardLegacy')?.annotation).toBe(
@@ -160,7 +174,7 @@ describe('session-guard scan (bundled sample account)', () => {
 
     expect(report.account).toEqual({ id: '111122223333', source: 'sample', description: 'bundled sample account' });
     expect(Number.isNaN(Date.parse(report.generatedAt))).toBe(false);
-    expect(report.summary).toEqual({ COMPLIANT: 16, NON_COMPLIANT: 19, NOT_APPLICABLE: 10, total: 45 });
+    expect(report.summary).toEqual({ COMPLIANT: 18, NON_COMPLIANT: 21, NOT_APPLICABLE: 10, total: 49 });
     expect(report.checks.map((c) => c.id)).toEqual(['role-policy', 'ssm-access', 'preferences']);
     const [check] = report.checks;
     expect(check).toMatchObject({
@@ -247,7 +261,7 @@ describe('session-guard scan (bundled sample account)', () => {
     it('scans the sample with no AWS credentials and exits by --fail-on', () => {
       const json = bin('scan', '--json');
       expect(json.status, json.stderr).toBe(0);
-      expect((JSON.parse(json.stdout) as JsonReport).summary.total).toBe(45);
+      expect((JSON.parse(json.stdout) as JsonReport).summary.total).toBe(49);
       expect(bin('scan', '--fail-on', 'non-compliant').status).toBe(1);
       expect(bin('scan', '--no-such-flag').status).toBe(2);
     });

@@ -147,7 +147,7 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
     expect(report.checks[1]?.results.find((r) => r.resourceName === 'ops-shells')).toMatchObject({
       // moto's policy IDs do not start with ANPA as AWS's do; the ID is still the policy's, not its name.
       resourceId: expect.not.stringMatching(/ops-shells/),
-      annotation: expect.stringContaining('IAM-SSM-2 ssm:StartSession on nodes it does not name (policy ops-shells v1, statement AnyShell)'),
+      annotation: expect.stringContaining('IAM-SSM-2, SG-SSM-3 through policy ops-shells v1, statement AnyShell (ssm:StartSession on nodes it does not name; ssm:StartSession with AWS-StartSSHSession)'),
     });
     expect(report.checks[2]?.results.map((r) => [r.resourceId, r.compliance, r.annotation])).toEqual([
       ['SSM-SessionManagerRunShell', 'NON_COMPLIANT', 'Session document SSM-SessionManagerRunShell: kmsKeyId empty (no session encryption beyond TLS); maxSessionDuration 60 above 30 minutes.'],

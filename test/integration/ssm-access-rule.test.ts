@@ -41,9 +41,12 @@ const BROAD = doc({ Sid: 'RunAnywhere', Action: ['ssm:SendCommand'], Resource: '
 const SESSIONS_ANYWHERE = doc({ Sid: 'ShellAnywhere', Action: 'ssm:Start*', Resource: '*' });
 const DENY_SHELLS_BOUNDARY = JSON.stringify({
   Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }, { Effect: 'Deny', Action: ['ssm:SendCommand', 'ssm:StartSession'], Resource: '*' }],
+  Statement: [
+    { Effect: 'Allow', Action: '*', Resource: '*' },
+    { Effect: 'Deny', Action: ['ssm:SendCommand', 'ssm:StartSession', 'ssm:*Document*', 'ssm:*ServiceSetting'], Resource: '*' },
+  ],
 });
-const SCOPED = doc({ Action: ['ssm:SendCommand', 'ssm:StartSession'], Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/Team': 'payments' } } });
+const SCOPED = doc({ Action: ['ssm:SendCommand', 'ssm:StartSession'], Resource: 'arn:aws:ec2:*:*:instance/*', Condition: { StringEquals: { 'aws:ResourceTag/Team': 'payments' } } });
 
 describe.skipIf(!motoAvailable)('SsmAccessRuleFunction periodic sweep against moto_server', () => {
   // AWS managed policies loaded (MOTO_IAM_LOAD_MANAGED_POLICIES): users and groups attach the real ones.
@@ -80,8 +83,8 @@ describe.skipIf(!motoAvailable)('SsmAccessRuleFunction periodic sweep against mo
     const event = parseConfigRuleEvent(samEvent('SsmAccessRuleFunction', 'scheduled'));
     const evaluations = await runConfigRule(rule(iam), event, configThroughMoto(new ConfigServiceClient(moto.clientSettings())));
     const byId = new Map(evaluations.map((e) => [e.resourceId, e]));
-    expect(byId.get(ids.dana!)).toMatchObject({ compliance: 'NON_COMPLIANT', annotation: expect.stringContaining('(AWS managed policy AmazonSSMFullAccess, statement') });
-    expect(byId.get(ids.erin!)).toMatchObject({ compliance: 'NON_COMPLIANT', annotation: expect.stringContaining('(group platform-admins: AWS managed policy AdministratorAccess, statement #0)') });
+    expect(byId.get(ids.dana!)).toMatchObject({ compliance: 'NON_COMPLIANT', annotation: expect.stringContaining('through AWS managed policy AmazonSSMFullAccess, statement') });
+    expect(byId.get(ids.erin!)).toMatchObject({ compliance: 'NON_COMPLIANT', annotation: expect.stringContaining('through group platform-admins: AWS managed policy AdministratorAccess, statement #0') });
     expect(byId.get(ids['platform-admins']!)).toMatchObject({ compliance: 'NON_COMPLIANT' });
     expect(byId.get(ids['power-users']!)).toMatchObject({ compliance: 'COMPLIANT' });
     // AWS managed policies are read, never reported: Config does not record them.
@@ -146,25 +149,26 @@ describe.skipIf(!motoAvailable)('SsmAccessRuleFunction periodic sweep against mo
     expect(byId.get(loosened.Policy!.PolicyId!)).toMatchObject({
       resourceType: 'AWS::IAM::Policy',
       compliance: 'NON_COMPLIANT',
-      annotation: expect.stringContaining('IAM-SSM-1 ssm:SendCommand on nodes it does not name (policy ops-runbook v2, statement RunAnywhere)'),
+      annotation: expect.stringContaining('IAM-SSM-1 through policy ops-runbook v2, statement RunAnywhere (ssm:SendCommand on nodes it does not name)'),
     });
     expect(byId.get(breakGlass.Policy!.PolicyId!)).toMatchObject({ compliance: 'NOT_APPLICABLE', annotation: expect.stringContaining('break-glass') });
     expect(byId.get(roleId)).toMatchObject({
       resourceType: 'AWS::IAM::Role',
       compliance: 'NON_COMPLIANT',
-      annotation: expect.stringContaining('IAM-SSM-2 ssm:StartSession on nodes it does not name (inline policy shells, statement ShellAnywhere)'),
+      annotation: expect.stringContaining('IAM-SSM-2, SG-SSM-3 through inline policy shells, statement ShellAnywhere (ssm:StartSession on nodes it does not name; ssm:StartSession with AWS-StartSSHSession)'),
     });
     expect(byId.get(userId)).toMatchObject({ resourceType: 'AWS::IAM::User', compliance: 'COMPLIANT' });
     expect(byId.get(groupId)).toMatchObject({ resourceType: 'AWS::IAM::Group', compliance: 'NON_COMPLIANT' });
     expect(evaluations.every((e) => e.orderingTimestamp.toISOString() === '2026-11-20T06:00:00.000Z')).toBe(true);
   });
-  describe('the built bundle, on the policies that show how IAM combines and matches', () => {
+  describe('the built bundle, on the policies that show how IAM combines and matches, and the four findings', () => {
     let recorder: ConfigRecorder | undefined;
     afterAll(async () => recorder?.close());
 
     const statement = (extra: Record<string, unknown>) => ({ Effect: 'Allow', Action: 'ssm:StartSession', ...extra });
     const inline = (...statements: Record<string, unknown>[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
     const ACCOUNT = '123456789012';
+    const tagged = statement({ Resource: `arn:aws:ec2:*:${ACCOUNT}:instance/*`, Condition: { StringEquals: { 'ssm:resourceTag/Team': 'ops' } } });
     const cases: [string, string, 'COMPLIANT' | 'NON_COMPLIANT'][] = [
       // Each alone misses some nodes; together they cover every one.
       ['split', inline(statement({ Resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/*` }), statement({ NotResource: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/*` })), 'NON_COMPLIANT'],
@@ -172,10 +176,17 @@ describe.skipIf(!motoAvailable)('SsmAccessRuleFunction periodic sweep against mo
       ['not-china', inline(statement({ NotResource: 'arn:aws:ec2:cn-*:*:instance/*' })), 'NON_COMPLIANT'],
       ['tag-exists', inline(statement({ Resource: '*', Condition: { StringLike: { 'aws:ResourceTag/Team': '?*' } } })), 'NON_COMPLIANT'],
       ['tag-any', inline(statement({ Resource: '*', Condition: { StringLike: { 'aws:ResourceTag/Team': ['ops', '*'] } } })), 'NON_COMPLIANT'],
-      ['tag-literal-star', inline(statement({ Resource: '*', Condition: { StringEquals: { 'ssm:resourceTag/Team': '*' } } })), 'COMPLIANT'],
-      ['tag-empty', inline(statement({ Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/Team': '' } } })), 'COMPLIANT'],
+      // Instances only: StartSession on "*" would also reach every session document (SG-SSM-3).
+      ['tag-literal-star', inline(statement({ Resource: `arn:aws:ec2:*:${ACCOUNT}:instance/*`, Condition: { StringEquals: { 'ssm:resourceTag/Team': '*' } } })), 'COMPLIANT'],
+      ['tag-empty', inline(statement({ Resource: `arn:aws:ec2:*:${ACCOUNT}:instance/*`, Condition: { StringEquals: { 'aws:ResourceTag/Team': '' } } })), 'COMPLIANT'],
       ['hybrid', inline({ Effect: 'Allow', Action: 'ssm:SendCommand', Resource: `arn:aws:ssm:*:${ACCOUNT}:managed-instance/*` }), 'NON_COMPLIANT'],
       ['listed', inline(statement({ Resource: [`arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0123456789abcdef0`, `arn:aws:ssm:us-east-1:${ACCOUNT}:managed-instance/mi-0123456789abcdef0`] })), 'COMPLIANT'],
+      // SG-SSM-3: sessions on tagged instances, with any document or with the preferences' only.
+      ['any-document', inline(tagged, statement({ Resource: 'arn:aws:ssm:*:*:document/*' })), 'NON_COMPLIANT'],
+      ['preferences-document', inline(tagged, statement({ Resource: `arn:aws:ssm:*:${ACCOUNT}:document/SSM-SessionManagerRunShell` })), 'COMPLIANT'],
+      // SG-SSM-4: may rewrite the preferences, or only another document.
+      ['edit-any-document', inline({ Effect: 'Allow', Action: 'ssm:UpdateDocument', Resource: '*' }), 'NON_COMPLIANT'],
+      ['edit-team-document', inline({ Effect: 'Allow', Action: 'ssm:UpdateDocument', Resource: `arn:aws:ssm:*:${ACCOUNT}:document/TeamShell` }), 'COMPLIANT'],
     ];
 
     it('reports each user as IAM would decide it, through GetAccountAuthorizationDetails and PutEvaluations', async () => {

@@ -4,11 +4,10 @@
  */
 import { AddRoleToInstanceProfileCommand, AttachRolePolicyCommand, CreateInstanceProfileCommand, CreatePolicyCommand, CreateRoleCommand, CreateServiceLinkedRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { builtHandlerPath } from '../support/build-functions';
 import { ConfigRecorder } from '../support/config-recorder';
 import { EC2_TRUST, LAMBDA_TRUST, trustFor } from '../support/iam-documents';
 import { lambdaContext, samEvent } from '../support/lambda';
-import { MOTO_CLIENT_SETTINGS, motoAvailable, useMoto } from '../support/moto';
+import { loadBuiltHandler, motoAvailable, useMoto } from '../support/moto';
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
@@ -25,15 +24,7 @@ describe.skipIf(!motoAvailable)('instance-role rule against moto_server', () => 
 
   beforeAll(async () => {
     recorder = await ConfigRecorder.start(moto.endpoint);
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL: moto.endpoint,
-      AWS_ENDPOINT_URL_CONFIG_SERVICE: recorder.endpoint,
-      AWS_REGION: MOTO_CLIENT_SETTINGS.region,
-      AWS_ACCESS_KEY_ID: MOTO_CLIENT_SETTINGS.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: MOTO_CLIENT_SETTINGS.credentials.secretAccessKey,
-      POWERTOOLS_LOG_LEVEL: 'WARN',
-    });
-    ({ handler } = (await import(builtHandlerPath('RolePolicyRuleFunction'))) as { handler: Handler });
+    handler = await loadBuiltHandler<Handler>('RolePolicyRuleFunction', moto.endpoint, recorder.endpoint);
     iam = new IAMClient(moto.clientSettings());
   });
 

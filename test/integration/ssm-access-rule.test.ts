@@ -23,7 +23,6 @@ import {
   AttachRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { afterAll, describe, expect, it } from 'vitest';
-import { builtHandlerPath } from '../support/build-functions';
 import { ConfigRecorder } from '../support/config-recorder';
 import { createSsmAccessRule } from '../../functions/ssm-access-rule/rule';
 import { IamGateway } from '../../functions/shared/adapters/iam';
@@ -31,7 +30,7 @@ import { NO_EXEMPTIONS } from '../../functions/shared/core/ssm-access-guardrails
 import { parseConfigRuleEvent } from '../../functions/shared/config-rule/event';
 import { runConfigRule } from '../../functions/shared/config-rule/run';
 import { configThroughMoto } from '../support/config-through-moto';
-import { MOTO_CLIENT_SETTINGS, motoAvailable, useMoto } from '../support/moto';
+import { loadBuiltHandler, motoAvailable, useMoto } from '../support/moto';
 import { lambdaContext, samEvent } from '../support/lambda';
 import { EC2_TRUST } from '../support/iam-documents';
 import type { ConfigurationItem } from '../../functions/shared/config-rule/event';
@@ -47,6 +46,8 @@ const DENY_SHELLS_BOUNDARY = JSON.stringify({
   ],
 });
 const SCOPED = doc({ Action: ['ssm:SendCommand', 'ssm:StartSession'], Resource: 'arn:aws:ec2:*:*:instance/*', Condition: { StringEquals: { 'aws:ResourceTag/Team': 'payments' } } });
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
 describe.skipIf(!motoAvailable)('SsmAccessRuleFunction periodic sweep against moto_server', () => {
   // AWS managed policies loaded (MOTO_IAM_LOAD_MANAGED_POLICIES): users and groups attach the real ones.
@@ -191,15 +192,7 @@ describe.skipIf(!motoAvailable)('SsmAccessRuleFunction periodic sweep against mo
 
     it('reports each user as IAM would decide it, through GetAccountAuthorizationDetails and PutEvaluations', async () => {
       recorder = await ConfigRecorder.start(moto.endpoint);
-      Object.assign(process.env, {
-        AWS_ENDPOINT_URL: moto.endpoint,
-        AWS_ENDPOINT_URL_CONFIG_SERVICE: recorder.endpoint,
-        AWS_REGION: MOTO_CLIENT_SETTINGS.region,
-        AWS_ACCESS_KEY_ID: MOTO_CLIENT_SETTINGS.credentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: MOTO_CLIENT_SETTINGS.credentials.secretAccessKey,
-        POWERTOOLS_LOG_LEVEL: 'WARN',
-      });
-      const { handler } = (await import(builtHandlerPath('SsmAccessRuleFunction'))) as { handler: (event: unknown, context: unknown) => Promise<unknown> };
+      const handler = await loadBuiltHandler<Handler>('SsmAccessRuleFunction', moto.endpoint, recorder.endpoint);
       const iam = new IAMClient(moto.clientSettings());
       const expected = new Map<string, [string, string]>();
       for (const [name, document, compliance] of cases) {

@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { builtHandlerPath } from './build-functions';
 
 export const MOTO_MISSING_MESSAGE =
   'moto_server not found on PATH: integration tests skipped. Install it with `pip install "moto[server]"` (Python 3) to run them.';
@@ -93,4 +94,20 @@ async function waitUntilUp(endpoint: string, stderr: () => string): Promise<void
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`moto_server did not start on ${endpoint}: ${stderr()}`);
+}
+
+/**
+ * Loads a built bundle the way Lambda would run it against local stand-ins: every AWS client at
+ * `awsEndpoint` (moto_server), Config at `configEndpoint`, with moto's static credentials.
+ */
+export async function loadBuiltHandler<H>(logicalId: string, awsEndpoint: string, configEndpoint: string): Promise<H> {
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: awsEndpoint,
+    AWS_ENDPOINT_URL_CONFIG_SERVICE: configEndpoint,
+    AWS_REGION: MOTO_CLIENT_SETTINGS.region,
+    AWS_ACCESS_KEY_ID: MOTO_CLIENT_SETTINGS.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: MOTO_CLIENT_SETTINGS.credentials.secretAccessKey,
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+  });
+  return ((await import(builtHandlerPath(logicalId))) as { handler: H }).handler;
 }

@@ -11,12 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeHtml, renderScanHtml } from '../../cli/report/html';
 import type { ScanReport } from '../../cli/report/scan-report';
 import { runCli } from '../support/cli';
+import { requireTool } from '../support/tools';
 
 const CHROMIUM = '/usr/bin/chromium';
-const chromiumAvailable = existsSync(CHROMIUM);
-if (!chromiumAvailable) {
-  console.warn(`Chromium not found at ${CHROMIUM}: the HTML report browser test is skipped. Install it with \`apt-get install -y chromium\`.`);
-}
+const chromiumAvailable = requireTool(`Chromium (${CHROMIUM}, Debian's package)`, existsSync(CHROMIUM), 'install it with `apt-get install -y chromium`');
 
 const HOSTILE = `<script>window.__pwned = 1</script><img src="https://example.com/x.png" onerror="window.__pwned = 2">&amp; "quoted" 'single'`;
 

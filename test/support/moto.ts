@@ -2,19 +2,16 @@
  * A moto_server on loopback for integration tests: started on a free port per test file, reset
  * between tests, stopped when the file is done. The real SDK clients talk HTTP to it.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { commandRuns, requireTool } from './tools';
 
-export const MOTO_MISSING_MESSAGE =
-  'moto_server not found on PATH: integration tests skipped. Install it with `pip install "moto[server]"` (Python 3) to run them.';
-
-export const motoAvailable: boolean = (() => {
-  const probe = spawnSync('moto_server', ['--help'], { stdio: 'ignore' });
-  const found = probe.error === undefined && probe.status === 0;
-  if (!found) console.warn(MOTO_MISSING_MESSAGE);
-  return found;
-})();
+export const motoAvailable: boolean = requireTool(
+  'moto_server (the AWS API emulator the integration tests talk HTTP to)',
+  commandRuns('moto_server', ['--help']),
+  'install it with `pip install "moto[server]"` (Python 3)',
+);
 
 /** Static credentials moto accepts; no real AWS account is ever reached. */
 export const MOTO_CLIENT_SETTINGS = {

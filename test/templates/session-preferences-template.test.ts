@@ -9,18 +9,14 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { readTemplate } from '../../scripts/template';
+import { cfnLintAvailable } from '../support/tools';
 
 const root = resolve(import.meta.dirname, '../..');
 const templatePath = join(root, 'template.yaml');
 const template = readTemplate(templatePath);
 const resources = template.Resources;
 
-const cfnLintAvailable = (() => {
-  const probe = spawnSync('cfn-lint', ['--version'], { stdio: 'ignore' });
-  const found = probe.error === undefined && probe.status === 0;
-  if (!found) console.warn('cfn-lint not found on PATH: template variants were not linted. Install it with `pip install cfn-lint`.');
-  return found;
-})();
+const lintable = cfnLintAvailable();
 
 type Variant = { encrypt: 'true' | 'false'; cloudWatch: 'true' | 'false'; s3: 'off' | 'new-bucket' | 'existing-bucket'; manage: 'true' | 'false' };
 const variants: Variant[] = [
@@ -56,7 +52,7 @@ function resolvedVariant(v: Variant): string {
   return doc.toString();
 }
 
-describe.skipIf(!cfnLintAvailable)('template variants for the optional session-preference parts', () => {
+describe.skipIf(!lintable)('template variants for the optional session-preference parts', () => {
   const dir = mkdtempSync(join(tmpdir(), 'session-guard-variants-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stackSetTemplate } from '../../scripts/stackset-template';
+import { cfnLintAvailable, samTranslatorAvailable } from '../support/tools';
 
 const root = resolve(import.meta.dirname, '../..');
 const PREFIX = 'sg-artifacts-111122223333';
@@ -60,8 +61,7 @@ describe('stackSetTemplate', () => {
 
 // The real template.yaml, expanded by the SAM translator (the code CloudFormation runs for the
 // transform; cfn-lint ships it), then made StackSet-ready and linted.
-const translatorAvailable = spawnSync('python3', ['-c', 'import samtranslator'], { encoding: 'utf8' }).status === 0;
-const cfnLintAvailable = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' }).status === 0;
+const toolsAvailable = samTranslatorAvailable() && cfnLintAvailable();
 
 const EXPAND = `
 import json, sys
@@ -76,7 +76,7 @@ class NoManagedPolicies:
 print(json.dumps(transform(template, {}, NoManagedPolicies())))
 `;
 
-describe.skipIf(!translatorAvailable || !cfnLintAvailable)('the StackSet template made from template.yaml', () => {
+describe.skipIf(!toolsAvailable)('the StackSet template made from template.yaml', () => {
   it('has no transform, regional code for every function, and is cfn-lint clean', () => {
     const expanded = spawnSync('python3', ['-c', EXPAND, join(root, 'template.yaml'), `s3://${PACKAGED_CODE.S3Bucket}/${PACKAGED_CODE.S3Key}`], {
       encoding: 'utf8',

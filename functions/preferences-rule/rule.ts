@@ -1,6 +1,7 @@
 /**
  * The session-preferences rule: every Session document the account owns encrypts sessions and
- * logs, logs somewhere, and keeps sessions short; and the account has SSM-SessionManagerRunShell at
+ * logs, logs somewhere, and keeps sessions short, as far as its session type allows (port
+ * forwarding is neither logged nor encrypted); and the account has SSM-SessionManagerRunShell at
  * all. The decision lives in core/session-document-check; this file says where the inputs come from.
  */
 import { z } from 'zod';

@@ -137,12 +137,26 @@ describe('session-guard evaluate', () => {
       ]);
     });
 
+    it('AWS::SSM::Document of type Port: held to the session limits, not to logging or a key it cannot use', async () => {
+      const request = await evaluateJson('--event', samEvent('PreferencesRuleFunction', 'port-document-change'));
+      expect(request.Evaluations).toEqual([
+        {
+          ComplianceResourceType: 'AWS::SSM::Document',
+          ComplianceResourceId: 'SessionGuard-DatabaseTunnel',
+          ComplianceType: 'COMPLIANT',
+          Annotation:
+            'Session document SessionGuard-DatabaseTunnel (Port) keeps sessions within 20 idle / 60 total minutes; Session Manager neither logs nor KMS-encrypts port forwarding and SSH sessions, so neither is asked for.',
+          OrderingTimestamp: '2026-11-21T09:02:11.608Z',
+        },
+      ]);
+    });
+
     // With the event's own rule parameters, as the Lambda would: the SsmAccessRule event lists no
     // break-glass ARNs (incident-responders is not exempt), and the RolePolicyRule event names a
     // policy ARN that not even web-server carries.
     it.each([
       ['SsmAccessRuleFunction', 21, 6],
-      ['PreferencesRuleFunction', 4, 2],
+      ['PreferencesRuleFunction', 7, 3],
       ['RolePolicyRuleFunction', 10, 4],
     ])('%s scheduled: the rule its configRuleName names sweeps the account source', async (logicalId, total, nonCompliant) => {
       const request = await evaluateJson('--event', samEvent(logicalId, 'scheduled'));

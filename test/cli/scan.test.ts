@@ -62,7 +62,7 @@ describe('session-guard scan (bundled sample account)', () => {
     expect(preferences).toMatch(/SSM-SessionManagerRunShell\s+SSM-SessionManagerRunShell\s+NON_COMPLIANT\s+Session document SSM-SessionManagerRunShell: kmsKeyId empty/);
     expect(preferences).toMatch(/AWS account\s+111122223333\s+COMPLIANT/);
 
-    expect(run.stdout).toMatch(/Summary\nRULE\s+NON_COMPLIANT\s+COMPLIANT\s+NOT_APPLICABLE\s+TOTAL\n[-\s]+\nrole-policy\s+3\s+1\s+6\s+10\nssm-access\s+5\s+12\s+4\s+21\npreferences\s+2\s+2\s+0\s+4\nall\s+10\s+15\s+10\s+35\n$/);
+    expect(run.stdout).toMatch(/Summary\nRULE\s+NON_COMPLIANT\s+COMPLIANT\s+NOT_APPLICABLE\s+TOTAL\n[-\s]+\nrole-policy\s+3\s+1\s+6\s+10\nssm-access\s+5\s+12\s+4\s+21\npreferences\s+3\s+4\s+0\s+7\nall\s+11\s+17\s+10\s+38\n$/);
     expect(run.stderr).toBe('');
   });
 
@@ -111,17 +111,31 @@ describe('session-guard scan (bundled sample account)', () => {
     expect(report.checks[0]).toMatchObject({
       ruleName: 'session-guard session-preferences rule',
       parameters: { MaxIdleSessionTimeoutMinutes: '20', MaxSessionDurationMinutes: '60' },
-      summary: { NON_COMPLIANT: 2, COMPLIANT: 2, NOT_APPLICABLE: 0, total: 4 },
+      summary: { NON_COMPLIANT: 3, COMPLIANT: 4, NOT_APPLICABLE: 0, total: 7 },
     });
     // The Command document is not a Session document: the rule never lists it.
     expect(report.checks[0]?.results.map((r) => [r.resourceType, r.resourceId, r.compliance])).toEqual([
       ['AWS::SSM::Document', 'SSM-SessionManagerRunShell', 'NON_COMPLIANT'],
       ['AWS::SSM::Document', 'SessionGuard-OncallShell', 'COMPLIANT'],
       ['AWS::SSM::Document', 'PortForwardLegacy', 'NON_COMPLIANT'],
+      ['AWS::SSM::Document', 'SessionGuard-DatabaseTunnel', 'COMPLIANT'],
+      ['AWS::SSM::Document', 'SessionGuard-TailAgentLog', 'COMPLIANT'],
+      ['AWS::SSM::Document', 'Team-DebugCommands', 'NON_COMPLIANT'],
       ['AWS::::Account', '111122223333', 'COMPLIANT'],
     ]);
+  });
+
+  it('preferences: each session type is judged on the settings Session Manager applies to it', async () => {
+    const report = await scanJson('--rule', 'preferences');
+
+    // A port-forwarding document is never logged nor KMS-encrypted: its unencrypted S3 bucket is not a finding, its limits are.
     expect(resultOf(report, 'preferences', 'PortForwardLegacy')?.annotation).toBe(
-      'Session document PortForwardLegacy: logs to S3 bucket legacy-session-logs-111122223333 without s3EncryptionEnabled true; idleSessionTimeout 60 above 20 minutes; maxSessionDuration unset (allowed 60 minutes).',
+      'Session document PortForwardLegacy (Port): idleSessionTimeout 60 above 20 minutes; maxSessionDuration unset (allowed 60 minutes).',
+    );
+    expect(resultOf(report, 'preferences', 'SessionGuard-DatabaseTunnel')?.annotation).toContain('(Port) keeps sessions within 20 idle / 60 total minutes');
+    expect(resultOf(report, 'preferences', 'SessionGuard-TailAgentLog')?.annotation).toContain('(InteractiveCommands) encrypts sessions and logs');
+    expect(resultOf(report, 'preferences', 'Team-DebugCommands')?.annotation).toBe(
+      "Session document Team-DebugCommands (InteractiveCommands): s3BucketName is the parameter {{ logBucket }}: the session's starter can choose where logs go.",
     );
   });
 
@@ -130,9 +144,9 @@ describe('session-guard scan (bundled sample account)', () => {
 
     expect(report.checks[1]?.parameters).toEqual({ BreakGlassTagKey: 'NoSuchTag', BreakGlassArns: '' });
     expect(verdictsOf(report, 'ssm-access')).toMatchObject({ 'break-glass-admin': 'NON_COMPLIANT', 'incident-responders': 'NON_COMPLIANT' });
-    // Idle 60 and an unset maximum are still failures of a document that logs to S3 unencrypted.
+    // Idle 60 is allowed now; an unset maximum is still a failure.
     expect(resultOf(report, 'preferences', 'PortForwardLegacy')?.annotation).toBe(
-      'Session document PortForwardLegacy: logs to S3 bucket legacy-session-logs-111122223333 without s3EncryptionEnabled true; maxSessionDuration unset (allowed 1440 minutes).',
+      'Session document PortForwardLegacy (Port): maxSessionDuration unset (allowed 1440 minutes).',
     );
   });
 
@@ -141,7 +155,7 @@ describe('session-guard scan (bundled sample account)', () => {
 
     expect(report.account).toEqual({ id: '111122223333', source: 'sample', description: 'bundled sample account' });
     expect(Number.isNaN(Date.parse(report.generatedAt))).toBe(false);
-    expect(report.summary).toEqual({ COMPLIANT: 15, NON_COMPLIANT: 10, NOT_APPLICABLE: 10, total: 35 });
+    expect(report.summary).toEqual({ COMPLIANT: 17, NON_COMPLIANT: 11, NOT_APPLICABLE: 10, total: 38 });
     expect(report.checks.map((c) => c.id)).toEqual(['role-policy', 'ssm-access', 'preferences']);
     const [check] = report.checks;
     expect(check).toMatchObject({
@@ -228,7 +242,7 @@ describe('session-guard scan (bundled sample account)', () => {
     it('scans the sample with no AWS credentials and exits by --fail-on', () => {
       const json = bin('scan', '--json');
       expect(json.status, json.stderr).toBe(0);
-      expect((JSON.parse(json.stdout) as JsonReport).summary.total).toBe(35);
+      expect((JSON.parse(json.stdout) as JsonReport).summary.total).toBe(38);
       expect(bin('scan', '--fail-on', 'non-compliant').status).toBe(1);
       expect(bin('scan', '--no-such-flag').status).toBe(2);
     });

@@ -67,6 +67,10 @@ const SWEPT_ROLE: RoleDetail = {
 const SESSION_PREFERENCES_CREATE = samEvent<{ ResourceProperties: unknown; StackId: string }>('SessionPreferencesFunction', 'create');
 const SESSION_DOCUMENT = JSON.stringify(buildSessionPreferencesDocument(validateSessionPreferences(SESSION_PREFERENCES_CREATE.ResourceProperties), SESSION_PREFERENCES_CREATE.StackId));
 
+/** The hardened port-forwarding document that port-document-change.json names, as the bundled sample account holds it. */
+const SAMPLE_DOCUMENTS = (JSON.parse(readFileSync(join(root, 'cli', 'sample-account', 'account.json'), 'utf8')) as { Documents: { Name: string; Content: string }[] }).Documents;
+const PORT_DOCUMENT = SAMPLE_DOCUMENTS.find((d) => d.Name === 'SessionGuard-DatabaseTunnel');
+
 // The custom resource answers its ResponseURL (presigned S3 in the samples); here a local stand-in takes it.
 const responseUrl = useResponseUrl();
 
@@ -75,12 +79,21 @@ const SCENARIOS: Record<string, FunctionScenario> = {
     arrange: (aws) => {
       aws(SSMClient).on(ListDocumentsCommand).resolves({ DocumentIdentifiers: [{ Name: 'SSM-SessionManagerRunShell', DocumentType: 'Session', Owner: '111122223333' }] });
       aws(SSMClient).on(GetDocumentCommand).resolves({ Name: 'SSM-SessionManagerRunShell', DocumentType: 'Session', DocumentFormat: 'JSON', DocumentVersion: '1', Content: SESSION_DOCUMENT });
+      aws(SSMClient)
+        .on(GetDocumentCommand, { Name: 'SessionGuard-DatabaseTunnel' })
+        .resolves({ Name: 'SessionGuard-DatabaseTunnel', DocumentType: 'Session', DocumentFormat: 'JSON', DocumentVersion: '1', Content: PORT_DOCUMENT?.Content });
     },
-    // The stack's own default preferences pass the rule's own checks.
+    // The stack's own default preferences pass the rule's own checks, and so does a hardened
+    // port-forwarding document, which is held to the session limits only.
     verify: (eventName, _event, _result, aws) => {
       const evaluations = aws(ConfigServiceClient).commandCalls(PutEvaluationsCommand).flatMap((c) => c.args[0].input.Evaluations ?? []);
       expect(evaluations.length, eventName).toBeGreaterThan(0);
       expect(evaluations.filter((e) => e.ComplianceType !== 'COMPLIANT'), eventName).toEqual([]);
+      if (eventName === 'port-document-change') {
+        expect(evaluations.map((e) => [e.ComplianceResourceId, e.Annotation])).toEqual([
+          ['SessionGuard-DatabaseTunnel', expect.stringContaining('SessionGuard-DatabaseTunnel (Port) keeps sessions within 20 idle / 60 total minutes')],
+        ]);
+      }
     },
   },
   SessionPreferencesFunction: {

@@ -5,8 +5,8 @@
  * (400 Throttling). The benchmark runs the built AttachPolicyFunction bundle against it and counts
  * the AttachRolePolicy requests.
  */
-import { createServer, type Server } from 'node:http';
-import { readBody } from '../support/http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { iamErrorResponse, type LoopbackServer, readBody, startLoopbackServer } from '../support/http';
 
 export const FULL_ROLE = { name: 'full-role', id: 'AROAFULLROLE000000001' };
 const ACCOUNT = '111122223333';
@@ -15,40 +15,38 @@ const EC2_TRUST = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Sta
 export class FakeFullRole {
   attachRequests = 0;
   throttleAttach = false;
-  endpoint = '';
-  private readonly server: Server;
-
-  constructor() {
-    this.server = createServer(async (request, response) => {
-      const body = await readBody(request);
-      if (String(request.headers['x-amz-target'] ?? '').endsWith('.BatchGetResourceConfig')) {
-        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
-        response.end(JSON.stringify({ baseConfigurationItems: [{ resourceType: 'AWS::IAM::Role', resourceId: FULL_ROLE.id, resourceName: FULL_ROLE.name }], unprocessedResourceKeys: [] }));
-        return;
-      }
-      const action = new URLSearchParams(body).get('Action') ?? 'unknown';
-      if (action === 'AttachRolePolicy') {
-        this.attachRequests++;
-        const [status, code, message] = this.throttleAttach ? [400, 'Throttling', 'Rate exceeded'] : [409, 'LimitExceeded', 'Cannot exceed quota for PoliciesPerRole: 10'];
-        response.writeHead(status, { 'content-type': 'text/xml' });
-        response.end(`<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>bench</RequestId></ErrorResponse>`);
-        return;
-      }
-      const result = RESULTS[action];
-      response.writeHead(result ? 200 : 400, { 'content-type': 'text/xml' });
-      response.end(result ? `<${action}Response xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>bench</RequestId></ResponseMetadata></${action}Response>` : `fake IAM does not serve ${action}`);
-    });
-  }
+  private server: LoopbackServer | undefined;
 
   async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    const address = this.server.address();
-    this.endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    this.server = await startLoopbackServer((request, response) => this.answer(request, response));
     return this;
   }
 
+  get endpoint(): string {
+    return this.server?.endpoint ?? '';
+  }
+
   close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return this.server?.close() ?? Promise.resolve();
+  }
+
+  private async answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const body = await readBody(request);
+    if (String(request.headers['x-amz-target'] ?? '').endsWith('.BatchGetResourceConfig')) {
+      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+      response.end(JSON.stringify({ baseConfigurationItems: [{ resourceType: 'AWS::IAM::Role', resourceId: FULL_ROLE.id, resourceName: FULL_ROLE.name }], unprocessedResourceKeys: [] }));
+      return;
+    }
+    const action = new URLSearchParams(body).get('Action') ?? 'unknown';
+    if (action === 'AttachRolePolicy') {
+      this.attachRequests++;
+      const [status, code, message] = this.throttleAttach ? [400, 'Throttling', 'Rate exceeded'] : [409, 'LimitExceeded', 'Cannot exceed quota for PoliciesPerRole: 10'];
+      iamErrorResponse(response, status, code, message);
+      return;
+    }
+    const result = RESULTS[action];
+    response.writeHead(result ? 200 : 400, { 'content-type': 'text/xml' });
+    response.end(result ? `<${action}Response xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>bench</RequestId></ResponseMetadata></${action}Response>` : `fake IAM does not serve ${action}`);
   }
 }
 

@@ -42,3 +42,11 @@ export async function forwardRequest(target: string, request: IncomingMessage, b
   response.writeHead(forwarded.status, Object.fromEntries(passed));
   response.end(Buffer.from(await forwarded.arrayBuffer()));
 }
+
+/** IAM's Query-protocol error document. https://docs.aws.amazon.com/IAM/latest/APIReference/CommonErrors.html */
+export function iamErrorResponse(response: ServerResponse, status: number, code: string, message: string): void {
+  response.writeHead(status, { 'content-type': 'text/xml' });
+  response.end(
+    `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>5f9d7a1c-0000-4000-8000-000000000000</RequestId></ErrorResponse>`,
+  );
+}

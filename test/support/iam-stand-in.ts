@@ -7,7 +7,7 @@
  */
 import { IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
 import type { ServerResponse } from 'node:http';
-import { forwardRequest, type LoopbackServer, readBody, startLoopbackServer } from './http';
+import { forwardRequest, iamErrorResponse, type LoopbackServer, readBody, startLoopbackServer } from './http';
 import { MOTO_CLIENT_SETTINGS } from './moto';
 import { DEFAULT_MANAGED_POLICIES_PER_ROLE } from './moto-iam';
 
@@ -54,24 +54,16 @@ export class IamStandIn {
   private async refusesAttach(form: URLSearchParams, response: ServerResponse): Promise<boolean> {
     this.attachRequests++;
     if (this.throttleAttach) {
-      iamError(response, 400, 'Throttling', 'Rate exceeded');
+      iamErrorResponse(response, 400, 'Throttling', 'Rate exceeded');
       return true;
     }
     const roleName = form.get('RoleName') ?? '';
     const { AttachedPolicies = [] } = await this.moto.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }));
     const alreadyAttached = AttachedPolicies.some((p) => p.PolicyArn === form.get('PolicyArn'));
     if (!alreadyAttached && AttachedPolicies.length >= this.managedPoliciesPerRole) {
-      iamError(response, 409, 'LimitExceeded', `Cannot exceed quota for PoliciesPerRole: ${this.managedPoliciesPerRole}`);
+      iamErrorResponse(response, 409, 'LimitExceeded', `Cannot exceed quota for PoliciesPerRole: ${this.managedPoliciesPerRole}`);
       return true;
     }
     return false;
   }
-}
-
-/** IAM's Query-protocol error document. https://docs.aws.amazon.com/IAM/latest/APIReference/CommonErrors.html */
-function iamError(response: ServerResponse, status: number, code: string, message: string): void {
-  response.writeHead(status, { 'content-type': 'text/xml' });
-  response.end(
-    `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>5f9d7a1c-0000-4000-8000-000000000000</RequestId></ErrorResponse>`,
-  );
 }

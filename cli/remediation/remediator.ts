@@ -6,6 +6,7 @@
  */
 import { IAMClient } from '@aws-sdk/client-iam';
 import { InstanceRoleRemediation, type RemediationOutcome } from '../../functions/attach-policy/remediate';
+import { boundedClientSettings } from '../../functions/shared/adapters/aws-clients';
 import { IamRoleRemediationGateway } from '../../functions/shared/adapters/iam-role-remediation';
 import type { InstanceRolePolicy } from '../../functions/shared/core/instance-role';
 import { explainErrorsOf } from '../sources/aws-errors';
@@ -32,7 +33,11 @@ export interface RemediatorContext {
 export type RemediatorFactory = (context: RemediatorContext) => RoleRemediator;
 
 export const createRoleRemediator: RemediatorFactory = ({ live, env, policy }) => {
-  const roles = new IamRoleRemediationGateway(explainErrorsOf(new IAMClient(liveClientSettings(live, env)('IAM')), 'iam'));
+  // The Lambda's retries, not the scan's: a full managed-policy quota fails the role at once
+  // instead of being retried as if it were throttling.
+  const { maxAttempts, retryStrategy } = boundedClientSettings('IAM', env);
+  const iam = new IAMClient({ ...liveClientSettings(live, env)('IAM'), maxAttempts, retryStrategy });
+  const roles = new IamRoleRemediationGateway(explainErrorsOf(iam, 'iam'));
   const scannedNames = new Map<string, string>();
   const remediation = new InstanceRoleRemediation(
     {

@@ -7,7 +7,7 @@ import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { IAMClient } from '@aws-sdk/client-iam';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { clientSettings } from '../shared/adapters/aws-clients';
+import { boundedClientSettings } from '../shared/adapters/aws-clients';
 import { ConfigServiceGateway } from '../shared/adapters/config-service';
 import { IamRoleRemediationGateway } from '../shared/adapters/iam-role-remediation';
 import { policyArn } from '../shared/config-rule/parameters';
@@ -82,7 +82,7 @@ export function attachPolicyHandler({ iam, config, exemptionTagKey, telemetry = 
 }
 
 export const handler = attachPolicyHandler({
-  iam: new IAMClient(clientSettings('IAM')),
-  config: new ConfigServiceClient(clientSettings('CONFIG_SERVICE')),
+  iam: new IAMClient(boundedClientSettings('IAM')),
+  config: new ConfigServiceClient(boundedClientSettings('CONFIG_SERVICE')),
   exemptionTagKey: process.env.EXEMPTION_TAG_KEY?.trim() || DEFAULT_EXEMPTION_TAG_KEY,
 });

@@ -14,14 +14,14 @@ import {
 } from '../shared/core/session-document-check';
 import { SESSION_PREFERENCES_DOCUMENT_NAME } from '../shared/core/session-preferences';
 import { notApplicable, type Verdict } from '../shared/core/compliance';
-import { parseRuleParameters } from '../shared/config-rule/parameters';
+import { parseRuleParameters, wholeNumberBetween } from '../shared/config-rule/parameters';
 import type { ConfigRule, ResourceVerdict } from '../shared/config-rule/rule';
 import { ACCOUNT_RESOURCE_TYPE, SSM_DOCUMENT_RESOURCE_TYPE, ssmDocumentFromItem } from '../shared/resources/ssm-document';
 import type { FetchedDocument } from '../shared/adapters/ssm-session-documents';
 
 const SESSION_DOCUMENT_TYPE = 'Session';
 
-const minutesUpTo = (max: number) => z.coerce.number().int().min(1).max(max);
+const minutesUpTo = (max: number) => wholeNumberBetween(1, max);
 
 export const preferencesParametersSchema = z
   .object({

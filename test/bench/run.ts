@@ -4,13 +4,19 @@
  * 1. A periodic sweep of a 10,000-role account by the built RolePolicyRuleFunction bundle, over
  *    HTTP against a counting stand-in for IAM and Config: IAM reads per role, Config calls.
  *    Targets: IAM reads <= ceil(N/1000) + 1; PutEvaluations calls = ceil(N/100).
- * 2. The pure core: instance-role verdicts per second over 100,000 role facts.
+ * 2. Remediation of a role at its managed-policy quota by the built AttachPolicyFunction bundle:
+ *    exactly one AttachRolePolicy request and the quota message; and of a role whose attach IAM
+ *    keeps throttling: REMEDIATION_RETRY_BUDGET.maxAttempts requests, then a throttling failure.
+ *    Target: both end far inside the function's 60 s timeout.
+ * 3. The pure core: instance-role verdicts per second over 100,000 role facts.
  */
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { evaluateInstanceRole, type RoleFacts } from '../../functions/shared/core/instance-role';
+import { REMEDIATION_RETRY_BUDGET } from '../../functions/shared/adapters/aws-clients';
 import { functionBuilds } from '../../scripts/build-functions';
 import { BENCH_POLICY_ARN, FakeAws } from './fake-aws';
+import { FakeFullRole, FULL_ROLE } from './fake-full-role';
 
 const SWEEP_ROLES = 10_000;
 const CORE_ITEMS = 100_000;
@@ -55,6 +61,40 @@ async function benchSweep(): Promise<boolean> {
   return iamReads <= iamTarget && puts === putTarget;
 }
 
+/** A remediation must end, failed or not, well before the function's 60 s timeout. */
+const REMEDIATION_TARGET_SECONDS = 20;
+
+async function benchRemediation(): Promise<boolean> {
+  const fake = await new FakeFullRole().start();
+  // Each run fails on purpose; its error log line is what the function writes, not news here.
+  Object.assign(process.env, { AWS_ENDPOINT_URL: fake.endpoint, POWERTOOLS_LOG_LEVEL: 'SILENT' });
+  const bundle = functionBuilds().find((f) => f.logicalId === 'AttachPolicyFunction')!;
+  const { handler } = (await import(join(bundle.outdir, 'handler.mjs'))) as { handler: (e: unknown, c: unknown) => Promise<unknown> };
+  const context = { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 60_000 };
+  const event = { RoleId: FULL_ROLE.id, PolicyArn: BENCH_POLICY_ARN };
+
+  let withinTargets = true;
+  console.log(`remediation of a role holding 10 managed policies (built bundle, loopback HTTP)`);
+  for (const [label, throttled, expectedAttaches, expectedError] of [
+    ['quota full (LimitExceeded)', false, 1, 'ManagedPolicyQuotaError'],
+    ['attach always throttled', true, REMEDIATION_RETRY_BUDGET.maxAttempts, 'AwsThrottledError'],
+  ] as const) {
+    fake.attachRequests = 0;
+    fake.throttleAttach = throttled;
+    const started = performance.now();
+    const error = await handler(event, context).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const ok = error?.name === expectedError && fake.attachRequests === expectedAttaches && seconds < REMEDIATION_TARGET_SECONDS;
+    withinTargets &&= ok;
+    console.log(`  ${label}: ${fake.attachRequests} AttachRolePolicy request(s) (target ${expectedAttaches}), ${error?.name ?? 'no error'}, ${seconds.toFixed(2)} s (target < ${REMEDIATION_TARGET_SECONDS} s)`);
+  }
+  await fake.close();
+  return withinTargets;
+}
+
 function benchCore(): void {
   const trust = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: ['ec2.amazonaws.com'] }, Action: 'sts:AssumeRole' }] }));
   const roles: RoleFacts[] = Array.from({ length: CORE_ITEMS }, (_, i) => ({
@@ -78,8 +118,13 @@ function benchCore(): void {
 }
 
 const sweepWithinTargets = await benchSweep();
+const remediationWithinTargets = await benchRemediation();
 benchCore();
 if (!sweepWithinTargets) {
   console.error('bench: the sweep made more calls than its targets allow');
+  process.exit(1);
+}
+if (!remediationWithinTargets) {
+  console.error('bench: a remediation of a full or throttled role missed its targets');
   process.exit(1);
 }

@@ -54,7 +54,7 @@ describe('session-guard evaluate', () => {
           ComplianceResourceId: 'AROAQXAMPLEBATCHWORK2',
           ComplianceType: 'NON_COMPLIANT',
           Annotation:
-            'Role batch-worker lacks the Session Manager policy: attach arn:aws:iam::111122223333:policy/session-guard/SessionGuardInstancePolicy. Instance profile: batch-worker.',
+            'Role batch-worker lacks the Session Manager policy: attach arn:aws:iam::111122223333:policy/session-guard/session-guard-instance-policy. Instance profile: batch-worker.',
           OrderingTimestamp: '2026-05-11T08:12:45.331Z',
         },
       ],
@@ -152,12 +152,12 @@ describe('session-guard evaluate', () => {
     });
 
     // With the event's own rule parameters, as the Lambda would: the SsmAccessRule event lists no
-    // break-glass ARNs (incident-responders is not exempt), and the RolePolicyRule event names a
-    // policy ARN that not even web-server carries.
+    // break-glass ARNs (incident-responders is not exempt), and the RolePolicyRule event names the
+    // instance policy the stack deploys, which web-server carries.
     it.each([
       ['SsmAccessRuleFunction', 21, 6],
       ['PreferencesRuleFunction', 7, 3],
-      ['RolePolicyRuleFunction', 10, 4],
+      ['RolePolicyRuleFunction', 10, 3],
     ])('%s scheduled: the rule its configRuleName names sweeps the account source', async (logicalId, total, nonCompliant) => {
       const request = await evaluateJson('--event', samEvent(logicalId, 'scheduled'));
       expect(request.Evaluations).toHaveLength(total);

@@ -269,7 +269,7 @@ describe('remediate on the bundled sample', () => {
   it('shows the plan, then refuses a real run: the sample is not a live account', async () => {
     const run = await runCli(['remediate', '--all', '--yes']);
     expect(run.code).toBe(2);
-    expect(run.stdout).toContain('Plan for bundled sample account: attach arn:aws:iam::111122223333:policy/session-guard/SessionGuardInstancePolicy to 3 role(s).');
+    expect(run.stdout).toContain('Plan for bundled sample account: attach arn:aws:iam::111122223333:policy/session-guard/session-guard-instance-policy to 3 role(s).');
     expect(run.stderr).toContain('The bundled sample account is only data and cannot be changed: add --dry-run, or remediate a live account');
   });
 

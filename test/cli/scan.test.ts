@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli';
 
 const root = resolve(import.meta.dirname, '../..');
-const SAMPLE_POLICY = 'arn:aws:iam::111122223333:policy/session-guard/SessionGuardInstancePolicy';
+const SAMPLE_POLICY = 'arn:aws:iam::111122223333:policy/session-guard/session-guard-instance-policy';
 
 interface JsonReport {
   account: { id: string; source: string; description: string };
@@ -199,7 +199,7 @@ describe('session-guard scan (bundled sample account)', () => {
       // Accept, in place of the stack's policy, what each of the three failing roles carries.
       const alternatives = [
         'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
-        'arn:aws:iam::999988887777:policy/session-guard/SessionGuardInstancePolicy',
+        'arn:aws:iam::999988887777:policy/session-guard/session-guard-instance-policy',
         'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
       ].join(',');
       const run = await runCli(['scan', '--rule', 'role-policy', '--fail-on', 'non-compliant', '--alternative-policy-arns', alternatives]);
@@ -210,7 +210,7 @@ describe('session-guard scan (bundled sample account)', () => {
     it.each([
       [['scan', '--bogus'], /unknown option '--bogus'/],
       [['scan', '--rule', 'nope'], /Allowed choices are role-policy, ssm-access, preferences/],
-      [['scan', '--max-session-duration-minutes', '2000'], /The preferences check cannot run: .*rule parameter MaxSessionDurationMinutes: Too big.*MaxSessionDurationMinutes from --max-session-duration-minutes/],
+      [['scan', '--max-session-duration-minutes', '2000'], /The preferences check cannot run: .*rule parameter MaxSessionDurationMinutes: must be at most 1440.*MaxSessionDurationMinutes from --max-session-duration-minutes/],
       [['scan', '--break-glass-arns', 'BreakGlass'], /The ssm-access check cannot run: .*rule parameter BreakGlassArns.0: must be the ARN of an IAM policy, role, user or group.*BreakGlassArns from --break-glass-arns/],
       [['scan', '--fail-on', 'sometimes'], /Allowed choices are never, non-compliant/],
       [['scan', '--policy-arn', 'not-an-arn'], /rule parameter PolicyArn: must be an IAM policy ARN.*PolicyArn from --policy-arn/],

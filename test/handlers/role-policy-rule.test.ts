@@ -15,7 +15,7 @@ import { roleHistoryResponse } from '../support/recorded';
 const config = mockClient(ConfigServiceClient);
 const iam = mockClient(IAMClient);
 const context = lambdaContext('RolePolicyRuleFunction');
-const POLICY = 'arn:aws:iam::111122223333:policy/session-guard-SessionManagerInstancePolicy-1A2B3C4D5E6F';
+const POLICY = 'arn:aws:iam::111122223333:policy/session-guard/session-guard-instance-policy';
 
 const event = (name: string) => samEvent('RolePolicyRuleFunction', name);
 const putInputs = () => config.commandCalls(PutEvaluationsCommand).map((c) => c.args[0].input);

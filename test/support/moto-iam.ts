@@ -5,10 +5,7 @@ import {
   CreateInstanceProfileCommand,
   CreatePolicyCommand,
   CreateRoleCommand,
-  IAMClient,
-  type IAMClientConfig,
-  LimitExceededException,
-  ListAttachedRolePoliciesCommand,
+  type IAMClient,
 } from '@aws-sdk/client-iam';
 import { EC2_TRUST } from './iam-documents';
 
@@ -56,26 +53,3 @@ export async function attachOtherPolicies(iam: IAMClient, roleName: string, coun
 
 /** IAM's default quota of managed policies per role. */
 export const DEFAULT_MANAGED_POLICIES_PER_ROLE = 10;
-
-/**
- * moto attaches any number of managed policies to a role; IAM refuses the eleventh with
- * LimitExceeded. This middleware on a client answers AttachRolePolicy the way IAM does, from
- * moto's real state, so the code under test meets the real error.
- */
-export function enforceManagedPolicyQuota(client: IAMClient, settings: IAMClientConfig, limit = DEFAULT_MANAGED_POLICIES_PER_ROLE): void {
-  const reader = new IAMClient(settings);
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (context.commandName === 'AttachRolePolicyCommand') {
-        const input = args.input as { RoleName: string; PolicyArn: string };
-        const { AttachedPolicies = [] } = await reader.send(new ListAttachedRolePoliciesCommand({ RoleName: input.RoleName }));
-        const alreadyAttached = AttachedPolicies.some((p) => p.PolicyArn === input.PolicyArn);
-        if (!alreadyAttached && AttachedPolicies.length >= limit) {
-          throw new LimitExceededException({ $metadata: { httpStatusCode: 409 }, message: `Cannot exceed quota for PoliciesPerRole: ${limit}` });
-        }
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'managedPolicyQuotaAsIamEnforcesIt' },
-  );
-}

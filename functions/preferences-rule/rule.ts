@@ -4,7 +4,7 @@
  * forwarding is neither logged nor encrypted); and the account has SSM-SessionManagerRunShell at
  * all. The decision lives in core/session-document-check; this file says where the inputs come from.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   DEFAULT_SESSION_LIMITS,
   evaluateAccountPreferences,

@@ -96,7 +96,9 @@ export interface CommandLineContext {
  * Lambda Builders' fixed flags and defaults, then each property as esbuild's CLI spells it.
  */
 export function esbuildCommandLine(buildProperties: Record<string, unknown>, context: CommandLineContext): string[] {
-  const config = new Map(Object.entries(buildProperties).map(([key, value]) => [snakeCase(key), value]));
+  // SAM CLI hands Lambda Builders the keys in snake_case; messages name them as the template does.
+  const properties = Object.entries(buildProperties).map(([key, value]) => ({ key, name: snakeCase(key), value }));
+  const config = new Map(properties.map(({ name, value }) => [name, value]));
   const args = entryPoints(config, context);
 
   args.push('--bundle', '--platform=node', `--outdir=${context.outdir}`);
@@ -105,14 +107,12 @@ export function esbuildCommandLine(buildProperties: Record<string, unknown>, con
   if (!config.has('minify')) args.push('--minify');
 
   const external = config.get('external');
-  if (Array.isArray(external) && external.includes(ALL_DEPENDENCIES_EXTERNAL)) {
-    args.push(...context.dependencies().map((dependency) => `--external:${dependency}`));
-    config.delete('external');
-  }
+  const allDependenciesExternal = Array.isArray(external) && external.includes(ALL_DEPENDENCIES_EXTERNAL);
+  if (allDependenciesExternal) args.push(...context.dependencies().map((dependency) => `--external:${dependency}`));
 
-  for (const [key, value] of config) {
-    if (NON_CONFIGURABLE.has(key) || NOT_FOR_ESBUILD.has(key)) continue;
-    const flag = `--${key.replaceAll('_', '-')}`;
+  for (const { key, name, value } of properties) {
+    if (NON_CONFIGURABLE.has(name) || NOT_FOR_ESBUILD.has(name) || (name === 'external' && allDependenciesExternal)) continue;
+    const flag = `--${name.replaceAll('_', '-')}`;
     if (typeof value === 'boolean') {
       if (value) args.push(flag);
     } else if (typeof value === 'string') {

@@ -18,6 +18,7 @@ import { FakeAws } from './fake-aws';
 const root = resolve(import.meta.dirname, '../..');
 const ROUNDS = 10;
 const TARGET_RATIO = 2;
+const LABEL_WIDTH = 52;
 
 /** The rules and the change event each is timed on. */
 const CHANGE_EVENTS: Record<string, string> = {
@@ -113,16 +114,16 @@ export async function benchColdStart(): Promise<void> {
     const [load] = loadavg();
     console.log(`cold start: a fresh node process imports the built bundle and evaluates one change event against a loopback stand-in`);
     console.log(`  (median of ${ROUNDS} rounds; load average ${load!.toFixed(1)} on ${availableParallelism()} CPUs: wall time stretches under load, CPU time much less)`);
-    console.log(`  bare \`node -e 0\`                      wall ${base.wallMs.toFixed(0).padStart(4)} ms        CPU ${base.cpuMs.toFixed(0).padStart(4)} ms`);
+    console.log(`  ${'bare `node -e 0`'.padEnd(LABEL_WIDTH + 2)} wall ${base.wallMs.toFixed(0).padStart(4)} ms          CPU ${base.cpuMs.toFixed(0).padStart(4)} ms`);
     for (const fn of rules) {
       const loaded = await codeLoadedBy(invocation(fn, withoutSourceMaps(fn.nodeOptions)), fn.outdir);
       const line = (label: string, costs: Cost[]) => {
         const wallMs = median(costs.map((c) => c.wallMs));
         const cpuMs = median(costs.map((c) => c.cpuMs));
-        return `    ${label.padEnd(35)} wall ${wallMs.toFixed(0).padStart(4)} ms ${ratio(wallMs, base.wallMs)}  CPU ${cpuMs.toFixed(0).padStart(4)} ms ${ratio(cpuMs, base.cpuMs)}`;
+        return `    ${label.padEnd(LABEL_WIDTH)} wall ${wallMs.toFixed(0).padStart(4)} ms = ${ratio(wallMs, base.wallMs)}  CPU ${cpuMs.toFixed(0).padStart(4)} ms = ${ratio(cpuMs, base.cpuMs)}`;
       };
-      console.log(`  ${fn.logicalId}, ${CHANGE_EVENTS[fn.logicalId]}: loads ${kb(loaded.bytes)} of its bundle in ${loaded.files} files (target <= ${TARGET_RATIO}x bare)`);
-      console.log(line(`as deployed (NODE_OPTIONS="${fn.nodeOptions}")`, deployed.get(fn.logicalId)!));
+      console.log(`  ${fn.logicalId} on ${CHANGE_EVENTS[fn.logicalId]}: loads ${kb(loaded.bytes)} of its bundle in ${loaded.files} files; target <= ${TARGET_RATIO}x bare`);
+      console.log(line(`as deployed, NODE_OPTIONS="${fn.nodeOptions}"`, deployed.get(fn.logicalId)!));
       if (fn.nodeOptions !== withoutSourceMaps(fn.nodeOptions)) console.log(line('without --enable-source-maps', noMaps.get(fn.logicalId)!));
     }
   } finally {

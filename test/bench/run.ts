@@ -123,10 +123,10 @@ function benchCore(): void {
 
 function printBundleWeights(): void {
   console.log('bundles (.aws-sam/build/<LogicalId>/, as sam build writes them)');
-  console.log(`  ${'function'.padEnd(28)} ${'loaded at start'.padStart(15)} ${'folder, no maps'.padStart(15)} ${'source maps'.padStart(12)}  code files`);
+  console.log(`  ${'function'.padEnd(28)} ${'loaded at start'.padStart(16)} ${'folder, no maps'.padStart(16)} ${'source maps'.padStart(12)}  code files`);
   for (const fn of functionBuilds()) {
     const weight = bundleWeight(fn);
-    console.log(`  ${fn.logicalId.padEnd(28)} ${kb(weight.loadedAtStartBytes).padStart(15)} ${kb(weight.folderBytes).padStart(15)} ${kb(weight.sourceMapBytes).padStart(12)}  ${weight.codeFiles}`);
+    console.log(`  ${fn.logicalId.padEnd(28)} ${kb(weight.loadedAtStartBytes).padStart(16)} ${kb(weight.folderBytes).padStart(16)} ${kb(weight.sourceMapBytes).padStart(12)}  ${weight.codeFiles}`);
   }
 }
 

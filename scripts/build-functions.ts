@@ -169,7 +169,7 @@ function withSourcemapFromNodeOptions(props: Record<string, unknown>, nodeOption
  * NODE_OPTIONS as the deployed function gets it: `sam build` appends `--enable-source-maps` to the
  * NODE_OPTIONS of every function whose Sourcemap is set, whatever the template says
  * (samcli/lib/build/bundler.py, _set_sourcemap_env_from_metadata). Shipping maps without paying
- * for them at load time therefore needs `Sourcemap: false` or no map reference in the code.
+ * for them at load time therefore needs maps the code does not link (`Sourcemap: external`).
  */
 export function deployedNodeOptions(written: unknown, sourcemap: unknown): string {
   if (written !== undefined && typeof written !== 'string') {

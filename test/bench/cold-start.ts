@@ -1,11 +1,12 @@
 /**
  * Cold start of the built rule functions: a fresh `node` process imports a function's bundle from
  * `.aws-sam/build/<LogicalId>/` and evaluates one change event (a sample from sam/events) against
- * a loopback stand-in, PutEvaluations included. Timed against a bare `node -e 0` in the same run,
- * alternating, so the ratio holds on a busy machine too. Each function runs with the NODE_OPTIONS
- * it gets when deployed (after `sam build`), and once more without `--enable-source-maps`, so the
- * price of source maps is a figure rather than a guess. Target: at most 2x a bare Node start.
- */
+ * a loopback stand-in, PutEvaluations included. Timed against a bare `node -e 0` in the same
+ * interleaved rounds, in wall time and in CPU time (every process, the bare one too, reports its
+ * own through ./report-usage.mjs), so the ratio holds on a busy machine too. Each function runs
+ * with the NODE_OPTIONS it gets when deployed (after `sam build`), and once more without
+ * `--enable-source-maps`, so the price of source maps is a figure rather than a guess.
+ * Target: at most 2x a bare Node start. */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -56,11 +57,11 @@ function measured({ args, env }: Run): Promise<Cost> {
     const child = spawn(process.execPath, ['--import', REPORT_USAGE, ...args], { env, stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let usage = '';
+    let wallMs = 0;
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => (usage += chunk.toString()));
     child.on('error', reject);
     child.on('exit', () => (wallMs = performance.now() - started));
-    let wallMs = 0;
     child.on('close', (code) => {
       if (code === 0) resolvePromise({ wallMs, cpuMs: (JSON.parse(usage) as { cpuMs: number }).cpuMs });
       else reject(new Error(`cold start run failed (exit ${code}): node ${args.slice(0, 3).join(' ')}\n${stderr}`));

@@ -6,7 +6,7 @@
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { IAMClient } from '@aws-sdk/client-iam';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { boundedClientSettings } from '../shared/adapters/aws-clients';
 import { ConfigServiceGateway } from '../shared/adapters/config-service';
 import { IamRoleRemediationGateway } from '../shared/adapters/iam-role-remediation';

@@ -3,7 +3,7 @@
  * Session Manager instance policy. The decision lives in core/instance-role; this file only says
  * where the rule's inputs come from.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   DEFAULT_EXEMPTION_TAG_KEY,
   evaluateInstanceRole,

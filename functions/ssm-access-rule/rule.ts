@@ -4,7 +4,7 @@
  * commands on or open sessions into every instance without a resource-tag condition. The decision
  * lives in core/ssm-access-guardrails; this file says where the policies come from.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   DEFAULT_BREAK_GLASS_TAG_KEY,
   evaluateSsmAccess,

@@ -1,6 +1,6 @@
 /**
- * A loopback stand-in for IAM and AWS Config that serves a synthetic account of any size and
- * counts the calls made to it. The benchmark points the built Lambda bundle at it, so the figures
+ * A loopback stand-in for IAM, AWS Config and SSM that serves a synthetic account of any size and
+ * counts the calls made to it. The benchmark points the built Lambda bundles at it, so the figures
  * are those of the real SDK, paging and batching included.
  */
 import { createServer, type Server } from 'node:http';
@@ -29,6 +29,9 @@ export class FakeAws {
       } else if (action === 'PutEvaluations') {
         response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
         response.end('{"FailedEvaluations":[]}');
+      } else if (action === 'GetDocument') {
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+        response.end(JSON.stringify(sessionDocument(JSON.parse(body) as { Name: string })));
       } else if (action === 'GetComplianceDetailsByConfigRule') {
         response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
         response.end('{"EvaluationResults":[]}');
@@ -59,6 +62,13 @@ export class FakeAws {
     const truncated = end < this.account.roles;
     return `<GetAccountAuthorizationDetailsResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetAccountAuthorizationDetailsResult><IsTruncated>${truncated}</IsTruncated>${truncated ? `<Marker>${end}</Marker>` : ''}<UserDetailList/><GroupDetailList/><RoleDetailList>${members.join('')}</RoleDetailList><Policies/></GetAccountAuthorizationDetailsResult><ResponseMetadata><RequestId>bench</RequestId></ResponseMetadata></GetAccountAuthorizationDetailsResponse>`;
   }
+}
+
+/** Every document is a compliant Session document, in JSON as SSM returns it. */
+function sessionDocument({ Name }: { Name: string }) {
+  const inputs = { kmsKeyId: 'alias/session-guard/session-data', cloudWatchLogGroupName: '/session-guard/sessions', cloudWatchEncryptionEnabled: true, idleSessionTimeout: '20', maxSessionDuration: '60' };
+  const content = { schemaVersion: '1.0', description: 'bench', sessionType: 'Standard_Stream', inputs };
+  return { Name, DocumentType: 'Session', DocumentFormat: 'JSON', DocumentVersion: '1', Content: JSON.stringify(content) };
 }
 
 export const BENCH_POLICY_ARN = 'arn:aws:iam::111122223333:policy/SessionGuardInstancePolicy';

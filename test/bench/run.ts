@@ -9,12 +9,16 @@
  *    keeps throttling: REMEDIATION_RETRY_BUDGET.maxAttempts requests, then a throttling failure.
  *    Target: both end far inside the function's 60 s timeout.
  * 3. The pure core: instance-role verdicts per second over 100,000 role facts.
+ * 4. Cold start of each rule on one change event, as a ratio to a bare `node -e 0` (./cold-start),
+ *    and what each built function loads at start and weighs on disk.
  */
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { evaluateInstanceRole, type RoleFacts } from '../../functions/shared/core/instance-role';
 import { REMEDIATION_RETRY_BUDGET } from '../../functions/shared/adapters/aws-clients';
 import { functionBuilds } from '../../scripts/build-functions';
+import { bundleWeight } from '../support/build-functions';
+import { benchColdStart, kb } from './cold-start';
 import { BENCH_POLICY_ARN, FakeAws } from './fake-aws';
 import { FakeFullRole, FULL_ROLE } from './fake-full-role';
 
@@ -117,9 +121,20 @@ function benchCore(): void {
   console.log(`  peak RSS of this process:  ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 }
 
+function printBundleWeights(): void {
+  console.log('bundles (.aws-sam/build/<LogicalId>/, as sam build writes them)');
+  console.log(`  ${'function'.padEnd(28)} ${'loaded at start'.padStart(16)} ${'folder, no maps'.padStart(16)} ${'source maps'.padStart(12)}  code files`);
+  for (const fn of functionBuilds()) {
+    const weight = bundleWeight(fn);
+    console.log(`  ${fn.logicalId.padEnd(28)} ${kb(weight.loadedAtStartBytes).padStart(16)} ${kb(weight.folderBytes).padStart(16)} ${kb(weight.sourceMapBytes).padStart(12)}  ${weight.codeFiles}`);
+  }
+}
+
 const sweepWithinTargets = await benchSweep();
 const remediationWithinTargets = await benchRemediation();
 benchCore();
+printBundleWeights();
+await benchColdStart();
 if (!sweepWithinTargets) {
   console.error('bench: the sweep made more calls than its targets allow');
   process.exit(1);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import {
   DEFAULT_SESSION_LIMITS,
   evaluateAccountPreferences,
@@ -121,8 +122,8 @@ describe('parseSessionDocumentContent', () => {
   it('reads JSON and YAML alike', () => {
     const json = JSON.stringify(documentWith(goodInputs));
     const yaml = `schemaVersion: '1.0'\ndescription: Session preferences\nsessionType: Standard_Stream\ninputs:\n  kmsKeyId: alias/sessions\n  idleSessionTimeout: '15'\n`;
-    expect(parseSessionDocumentContent(json)).toEqual(documentWith(goodInputs));
-    expect(parseSessionDocumentContent(yaml)).toMatchObject({ inputs: { kmsKeyId: 'alias/sessions', idleSessionTimeout: '15' } });
+    expect(parseSessionDocumentContent(json, undefined)).toEqual(documentWith(goodInputs));
+    expect(parseSessionDocumentContent(yaml, parseYaml)).toMatchObject({ inputs: { kmsKeyId: 'alias/sessions', idleSessionTimeout: '15' } });
   });
 
   it.each([
@@ -131,13 +132,18 @@ describe('parseSessionDocumentContent', () => {
     ['a scalar', 'just text'],
     ['a list', '- a\n- b'],
   ])('rejects %s', (_, content) => {
-    expect(() => parseSessionDocumentContent(content)).toThrow(SessionDocumentContentError);
+    expect(() => parseSessionDocumentContent(content, parseYaml)).toThrow(SessionDocumentContentError);
+  });
+
+  it('reads JSON without a YAML parser, and refuses YAML without one', () => {
+    expect(parseSessionDocumentContent(' {"inputs": {}}', undefined)).toEqual({ inputs: {} });
+    expect(() => parseSessionDocumentContent('inputs: {}', undefined)).toThrow(TypeError);
   });
 });
 
 describe('evaluateSessionDocument', () => {
   it('is COMPLIANT for a good document', () => {
-    const verdict = evaluateSessionDocument({ name: 'SSM-SessionManagerRunShell', content: JSON.stringify(documentWith(goodInputs)) }, DEFAULT_SESSION_LIMITS);
+    const verdict = evaluateSessionDocument({ name: 'SSM-SessionManagerRunShell', content: JSON.stringify(documentWith(goodInputs)) }, DEFAULT_SESSION_LIMITS, undefined);
     expect(verdict.compliance).toBe('COMPLIANT');
   });
 
@@ -152,14 +158,14 @@ describe('evaluateSessionDocument', () => {
       "  kmsKeyId: ''",
       '  idleSessionTimeout: 30',
     ].join('\n');
-    const verdict = evaluateSessionDocument({ name: 'TeamShell', content: yaml }, DEFAULT_SESSION_LIMITS);
+    const verdict = evaluateSessionDocument({ name: 'TeamShell', content: yaml }, DEFAULT_SESSION_LIMITS, parseYaml);
     expect(verdict.compliance).toBe('NON_COMPLIANT');
     expect(verdict.annotation).toMatch(/^Session document TeamShell: kmsKeyId empty .*s3EncryptionEnabled.*idleSessionTimeout 30 above 20.*maxSessionDuration unset/);
     expect(verdict.annotation.length).toBeLessThanOrEqual(256);
   });
 
   it('is NON_COMPLIANT, not an error, when the content cannot be read', () => {
-    expect(evaluateSessionDocument({ name: 'Broken', content: '{' }, DEFAULT_SESSION_LIMITS)).toMatchObject({
+    expect(evaluateSessionDocument({ name: 'Broken', content: '{' }, DEFAULT_SESSION_LIMITS, undefined)).toMatchObject({
       compliance: 'NON_COMPLIANT',
       annotation: expect.stringContaining('Session document Broken: content is neither valid JSON nor YAML'),
     });
@@ -203,7 +209,7 @@ const hardenedCommandsDocument = (sessionType: 'InteractiveCommands' | 'NonInter
 });
 
 const evaluate = (name: string, content: unknown, limits = DEFAULT_SESSION_LIMITS) =>
-  evaluateSessionDocument({ name, content: JSON.stringify(content) }, limits);
+  evaluateSessionDocument({ name, content: JSON.stringify(content) }, limits, undefined);
 
 describe('each session type is judged on the settings Session Manager applies to it', () => {
   it('knows the four session types of the schema', () => {

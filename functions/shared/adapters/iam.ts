@@ -1,14 +1,6 @@
 /** How we read IAM: every role, user, group and customer managed policy, in as few calls as IAM allows. */
-import {
-  type GroupDetail,
-  GetPolicyCommand,
-  type IAMClient,
-  type ManagedPolicyDetail,
-  paginateGetAccountAuthorizationDetails,
-  type PolicyDetail,
-  type RoleDetail,
-  type Tag,
-} from '@aws-sdk/client-iam';
+import type { GroupDetail, IAMClient, ManagedPolicyDetail, PolicyDetail, RoleDetail, Tag } from '@aws-sdk/client-iam';
+import type { ClientSettings } from './aws-clients';
 import type { RoleFacts } from '../core/instance-role';
 import { defaultVersionDocument, type PolicySubject, type PolicySubjectKind } from '../core/ssm-access-guardrails';
 import type { IamPolicySubjectType } from '../resources/iam-policy-subject';
@@ -33,8 +25,28 @@ export class IamDetailError extends Error {
   override name = 'IamDetailError';
 }
 
+/**
+ * The IAM SDK, loaded when IAM is first called. The rules read IAM only to sweep the account (and
+ * the access rule for a few policies' tags); a change event is decided from its configuration
+ * item alone, so its cold start does not compile the IAM client.
+ */
+const loadIamSdk = () => import('./iam-sdk');
+
+/** An IAM client, or a way to create one when it is first needed. */
+export type IamClientSource = IAMClient | (() => Promise<IAMClient>);
+
+/** Creates the IAM client, and loads its code, on the first IAM call. */
+export function iamClientOnFirstUse(settings: ClientSettings): () => Promise<IAMClient> {
+  return async () => new (await loadIamSdk()).IAMClient(settings);
+}
+
 export class IamGateway {
-  constructor(private readonly client: IAMClient) {}
+  private readonly client: () => Promise<IAMClient>;
+
+  constructor(source: IamClientSource) {
+    let created: Promise<IAMClient> | undefined;
+    this.client = typeof source === 'function' ? () => (created ??= source()) : () => Promise.resolve(source);
+  }
 
   /**
    * Every role with its trust policy, instance profiles, attached policies and tags. One
@@ -43,8 +55,9 @@ export class IamGateway {
    */
   async listRoles(): Promise<RoleFacts[]> {
     const roles: RoleFacts[] = [];
+    const [client, { paginateGetAccountAuthorizationDetails }] = await Promise.all([this.client(), loadIamSdk()]);
     const pages = paginateGetAccountAuthorizationDetails(
-      { client: this.client, pageSize: AUTHORIZATION_DETAILS_PAGE_SIZE },
+      { client, pageSize: AUTHORIZATION_DETAILS_PAGE_SIZE },
       { Filter: ['Role'] },
     );
     for await (const page of pages) {
@@ -60,8 +73,9 @@ export class IamGateway {
    */
   async listPolicySubjects(): Promise<IdentifiedPolicySubject[]> {
     const subjects: IdentifiedPolicySubject[] = [];
+    const [client, { paginateGetAccountAuthorizationDetails }] = await Promise.all([this.client(), loadIamSdk()]);
     const pages = paginateGetAccountAuthorizationDetails(
-      { client: this.client, pageSize: AUTHORIZATION_DETAILS_PAGE_SIZE },
+      { client, pageSize: AUTHORIZATION_DETAILS_PAGE_SIZE },
       { Filter: ['LocalManagedPolicy', 'Role', 'User', 'Group'] },
     );
     for await (const page of pages) {
@@ -75,7 +89,8 @@ export class IamGateway {
 
   /** A customer managed policy's ID and tags (GetAccountAuthorizationDetails carries no policy tags). */
   async getPolicySummary(policyArn: string): Promise<PolicySummary> {
-    const { Policy: policy } = await this.client.send(new GetPolicyCommand({ PolicyArn: policyArn }));
+    const [client, { GetPolicyCommand }] = await Promise.all([this.client(), loadIamSdk()]);
+    const { Policy: policy } = await client.send(new GetPolicyCommand({ PolicyArn: policyArn }));
     if (!policy?.PolicyId) throw new IamDetailError(`GetPolicy returned no PolicyId for ${policyArn}.`);
     return { policyId: policy.PolicyId, tags: tagMap(policy.Tags) };
   }

@@ -4,7 +4,7 @@
  * `invokingEvent` and `ruleParameters` arrive as JSON text; each is parsed here so the rest of the
  * code sees typed values or a clear error naming what was wrong.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeIssues } from '../core/validation';
 
 export class InvalidEventError extends Error {

@@ -1,5 +1,5 @@
 /** Rule parameters arrive as a JSON object of strings; each rule declares its own zod schema. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export class InvalidRuleParameterError extends Error {
   override name = 'InvalidRuleParameterError';

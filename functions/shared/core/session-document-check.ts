@@ -8,7 +8,6 @@
  * within limits, and leave none of those to the person starting the session. Every failing setting
  * is named, so one look at the annotation says everything that needs fixing.
  */
-import { parse as parseYaml } from 'yaml';
 import { compliant, nonCompliant, notApplicable, type Verdict } from './compliance';
 import { SESSION_PREFERENCES_DOCUMENT_NAME } from './session-preferences';
 import { isRecord } from './validation';
@@ -85,12 +84,23 @@ export class SessionDocumentContentError extends Error {
   override name = 'SessionDocumentContentError';
 }
 
-/** Parses document content written as JSON or YAML (SSM accepts both) into an object. */
-export function parseSessionDocumentContent(content: string): Record<string, unknown> {
+/** Parses YAML text into plain data (the `yaml` package's parse, passed in by the adapters). */
+export type YamlParser = (text: string) => unknown;
+
+/** Content SSM holds as JSON; anything else is read as YAML. */
+export const isJsonText = (content: string): boolean => content.trimStart().startsWith('{');
+
+/**
+ * Parses document content written as JSON or YAML (SSM accepts both) into an object. `parseYaml`
+ * is needed only for content that is not JSON: the caller loads a YAML parser only then.
+ */
+export function parseSessionDocumentContent(content: string, parseYaml: YamlParser | undefined): Record<string, unknown> {
   let parsed: unknown;
+  const json = isJsonText(content);
+  if (!json && !parseYaml) throw new TypeError('parseSessionDocumentContent: YAML content needs a YAML parser.');
   try {
     // YAML 1.2 is a superset of JSON, but JSON.parse gives the clearer error for JSON text.
-    parsed = content.trimStart().startsWith('{') ? JSON.parse(content) : parseYaml(content);
+    parsed = json ? JSON.parse(content) : parseYaml!(content);
   } catch (error) {
     throw new SessionDocumentContentError(`content is neither valid JSON nor YAML: ${(error as Error).message}`);
   }
@@ -209,10 +219,11 @@ export interface SessionDocument {
   readonly content: string;
 }
 
-export function evaluateSessionDocument(document: SessionDocument, limits: SessionLimits): Verdict {
+/** `parseYaml`: as for parseSessionDocumentContent, needed only when the content is not JSON. */
+export function evaluateSessionDocument(document: SessionDocument, limits: SessionLimits, parseYaml: YamlParser | undefined): Verdict {
   let content: Record<string, unknown>;
   try {
-    content = parseSessionDocumentContent(document.content);
+    content = parseSessionDocumentContent(document.content, parseYaml);
   } catch (error) {
     if (!(error instanceof SessionDocumentContentError)) throw error;
     return nonCompliant(`Session document ${document.name}: ${error.message}; its settings cannot be checked.`);

@@ -5,7 +5,7 @@
  * is in, its attached managed policies, and its tags (both in the configuration, as key/value
  * pairs, and at the item's top level, as a map).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RoleFacts } from '../core/instance-role';
 import type { ConfigurationItem } from '../config-rule/event';
 import { itemTags, parseConfiguration, tagPairsSchema } from './configuration-item';

@@ -54,7 +54,7 @@ describe('session-guard evaluate', () => {
           ComplianceResourceId: 'AROAQXAMPLEBATCHWORK2',
           ComplianceType: 'NON_COMPLIANT',
           Annotation:
-            'Role batch-worker lacks the Session Manager policy: attach arn:aws:iam::111122223333:policy/session-guard/SessionGuardInstancePolicy. Instance profile: batch-worker.',
+            'Role batch-worker lacks the Session Manager policy: attach arn:aws:iam::111122223333:policy/session-guard/SessionGuardInstancePolicy. Instance profile batch-worker.',
           OrderingTimestamp: '2026-05-11T08:12:45.331Z',
         },
       ],

@@ -155,7 +155,7 @@ describe('session-guard scan (bundled sample account)', () => {
       resourceId: 'AROAQXAMPLEBATCHWORK2',
       resourceName: 'batch-worker',
       compliance: 'NON_COMPLIANT',
-      annotation: `Role batch-worker lacks the Session Manager policy: attach ${SAMPLE_POLICY}. Instance profile: batch-worker.`,
+      annotation: `Role batch-worker lacks the Session Manager policy: attach ${SAMPLE_POLICY}. Instance profile batch-worker.`,
     });
     expect(verdictOf(report, 'bastion-break-glass')).toBe('NOT_APPLICABLE');
   });

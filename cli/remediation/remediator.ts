@@ -7,7 +7,8 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { InstanceRoleRemediation, type RemediationOutcome } from '../../functions/attach-policy/remediate';
 import { IamRoleRemediationGateway } from '../../functions/shared/adapters/iam-role-remediation';
-import type { InstanceRolePolicy } from '../../functions/shared/core/instance-role';
+import { liveNodeRoleGateway } from '../sources/live-account';
+import type { RolePolicyRuleParameters } from '../../functions/role-policy-rule/rule';
 import { explainErrorsOf } from '../sources/aws-errors';
 import { type LiveAccountOptions, liveClientSettings } from '../sources/live-account';
 
@@ -26,13 +27,14 @@ export interface RemediatorContext {
   /** The account that was scanned: the IAM client is built from the same settings. */
   readonly live: LiveAccountOptions;
   readonly env: NodeJS.ProcessEnv;
-  readonly policy: InstanceRolePolicy;
+  readonly policy: RolePolicyRuleParameters;
 }
 
 export type RemediatorFactory = (context: RemediatorContext) => RoleRemediator;
 
 export const createRoleRemediator: RemediatorFactory = ({ live, env, policy }) => {
   const roles = new IamRoleRemediationGateway(explainErrorsOf(new IAMClient(liveClientSettings(live, env)('IAM')), 'iam'));
+  const nodeRoles = liveNodeRoleGateway(live, env);
   const scannedNames = new Map<string, string>();
   const remediation = new InstanceRoleRemediation(
     {
@@ -44,8 +46,9 @@ export const createRoleRemediator: RemediatorFactory = ({ live, env, policy }) =
       readRoleFacts: (roleName) => roles.readRoleFacts(roleName),
       attachPolicy: (roleName, policyArn) => roles.attachPolicy(roleName, policyArn),
       listAttachedPolicyArns: (roleName) => roles.listAttachedPolicyArns(roleName),
+      listNodeRoles: (regions) => nodeRoles.listNodeRoles(regions),
     },
-    { exemptionTagKey: policy.exemptionTagKey },
+    { exemptionTagKey: policy.exemptionTagKey, nodeRoleRegions: policy.nodeRoleRegions },
   );
   return {
     remediate({ roleId, roleName }) {

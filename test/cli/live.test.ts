@@ -25,6 +25,7 @@ import { explainAwsError } from '../../cli/sources/aws-errors';
 import { runCli } from '../support/cli';
 import { EC2_TRUST, LAMBDA_TRUST } from '../support/iam-documents';
 import { motoAvailable, useMoto } from '../support/moto';
+import { useSystemsManagerNodeRoles } from '../support/ssm-node-roles';
 
 /** Credentials and settings from the environment only: never a developer's ~/.aws files. */
 function isolateAwsEnvironment(): void {
@@ -64,10 +65,13 @@ const verdicts = (report: JsonReport, id: string) =>
 describe.skipIf(!motoAvailable)('session-guard against a live account (moto_server)', () => {
   // Every policy here is customer managed: skip loading AWS's, which costs a second per test.
   const moto = useMoto({ awsManagedPolicies: false });
+  // moto lacks the Systems Manager calls that find DHMC and hybrid roles: the stand-in answers
+  // them and passes everything else to moto.
+  const nodeRoles = useSystemsManagerNodeRoles(moto);
   isolateAwsEnvironment();
   let instancePolicyArn = '';
   const iam = () => new IAMClient(moto.clientSettings());
-  const live = () => ['--endpoint-url', moto.endpoint, '--region', 'us-east-1'];
+  const live = () => ['--endpoint-url', nodeRoles.endpoint, '--region', 'us-east-1'];
   /** Most tests name the policy instead of deploying a stack: moto takes over a second per CreateStack. */
   const withPolicy = () => [...live(), '--policy-arn', instancePolicyArn];
   const attachedTo = async (roleName: string) =>
@@ -269,7 +273,7 @@ describe('remediate on the bundled sample', () => {
   it('shows the plan, then refuses a real run: the sample is not a live account', async () => {
     const run = await runCli(['remediate', '--all', '--yes']);
     expect(run.code).toBe(2);
-    expect(run.stdout).toContain('Plan for bundled sample account: attach arn:aws:iam::111122223333:policy/session-guard/SessionGuardInstancePolicy to 3 role(s).');
+    expect(run.stdout).toContain('Plan for bundled sample account: attach arn:aws:iam::111122223333:policy/session-guard/SessionGuardInstancePolicy to 4 role(s).');
     expect(run.stderr).toContain('The bundled sample account is only data and cannot be changed: add --dry-run, or remediate a live account');
   });
 

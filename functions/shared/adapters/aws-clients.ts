@@ -11,7 +11,7 @@ export interface ClientSettings {
 }
 
 /** The service part of `AWS_ENDPOINT_URL_<SERVICE>`, as the SDK spells it. */
-export type EndpointService = 'IAM' | 'CONFIG_SERVICE' | 'SSM' | 'CLOUDFORMATION' | 'STS';
+export type EndpointService = 'IAM' | 'CONFIG_SERVICE' | 'SSM' | 'CLOUDFORMATION' | 'STS' | 'EC2';
 
 export function clientSettings(service: EndpointService, env: NodeJS.ProcessEnv = process.env): ClientSettings {
   const endpoint = env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL || undefined;

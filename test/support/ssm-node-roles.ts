@@ -1,0 +1,176 @@
+/**
+ * moto 5.2 implements neither GetServiceSetting, DescribeActivations nor DescribeInstanceInformation.
+ * This loopback stand-in answers those three in the shapes the Systems Manager API reference
+ * documents, from what each test sets per region (the region is read from the request's SigV4
+ * credential scope, as AWS's regional endpoints imply it), and forwards every other request, of any
+ * service, to moto_server unchanged. Point AWS_ENDPOINT_URL (or --endpoint-url) at it.
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetServiceSetting.html
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribeActivations.html
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribeInstanceInformation.html
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { readBody } from './http';
+import type { Moto } from './moto';
+
+const DHMC_SETTING_ID = '/ssm/managed-instance/default-ec2-instance-management-role';
+const ACCOUNT_ID = '123456789012';
+
+export interface StandInActivation {
+  readonly ActivationId: string;
+  /** The role name, as CreateActivation's IamRole takes it. */
+  readonly IamRole: string;
+  readonly Expired?: boolean;
+}
+
+export interface StandInHybridNode {
+  readonly InstanceId: string;
+  readonly IamRole: string;
+}
+
+interface RegionState {
+  dhmcRole?: string;
+  activations: StandInActivation[];
+  nodes: StandInHybridNode[];
+}
+
+export class SystemsManagerNodeRolesStandIn {
+  endpoint = '';
+  /** The node-role calls answered, as `Operation region`, for assertions on what was read. */
+  readonly calls: string[] = [];
+  private readonly regions = new Map<string, RegionState>();
+  private readonly server: Server;
+
+  constructor(private readonly upstream: () => string) {
+    this.server = createServer((request, response) => {
+      this.handle(request, response).catch((error: unknown) => {
+        response.writeHead(502);
+        response.end(String(error));
+      });
+    });
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    const address = this.server.address();
+    this.endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    return this;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  reset(): void {
+    this.regions.clear();
+    this.calls.length = 0;
+  }
+
+  /** Turns DHMC on in a region with this role (a name or `path/name`, as the setting holds it). */
+  setDhmcRole(region: string, role: string): void {
+    this.region(region).dhmcRole = role;
+  }
+
+  addActivation(region: string, activation: StandInActivation): void {
+    this.region(region).activations.push(activation);
+  }
+
+  addHybridNode(region: string, node: StandInHybridNode): void {
+    this.region(region).nodes.push(node);
+  }
+
+  private region(name: string): RegionState {
+    let state = this.regions.get(name);
+    if (!state) this.regions.set(name, (state = { activations: [], nodes: [] }));
+    return state;
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const body = await readBody(request);
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const region = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(String(request.headers.authorization ?? ''))?.[1] ?? 'us-east-1';
+    const operation = target.startsWith('AmazonSSM.') ? target.slice('AmazonSSM.'.length) : '';
+    const answer = operation ? this.answer(operation, region, body ? (JSON.parse(body) as Record<string, unknown>) : {}) : undefined;
+    if (answer) {
+      this.calls.push(`${operation} ${region}`);
+      response.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.1' });
+      response.end(JSON.stringify(answer.body));
+      return;
+    }
+    await this.forward(request, body, response);
+  }
+
+  private answer(operation: string, region: string, input: Record<string, unknown>): { status: number; body: object } | undefined {
+    const state = this.regions.get(region) ?? { activations: [], nodes: [] };
+    switch (operation) {
+      case 'GetServiceSetting': {
+        if (input.SettingId !== DHMC_SETTING_ID) {
+          return { status: 400, body: { __type: 'ServiceSettingNotFound', message: `The stand-in knows only ${DHMC_SETTING_ID}.` } };
+        }
+        // A setting nobody changed answers with its default value and status Default.
+        const value = state.dhmcRole ?? '$None';
+        return {
+          status: 200,
+          body: {
+            ServiceSetting: {
+              SettingId: DHMC_SETTING_ID,
+              SettingValue: value,
+              Status: state.dhmcRole ? 'Customized' : 'Default',
+              ARN: `arn:aws:ssm:${region}:${ACCOUNT_ID}:servicesetting${DHMC_SETTING_ID}`,
+              LastModifiedDate: 1767225600,
+            },
+          },
+        };
+      }
+      case 'DescribeActivations':
+        return {
+          status: 200,
+          body: {
+            ActivationList: state.activations.map((a) => ({
+              ActivationId: a.ActivationId,
+              IamRole: a.IamRole,
+              Expired: a.Expired ?? false,
+              RegistrationLimit: 10,
+              RegistrationsCount: 0,
+              CreatedDate: 1767225600,
+            })),
+          },
+        };
+      case 'DescribeInstanceInformation': {
+        const filters = (input.Filters as { Key: string; Values: string[] }[] | undefined) ?? [];
+        const types = filters.find((f) => f.Key === 'ResourceType')?.Values;
+        const nodes = types && !types.includes('ManagedInstance') ? [] : state.nodes;
+        return {
+          status: 200,
+          body: {
+            InstanceInformationList: nodes.map((n) => ({ InstanceId: n.InstanceId, IamRole: n.IamRole, ResourceType: 'ManagedInstance', PingStatus: 'Online' })),
+          },
+        };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private async forward(request: IncomingMessage, body: string, response: ServerResponse): Promise<void> {
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).flatMap(([name, value]) =>
+        ['host', 'content-length', 'connection'].includes(name) || value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value]],
+      ),
+    );
+    const method = request.method ?? 'GET';
+    const upstream = await fetch(`${this.upstream()}${request.url ?? '/'}`, { method, headers, ...(method === 'GET' || method === 'HEAD' ? {} : { body }) });
+    const passed = [...upstream.headers.entries()].filter(([name]) => !['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name));
+    response.writeHead(upstream.status, Object.fromEntries(passed));
+    response.end(Buffer.from(await upstream.arrayBuffer()));
+  }
+}
+
+/** Registers hooks that run the stand-in in front of the file's moto_server, reset between tests. */
+export function useSystemsManagerNodeRoles(moto: Moto): SystemsManagerNodeRolesStandIn {
+  const standIn = new SystemsManagerNodeRolesStandIn(() => moto.endpoint);
+  beforeAll(() => standIn.start());
+  beforeEach(() => standIn.reset());
+  afterAll(() => standIn.close());
+  return standIn;
+}

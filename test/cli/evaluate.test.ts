@@ -141,9 +141,9 @@ describe('session-guard evaluate', () => {
     // break-glass ARNs (incident-responders is not exempt), and the RolePolicyRule event names a
     // policy ARN that not even web-server carries.
     it.each([
-      ['SsmAccessRuleFunction', 21, 6],
+      ['SsmAccessRuleFunction', 23, 6],
       ['PreferencesRuleFunction', 4, 2],
-      ['RolePolicyRuleFunction', 10, 4],
+      ['RolePolicyRuleFunction', 12, 6],
     ])('%s scheduled: the rule its configRuleName names sweeps the account source', async (logicalId, total, nonCompliant) => {
       const request = await evaluateJson('--event', samEvent(logicalId, 'scheduled'));
       expect(request.Evaluations).toHaveLength(total);
@@ -184,11 +184,12 @@ describe('session-guard evaluate', () => {
 
   it('sweeps the account source for a scheduled event with --rule, stamped with the notification time', async () => {
     const request = await evaluateJson('--event', fixture('scheduled'), '--rule', 'role-policy');
-    expect(request.Evaluations).toHaveLength(10);
+    expect(request.Evaluations).toHaveLength(12);
     expect(new Set(request.Evaluations.map((e) => e.OrderingTimestamp))).toEqual(new Set(['2026-05-12T00:00:00.000Z']));
     expect(request.Evaluations.filter((e) => e.ComplianceType === 'NON_COMPLIANT').map((e) => e.ComplianceResourceId).sort()).toEqual([
       'AROAQXAMPLEANALYTICS4',
       'AROAQXAMPLEBATCHWORK2',
+      'AROAQXAMPLEDHMCROLE11',
       'AROAQXAMPLELEGACYREP3',
     ]);
   });

@@ -1,11 +1,15 @@
 import { BatchGetResourceConfigCommand, ConfigServiceClient, GetResourceConfigHistoryCommand, ResourceNotDiscoveredException } from '@aws-sdk/client-config-service';
 import { DeleteInstanceProfileCommand, DeleteRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, RemoveRoleFromInstanceProfileCommand } from '@aws-sdk/client-iam';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { attachPolicyHandler } from '../../functions/attach-policy/handler';
+import { NodeRoleGateway } from '../../functions/shared/adapters/ssm-node-roles';
 import { LAMBDA_TRUST } from '../support/iam-documents';
 import { lambdaContext } from '../support/lambda';
 import { motoAvailable, useMoto } from '../support/moto';
+import { useSystemsManagerNodeRoles } from '../support/ssm-node-roles';
 import { attachOtherPolicies, createInstancePolicy, createInstanceRole, DEFAULT_MANAGED_POLICIES_PER_ROLE, enforceManagedPolicyQuota } from '../support/moto-iam';
 
 // moto's Config answers for IAM roles carry text timestamps the SDK cannot read and use the role
@@ -14,6 +18,8 @@ const configMock = mockClient(ConfigServiceClient);
 
 describe.skipIf(!motoAvailable)('AttachPolicyFunction against moto IAM', () => {
   const moto = useMoto();
+  // The DHMC setting and activations moto lacks (none set here: no role is a node role).
+  const systemsManager = useSystemsManagerNodeRoles(moto);
   let iam: IAMClient;
   let policyArn: string;
 
@@ -24,6 +30,8 @@ describe.skipIf(!motoAvailable)('AttachPolicyFunction against moto IAM', () => {
       iam: client,
       config: new ConfigServiceClient(moto.clientSettings()),
       exemptionTagKey: 'SessionManagerExempt',
+      nodeRoles: new NodeRoleGateway(new EC2Client(moto.clientSettings()), (region) => new SSMClient({ ...moto.clientSettings(), endpoint: systemsManager.endpoint, region })),
+      nodeRoleRegions: ['us-east-1'],
     });
     return handler({ RoleId: roleId, PolicyArn: arn }, lambdaContext('AttachPolicyFunction'));
   };

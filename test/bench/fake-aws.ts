@@ -1,6 +1,7 @@
 /**
- * A loopback stand-in for IAM and AWS Config that serves a synthetic account of any size and
- * counts the calls made to it. The benchmark points the built Lambda bundle at it, so the figures
+ * A loopback stand-in for IAM, AWS Config, EC2's region list and the Systems Manager reads of
+ * DHMC, activation and hybrid-node roles, that serves a synthetic account of any size and counts
+ * the calls made to it. The benchmark points the built Lambda bundle at it, so the figures
  * are those of the real SDK, paging and batching included.
  */
 import { createServer, type Server } from 'node:http';
@@ -8,6 +9,8 @@ import { readBody } from '../support/http';
 
 export interface FakeAccount {
   roles: number;
+  /** Regions enabled for the account (DescribeRegions); each has DHMC off and no activations. */
+  regions: number;
   /** GetAccountAuthorizationDetails page size cap, as IAM applies it. */
   pageSize: number;
 }
@@ -32,6 +35,12 @@ export class FakeAws {
       } else if (action === 'GetComplianceDetailsByConfigRule') {
         response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
         response.end('{"EvaluationResults":[]}');
+      } else if (action === 'DescribeRegions') {
+        response.writeHead(200, { 'content-type': 'text/xml' });
+        response.end(this.regionsResponse());
+      } else if (action in SYSTEMS_MANAGER_ANSWERS) {
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+        response.end(SYSTEMS_MANAGER_ANSWERS[action]);
       } else {
         response.writeHead(400);
         response.end(`fake AWS does not serve ${action}`);
@@ -50,6 +59,11 @@ export class FakeAws {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
+  private regionsResponse(): string {
+    const items = Array.from({ length: this.account.regions }, (_, i) => `<item><regionName>bench-region-${i + 1}</regionName><regionEndpoint>ec2.bench-region-${i + 1}.amazonaws.com</regionEndpoint><optInStatus>opt-in-not-required</optInStatus></item>`);
+    return `<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>bench</requestId><regionInfo>${items.join('')}</regionInfo></DescribeRegionsResponse>`;
+  }
+
   private authorizationDetailsPage(params: URLSearchParams): string {
     const start = Number(params.get('Marker') ?? 0);
     const size = Math.min(Number(params.get('MaxItems') ?? 100), this.account.pageSize);
@@ -60,6 +74,13 @@ export class FakeAws {
     return `<GetAccountAuthorizationDetailsResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetAccountAuthorizationDetailsResult><IsTruncated>${truncated}</IsTruncated>${truncated ? `<Marker>${end}</Marker>` : ''}<UserDetailList/><GroupDetailList/><RoleDetailList>${members.join('')}</RoleDetailList><Policies/></GetAccountAuthorizationDetailsResult><ResponseMetadata><RequestId>bench</RequestId></ResponseMetadata></GetAccountAuthorizationDetailsResponse>`;
   }
 }
+
+/** DHMC off (the setting's default value), no activations, no hybrid nodes: the common case. */
+const SYSTEMS_MANAGER_ANSWERS: Record<string, string> = {
+  GetServiceSetting: '{"ServiceSetting":{"SettingId":"/ssm/managed-instance/default-ec2-instance-management-role","SettingValue":"$None","Status":"Default"}}',
+  DescribeActivations: '{"ActivationList":[]}',
+  DescribeInstanceInformation: '{"InstanceInformationList":[]}',
+};
 
 export const BENCH_POLICY_ARN = 'arn:aws:iam::111122223333:policy/SessionGuardInstancePolicy';
 const EC2_TRUST = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] }));

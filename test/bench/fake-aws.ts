@@ -5,7 +5,7 @@
  * are those of the real SDK, paging and batching included.
  */
 import { createServer, type Server } from 'node:http';
-import { readBody } from '../support/http';
+import { closeServer, listenOnLoopback, readBody } from '../support/http';
 
 export interface FakeAccount {
   roles: number;
@@ -49,14 +49,12 @@ export class FakeAws {
   }
 
   async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    const address = this.server.address();
-    this.endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    this.endpoint = await listenOnLoopback(this.server);
     return this;
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return closeServer(this.server);
   }
 
   private regionsResponse(): string {

@@ -23,7 +23,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { createRoleRemediator, type RemediatorFactory } from '../../cli/remediation/remediator';
 import { explainAwsError } from '../../cli/sources/aws-errors';
 import { runCli } from '../support/cli';
-import { EC2_TRUST, LAMBDA_TRUST } from '../support/iam-documents';
+import { EC2_TRUST, LAMBDA_TRUST, SSM_TRUST } from '../support/iam-documents';
 import { motoAvailable, useMoto } from '../support/moto';
 import { useSystemsManagerNodeRoles } from '../support/ssm-node-roles';
 
@@ -83,7 +83,7 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
       new CreatePolicyCommand({
         PolicyName: 'SessionGuardInstancePolicy',
         Path: '/session-guard/',
-        PolicyDocument: doc({ Action: ['ssm:UpdateInstanceInformation', 'ssmmessages:*'], Resource: '*' }),
+        PolicyDocument: doc({ Action: ['ssmmessages:*'], Resource: '*' }),
       }),
     );
     instancePolicyArn = policy.Policy?.Arn ?? '';
@@ -168,6 +168,28 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
     expect(report.checks[2]?.results[0]?.annotation).toContain('idleSessionTimeout 20 above 10 minutes');
 
     expect((await runCli(['scan', '--fail-on', 'non-compliant', ...withPolicy()])).code).toBe(1);
+  });
+
+  it('finds the DHMC role of a region and the role of an activation, and remediate attaches the policy to both', async () => {
+    const client = iam();
+    for (const RoleName of ['dhmc-role', 'edge-hybrid']) {
+      await client.send(new CreateRoleCommand({ RoleName, AssumeRolePolicyDocument: JSON.stringify(SSM_TRUST) }));
+    }
+    nodeRoles.setDhmcRole('eu-west-1', 'dhmc-role');
+    nodeRoles.addActivation('us-east-1', { ActivationId: 'e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE', IamRole: 'edge-hybrid' });
+    const regions = ['--node-role-regions', 'eu-west-1,us-east-1'];
+
+    const scan = await runCli(['scan', '--json', '--rule', 'role-policy', ...withPolicy(), ...regions]);
+    expect(scan.code, scan.stderr).toBe(0);
+    const results = (JSON.parse(scan.stdout) as JsonReport).checks[0]!.results;
+    expect(results.find((r) => r.resourceName === 'dhmc-role')).toMatchObject({ compliance: 'NON_COMPLIANT', annotation: expect.stringContaining('DHMC role in eu-west-1') });
+    expect(results.find((r) => r.resourceName === 'edge-hybrid')).toMatchObject({ compliance: 'NON_COMPLIANT', annotation: expect.stringContaining('Role of activation e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE (us-east-1)') });
+    expect(nodeRoles.calls.filter((c) => c.startsWith('GetServiceSetting')).sort()).toEqual(['GetServiceSetting eu-west-1', 'GetServiceSetting us-east-1']);
+
+    const run = await runCli(['remediate', '--all', '--yes', ...withPolicy(), ...regions]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(await attachedTo('dhmc-role')).toEqual([instancePolicyArn]);
+    expect(await attachedTo('edge-hybrid')).toEqual([instancePolicyArn]);
   });
 
   it('exits 2 naming --policy-arn when no stack supplies it', async () => {

@@ -10,7 +10,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { readBody } from './http';
+import { closeServer, listenOnLoopback, readBody } from './http';
 import type { Moto } from './moto';
 
 const DHMC_SETTING_ID = '/ssm/managed-instance/default-ec2-instance-management-role';
@@ -51,14 +51,12 @@ export class SystemsManagerNodeRolesStandIn {
   }
 
   async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    const address = this.server.address();
-    this.endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    this.endpoint = await listenOnLoopback(this.server);
     return this;
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return closeServer(this.server);
   }
 
   reset(): void {

@@ -16,7 +16,7 @@ import type { EndpointService } from './aws-clients';
 import { AwsAccessDeniedError, awsErrorCode, callAws } from './aws-errors';
 
 /** The regional setting that names the DHMC role (empty, or a placeholder, while DHMC is off). */
-export const DHMC_SETTING_ID = '/ssm/managed-instance/default-ec2-instance-management-role';
+const DHMC_SETTING_ID = '/ssm/managed-instance/default-ec2-instance-management-role';
 
 /** The largest page DescribeActivations and DescribeInstanceInformation return. */
 const SSM_DESCRIBE_PAGE_SIZE = 50;

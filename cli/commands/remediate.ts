@@ -4,6 +4,7 @@
  * is made by the remediation service the Lambda uses. Asks before changing anything unless --yes.
  */
 import type { Command } from 'commander';
+import type { RolePolicyRuleParameters } from '../../functions/role-policy-rule/rule';
 import type { InstanceRolePolicy } from '../../functions/shared/core/instance-role';
 import { type ResourceResult, runCheck } from '../checks/check';
 import { rolePolicyCheck } from '../checks/role-policy';
@@ -41,7 +42,7 @@ export function remediateCommand(program: Command, io: CliIo, exit: (code: numbe
     const source = accountSource(flags, io);
     const run = await runCheck(rolePolicyCheck, source, flags);
     for (const note of run.notes) io.stderr.write(`Note: ${note}\n`);
-    const policy = run.params as InstanceRolePolicy;
+    const policy = run.params as RolePolicyRuleParameters;
     const results = run.results;
     const plan = planFor(results, flags.role);
     if (plan.length === 0) {

@@ -8,9 +8,9 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { InstanceRoleRemediation, type RemediationOutcome } from '../../functions/attach-policy/remediate';
 import { boundedClientSettings } from '../../functions/shared/adapters/aws-clients';
 import { IamRoleRemediationGateway } from '../../functions/shared/adapters/iam-role-remediation';
-import type { InstanceRolePolicy } from '../../functions/shared/core/instance-role';
+import type { RolePolicyRuleParameters } from '../../functions/role-policy-rule/rule';
 import { explainErrorsOf } from '../sources/aws-errors';
-import { type LiveAccountOptions, liveClientSettings } from '../sources/live-account';
+import { type LiveAccountOptions, liveClientSettings, liveNodeRoleGateway } from '../sources/live-account';
 
 export interface RoleToRemediate {
   readonly roleId: string;
@@ -27,7 +27,7 @@ export interface RemediatorContext {
   /** The account that was scanned: the IAM client is built from the same settings. */
   readonly live: LiveAccountOptions;
   readonly env: NodeJS.ProcessEnv;
-  readonly policy: InstanceRolePolicy;
+  readonly policy: RolePolicyRuleParameters;
 }
 
 export type RemediatorFactory = (context: RemediatorContext) => RoleRemediator;
@@ -38,6 +38,7 @@ export const createRoleRemediator: RemediatorFactory = ({ live, env, policy }) =
   const { maxAttempts, retryStrategy } = boundedClientSettings('IAM', env);
   const iam = new IAMClient({ ...liveClientSettings(live, env)('IAM'), maxAttempts, retryStrategy });
   const roles = new IamRoleRemediationGateway(explainErrorsOf(iam, 'iam'));
+  const nodeRoles = liveNodeRoleGateway(live, env);
   const scannedNames = new Map<string, string>();
   const remediation = new InstanceRoleRemediation(
     {
@@ -49,8 +50,9 @@ export const createRoleRemediator: RemediatorFactory = ({ live, env, policy }) =
       readRoleFacts: (roleName) => roles.readRoleFacts(roleName),
       attachPolicy: (roleName, policyArn) => roles.attachPolicy(roleName, policyArn),
       listAttachedPolicyArns: (roleName) => roles.listAttachedPolicyArns(roleName),
+      listNodeRoles: (regions) => nodeRoles.listNodeRoles(regions),
     },
-    { exemptionTagKey: policy.exemptionTagKey },
+    { exemptionTagKey: policy.exemptionTagKey, nodeRoleRegions: policy.nodeRoleRegions },
   );
   return {
     remediate({ roleId, roleName }) {

@@ -78,7 +78,7 @@ const median = (values: number[]) => {
 const withoutSourceMaps = (nodeOptions: string) => nodeOptions.split(/\s+/).filter((o) => o && o !== '--enable-source-maps').join(' ');
 
 export async function benchColdStart(): Promise<void> {
-  const fake = await new FakeAws({ roles: 0, pageSize: 1000 }).start();
+  const fake = await new FakeAws({ roles: 0, regions: 1, pageSize: 1000 }).start();
   const baseEnv: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     AWS_ENDPOINT_URL: fake.endpoint,

@@ -1,9 +1,11 @@
 /**
  * `npm run bench`: the figures session-guard promises, measured.
  *
- * 1. A periodic sweep of a 10,000-role account by the built RolePolicyRuleFunction bundle, over
- *    HTTP against a counting stand-in for IAM and Config: IAM reads per role, Config calls.
- *    Targets: IAM reads <= ceil(N/1000) + 1; PutEvaluations calls = ceil(N/100).
+ * 1. A periodic sweep of a 10,000-role account in 17 regions by the built RolePolicyRuleFunction
+ *    bundle, over HTTP against a counting stand-in for IAM, Config, EC2 and Systems Manager: IAM
+ *    reads per role, Config calls, and the node-role reads per region.
+ *    Targets: IAM reads <= ceil(N/1000) + 1; PutEvaluations calls = ceil(N/100); one
+ *    DescribeRegions and three Systems Manager reads per region, whatever N.
  * 2. Remediation of a role at its managed-policy quota by the built AttachPolicyFunction bundle:
  *    exactly one AttachRolePolicy request and the quota message; and of a role whose attach IAM
  *    keeps throttling: REMEDIATION_RETRY_BUDGET.maxAttempts requests, then a throttling failure.
@@ -23,10 +25,11 @@ import { BENCH_POLICY_ARN, FakeAws } from './fake-aws';
 import { FakeFullRole, FULL_ROLE } from './fake-full-role';
 
 const SWEEP_ROLES = 10_000;
+const SWEEP_REGIONS = 17;
 const CORE_ITEMS = 100_000;
 
 async function benchSweep(): Promise<boolean> {
-  const fake = await new FakeAws({ roles: SWEEP_ROLES, pageSize: 1000 }).start();
+  const fake = await new FakeAws({ roles: SWEEP_ROLES, regions: SWEEP_REGIONS, pageSize: 1000 }).start();
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: fake.endpoint,
     AWS_REGION: 'us-east-1',
@@ -57,12 +60,17 @@ async function benchSweep(): Promise<boolean> {
   const otherConfig = fake.calls.get('GetComplianceDetailsByConfigRule') ?? 0;
   const iamTarget = Math.ceil(SWEEP_ROLES / 1000) + 1;
   const putTarget = Math.ceil(SWEEP_ROLES / 100);
+  const regionReads = fake.calls.get('DescribeRegions') ?? 0;
+  const nodeRoleReads = ['GetServiceSetting', 'DescribeActivations', 'DescribeInstanceInformation'].reduce((sum, a) => sum + (fake.calls.get(a) ?? 0), 0);
+  const nodeRoleTarget = 3 * SWEEP_REGIONS;
   console.log(`sweep of ${SWEEP_ROLES.toLocaleString('en')} roles (built bundle, loopback HTTP)`);
   console.log(`  IAM read calls:            ${iamReads} (${(iamReads / SWEEP_ROLES).toFixed(4)} per role; target <= ${iamTarget})`);
   console.log(`  Config PutEvaluations:     ${puts} (target ${putTarget})`);
   console.log(`  Config GetComplianceDetailsByConfigRule: ${otherConfig}`);
+  console.log(`  EC2 DescribeRegions:       ${regionReads} (target 1)`);
+  console.log(`  SSM node-role reads:       ${nodeRoleReads} over ${SWEEP_REGIONS} regions (target ${nodeRoleTarget})`);
   console.log(`  wall time:                 ${seconds.toFixed(2)} s (${Math.round(SWEEP_ROLES / seconds).toLocaleString('en')} roles/s)`);
-  return iamReads <= iamTarget && puts === putTarget;
+  return iamReads <= iamTarget && puts === putTarget && regionReads === 1 && nodeRoleReads === nodeRoleTarget;
 }
 
 /** A remediation must end, failed or not, well before the function's 60 s timeout. */

@@ -98,10 +98,13 @@ describe('deployedNodeOptions, as sam build leaves them', () => {
  * calls (Config, SSM for the preferences functions, IAM for the remediation) and zod's classic
  * API (about 100 KB, schemas built at import); the aim is 300 KB at start and 500 KB on disk.
  */
+// The two functions that read node roles ship the EC2 client (DescribeRegions) in a chunk of its
+// own, about 540 KB of protocol schemas that only a sweep or a node-role change loads: it counts
+// against the folder, not against the start.
 const CEILINGS_KB: Record<string, { atStart: number; folder: number }> = {
-  RolePolicyRuleFunction: { atStart: 370, folder: 500 },
+  RolePolicyRuleFunction: { atStart: 370, folder: 1150 },
   SsmAccessRuleFunction: { atStart: 370, folder: 500 },
-  AttachPolicyFunction: { atStart: 385, folder: 500 },
+  AttachPolicyFunction: { atStart: 385, folder: 1150 },
   SessionPreferencesFunction: { atStart: 400, folder: 500 },
   PreferencesRuleFunction: { atStart: 445, folder: 660 },
 };

@@ -54,7 +54,7 @@ describe('session-guard evaluate', () => {
           ComplianceResourceId: 'AROAQXAMPLEBATCHWORK2',
           ComplianceType: 'NON_COMPLIANT',
           Annotation:
-            'Role batch-worker lacks the Session Manager policy: attach arn:aws:iam::111122223333:policy/session-guard/session-guard-instance-policy. Instance profile: batch-worker.',
+            'Role batch-worker lacks the Session Manager policy: attach arn:aws:iam::111122223333:policy/session-guard/session-guard-instance-policy. Instance profile batch-worker.',
           OrderingTimestamp: '2026-05-11T08:12:45.331Z',
         },
       ],
@@ -155,9 +155,9 @@ describe('session-guard evaluate', () => {
     // break-glass ARNs (incident-responders is not exempt), and the RolePolicyRule event names the
     // instance policy the stack deploys, which web-server carries.
     it.each([
-      ['SsmAccessRuleFunction', 21, 6],
+      ['SsmAccessRuleFunction', 23, 6],
       ['PreferencesRuleFunction', 7, 3],
-      ['RolePolicyRuleFunction', 10, 3],
+      ['RolePolicyRuleFunction', 12, 4],
     ])('%s scheduled: the rule its configRuleName names sweeps the account source', async (logicalId, total, nonCompliant) => {
       const request = await evaluateJson('--event', samEvent(logicalId, 'scheduled'));
       expect(request.Evaluations).toHaveLength(total);
@@ -198,11 +198,12 @@ describe('session-guard evaluate', () => {
 
   it('sweeps the account source for a scheduled event with --rule, stamped with the notification time', async () => {
     const request = await evaluateJson('--event', fixture('scheduled'), '--rule', 'role-policy');
-    expect(request.Evaluations).toHaveLength(10);
+    expect(request.Evaluations).toHaveLength(12);
     expect(new Set(request.Evaluations.map((e) => e.OrderingTimestamp))).toEqual(new Set(['2026-05-12T00:00:00.000Z']));
     expect(request.Evaluations.filter((e) => e.ComplianceType === 'NON_COMPLIANT').map((e) => e.ComplianceResourceId).sort()).toEqual([
       'AROAQXAMPLEANALYTICS4',
       'AROAQXAMPLEBATCHWORK2',
+      'AROAQXAMPLEDHMCROLE11',
       'AROAQXAMPLELEGACYREP3',
     ]);
   });

@@ -94,12 +94,12 @@ describe.skipIf(!chromiumAvailable)('the HTML report in headless Chromium', () =
         await Promise.all(types.map(async (t) => [t, Number(await page.locator(`#summary [data-count="${t}"]`).textContent())])),
       );
       expect(summary).toEqual(json.summary);
-      expect(summary).toEqual({ NON_COMPLIANT: 11, COMPLIANT: 17, NOT_APPLICABLE: 10, total: 38 });
+      expect(summary).toEqual({ NON_COMPLIANT: 12, COMPLIANT: 20, NOT_APPLICABLE: 10, total: 42 });
 
       // A section and a chart row for each of the three rules, with the counts --json gives it.
       expect(json.checks.map((c) => [c.id, c.summary])).toEqual([
-        ['role-policy', { NON_COMPLIANT: 3, COMPLIANT: 1, NOT_APPLICABLE: 6, total: 10 }],
-        ['ssm-access', { NON_COMPLIANT: 5, COMPLIANT: 12, NOT_APPLICABLE: 4, total: 21 }],
+        ['role-policy', { NON_COMPLIANT: 4, COMPLIANT: 2, NOT_APPLICABLE: 6, total: 12 }],
+        ['ssm-access', { NON_COMPLIANT: 5, COMPLIANT: 14, NOT_APPLICABLE: 4, total: 23 }],
         ['preferences', { NON_COMPLIANT: 3, COMPLIANT: 4, NOT_APPLICABLE: 0, total: 7 }],
       ]);
       expect(await page.locator('section.check').evaluateAll((sections) => sections.map((s) => s.getAttribute('data-check')))).toEqual(json.checks.map((c) => c.id));

@@ -23,8 +23,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { createRoleRemediator, type RemediatorFactory } from '../../cli/remediation/remediator';
 import { explainAwsError } from '../../cli/sources/aws-errors';
 import { runCli } from '../support/cli';
-import { EC2_TRUST, LAMBDA_TRUST } from '../support/iam-documents';
+import { EC2_TRUST, LAMBDA_TRUST, SSM_TRUST } from '../support/iam-documents';
 import { motoAvailable, useMoto } from '../support/moto';
+import { useSystemsManagerNodeRoles } from '../support/ssm-node-roles';
 
 /** Credentials and settings from the environment only: never a developer's ~/.aws files. */
 function isolateAwsEnvironment(): void {
@@ -64,10 +65,13 @@ const verdicts = (report: JsonReport, id: string) =>
 describe.skipIf(!motoAvailable)('session-guard against a live account (moto_server)', () => {
   // Every policy here is customer managed: skip loading AWS's, which costs a second per test.
   const moto = useMoto({ awsManagedPolicies: false });
+  // moto lacks the Systems Manager calls that find DHMC and hybrid roles: the stand-in answers
+  // them and passes everything else to moto.
+  const nodeRoles = useSystemsManagerNodeRoles(moto);
   isolateAwsEnvironment();
   let instancePolicyArn = '';
   const iam = () => new IAMClient(moto.clientSettings());
-  const live = () => ['--endpoint-url', moto.endpoint, '--region', 'us-east-1'];
+  const live = () => ['--endpoint-url', nodeRoles.endpoint, '--region', 'us-east-1'];
   /** Most tests name the policy instead of deploying a stack: moto takes over a second per CreateStack. */
   const withPolicy = () => [...live(), '--policy-arn', instancePolicyArn];
   const attachedTo = async (roleName: string) =>
@@ -79,7 +83,7 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
       new CreatePolicyCommand({
         PolicyName: 'SessionGuardInstancePolicy',
         Path: '/session-guard/',
-        PolicyDocument: doc({ Action: ['ssm:UpdateInstanceInformation', 'ssmmessages:*'], Resource: '*' }),
+        PolicyDocument: doc({ Action: ['ssmmessages:*'], Resource: '*' }),
       }),
     );
     instancePolicyArn = policy.Policy?.Arn ?? '';
@@ -164,6 +168,28 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
     expect(report.checks[2]?.results[0]?.annotation).toContain('idleSessionTimeout 20 above 10 minutes');
 
     expect((await runCli(['scan', '--fail-on', 'non-compliant', ...withPolicy()])).code).toBe(1);
+  });
+
+  it('finds the DHMC role of a region and the role of an activation, and remediate attaches the policy to both', async () => {
+    const client = iam();
+    for (const RoleName of ['dhmc-role', 'edge-hybrid']) {
+      await client.send(new CreateRoleCommand({ RoleName, AssumeRolePolicyDocument: JSON.stringify(SSM_TRUST) }));
+    }
+    nodeRoles.setDhmcRole('eu-west-1', 'dhmc-role');
+    nodeRoles.addActivation('us-east-1', { ActivationId: 'e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE', IamRole: 'edge-hybrid' });
+    const regions = ['--node-role-regions', 'eu-west-1,us-east-1'];
+
+    const scan = await runCli(['scan', '--json', '--rule', 'role-policy', ...withPolicy(), ...regions]);
+    expect(scan.code, scan.stderr).toBe(0);
+    const results = (JSON.parse(scan.stdout) as JsonReport).checks[0]!.results;
+    expect(results.find((r) => r.resourceName === 'dhmc-role')).toMatchObject({ compliance: 'NON_COMPLIANT', annotation: expect.stringContaining('DHMC role in eu-west-1') });
+    expect(results.find((r) => r.resourceName === 'edge-hybrid')).toMatchObject({ compliance: 'NON_COMPLIANT', annotation: expect.stringContaining('Role of activation e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE (us-east-1)') });
+    expect(nodeRoles.calls.filter((c) => c.startsWith('GetServiceSetting')).sort()).toEqual(['GetServiceSetting eu-west-1', 'GetServiceSetting us-east-1']);
+
+    const run = await runCli(['remediate', '--all', '--yes', ...withPolicy(), ...regions]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(await attachedTo('dhmc-role')).toEqual([instancePolicyArn]);
+    expect(await attachedTo('edge-hybrid')).toEqual([instancePolicyArn]);
   });
 
   it('exits 2 naming --policy-arn when no stack supplies it', async () => {
@@ -269,7 +295,7 @@ describe('remediate on the bundled sample', () => {
   it('shows the plan, then refuses a real run: the sample is not a live account', async () => {
     const run = await runCli(['remediate', '--all', '--yes']);
     expect(run.code).toBe(2);
-    expect(run.stdout).toContain('Plan for bundled sample account: attach arn:aws:iam::111122223333:policy/session-guard/session-guard-instance-policy to 3 role(s).');
+    expect(run.stdout).toContain('Plan for bundled sample account: attach arn:aws:iam::111122223333:policy/session-guard/session-guard-instance-policy to 4 role(s).');
     expect(run.stderr).toContain('The bundled sample account is only data and cannot be changed: add --dry-run, or remediate a live account');
   });
 
@@ -305,7 +331,7 @@ function denyingEndpoint(): { url: () => string } {
           response.end('<GetCallerIdentityResponse><GetCallerIdentityResult><Account>123456789012</Account><Arn>arn:aws:iam::123456789012:user/auditor</Arn><UserId>AIDAEXAMPLE</UserId></GetCallerIdentityResult></GetCallerIdentityResponse>');
           return;
         }
-        const service = action === 'DescribeStacks' ? 'cloudformation' : action === 'GetCallerIdentity' ? 'sts' : 'iam';
+        const service = action === 'DescribeStacks' ? 'cloudformation' : action === 'GetCallerIdentity' ? 'sts' : action === 'DescribeRegions' ? 'ec2' : 'iam';
         response.writeHead(403, { 'content-type': 'text/xml' });
         response.end(
           `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: ${service}:${action} on resource: * because no identity-based policy allows the ${service}:${action} action</Message></Error><RequestId>0000</RequestId></ErrorResponse>`,

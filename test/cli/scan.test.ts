@@ -47,12 +47,12 @@ describe('session-guard scan (bundled sample account)', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('session-guard scan of account 111122223333: bundled sample account');
     const rolePolicy = sectionOf(run.stdout, 'role-policy');
-    expect(rolePolicy).toContain('role-policy: EC2 instance roles carry the Session Manager instance policy');
+    expect(rolePolicy).toContain('role-policy: Roles that run sessions (EC2 instance, DHMC, hybrid) carry the Session Manager instance policy');
     expect(rolePolicy).toMatch(/batch-worker\s+AROAQXAMPLEBATCHWORK2\s+NON_COMPLIANT\s+Role batch-worker lacks the Session Manager policy/);
     expect(rolePolicy).toMatch(/web-server\s+AROAQXAMPLEWEBSERVER1\s+COMPLIANT/);
     // Problems first, then compliant roles, then the rest.
     const verdicts = rolePolicy.split('\n').flatMap((line) => /^\S+\s+AROA\S+\s+(\S+)/.exec(line)?.[1] ?? []);
-    expect(verdicts).toEqual([...Array(3).fill('NON_COMPLIANT'), 'COMPLIANT', ...Array(6).fill('NOT_APPLICABLE')]);
+    expect(verdicts).toEqual([...Array(4).fill('NON_COMPLIANT'), ...Array(2).fill('COMPLIANT'), ...Array(6).fill('NOT_APPLICABLE')]);
 
     const ssmAccess = sectionOf(run.stdout, 'ssm-access');
     expect(ssmAccess).toContain('  BreakGlassTagKey: SessionGuardBreakGlass');
@@ -62,7 +62,7 @@ describe('session-guard scan (bundled sample account)', () => {
     expect(preferences).toMatch(/SSM-SessionManagerRunShell\s+SSM-SessionManagerRunShell\s+NON_COMPLIANT\s+Session document SSM-SessionManagerRunShell: kmsKeyId empty/);
     expect(preferences).toMatch(/AWS account\s+111122223333\s+COMPLIANT/);
 
-    expect(run.stdout).toMatch(/Summary\nRULE\s+NON_COMPLIANT\s+COMPLIANT\s+NOT_APPLICABLE\s+TOTAL\n[-\s]+\nrole-policy\s+3\s+1\s+6\s+10\nssm-access\s+5\s+12\s+4\s+21\npreferences\s+3\s+4\s+0\s+7\nall\s+11\s+17\s+10\s+38\n$/);
+    expect(run.stdout).toMatch(/Summary\nRULE\s+NON_COMPLIANT\s+COMPLIANT\s+NOT_APPLICABLE\s+TOTAL\n[-\s]+\nrole-policy\s+4\s+2\s+6\s+12\nssm-access\s+5\s+14\s+4\s+23\npreferences\s+3\s+4\s+0\s+7\nall\s+12\s+20\s+10\s+42\n$/);
     expect(run.stderr).toBe('');
   });
 
@@ -72,7 +72,7 @@ describe('session-guard scan (bundled sample account)', () => {
     expect(report.checks[0]).toMatchObject({
       ruleName: 'session-guard SSM access guardrail rule',
       parameters: { BreakGlassTagKey: 'SessionGuardBreakGlass', BreakGlassArns: 'arn:aws:iam::111122223333:group/incident-responders' },
-      summary: { NON_COMPLIANT: 5, COMPLIANT: 12, NOT_APPLICABLE: 4, total: 21 },
+      summary: { NON_COMPLIANT: 5, COMPLIANT: 14, NOT_APPLICABLE: 4, total: 23 },
     });
     expect(verdictsOf(report, 'ssm-access')).toMatchObject({
       // StartSession on "*" in the default version (v2); v1 was tag-scoped.
@@ -155,23 +155,39 @@ describe('session-guard scan (bundled sample account)', () => {
 
     expect(report.account).toEqual({ id: '111122223333', source: 'sample', description: 'bundled sample account' });
     expect(Number.isNaN(Date.parse(report.generatedAt))).toBe(false);
-    expect(report.summary).toEqual({ COMPLIANT: 17, NON_COMPLIANT: 11, NOT_APPLICABLE: 10, total: 38 });
+    expect(report.summary).toEqual({ COMPLIANT: 20, NON_COMPLIANT: 12, NOT_APPLICABLE: 10, total: 42 });
     expect(report.checks.map((c) => c.id)).toEqual(['role-policy', 'ssm-access', 'preferences']);
     const [check] = report.checks;
     expect(check).toMatchObject({
       id: 'role-policy',
       ruleName: 'session-guard instance-role rule',
       parameters: { PolicyArn: SAMPLE_POLICY, ExemptionTagKey: 'SessionManagerExempt', AlternativePolicyArns: '' },
-      summary: { COMPLIANT: 1, NON_COMPLIANT: 3, NOT_APPLICABLE: 6, total: 10 },
+      summary: { COMPLIANT: 2, NON_COMPLIANT: 4, NOT_APPLICABLE: 6, total: 12 },
     });
     expect(check?.results).toContainEqual({
       resourceType: 'AWS::IAM::Role',
       resourceId: 'AROAQXAMPLEBATCHWORK2',
       resourceName: 'batch-worker',
       compliance: 'NON_COMPLIANT',
-      annotation: `Role batch-worker lacks the Session Manager policy: attach ${SAMPLE_POLICY}. Instance profile: batch-worker.`,
+      annotation: `Role batch-worker lacks the Session Manager policy: attach ${SAMPLE_POLICY}. Instance profile batch-worker.`,
     });
     expect(verdictOf(report, 'bastion-break-glass')).toBe('NOT_APPLICABLE');
+    // The DHMC role of two regions and the role of a hybrid activation, each once, saying why.
+    expect(check?.results).toContainEqual(
+      expect.objectContaining({
+        resourceName: 'AWSSystemsManagerDefaultEC2InstanceManagementRole',
+        compliance: 'NON_COMPLIANT',
+        annotation: expect.stringMatching(/DHMC role in eu-west-1, us-east-1\.$/),
+      }),
+    );
+    expect(check?.results).toContainEqual(
+      expect.objectContaining({
+        resourceName: 'edge-devices-hybrid',
+        compliance: 'COMPLIANT',
+        annotation: 'Role edge-devices-hybrid (role of activation e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE (us-east-1)) has session-guard-instance-policy attached. Lacks ssm:UpdateInstanceInformation: nodes need AmazonSSMManagedInstanceCore to register.',
+      }),
+    );
+    expect(check?.results.filter((r) => r.resourceName === 'AWSSystemsManagerDefaultEC2InstanceManagementRole')).toHaveLength(1);
   });
 
   it('takes the rule parameters from flags over the sample stack, and the rule decides with them', async () => {
@@ -196,14 +212,15 @@ describe('session-guard scan (bundled sample account)', () => {
     });
 
     it('--fail-on non-compliant exits 0 when nothing is NON_COMPLIANT', async () => {
-      // Accept, in place of the stack's policy, what each of the three failing roles carries.
+      // Accept, in place of the stack's policy, what each of the four failing roles carries.
       const alternatives = [
         'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
+        'arn:aws:iam::aws:policy/AmazonSSMManagedEC2InstanceDefaultPolicy',
         'arn:aws:iam::999988887777:policy/session-guard/session-guard-instance-policy',
         'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
       ].join(',');
       const run = await runCli(['scan', '--rule', 'role-policy', '--fail-on', 'non-compliant', '--alternative-policy-arns', alternatives]);
-      expect(run.stdout).toMatch(/role-policy\s+0\s+4\s+6\s+10/);
+      expect(run.stdout).toMatch(/role-policy\s+0\s+6\s+6\s+12/);
       expect(run.code).toBe(0);
     });
 
@@ -242,7 +259,7 @@ describe('session-guard scan (bundled sample account)', () => {
     it('scans the sample with no AWS credentials and exits by --fail-on', () => {
       const json = bin('scan', '--json');
       expect(json.status, json.stderr).toBe(0);
-      expect((JSON.parse(json.stdout) as JsonReport).summary.total).toBe(38);
+      expect((JSON.parse(json.stdout) as JsonReport).summary.total).toBe(42);
       expect(bin('scan', '--fail-on', 'non-compliant').status).toBe(1);
       expect(bin('scan', '--no-such-flag').status).toBe(2);
     });

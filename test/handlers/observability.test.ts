@@ -54,6 +54,7 @@ const onlyRecord = (): EmfRecord => {
 describe('Config rule metrics (embedded metric format)', () => {
   const rule = createRolePolicyRule({
     listRoles: async () => [instanceRole('AROACOMPLIANT', [POLICY]), instanceRole('AROAMISSING', [])],
+    listNodeRoles: async () => [],
   });
 
   it('counts a change evaluation by verdict, in the SessionGuard namespace, per function', async () => {

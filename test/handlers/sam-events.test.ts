@@ -18,7 +18,8 @@ import {
   ListInstanceProfilesForRoleCommand,
   type RoleDetail,
 } from '@aws-sdk/client-iam';
-import { GetDocumentCommand, ListDocumentsCommand, SSMClient, UpdateDocumentCommand } from '@aws-sdk/client-ssm';
+import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeActivationsCommand, GetDocumentCommand, GetServiceSettingCommand, ListDocumentsCommand, SSMClient, UpdateDocumentCommand } from '@aws-sdk/client-ssm';
 import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -132,11 +133,19 @@ const SCENARIOS: Record<string, FunctionScenario> = {
       aws(ConfigServiceClient).on(GetResourceConfigHistoryCommand).resolves(roleHistoryResponse());
       // The scheduled event sweeps the account: give it one instance role to report.
       aws(IAMClient).on(GetAccountAuthorizationDetailsCommand).resolves({ RoleDetailList: [SWEPT_ROLE], IsTruncated: false });
+      // The DHMC and activation role samples are named by eu-west-1's DHMC setting and activations.
+      aws(EC2Client).on(DescribeRegionsCommand).resolves({ Regions: [{ RegionName: 'eu-west-1' }] });
+      aws(SSMClient).on(GetServiceSettingCommand).resolves({ ServiceSetting: { SettingValue: 'service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole' } });
+      aws(SSMClient).on(DescribeActivationsCommand).resolves({ ActivationList: [{ ActivationId: 'e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE', IamRole: 'edge-devices-hybrid', Expired: false }] });
     },
-    // Every sample (change, deleted, oversized, scheduled) yields exactly one delivered evaluation.
+    // Every sample (change, deleted, oversized, scheduled, and the DHMC and activation roles'
+    // changes) yields exactly one delivered evaluation.
     verify: (eventName, _event, result, aws) => {
       expect(result, eventName).toMatchObject({ evaluations: 1 });
       expect(aws(ConfigServiceClient)).toHaveReceivedCommandTimes(PutEvaluationsCommand, 1);
+      const why = { 'dhmc-role-change': 'DHMC role in eu-west-1', 'activation-role-change': 'Role of activation e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE (eu-west-1)' }[eventName];
+      const [evaluation] = aws(ConfigServiceClient).commandCalls(PutEvaluationsCommand)[0]!.args[0].input.Evaluations ?? [];
+      if (why) expect(evaluation, eventName).toMatchObject({ ComplianceType: 'NON_COMPLIANT', Annotation: expect.stringContaining(why) });
     },
   },
 };

@@ -1,14 +1,18 @@
 import { BatchGetResourceConfigCommand, ConfigServiceClient, GetResourceConfigHistoryCommand, ResourceNotDiscoveredException } from '@aws-sdk/client-config-service';
 import { DeleteInstanceProfileCommand, DeleteRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, RemoveRoleFromInstanceProfileCommand } from '@aws-sdk/client-iam';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { attachPolicyHandler } from '../../functions/attach-policy/handler';
 import { boundedClientSettings, REMEDIATION_RETRY_BUDGET } from '../../functions/shared/adapters/aws-clients';
+import { NodeRoleGateway } from '../../functions/shared/adapters/ssm-node-roles';
 import { IamStandIn } from '../support/iam-stand-in';
 import { LAMBDA_TRUST } from '../support/iam-documents';
 import { lambdaContext } from '../support/lambda';
 import { MOTO_CLIENT_SETTINGS, motoAvailable, useMoto } from '../support/moto';
 import { attachOtherPolicies, createInstancePolicy, createInstanceRole, DEFAULT_MANAGED_POLICIES_PER_ROLE } from '../support/moto-iam';
+import { useSystemsManagerNodeRoles } from '../support/ssm-node-roles';
 
 // moto's Config answers for IAM roles carry text timestamps the SDK cannot read and use the role
 // name as resourceId, so Config is mocked here; IAM is moto's.
@@ -17,6 +21,8 @@ const configMock = mockClient(ConfigServiceClient);
 describe.skipIf(!motoAvailable)('AttachPolicyFunction against moto IAM', () => {
   const moto = useMoto();
   let standIn: IamStandIn;
+  // The DHMC setting and activations moto lacks (none set here: no role is a node role).
+  const systemsManager = useSystemsManagerNodeRoles(moto);
   let iam: IAMClient;
   let policyArn: string;
 
@@ -31,6 +37,8 @@ describe.skipIf(!motoAvailable)('AttachPolicyFunction against moto IAM', () => {
       iam: new IAMClient({ ...MOTO_CLIENT_SETTINGS, ...boundedClientSettings('IAM', { AWS_ENDPOINT_URL_IAM: standIn.endpoint }) }),
       config: new ConfigServiceClient(moto.clientSettings()),
       exemptionTagKey: 'SessionManagerExempt',
+      nodeRoles: new NodeRoleGateway(new EC2Client(moto.clientSettings()), (region) => new SSMClient({ ...moto.clientSettings(), endpoint: systemsManager.endpoint, region })),
+      nodeRoleRegions: ['us-east-1'],
     });
     return handler({ RoleId: roleId, PolicyArn: arn }, lambdaContext('AttachPolicyFunction'));
   };

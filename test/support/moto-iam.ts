@@ -7,7 +7,10 @@ import {
   CreateRoleCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
+import { join } from 'node:path';
+import { readTemplate } from '../../scripts/template';
 import { EC2_TRUST } from './iam-documents';
+import { policyDocuments } from './template-policies';
 
 export interface InstanceRoleSpec {
   readonly name: string;
@@ -18,10 +21,14 @@ export interface InstanceRoleSpec {
   readonly tags?: Record<string, string>;
 }
 
-/** A customer managed policy like the stack's SessionManagerInstancePolicy; returns its ARN. */
+/** The stack's SessionManagerInstancePolicy document, every optional statement included. */
+export const INSTANCE_POLICY_DOCUMENT = policyDocuments(readTemplate(join(import.meta.dirname, '../../template.yaml'))).find(
+  ({ where }) => where === 'SessionManagerInstancePolicy',
+)!.document;
+
+/** A customer managed policy with the stack's SessionManagerInstancePolicy document; returns its ARN. */
 export async function createInstancePolicy(iam: IAMClient, name = 'session-guard-SessionManagerInstancePolicy'): Promise<string> {
-  const document = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ssm:UpdateInstanceInformation', Resource: '*' }] };
-  const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName: name, PolicyDocument: JSON.stringify(document) }));
+  const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName: name, PolicyDocument: JSON.stringify(INSTANCE_POLICY_DOCUMENT) }));
   return Policy!.Arn!;
 }
 

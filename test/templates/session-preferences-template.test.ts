@@ -9,6 +9,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { readTemplate } from '../../scripts/template';
+import { parsePolicyDocument, statementCoversAction } from '../../functions/shared/core/policy-document';
+import { policyDocuments } from '../support/template-policies';
 import { cfnLintAvailable } from '../support/tools';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -164,6 +166,18 @@ describe('ManageSessionPreferences', () => {
 describe('the instance policy, created once for the account', () => {
   const policy = resources.SessionManagerInstancePolicy!;
   const text = JSON.stringify(policy.Properties);
+
+  // The SSM Agent keeps to instance-profile credentials only when they may call
+  // ssm:UpdateInstanceInformation, and falls back to the region's DHMC role otherwise: granting it
+  // here would move an instance off DHMC onto a role that may lack the rest of Systems Manager.
+  it('never grants ssm:UpdateInstanceInformation, in any combination of its optional parts', () => {
+    const branches = policyDocuments(template).filter(({ where }) => where === 'SessionManagerInstancePolicy');
+    expect(branches.length).toBeGreaterThan(0);
+    const granting = branches
+      .flatMap(({ document }) => parsePolicyDocument(document).statements)
+      .filter((statement) => statement.effect === 'Allow' && statementCoversAction(statement, 'ssm:UpdateInstanceInformation'));
+    expect(granting).toEqual([]);
+  });
 
   it('exists only in the global-resources region, as IAM is global', () => {
     expect(policy.Condition).toBe('IsGlobalResourcesRegion');

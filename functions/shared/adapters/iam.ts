@@ -154,5 +154,6 @@ export function roleFactsFromDetail(detail: RoleDetail): RoleFacts {
     instanceProfileNames: (detail.InstanceProfileList ?? []).flatMap((p) => (p.InstanceProfileName ? [p.InstanceProfileName] : [])),
     attachedPolicyArns: (detail.AttachedManagedPolicies ?? []).flatMap((p) => (p.PolicyArn ? [p.PolicyArn] : [])),
     tags: tagMap(detail.Tags),
+    inlinePolicyDocuments: (detail.RolePolicyList ?? []).map((p) => p.PolicyDocument),
   };
 }

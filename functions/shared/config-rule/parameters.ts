@@ -21,6 +21,12 @@ export const policyArn = z
   .trim()
   .regex(/^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/(.+\/)?[\w+=,.@-]+$/, 'must be an IAM policy ARN such as arn:aws:iam::123456789012:policy/Name');
 
+/** An AWS Region name such as eu-west-1, us-gov-west-1 or cn-north-1. */
+export const regionName = z
+  .string()
+  .trim()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS Region name such as eu-west-1');
+
 /**
  * A list parameter. Config's InputParameters only carry strings, so a list is written as
  * comma-separated text; a JSON array is accepted too.

@@ -9,7 +9,7 @@ import type { Evaluation } from '../../functions/shared/core/compliance';
 import { type ConfigRuleEvent, InvalidEventError, parseConfigRuleEvent } from '../../functions/shared/config-rule/event';
 import { InvalidRuleParameterError } from '../../functions/shared/config-rule/parameters';
 import { evaluateConfigRuleEvent, RuleNotPeriodicError } from '../../functions/shared/config-rule/run';
-import { ConfigurationItemNotFoundError, TEST_MODE_RESULT_TOKEN } from '../../functions/shared/adapters/config-service';
+import { ConfigurationItemNotFoundError, TEST_MODE_RESULT_TOKEN, toSdkEvaluation } from '../../functions/shared/adapters/config-service';
 import { SubjectArnError } from '../../functions/shared/core/ssm-access-guardrails';
 import { PolicySubjectItemError } from '../../functions/shared/resources/iam-policy-subject';
 import { RoleItemError } from '../../functions/shared/resources/iam-role';
@@ -109,16 +109,10 @@ async function evaluate(check: Check, event: ConfigRuleEvent, source: ReturnType
   }
 }
 
-/** What the Lambda would send: PutEvaluations' request, in the SDK's field names. */
+/** What the Lambda would send: PutEvaluations' request, annotations clipped as Config gets them. */
 function putEvaluationsRequest(evaluations: readonly Evaluation[], event: ConfigRuleEvent) {
   return {
-    Evaluations: evaluations.map((e) => ({
-      ComplianceResourceType: e.resourceType,
-      ComplianceResourceId: e.resourceId,
-      ComplianceType: e.compliance,
-      Annotation: e.annotation,
-      OrderingTimestamp: e.orderingTimestamp.toISOString(),
-    })),
+    Evaluations: evaluations.map(toSdkEvaluation),
     ResultToken: event.resultToken,
     TestMode: event.resultToken === TEST_MODE_RESULT_TOKEN,
   };

@@ -69,11 +69,29 @@ export function explainAwsError(error: unknown, action: string): unknown {
   if (/region is missing|region not accepted/i.test(error.message)) {
     return new UsageError(`No AWS region (${error.message}): pass --region, set AWS_REGION, or set a region in your profile.`);
   }
+  const response = unparsableResponse(error);
+  if (response) {
+    return new UsageError(
+      `The endpoint did not answer ${action} the way AWS does (HTTP ${response.status}${response.contentType ? `, ${response.contentType}` : ''}): ` +
+        'check that --endpoint-url (or AWS_ENDPOINT_URL) points at AWS or at an emulator that implements this call.',
+    );
+  }
   const network = (error as { code?: string }).code;
   if (network === 'ECONNREFUSED' || network === 'ENOTFOUND' || network === 'EAI_AGAIN') {
     return new UsageError(`Cannot reach AWS for ${action} (${network}): check --endpoint-url, AWS_ENDPOINT_URL and your network.`);
   }
   return error;
+}
+
+/**
+ * An answer the SDK could not read as the service's protocol (an HTML page from a web server, an
+ * emulator's 500 page for an API it lacks). The SDK marks these "Deserialization error" and keeps
+ * the raw response on the error's hidden `$response`.
+ */
+function unparsableResponse(error: Error): { status: number | string; contentType?: string } | undefined {
+  const raw = (error as { $response?: { statusCode?: number; headers?: Record<string, string | undefined> } }).$response;
+  if (!raw || !/Deserialization error/.test(error.message)) return undefined;
+  return { status: raw.statusCode ?? 'unknown status', contentType: raw.headers?.['content-type'] };
 }
 
 /**

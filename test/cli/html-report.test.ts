@@ -34,6 +34,7 @@ const hostileReport: ScanReport = {
       ],
     },
   ],
+  skipped: [],
 };
 
 const scratch = mkdtempSync(join(tmpdir(), 'session-guard-html-'));

@@ -12,6 +12,9 @@ export interface CliRun {
 
 export interface FakeTerminal {
   stdinIsTTY?: boolean;
+  /** Whether stdout is a terminal, and how wide (columns). */
+  stdoutIsTTY?: boolean;
+  columns?: number;
   stderrIsTTY?: boolean;
   /** What the user types at each prompt. */
   answers?: string[];
@@ -25,6 +28,8 @@ export async function runCli(argv: string[], terminal: FakeTerminal = {}, depend
     stdout: { write: (text) => void (run.stdout += text) },
     stderr: { write: (text) => void (run.stderr += text) },
     stdinIsTTY: terminal.stdinIsTTY ?? false,
+    stdoutIsTTY: terminal.stdoutIsTTY ?? false,
+    stdoutColumns: terminal.stdoutIsTTY ? (terminal.columns ?? 80) : undefined,
     stderrIsTTY: terminal.stderrIsTTY ?? false,
     env: terminal.env ?? {},
     async ask(question) {

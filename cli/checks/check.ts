@@ -145,10 +145,12 @@ export async function checkParameters(
   } catch (error) {
     if (!(error instanceof InvalidRuleParameterError)) throw error;
     // The rule's message points at Config's InputParameters; here each value came from a flag or the stack.
-    const problems = error.problems.map(({ parameter: name, problem }) => {
+    const problems = error.problems.map(({ parameter: path, problem }) => {
+      // A list item's problem names its index (BreakGlassArns.0); the flag holds the whole list.
+      const name = path.split('.')[0] ?? path;
       const parameter = check.parameters.find((p) => p.name === name);
       const origin = origins.get(name);
-      if (!parameter || !origin) return `${name}: ${problem}`;
+      if (!parameter || !origin) return `${path}: ${problem}`;
       const value = JSON.stringify(raw[name]);
       return origin === flagName(parameter) ? `${origin} ${value}: ${problem}` : `${origin} is ${value}: ${problem}; pass ${flagName(parameter)} to override it`;
     });

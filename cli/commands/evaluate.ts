@@ -15,7 +15,7 @@ import { RoleItemError } from '../../functions/shared/resources/iam-role';
 import type { Check } from '../checks/check';
 import { CHECKS, checkIds, checksForResourceType, findCheck } from '../checks/registry';
 import { type CliIo, EXIT_OK, stdoutStyle, type TextStyle, UsageError } from '../io';
-import { count, renderTable, verdictsIn } from '../report/table';
+import { count, fitText, renderTable, verdictsIn } from '../report/table';
 import type { AccountSource } from '../sources/account-source';
 import { accountSource, addSourceOptions, type SourceFlags } from './source-options';
 
@@ -135,6 +135,10 @@ function renderEvaluations(check: Check, event: ConfigRuleEvent, evaluations: re
     { style, colourOf: verdictsIn(2) },
   );
   const long = evaluations.filter((e) => e.annotation.length > MAX_ANNOTATION_LENGTH).length;
-  const clipped = long > 0 ? `\n${count(long, 'annotation')} shown in full above ${long === 1 ? 'is' : 'are'} longer than Config's ${MAX_ANNOTATION_LENGTH} characters; --json shows the clipped text Config receives.\n` : '';
-  return `${check.id} on ${event.invokingEvent.messageType} for rule ${event.configRuleName}: ${count(evaluations.length, 'evaluation')} the Lambda would send to PutEvaluations${testMode ? ' (TestMode)' : ''}\n\n${table}\n${clipped}`;
+  const clipped =
+    long > 0
+      ? `\n${fitText(`${count(long, 'annotation')} shown in full above ${long === 1 ? 'is' : 'are'} longer than Config's ${MAX_ANNOTATION_LENGTH} characters; --json shows the clipped text Config receives.`, style)}\n`
+      : '';
+  const heading = `${check.id} on ${event.invokingEvent.messageType} for rule ${event.configRuleName}: ${count(evaluations.length, 'evaluation')} the Lambda would send to PutEvaluations${testMode ? ' (TestMode)' : ''}`;
+  return `${fitText(heading, style)}\n\n${table}\n${clipped}`;
 }

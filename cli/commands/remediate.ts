@@ -10,7 +10,7 @@ import { rolePolicyCheck } from '../checks/role-policy';
 import { type CliIo, EXIT_FINDINGS, EXIT_OK, stdoutStyle, type TextStyle, UsageError } from '../io';
 import type { RemediationAction } from '../../functions/attach-policy/remediate';
 import type { RemediatorFactory, RoleRemediator } from '../remediation/remediator';
-import { type Colour, count, renderTable } from '../report/table';
+import { type Colour, count, fitText, renderTable } from '../report/table';
 import { addCheckParameterOptions } from './scan';
 import { accountSource, addSourceOptions, liveOptions, type SourceFlags } from './source-options';
 
@@ -98,7 +98,7 @@ function describeRole(results: readonly ResourceResult[], role: string): string 
 
 function renderPlan(plan: readonly ResourceResult[], policy: InstanceRolePolicy, where: string, style: TextStyle): string {
   const table = renderTable(['ROLE', 'ROLE ID', 'WHY'], plan.map((r) => [r.resourceName ?? '', r.resourceId, r.annotation]), { style });
-  return `Plan for ${where}: attach ${policy.policyArn} to ${count(plan.length, 'role')}.\n\n${table}\n`;
+  return `${fitText(`Plan for ${where}: attach ${policy.policyArn} to ${count(plan.length, 'role')}.`, style)}\n\n${table}\n`;
 }
 
 const OUTCOME_COLOURS: Readonly<Record<RoleOutcome['outcome'], Colour>> = {

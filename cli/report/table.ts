@@ -98,6 +98,16 @@ export function wrap(text: string, width: number): string[] {
   return lines;
 }
 
+/** Prose (headings, notes) wrapped to the terminal's width; left whole in a pipe. */
+export function fitText(text: string, style: TextStyle): string {
+  const { width } = style;
+  if (width === undefined) return text;
+  return text
+    .split('\n')
+    .map((line) => wrap(line, width).join('\n'))
+    .join('\n');
+}
+
 /** `1 role`, `3 roles`. */
 export const count = (n: number, singular: string, plural = `${singular}s`): string => `${n} ${n === 1 ? singular : plural}`;
 
@@ -117,7 +127,8 @@ export function renderScanText(report: ScanReport, style: TextStyle = PLAIN): st
     // A rule with findings stands out; zero is not a problem.
     { style, colourOf: (row, column) => (column === 1 && row[column] !== '0' ? 'red' : undefined) },
   );
-  return [`session-guard scan of account ${report.account.id}: ${report.account.description}`, ...sections, `Summary\n${summary}`].join('\n\n') + '\n';
+  const heading = fitText(`session-guard scan of account ${report.account.id}: ${report.account.description}`, style);
+  return [heading, ...sections, `Summary\n${summary}`].join('\n\n') + '\n';
 }
 
 function renderCheck(check: CheckResult, style: TextStyle): string {
@@ -132,7 +143,8 @@ function renderCheck(check: CheckResult, style: TextStyle): string {
           byConcern(check.results).map((r) => [r.resourceName ?? '', r.resourceId, r.compliance, r.annotation]),
           { style, colourOf: verdictsIn(2) },
         );
-  return [`${check.id}: ${check.title}`, ...parameters, '', table, '', describeCounts(countCompliance(check.results))].join('\n');
+  const about = fitText([`${check.id}: ${check.title}`, ...parameters].join('\n'), style);
+  return [about, '', table, '', describeCounts(countCompliance(check.results))].join('\n');
 }
 
 const countColumns = (c: ComplianceCounts): string[] => [c.NON_COMPLIANT, c.COMPLIANT, c.NOT_APPLICABLE, c.total].map(String);

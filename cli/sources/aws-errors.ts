@@ -84,14 +84,16 @@ export function explainAwsError(error: unknown, action: string): unknown {
 }
 
 /**
- * An answer the SDK could not read as the service's protocol (an HTML page from a web server, an
- * emulator's 500 page for an API it lacks). The SDK marks these "Deserialization error" and keeps
- * the raw response on the error's hidden `$response`.
+ * An answer that did not come from an AWS API: one the SDK could not read as the service's
+ * protocol ("Deserialization error": a web server's page, an emulator's 500 page for an API it
+ * lacks), or an HTML page, which no AWS API sends (they answer XML or JSON). The SDK keeps the raw
+ * response on the error's hidden `$response`.
  */
 function unparsableResponse(error: Error): { status: number | string; contentType?: string } | undefined {
   const raw = (error as { $response?: { statusCode?: number; headers?: Record<string, string | undefined> } }).$response;
-  if (!raw || !/Deserialization error/.test(error.message)) return undefined;
-  return { status: raw.statusCode ?? 'unknown status', contentType: raw.headers?.['content-type'] };
+  const contentType = raw?.headers?.['content-type'];
+  if (!raw || !(/Deserialization error/.test(error.message) || /^text\/html/i.test(contentType ?? ''))) return undefined;
+  return { status: raw.statusCode ?? 'unknown status', contentType };
 }
 
 /**

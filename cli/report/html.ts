@@ -158,7 +158,7 @@ dl{margin:0}.summary-counts,.check-counts{display:flex;gap:16px;flex-wrap:wrap;m
 .chart{max-width:100%;height:auto;font-size:13px}.chart text.empty{fill:#757575}
 .parameters div{display:flex;gap:8px;font-size:.9em}.parameters dt{color:#616161}.parameters dd{margin:0;min-width:0;overflow-wrap:anywhere}
 table{border-collapse:collapse;width:100%;font-size:.92em;margin:8px 0}th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid #eee}
-th{background:#fafafa}td code{font-size:.9em;overflow-wrap:break-word}td:last-child{overflow-wrap:anywhere}
+th{background:#fafafa}td code{font-size:.9em;white-space:nowrap}td:last-child{overflow-wrap:anywhere}
 .verdict{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:.85em;white-space:nowrap}
 .verdict.NON_COMPLIANT{background:${COLOURS.NON_COMPLIANT}}.verdict.COMPLIANT{background:${COLOURS.COMPLIANT}}.verdict.NOT_APPLICABLE{background:#757575}
 details{margin:8px 0}summary{cursor:pointer;color:#424242;font-weight:600;padding:4px 0}
@@ -167,7 +167,7 @@ details{margin:8px 0}summary{cursor:pointer;color:#424242;font-weight:600;paddin
 @media (max-width:640px){
 body{padding:12px}
 table,tbody,tr,td{display:block;width:auto}thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
-tr{border:1px solid #e0e0e0;border-radius:6px;margin:8px 0;padding:4px 0}td{border:0;padding:3px 10px;overflow-wrap:anywhere}
+tr{border:1px solid #e0e0e0;border-radius:6px;margin:8px 0;padding:4px 0}td{border:0;padding:3px 10px;overflow-wrap:anywhere}td code{white-space:normal}
 td::before{content:attr(data-label);display:block;font-size:.75em;color:#616161}
 }
 @media print{body{padding:0}}

@@ -248,7 +248,7 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
     );
     const run = await runCli(['evaluate', '--event', event, ...live()]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^session-guard: The endpoint did not answer config:GetComplianceDetailsByConfigRule the way AWS does \(HTTP 500, text\/html[^)]*\): check that --endpoint-url/);
+    expect(run.stderr).toMatch(/\nsession-guard: The endpoint did not answer config:GetComplianceDetailsByConfigRule the way AWS does \(HTTP 500, text\/html[^)]*\): check that --endpoint-url/);
     expect(run.stderr).not.toMatch(/unexpected error|\n\s+at /);
   });
 

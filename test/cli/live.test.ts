@@ -4,10 +4,8 @@
  * service; access errors from a stand-in endpoint that denies everything.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import {
   AddRoleToInstanceProfileCommand,
@@ -22,12 +20,13 @@ import {
   TagRoleCommand,
 } from '@aws-sdk/client-iam';
 import { CreateDocumentCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createRoleRemediator, type RemediatorFactory } from '../../cli/remediation/remediator';
 import { explainAwsError } from '../../cli/sources/aws-errors';
 import { runCli } from '../support/cli';
 import { EC2_TRUST, LAMBDA_TRUST } from '../support/iam-documents';
 import { motoAvailable, useMoto } from '../support/moto';
+import { answerCallerIdentity, standInEndpoint } from '../support/stand-in-endpoint';
 
 /** Credentials and settings from the environment only: never a developer's ~/.aws files. */
 function isolateAwsEnvironment(): void {
@@ -413,31 +412,16 @@ describe('remediate on the bundled sample', () => {
  * An endpoint that denies every call, in the query-protocol error shape IAM and CloudFormation
  * use, except sts:GetCallerIdentity, which IAM policies cannot deny.
  */
-function denyingEndpoint(): { url: () => string } {
-  let server: Server;
-  beforeAll(async () => {
-    server = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        const action = new URLSearchParams(body).get('Action') ?? 'Unknown';
-        if (action === 'GetCallerIdentity') {
-          response.writeHead(200, { 'content-type': 'text/xml' });
-          response.end('<GetCallerIdentityResponse><GetCallerIdentityResult><Account>123456789012</Account><Arn>arn:aws:iam::123456789012:user/auditor</Arn><UserId>AIDAEXAMPLE</UserId></GetCallerIdentityResult></GetCallerIdentityResponse>');
-          return;
-        }
-        const service = action === 'DescribeStacks' ? 'cloudformation' : action === 'GetCallerIdentity' ? 'sts' : 'iam';
-        response.writeHead(403, { 'content-type': 'text/xml' });
-        response.end(
-          `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: ${service}:${action} on resource: * because no identity-based policy allows the ${service}:${action} action</Message></Error><RequestId>0000</RequestId></ErrorResponse>`,
-        );
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const denyingEndpoint = () =>
+  standInEndpoint((body, response) => {
+    const action = new URLSearchParams(body).get('Action') ?? 'Unknown';
+    if (action === 'GetCallerIdentity') return answerCallerIdentity(response);
+    const service = action === 'DescribeStacks' ? 'cloudformation' : 'iam';
+    response.writeHead(403, { 'content-type': 'text/xml' });
+    response.end(
+      `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: ${service}:${action} on resource: * because no identity-based policy allows the ${service}:${action} action</Message></Error><RequestId>0000</RequestId></ErrorResponse>`,
+    );
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { url: () => `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
 
 describe('access errors name the missing permission', () => {
   const endpoint = denyingEndpoint();

@@ -4,11 +4,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runBin, runCli } from '../support/cli';
+import { answerCallerIdentity, standInEndpoint } from '../support/stand-in-endpoint';
 
 const root = resolve(import.meta.dirname, '../..');
 const ANSI = /\x1b\[[0-9;]*m/g;
@@ -78,41 +77,19 @@ describe('scan tables on a terminal', () => {
 });
 
 /** Answers sts:GetCallerIdentity as AWS does, and every other call with an error no part of session-guard expects. */
-function unexpectedErrorEndpoint(): { url: () => string } {
-  let server: Server;
-  beforeAll(async () => {
-    server = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        if (body.includes('Action=GetCallerIdentity')) {
-          response.writeHead(200, { 'content-type': 'text/xml' });
-          response.end('<GetCallerIdentityResponse><GetCallerIdentityResult><Account>123456789012</Account><Arn>arn:aws:iam::123456789012:user/a</Arn><UserId>AIDAEXAMPLE</UserId></GetCallerIdentityResult></GetCallerIdentityResponse>');
-          return;
-        }
-        response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'WeirdFailure' });
-        response.end(JSON.stringify({ __type: 'WeirdFailure', message: 'the stand-in fails this call' }));
-      });
-    });
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+const unexpectedErrorEndpoint = () =>
+  standInEndpoint((body, response) => {
+    if (body.includes('Action=GetCallerIdentity')) return answerCallerIdentity(response);
+    response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'WeirdFailure' });
+    response.end(JSON.stringify({ __type: 'WeirdFailure', message: 'the stand-in fails this call' }));
   });
-  afterAll(() => new Promise<void>((done) => server.close(() => done())));
-  return { url: () => `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
 
 /** A web server that is not AWS at all: an HTML page for every request. */
-function webServer(): { url: () => string } {
-  let server: Server;
-  beforeAll(async () => {
-    server = createServer((_, response) => {
-      response.writeHead(404, { 'content-type': 'text/html' });
-      response.end('<!doctype html><html><head><title>Not Found</title></head><body><h1>Not Found</h1></body></html>');
-    });
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+const webServer = () =>
+  standInEndpoint((_, response) => {
+    response.writeHead(404, { 'content-type': 'text/html' });
+    response.end('<!doctype html><html><head><title>Not Found</title></head><body><h1>Not Found</h1></body></html>');
   });
-  afterAll(() => new Promise<void>((done) => server.close(() => done())));
-  return { url: () => `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
 
 /** Credentials and region from the environment only, never the machine's ~/.aws. */
 const AWS_ENV = { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials' };

@@ -58,6 +58,16 @@ describe('the HTML report as text', () => {
   });
 });
 
+describe('a check that could not run', () => {
+  it('is listed under "Checks not run" with the reason, and gets no section', () => {
+    const reason = 'The role-policy check needs PolicyArn: pass --policy-arn <arn>.';
+    const html = renderScanHtml({ ...hostileReport, checks: [], skipped: [{ id: 'role-policy', title: 'EC2 instance roles', reason }] });
+    expect(html).toContain('<h2 id="skipped-title">Checks not run</h2>');
+    expect(html).toContain(`<li data-skipped="role-policy"><strong>role-policy</strong> (EC2 instance roles): ${escapeHtml(reason)}</li>`);
+    expect(html).not.toContain('<section class="check"');
+  });
+});
+
 describe.skipIf(!chromiumAvailable)('the HTML report in headless Chromium', () => {
   let browser: Browser;
 

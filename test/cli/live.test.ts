@@ -26,6 +26,7 @@ import { explainAwsError } from '../../cli/sources/aws-errors';
 import { runCli } from '../support/cli';
 import { EC2_TRUST, LAMBDA_TRUST } from '../support/iam-documents';
 import { motoAvailable, useMoto } from '../support/moto';
+import { iamErrorResponse } from '../support/http';
 import { answerCallerIdentity, standInEndpoint } from '../support/stand-in-endpoint';
 
 /** Credentials and settings from the environment only: never a developer's ~/.aws files. */
@@ -417,9 +418,11 @@ const denyingEndpoint = () =>
     const action = new URLSearchParams(body).get('Action') ?? 'Unknown';
     if (action === 'GetCallerIdentity') return answerCallerIdentity(response);
     const service = action === 'DescribeStacks' ? 'cloudformation' : 'iam';
-    response.writeHead(403, { 'content-type': 'text/xml' });
-    response.end(
-      `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: ${service}:${action} on resource: * because no identity-based policy allows the ${service}:${action} action</Message></Error><RequestId>0000</RequestId></ErrorResponse>`,
+    iamErrorResponse(
+      response,
+      403,
+      'AccessDenied',
+      `User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: ${service}:${action} on resource: * because no identity-based policy allows the ${service}:${action} action`,
     );
   });
 

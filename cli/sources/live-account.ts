@@ -18,6 +18,7 @@ import { SsmGateway } from '../../functions/shared/adapters/ssm-session-document
 import type { CliIo, Progress } from '../io';
 import { type AccountSource, deploymentFromStack, once } from './account-source';
 import { explainErrorsOf } from './aws-errors';
+import { assertProfileExists } from './aws-profiles';
 
 export interface LiveAccountOptions {
   readonly profile?: string;
@@ -50,6 +51,7 @@ export function liveNodeRoleGateway(options: LiveAccountOptions, env: NodeJS.Pro
 }
 
 export function liveAccount(options: LiveAccountOptions, io: Pick<CliIo, 'env' | 'stderr'>, progress: Progress): AccountSource {
+  if (options.profile) assertProfileExists(options.profile, io.env);
   const settings = liveClientSettings(options, io.env);
   const iamClient = explainErrorsOf(new IAMClient(settings('IAM')), 'iam');
   const reading = showAuthorizationDetailsRead(iamClient, progress);

@@ -13,6 +13,7 @@
  * 3. The pure core: instance-role verdicts per second over 100,000 role facts.
  * 4. Cold start of each rule on one change event, as a ratio to a bare `node -e 0` (./cold-start),
  *    and what each built function loads at start and weighs on disk.
+ * 5. The command line's start-up: `--help` and `--version` through the bin (test/bench/cli-startup.ts).
  */
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,6 +21,7 @@ import { evaluateInstanceRole, type RoleFacts } from '../../functions/shared/cor
 import { REMEDIATION_RETRY_BUDGET } from '../../functions/shared/adapters/aws-clients';
 import { functionBuilds } from '../../scripts/build-functions';
 import { bundleWeight } from '../support/build-functions';
+import { benchCliStartup } from './cli-startup';
 import { benchColdStart, kb } from './cold-start';
 import { BENCH_POLICY_ARN, FakeAws } from './fake-aws';
 import { FakeFullRole, FULL_ROLE } from './fake-full-role';
@@ -143,6 +145,7 @@ const remediationWithinTargets = await benchRemediation();
 benchCore();
 printBundleWeights();
 await benchColdStart();
+benchCliStartup();
 if (!sweepWithinTargets) {
   console.error('bench: the sweep made more calls than its targets allow');
   process.exit(1);

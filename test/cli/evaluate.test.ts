@@ -39,7 +39,7 @@ describe('session-guard evaluate', () => {
     const run = await runCli(['evaluate', '--event', fixture('role-change')]);
 
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain('role-policy on ConfigurationItemChangeNotification for rule session-guard-RolePolicyRule-1A2B3C4D5E6F: 1 evaluation(s)');
+    expect(run.stdout).toContain('role-policy on ConfigurationItemChangeNotification for rule session-guard-RolePolicyRule-1A2B3C4D5E6F: 1 evaluation the Lambda');
     expect(run.stdout).toContain('(TestMode)');
     expect(run.stdout).toMatch(/AWS::IAM::Role\s+AROAQXAMPLEBATCHWORK2\s+NON_COMPLIANT\s+2026-05-11T08:12:45.331Z\s+Role batch-worker lacks/);
   });
@@ -61,6 +61,26 @@ describe('session-guard evaluate', () => {
       ResultToken: 'TESTMODE',
       TestMode: true,
     });
+  });
+
+  it("shows a finding longer than Config's 256 characters in full, and --json clips it as PutEvaluations sends it", async () => {
+    const profiles = Array.from({ length: 5 }, (_, i) => `batch-worker-instance-profile-for-the-nightly-fleet-${i}`);
+    const event = variant('role-change', (_, invoking) => {
+      const item = invoking.configurationItem as { configuration: { instanceProfileList: { instanceProfileName: string }[] } };
+      item.configuration.instanceProfileList = profiles.map((name) => ({ ...item.configuration.instanceProfileList[0], instanceProfileName: name }));
+    });
+
+    const run = await runCli(['evaluate', '--event', event]);
+    expect(run.code, run.stderr).toBe(0);
+    const row = run.stdout.split('\n').find((line) => line.startsWith('AWS::IAM::Role')) ?? '';
+    const finding = row.slice(row.indexOf('Role batch-worker'));
+    expect(finding.length).toBeGreaterThan(256);
+    expect(finding).toContain(profiles[4]);
+    expect(finding).not.toContain('…');
+    expect(run.stdout).toContain("1 annotation shown in full above is longer than Config's 256 characters; --json shows the clipped text Config receives.");
+
+    const request = await evaluateJson('--event', event);
+    expect(request.Evaluations[0]?.Annotation).toBe(`${finding.slice(0, 255)}…`);
   });
 
   it('uses the event\'s own rule parameters, as the Lambda does', async () => {

@@ -227,10 +227,12 @@ describe('session-guard scan (bundled sample account)', () => {
     it.each([
       [['scan', '--bogus'], /unknown option '--bogus'/],
       [['scan', '--rule', 'nope'], /Allowed choices are role-policy, ssm-access, preferences/],
-      [['scan', '--max-session-duration-minutes', '2000'], /The preferences check cannot run: .*rule parameter MaxSessionDurationMinutes: must be at most 1440.*MaxSessionDurationMinutes from --max-session-duration-minutes/],
-      [['scan', '--break-glass-arns', 'BreakGlass'], /The ssm-access check cannot run: .*rule parameter BreakGlassArns.0: must be the ARN of an IAM policy, role, user or group.*BreakGlassArns from --break-glass-arns/],
+      [['scan', '--max-session-duration-minutes', '2000'], /^session-guard: The preferences check cannot run: --max-session-duration-minutes "2000": must be at most 1440\.\n$/],
+      [['scan', '--max-idle-session-timeout-minutes', 'ten'], /^session-guard: The preferences check cannot run: --max-idle-session-timeout-minutes "ten": must be a whole number written as text, such as "1"; got "ten" \(string\)\.\n$/],
+      [['scan', '--max-idle-session-timeout-minutes', '2.5'], /--max-idle-session-timeout-minutes "2.5": must be a whole number/],
+      [['scan', '--break-glass-arns', 'BreakGlass'], /The ssm-access check cannot run: --break-glass-arns "BreakGlass": must be the ARN of an IAM policy, role, user or group/],
       [['scan', '--fail-on', 'sometimes'], /Allowed choices are never, non-compliant/],
-      [['scan', '--policy-arn', 'not-an-arn'], /rule parameter PolicyArn: must be an IAM policy ARN.*PolicyArn from --policy-arn/],
+      [['scan', '--policy-arn', 'not-an-arn'], /--policy-arn "not-an-arn": must be an IAM policy ARN/],
       [['frobnicate'], /unknown command 'frobnicate'/],
       [[], /Usage: session-guard/],
     ])('exits 2 for %j with a message', async (argv, message) => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_ANNOTATION_LENGTH } from '../../functions/shared/core/compliance';
 import { evaluateInstanceRole, type InstanceRolePolicy, mayServeManagedNodes, type RoleFacts } from '../../functions/shared/core/instance-role';
 import type { NodeRoleUse } from '../../functions/shared/core/session-node-roles';
 import { EC2_TRUST, LAMBDA_TRUST, SSM_TRUST, trustFor, urlEncoded } from '../support/iam-documents';
@@ -78,12 +77,13 @@ describe('evaluateInstanceRole', () => {
     expect(verdict.annotation).toContain('could not be read');
   });
 
-  it('keeps annotations within 256 characters, with the policy to attach still in them', () => {
+  it('keeps a long finding whole, the policy to attach before the profile list (Config gets it clipped when it is sent)', () => {
     const many = Array.from({ length: 12 }, (_, i) => `a-very-long-instance-profile-name-number-${i}`);
     const verdict = evaluateInstanceRole(role({ roleName: 'r'.repeat(64), instanceProfileNames: many }), policy);
-    expect(verdict.annotation.length).toBeLessThanOrEqual(MAX_ANNOTATION_LENGTH);
-    expect(verdict.annotation).toContain(POLICY);
-    expect(verdict.annotation.endsWith('…')).toBe(true);
+    expect(verdict.annotation.length).toBeGreaterThan(256);
+    expect(verdict.annotation.indexOf(POLICY)).toBeLessThan(verdict.annotation.indexOf(many[0] ?? ''));
+    expect(verdict.annotation).toContain(many[11]);
+    expect(verdict.annotation).not.toContain('…');
   });
 });
 

@@ -1,18 +1,25 @@
 /** Rule parameters arrive as a JSON object of strings; each rule declares its own zod schema. */
 import * as z from 'zod';
 
+/** One rejected InputParameter: its name (`(parameters)` for the whole object) and why. */
+export interface ParameterProblem {
+  readonly parameter: string;
+  readonly problem: string;
+}
+
 export class InvalidRuleParameterError extends Error {
   override name = 'InvalidRuleParameterError';
+  constructor(readonly problems: readonly ParameterProblem[]) {
+    super(`Invalid rule parameters: ${problems.map((p) => `rule parameter ${p.parameter}: ${p.problem}`).join('; ')}. Fix the Config rule's InputParameters.`);
+  }
 }
 
 export function parseRuleParameters<S extends z.ZodType>(schema: S, raw: Record<string, unknown> | undefined): z.infer<S> {
   const result = schema.safeParse(raw ?? {});
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const name = issue.path.length > 0 ? issue.path.join('.') : '(parameters)';
-    return `rule parameter ${name}: ${issue.message}`;
-  });
-  throw new InvalidRuleParameterError(`Invalid rule parameters: ${problems.join('; ')}. Fix the Config rule's InputParameters.`);
+  throw new InvalidRuleParameterError(
+    result.error.issues.map((issue) => ({ parameter: issue.path.length > 0 ? issue.path.join('.') : '(parameters)', problem: issue.message })),
+  );
 }
 
 /** An IAM policy ARN in any partition (`aws`, `aws-cn`, `aws-us-gov`). */

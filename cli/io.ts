@@ -9,7 +9,10 @@ export interface CliIo {
   readonly stdout: { write(text: string): void };
   readonly stderr: { write(text: string): void };
   readonly stdinIsTTY: boolean;
+  readonly stdoutIsTTY: boolean;
   readonly stderrIsTTY: boolean;
+  /** The terminal's width when stdout is one. */
+  readonly stdoutColumns?: number;
   readonly env: NodeJS.ProcessEnv;
   /** Asks a question on the terminal and returns the answer line. */
   ask(question: string): Promise<string>;
@@ -20,7 +23,9 @@ export function processIo(): CliIo {
     stdout: process.stdout,
     stderr: process.stderr,
     stdinIsTTY: process.stdin.isTTY === true,
+    stdoutIsTTY: process.stdout.isTTY === true,
     stderrIsTTY: process.stderr.isTTY === true,
+    stdoutColumns: process.stdout.isTTY ? process.stdout.columns : undefined,
     env: process.env,
     async ask(question) {
       const prompt = createInterface({ input: process.stdin, output: process.stderr });
@@ -31,6 +36,33 @@ export function processIo(): CliIo {
       }
     },
   };
+}
+
+/**
+ * How text for stdout is laid out: on a terminal, tables fit its width and verdicts are coloured;
+ * piped into a file, a log or another program, every row stays on one plain line.
+ */
+export interface TextStyle {
+  /** Columns to fit tables into; undefined: never wrap. */
+  readonly width?: number;
+  readonly colour: boolean;
+}
+
+export function stdoutStyle(io: Pick<CliIo, 'stdoutIsTTY' | 'stdoutColumns' | 'env'>): TextStyle {
+  return { width: io.stdoutIsTTY ? io.stdoutColumns : undefined, colour: wantsColour(io.stdoutIsTTY, io.env) };
+}
+
+/**
+ * Colour as Node itself decides it (https://nodejs.org/api/cli.html#force_color1-2-3): FORCE_COLOR
+ * set to 1, 2, 3, true or empty turns it on even in a pipe and wins over NO_COLOR, any other value
+ * turns it off; otherwise NO_COLOR, when present and not empty, turns it off (https://no-color.org);
+ * otherwise only a terminal that is not TERM=dumb gets colour.
+ */
+export function wantsColour(isTTY: boolean, env: NodeJS.ProcessEnv): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return ['', '1', '2', '3', 'true'].includes(force);
+  if (env.NO_COLOR) return false;
+  return isTTY && env.TERM !== 'dumb';
 }
 
 /** Exit codes: 0 success, 1 `--fail-on` tripped, 2 usage or access problems. */

@@ -7,17 +7,24 @@
  * was declined or failed for a role); 2 usage or access problems, with a message saying what to fix.
  */
 import { Command, CommanderError } from 'commander';
+import packageJson from '../package.json' with { type: 'json' };
 import { evaluateCommand } from './commands/evaluate';
 import { remediateCommand } from './commands/remediate';
 import { scanCommand } from './commands/scan';
 import { type CliIo, EXIT_OK, EXIT_USAGE, processIo, UsageError } from './io';
-import { createRoleRemediator, type RemediatorFactory } from './remediation/remediator';
+import type { RemediatorFactory } from './remediation/remediator';
 
 export interface CliDependencies {
   readonly remediatorFor: RemediatorFactory;
 }
 
-const DEFAULT_DEPENDENCIES: CliDependencies = { remediatorFor: createRoleRemediator };
+/** The remediation service and its IAM client load when a role is changed, not on every start. */
+const DEFAULT_DEPENDENCIES: CliDependencies = {
+  remediatorFor(context) {
+    const remediator = import('./remediation/remediator').then(({ createRoleRemediator }) => createRoleRemediator(context));
+    return { remediate: async (role) => (await remediator).remediate(role) };
+  },
+};
 
 export function buildProgram(io: CliIo, exit: (code: number) => void, dependencies: CliDependencies = DEFAULT_DEPENDENCIES): Command {
   const program = new Command('session-guard')
@@ -25,6 +32,8 @@ export function buildProgram(io: CliIo, exit: (code: number) => void, dependenci
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     // Errors are returned, not exited on, so tests call main() in-process; settings reach every subcommand.
     .exitOverride()
+    .version(packageJson.version, '-V, --version', 'print the session-guard version')
+    .option('--debug', 'on an unexpected error, print its stack trace')
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',
@@ -50,7 +59,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), dep
       io.stderr.write(`session-guard: ${error.message}\n`);
       return EXIT_USAGE;
     }
-    io.stderr.write(`session-guard: unexpected error, please report it:\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    // Not the user's to fix: say what happened in one line; the stack only when asked for.
+    const message = error instanceof Error ? error.message : String(error);
+    if (program.opts<{ debug?: boolean }>().debug) {
+      io.stderr.write(`session-guard: unexpected error: ${error instanceof Error ? (error.stack ?? message) : message}\n`);
+    } else {
+      io.stderr.write(`session-guard: unexpected error: ${message}\nRun again with --debug for the stack trace, and please report it with that trace.\n`);
+    }
     return EXIT_USAGE;
   }
 }

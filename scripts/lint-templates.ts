@@ -1,6 +1,7 @@
 /**
  * `npm run lint:templates`: cfn-lint over every CloudFormation / SAM template in the project.
- * cfn-lint is a Python tool; when it is missing this says so on a line of its own and fails nothing.
+ * cfn-lint is a Python tool. When it is missing this says so on a line of its own; under `CI=true`
+ * that fails the run, since a green CI must mean the templates were linted.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -19,7 +20,7 @@ export function templatePaths(): string[] {
 const probe = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
 if (probe.error || probe.status !== 0) {
   console.log('cfn-lint not found on PATH: templates were not linted. Install it with `pip install cfn-lint`.');
-  process.exit(0);
+  process.exit(process.env.CI === 'true' ? 1 : 0);
 }
 
 const templates = templatePaths();

@@ -8,6 +8,8 @@ import { parse, type Tags } from 'yaml';
 const INTRINSICS = [
   'Ref', 'Condition', 'Base64', 'Cidr', 'FindInMap', 'GetAtt', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub',
   'Transform', 'And', 'Equals', 'If', 'Not', 'Or', 'Length', 'ToJsonString',
+  // Rule-specific (the Rules section of a template)
+  'Contains', 'EachMemberEquals', 'EachMemberIn', 'RefAll', 'ValueOf', 'ValueOfAll',
 ];
 
 /** Each `!Name` tag becomes the long form: `{ Ref: x }` or `{ 'Fn::Name': x }`. */

@@ -59,6 +59,14 @@ export interface CheckRun extends CheckResult {
   readonly notes: readonly string[];
 }
 
+/**
+ * A parameter the rule cannot run without was neither given as a flag nor found in a deployed
+ * stack. `scan` runs the other checks and says which one it skipped and why.
+ */
+export class MissingParameterError extends UsageError {
+  override name = 'MissingParameterError';
+}
+
 /** Flag values by commander's attribute name (`--policy-arn` -> `policyArn`). */
 export type FlagValues = Readonly<Record<string, unknown>>;
 
@@ -90,7 +98,8 @@ export async function checkParameters(
   flags: FlagValues,
 ): Promise<{ raw: Record<string, string>; params: unknown; notes: string[] }> {
   const raw: Record<string, string> = {};
-  const origins: string[] = [];
+  /** Where each value came from, by parameter name: the flag, or the stack's output or parameter. */
+  const origins = new Map<string, string>();
   const notes: string[] = [];
   let deploymentRead = false;
   let deployment: Deployment | undefined;
@@ -99,7 +108,7 @@ export async function checkParameters(
     const given = flags[flagKey(parameter)];
     if (typeof given === 'string') {
       raw[parameter.name] = given;
-      origins.push(`${parameter.name} from ${flagName(parameter)}`);
+      origins.set(parameter.name, flagName(parameter));
       continue;
     }
     if (!parameter.fromStack) continue;
@@ -114,16 +123,16 @@ export async function checkParameters(
       }
     }
     if (deploymentDenied) {
-      if (parameter.required) throw new UsageError(`The ${check.id} check needs ${parameter.name}: pass ${flagName(parameter)}. ${deploymentDenied.message}`);
+      if (parameter.required) throw new MissingParameterError(`The ${check.id} check needs ${parameter.name}: pass ${flagName(parameter)}. ${deploymentDenied.message}`);
       notes.push(`${check.id}: ${parameter.name} uses the rule's default, since the stack could not be read (${deploymentDenied.action} denied); pass ${flagName(parameter)} to set it.`);
       continue;
     }
     const fromStack = deployment && stackValue(deployment, parameter.fromStack);
     if (fromStack !== undefined) {
       raw[parameter.name] = fromStack;
-      origins.push(`${parameter.name} from stack ${deployment?.stackName} ${describeStackValue(parameter.fromStack)}`);
+      origins.set(parameter.name, `${parameter.name} from stack ${deployment?.stackName} ${describeStackValue(parameter.fromStack)}`);
     } else if (parameter.required) {
-      throw new UsageError(
+      throw new MissingParameterError(
         `The ${check.id} check needs ${parameter.name}: pass ${flagName(parameter)}` +
           (deployment
             ? `; stack ${deployment.stackName} has no ${describeStackValue(parameter.fromStack)}.`
@@ -135,9 +144,17 @@ export async function checkParameters(
     return { raw, params: rule.parseParameters(raw), notes };
   } catch (error) {
     if (!(error instanceof InvalidRuleParameterError)) throw error;
-    // The rule's message ends by pointing at Config's InputParameters; here they came from flags or the stack.
-    const problem = error.message.replace(/ Fix the Config rule's InputParameters\.$/, '');
-    throw new UsageError(`The ${check.id} check cannot run: ${problem} (${origins.join('; ')}).`);
+    // The rule's message points at Config's InputParameters; here each value came from a flag or the stack.
+    const problems = error.problems.map(({ parameter: path, problem }) => {
+      // A list item's problem names its index (BreakGlassArns.0); the flag holds the whole list.
+      const name = path.split('.')[0] ?? path;
+      const parameter = check.parameters.find((p) => p.name === name);
+      const origin = origins.get(name);
+      if (!parameter || !origin) return `${path}: ${problem}`;
+      const value = JSON.stringify(raw[name]);
+      return origin === flagName(parameter) ? `${origin} ${value}: ${problem}` : `${origin} is ${value}: ${problem}; pass ${flagName(parameter)} to override it`;
+    });
+    throw new UsageError(`The ${check.id} check cannot run: ${problems.join('; ')}.`);
   }
 }
 

@@ -6,7 +6,7 @@ import type { Check } from './check';
 export const rolePolicyCheck: Check = {
   id: 'role-policy',
   logicalId: 'RolePolicyRule',
-  title: 'EC2 instance roles carry the Session Manager instance policy',
+  title: 'Roles that run sessions (EC2 instance, DHMC, hybrid) carry the Session Manager instance policy',
   resourceTypes: [IAM_ROLE_RESOURCE_TYPE],
   // Names and stack sources as in template.yaml (RolePolicyRule InputParameters).
   parameters: [
@@ -29,7 +29,13 @@ export const rolePolicyCheck: Check = {
       description: "roles tagged <key>=true are out of scope (default: the stack's ExemptionTagKey parameter, else SessionManagerExempt)",
       fromStack: { parameter: 'ExemptionTagKey' },
     },
+    {
+      name: 'NodeRoleRegions',
+      flag: '--node-role-regions <regions>',
+      description: "comma-separated regions whose DHMC and hybrid activation roles are in scope (default: the stack's NodeRoleRegions parameter, else every enabled region)",
+      fromStack: { parameter: 'NodeRoleRegions' },
+    },
   ],
-  rule: (source) => createRolePolicyRule({ listRoles: () => source.listRoles() }),
+  rule: (source) => createRolePolicyRule(source),
   resourceNames: async (source) => new Map((await source.listRoles()).map((role) => [role.roleId, role.roleName])),
 };

@@ -5,18 +5,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import type { Evaluation } from '../../functions/shared/core/compliance';
+import { type Evaluation, MAX_ANNOTATION_LENGTH } from '../../functions/shared/core/compliance';
 import { type ConfigRuleEvent, InvalidEventError, parseConfigRuleEvent } from '../../functions/shared/config-rule/event';
 import { InvalidRuleParameterError } from '../../functions/shared/config-rule/parameters';
 import { evaluateConfigRuleEvent, RuleNotPeriodicError } from '../../functions/shared/config-rule/run';
-import { ConfigurationItemNotFoundError, TEST_MODE_RESULT_TOKEN } from '../../functions/shared/adapters/config-service';
 import { SubjectArnError } from '../../functions/shared/core/ssm-access-guardrails';
 import { PolicySubjectItemError } from '../../functions/shared/resources/iam-policy-subject';
 import { RoleItemError } from '../../functions/shared/resources/iam-role';
 import type { Check } from '../checks/check';
 import { CHECKS, checkIds, checksForResourceType, findCheck } from '../checks/registry';
-import { type CliIo, EXIT_OK, UsageError } from '../io';
-import { renderTable } from '../report/table';
+import { type CliIo, EXIT_OK, stdoutStyle, type TextStyle, UsageError } from '../io';
+import { count, fitText, renderTable, verdictsIn } from '../report/table';
+import type { AccountSource } from '../sources/account-source';
 import { accountSource, addSourceOptions, type SourceFlags } from './source-options';
 
 interface EvaluateFlags extends SourceFlags {
@@ -42,9 +42,16 @@ export function evaluateCommand(program: Command, io: CliIo, exit: (code: number
   return command.action(async (flags: EvaluateFlags) => {
     const event = readEvent(flags.event);
     const check = chooseCheck(event, flags.rule, io);
-    const source = accountSource(flags, io);
-    const evaluations = await evaluate(check, event, source);
-    io.stdout.write(flags.json ? `${JSON.stringify(putEvaluationsRequest(evaluations, event), null, 2)}\n` : renderEvaluations(check, event, evaluations));
+    const source = await accountSource(flags, io);
+    // Config's adapter brings the SDK; loaded here, it stays out of `--help` and usage errors.
+    const configService = await import('../../functions/shared/adapters/config-service');
+    const evaluations = await evaluate(check, event, source, configService);
+    const testMode = event.resultToken === configService.TEST_MODE_RESULT_TOKEN;
+    io.stdout.write(
+      flags.json
+        ? `${JSON.stringify(putEvaluationsRequest(evaluations, event, testMode, configService.toSdkEvaluation), null, 2)}\n`
+        : renderEvaluations(check, event, evaluations, testMode, stdoutStyle(io)),
+    );
     exit(EXIT_OK);
   });
 }
@@ -98,7 +105,14 @@ export function chooseCheck(event: ConfigRuleEvent, ruleId: string | undefined, 
   );
 }
 
-async function evaluate(check: Check, event: ConfigRuleEvent, source: ReturnType<typeof accountSource>): Promise<readonly Evaluation[]> {
+type ConfigServiceAdapter = typeof import('../../functions/shared/adapters/config-service');
+
+async function evaluate(
+  check: Check,
+  event: ConfigRuleEvent,
+  source: AccountSource,
+  { ConfigurationItemNotFoundError }: ConfigServiceAdapter,
+): Promise<readonly Evaluation[]> {
   try {
     return await evaluateConfigRuleEvent(check.rule(source), event, source.config);
   } catch (error) {
@@ -109,26 +123,22 @@ async function evaluate(check: Check, event: ConfigRuleEvent, source: ReturnType
   }
 }
 
-/** What the Lambda would send: PutEvaluations' request, in the SDK's field names. */
-function putEvaluationsRequest(evaluations: readonly Evaluation[], event: ConfigRuleEvent) {
-  return {
-    Evaluations: evaluations.map((e) => ({
-      ComplianceResourceType: e.resourceType,
-      ComplianceResourceId: e.resourceId,
-      ComplianceType: e.compliance,
-      Annotation: e.annotation,
-      OrderingTimestamp: e.orderingTimestamp.toISOString(),
-    })),
-    ResultToken: event.resultToken,
-    TestMode: event.resultToken === TEST_MODE_RESULT_TOKEN,
-  };
+/** What the Lambda would send: PutEvaluations' request, annotations clipped as Config gets them. */
+function putEvaluationsRequest(evaluations: readonly Evaluation[], event: ConfigRuleEvent, testMode: boolean, toSdkEvaluation: ConfigServiceAdapter['toSdkEvaluation']) {
+  return { Evaluations: evaluations.map(toSdkEvaluation), ResultToken: event.resultToken, TestMode: testMode };
 }
 
-function renderEvaluations(check: Check, event: ConfigRuleEvent, evaluations: readonly Evaluation[]): string {
+function renderEvaluations(check: Check, event: ConfigRuleEvent, evaluations: readonly Evaluation[], testMode: boolean, style: TextStyle): string {
   const table = renderTable(
     ['RESOURCE TYPE', 'RESOURCE ID', 'COMPLIANCE', 'ORDERING TIMESTAMP', 'ANNOTATION'],
     evaluations.map((e) => [e.resourceType, e.resourceId, e.compliance, e.orderingTimestamp.toISOString(), e.annotation]),
+    { style, colourOf: verdictsIn(2) },
   );
-  const testMode = event.resultToken === TEST_MODE_RESULT_TOKEN ? ' (TestMode)' : '';
-  return `${check.id} on ${event.invokingEvent.messageType} for rule ${event.configRuleName}: ${evaluations.length} evaluation(s) the Lambda would send to PutEvaluations${testMode}\n\n${table}\n`;
+  const long = evaluations.filter((e) => e.annotation.length > MAX_ANNOTATION_LENGTH).length;
+  const clipped =
+    long > 0
+      ? `\n${fitText(`${count(long, 'annotation')} shown in full above ${long === 1 ? 'is' : 'are'} longer than Config's ${MAX_ANNOTATION_LENGTH} characters; --json shows the clipped text Config receives.`, style)}\n`
+      : '';
+  const heading = `${check.id} on ${event.invokingEvent.messageType} for rule ${event.configRuleName}: ${count(evaluations.length, 'evaluation')} the Lambda would send to PutEvaluations${testMode ? ' (TestMode)' : ''}`;
+  return `${fitText(heading, style)}\n\n${table}\n${clipped}`;
 }

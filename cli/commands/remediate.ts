@@ -4,13 +4,14 @@
  * is made by the remediation service the Lambda uses. Asks before changing anything unless --yes.
  */
 import type { Command } from 'commander';
+import type { RolePolicyRuleParameters } from '../../functions/role-policy-rule/rule';
 import type { InstanceRolePolicy } from '../../functions/shared/core/instance-role';
 import { type ResourceResult, runCheck } from '../checks/check';
 import { rolePolicyCheck } from '../checks/role-policy';
-import { type CliIo, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
+import { type CliIo, EXIT_FINDINGS, EXIT_OK, stdoutStyle, type TextStyle, UsageError } from '../io';
 import type { RemediationAction } from '../../functions/attach-policy/remediate';
 import type { RemediatorFactory, RoleRemediator } from '../remediation/remediator';
-import { renderTable } from '../report/table';
+import { type Colour, count, fitText, renderTable } from '../report/table';
 import { addCheckParameterOptions } from './scan';
 import { accountSource, addSourceOptions, liveOptions, type SourceFlags } from './source-options';
 
@@ -19,8 +20,12 @@ interface RemediateFlags extends SourceFlags {
   all?: boolean;
   dryRun?: boolean;
   yes?: boolean;
+  json?: boolean;
   [parameterFlag: string]: unknown;
 }
+
+/** How a run ended, as `--json` reports it. */
+type RemediationStatus = 'nothing-to-do' | 'planned' | 'declined' | 'applied';
 
 export function remediateCommand(program: Command, io: CliIo, exit: (code: number) => void, remediatorFor: RemediatorFactory): Command {
   const command = program
@@ -33,35 +38,46 @@ export function remediateCommand(program: Command, io: CliIo, exit: (code: numbe
     .option('--role <name>', 'one role, by name or role ID (AROA...)')
     .option('--all', 'every NON_COMPLIANT role')
     .option('--dry-run', 'only show which roles would get the policy; change nothing')
-    .option('--yes', 'do not ask for confirmation (required when stdin is not a terminal)');
+    .option('--yes', 'do not ask for confirmation (required when stdin is not a terminal)')
+    .option('--json', 'print the plan and each outcome as JSON on stdout (the question, if any, goes to stderr)');
   addSourceOptions(command);
   addCheckParameterOptions(command, [rolePolicyCheck]);
   return command.action(async (flags: RemediateFlags) => {
     if (Boolean(flags.role) === Boolean(flags.all)) throw new UsageError('remediate needs exactly one of --role NAME or --all.');
-    const source = accountSource(flags, io);
+    const style = stdoutStyle(io);
+    const source = await accountSource(flags, io);
     const run = await runCheck(rolePolicyCheck, source, flags);
     for (const note of run.notes) io.stderr.write(`Note: ${note}\n`);
-    const policy = run.params as InstanceRolePolicy;
-    const results = run.results;
-    const plan = planFor(results, flags.role);
+    const policy = run.params as RolePolicyRuleParameters;
+    const plan = planFor(run.results, flags.role);
+    const report = (status: RemediationStatus, outcomes: readonly RoleOutcome[] = []) => {
+      if (flags.json) io.stdout.write(`${JSON.stringify(remediationJson(status, plan, outcomes, policy, source.description, flags.dryRun === true), null, 2)}\n`);
+    };
+
     if (plan.length === 0) {
-      io.stdout.write(flags.role ? `Nothing to do: ${describeRole(results, flags.role)}\n` : 'Nothing to do: no instance role lacks the policy.\n');
+      if (flags.json) report('nothing-to-do');
+      else io.stdout.write(flags.role ? `Nothing to do: ${describeRole(run.results, flags.role)}\n` : 'Nothing to do: no instance role lacks the policy.\n');
       return exit(EXIT_OK);
     }
-    io.stdout.write(renderPlan(plan, policy, source.description));
-    if (flags.dryRun) return exit(EXIT_OK);
+    if (!flags.json) io.stdout.write(renderPlan(plan, policy, source.description, style));
+    if (flags.dryRun) {
+      report('planned');
+      return exit(EXIT_OK);
+    }
 
     if (source.kind === 'sample') {
       throw new UsageError('The bundled sample account is only data and cannot be changed: add --dry-run, or remediate a live account (--live, --profile).');
     }
     if (!(await confirmed(plan, policy, await source.accountId(), flags.yes === true, io))) {
+      report('declined');
       io.stderr.write('Nothing changed.\n');
       return exit(EXIT_FINDINGS);
     }
-    const outcomes = await apply(plan, remediatorFor({ live: liveOptions(flags), env: io.env, policy }));
-    io.stdout.write(`\n${renderTable(['ROLE', 'ROLE ID', 'OUTCOME', 'DETAIL'], outcomes.map(({ role, outcome, detail }) => [role.resourceName ?? '', role.resourceId, outcome, detail]))}\n`);
+    const outcomes = await apply(plan, remediatorFor({ live: liveOptions(flags), env: io.env, policy }), policy.policyArn);
+    if (flags.json) report('applied', outcomes);
+    else io.stdout.write(`\n${renderOutcomes(outcomes, style)}\n`);
     const failed = outcomes.filter(({ outcome }) => outcome === 'failed').length;
-    if (failed > 0) io.stderr.write(`${failed} of ${outcomes.length} role(s) failed; see DETAIL above.\n`);
+    if (failed > 0) io.stderr.write(`${failed} of ${count(outcomes.length, 'role')} failed${flags.json ? '' : '; see DETAIL above'}.\n`);
     exit(failed > 0 ? EXIT_FINDINGS : EXIT_OK);
   });
 }
@@ -81,19 +97,53 @@ function describeRole(results: readonly ResourceResult[], role: string): string 
   return `${result?.compliance}: ${result?.annotation}`;
 }
 
-function renderPlan(plan: readonly ResourceResult[], policy: InstanceRolePolicy, where: string): string {
-  const table = renderTable(['ROLE', 'ROLE ID', 'WHY'], plan.map((r) => [r.resourceName ?? '', r.resourceId, r.annotation]));
-  return `Plan for ${where}: attach ${policy.policyArn} to ${plan.length} role(s).\n\n${table}\n`;
+function renderPlan(plan: readonly ResourceResult[], policy: InstanceRolePolicy, where: string, style: TextStyle): string {
+  const table = renderTable(['ROLE', 'ROLE ID', 'WHY'], plan.map((r) => [r.resourceName ?? '', r.resourceId, r.annotation]), { style });
+  return `${fitText(`Plan for ${where}: attach ${policy.policyArn} to ${count(plan.length, 'role')}.`, style)}\n\n${table}\n`;
 }
 
-/** --yes, or a "yes" typed at a terminal. Without a terminal there is nobody to ask: refuse. */
+const OUTCOME_COLOURS: Readonly<Record<RoleOutcome['outcome'], Colour>> = {
+  attached: 'green',
+  'already-attached': 'green',
+  'skipped-not-eligible': 'dim',
+  failed: 'red',
+};
+
+function renderOutcomes(outcomes: readonly RoleOutcome[], style: TextStyle): string {
+  return renderTable(
+    ['ROLE', 'ROLE ID', 'OUTCOME', 'DETAIL'],
+    outcomes.map(({ role, outcome, detail }) => [role.resourceName ?? '', role.resourceId, outcome, detail]),
+    { style, colourOf: (row, column) => (column === 2 ? OUTCOME_COLOURS[row[column] as RoleOutcome['outcome']] : undefined) },
+  );
+}
+
+function remediationJson(
+  status: RemediationStatus,
+  plan: readonly ResourceResult[],
+  outcomes: readonly RoleOutcome[],
+  policy: InstanceRolePolicy,
+  where: string,
+  dryRun: boolean,
+) {
+  return {
+    account: where,
+    policyArn: policy.policyArn,
+    dryRun,
+    status,
+    plan: plan.map((r) => ({ roleName: r.resourceName ?? null, roleId: r.resourceId, annotation: r.annotation })),
+    outcomes: outcomes.map(({ role, outcome, detail }) => ({ roleName: role.resourceName ?? null, roleId: role.resourceId, outcome, detail })),
+    failed: outcomes.filter(({ outcome }) => outcome === 'failed').length,
+  };
+}
+
+/** --yes, or y/yes typed at a terminal. Without a terminal there is nobody to ask: refuse. */
 async function confirmed(plan: readonly ResourceResult[], policy: InstanceRolePolicy, accountId: string, yes: boolean, io: CliIo): Promise<boolean> {
   if (yes) return true;
   if (!io.stdinIsTTY) {
-    throw new UsageError(`Refusing to change ${plan.length} role(s) without confirmation: stdin is not a terminal. Add --yes to confirm, or --dry-run to only see the plan.`);
+    throw new UsageError(`Refusing to change ${count(plan.length, 'role')} without confirmation: stdin is not a terminal. Add --yes to confirm, or --dry-run to only see the plan.`);
   }
-  const answer = await io.ask(`\nAttach ${policy.policyArn} to ${plan.length} role(s) in account ${accountId}? Type "yes" to continue: `);
-  return answer.trim().toLowerCase() === 'yes';
+  const answer = await io.ask(`\nAttach ${policy.policyArn} to ${count(plan.length, 'role')} in account ${accountId}? [y/N] `);
+  return ['y', 'yes'].includes(answer.trim().toLowerCase());
 }
 
 export interface RoleOutcome {
@@ -103,7 +153,9 @@ export interface RoleOutcome {
 }
 
 /** One role at a time: each outcome is reported, and one failure does not hide the others. */
-async function apply(plan: readonly ResourceResult[], remediator: RoleRemediator): Promise<RoleOutcome[]> {
+async function apply(plan: readonly ResourceResult[], remediator: RoleRemediator, policyArn: string): Promise<RoleOutcome[]> {
+  // The IAM adapter brings the SDK: loaded when roles are changed, not on every start.
+  const { PolicyNotFoundError } = await import('../../functions/shared/adapters/iam-role-remediation');
   const outcomes: RoleOutcome[] = [];
   for (const role of plan) {
     try {
@@ -111,10 +163,21 @@ async function apply(plan: readonly ResourceResult[], remediator: RoleRemediator
       outcomes.push({ role, outcome: done.action, detail: describeOutcome(done.action, done.policyArn, done.reason) });
     } catch (error) {
       // Reported as failed (exit 1) so the remaining roles still get their turn.
-      outcomes.push({ role, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) });
+      outcomes.push({ role, outcome: 'failed', detail: describeFailure(error, policyArn, PolicyNotFoundError) });
     }
   }
   return outcomes;
+}
+
+/**
+ * The service's message, except where it speaks to the Lambda's operator: the policy comes from
+ * --policy-arn (or the stack) here, not from the remediation's PolicyArn parameter.
+ */
+function describeFailure(error: unknown, policyArn: string, PolicyNotFoundError: new (...args: never[]) => Error): string {
+  if (error instanceof PolicyNotFoundError) {
+    return `Policy ${policyArn} does not exist or cannot be attached: check --policy-arn (default: the stack's SessionManagerInstancePolicyArn output).`;
+  }
+  return error instanceof Error ? error.message : String(error);
 }
 
 function describeOutcome(action: RemediationAction, policyArn: string, reason: string | undefined): string {

@@ -1,11 +1,11 @@
 /** `session-guard scan`: every check over one account, as a table, JSON, and/or an HTML page. */
 import { writeFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { type Check, type CheckResult, runCheck } from '../checks/check';
+import { type Check, type CheckResult, MissingParameterError, runCheck } from '../checks/check';
 import { CHECKS, checkIds, findCheck } from '../checks/registry';
-import { type CliIo, EXIT_FINDINGS, EXIT_OK, Progress, UsageError } from '../io';
+import { type CliIo, EXIT_FINDINGS, EXIT_OK, Progress, stdoutStyle, UsageError } from '../io';
 import { renderScanHtml } from '../report/html';
-import { allResults, type ScanReport, scanReportJson } from '../report/scan-report';
+import { allResults, type ScanReport, scanReportJson, type SkippedCheck } from '../report/scan-report';
 import { renderScanText } from '../report/table';
 import type { AccountSource } from '../sources/account-source';
 import { accountSource, addSourceOptions, type SourceFlags } from './source-options';
@@ -21,7 +21,10 @@ interface ScanFlags extends SourceFlags {
 export function scanCommand(program: Command, io: CliIo, exit: (code: number) => void): Command {
   const command = program
     .command('scan')
-    .description('Run the checks over one account (the bundled sample unless --live) and report each resource\'s verdict.')
+    .description(
+      "Run the checks over one account (the bundled sample unless --live) and report each resource's verdict. " +
+        'A check whose required parameter is neither given nor found in a deployed stack (role-policy without --policy-arn) is skipped, with a note on stderr, unless --rule asks for it.',
+    )
     .addOption(new Option('--rule <id...>', 'only these checks').choices(checkIds()))
     .option('--json', 'print the report as JSON on stdout instead of tables')
     .option('--html <file>', 'also write a self-contained HTML report to FILE')
@@ -29,9 +32,9 @@ export function scanCommand(program: Command, io: CliIo, exit: (code: number) =>
   addSourceOptions(command);
   addCheckParameterOptions(command);
   return command.action(async (flags: ScanFlags) => {
-    const report = await scan(accountSource(flags, io), selectedChecks(flags.rule), flags, io);
+    const report = await scan(await accountSource(flags, io), selectedChecks(flags.rule), flags, io, { skipUnconfigured: !flags.rule });
     if (flags.json) io.stdout.write(`${JSON.stringify(scanReportJson(report), null, 2)}\n`);
-    else io.stdout.write(renderScanText(report));
+    else io.stdout.write(renderScanText(report, stdoutStyle(io)));
     if (flags.html) {
       writeReport(flags.html, renderScanHtml(report));
       io.stderr.write(`HTML report written to ${flags.html}\n`);
@@ -48,9 +51,25 @@ export function addCheckParameterOptions(command: Command, checks: readonly Chec
   }
 }
 
-export async function scan(source: AccountSource, checks: readonly Check[], flags: Readonly<Record<string, unknown>>, io: CliIo): Promise<ScanReport> {
+export interface ScanOptions {
+  /**
+   * Run the other checks when one lacks a required parameter, instead of stopping: a plain `scan`
+   * of an account without session-guard deployed still reports SSM access and preferences. A
+   * check named with --rule was asked for, so its missing parameter stays an error.
+   */
+  readonly skipUnconfigured: boolean;
+}
+
+export async function scan(
+  source: AccountSource,
+  checks: readonly Check[],
+  flags: Readonly<Record<string, unknown>>,
+  io: CliIo,
+  { skipUnconfigured }: ScanOptions = { skipUnconfigured: false },
+): Promise<ScanReport> {
   const progress = new Progress(io);
   const results: CheckResult[] = [];
+  const skipped: SkippedCheck[] = [];
   for (const check of checks) {
     progress.update(`Running ${check.id}…`);
     try {
@@ -58,6 +77,11 @@ export async function scan(source: AccountSource, checks: readonly Check[], flag
       progress.done();
       for (const note of run.notes) io.stderr.write(`Note: ${note}\n`);
       results.push(run);
+    } catch (error) {
+      if (!(skipUnconfigured && error instanceof MissingParameterError)) throw error;
+      progress.done();
+      io.stderr.write(`Skipped ${check.id} (${check.title}). ${error.message}\n`);
+      skipped.push({ id: check.id, title: check.title, reason: error.message });
     } finally {
       progress.done();
     }
@@ -66,6 +90,7 @@ export async function scan(source: AccountSource, checks: readonly Check[], flag
     account: { id: await source.accountId(), source: source.kind, description: source.description },
     generatedAt: new Date().toISOString(),
     checks: results,
+    skipped,
   };
 }
 

@@ -2,8 +2,7 @@
 import { type Command, Option } from 'commander';
 import { type CliIo, Progress } from '../io';
 import { type AccountSource, DEFAULT_STACK_NAME } from '../sources/account-source';
-import { liveAccount, type LiveAccountOptions } from '../sources/live-account';
-import { loadSampleAccount } from '../sources/sample-account';
+import type { LiveAccountOptions } from '../sources/live-account';
 
 export interface SourceFlags {
   live?: boolean;
@@ -25,10 +24,14 @@ export function addSourceOptions(command: Command): Command {
 export const wantsLive = (flags: SourceFlags): boolean =>
   Boolean(flags.live || flags.profile || flags.region || flags.endpointUrl);
 
-/** The bundled sample unless a live account was asked for. The sample is never chosen by accident for a live flag. */
-export function accountSource(flags: SourceFlags, io: CliIo): AccountSource {
-  if (!wantsLive(flags)) return loadSampleAccount();
-  return liveAccount(liveOptions(flags), io, new Progress(io));
+/**
+ * The bundled sample unless a live account was asked for. The sample is never chosen by accident
+ * for a live flag. Each is loaded only when used: they bring the AWS SDK, which `--help`, usage
+ * errors and the other source do not need (it is most of the command line's start-up time).
+ */
+export async function accountSource(flags: SourceFlags, io: CliIo): Promise<AccountSource> {
+  if (!wantsLive(flags)) return (await import('../sources/sample-account')).loadSampleAccount();
+  return (await import('../sources/live-account')).liveAccount(liveOptions(flags), io, new Progress(io));
 }
 
 export const liveOptions = (flags: SourceFlags): LiveAccountOptions => ({

@@ -6,10 +6,11 @@
  */
 import { IAMClient } from '@aws-sdk/client-iam';
 import { InstanceRoleRemediation, type RemediationOutcome } from '../../functions/attach-policy/remediate';
+import { boundedClientSettings } from '../../functions/shared/adapters/aws-clients';
 import { IamRoleRemediationGateway } from '../../functions/shared/adapters/iam-role-remediation';
-import type { InstanceRolePolicy } from '../../functions/shared/core/instance-role';
+import type { RolePolicyRuleParameters } from '../../functions/role-policy-rule/rule';
 import { explainErrorsOf } from '../sources/aws-errors';
-import { type LiveAccountOptions, liveClientSettings } from '../sources/live-account';
+import { type LiveAccountOptions, liveClientSettings, liveNodeRoleGateway } from '../sources/live-account';
 
 export interface RoleToRemediate {
   readonly roleId: string;
@@ -26,13 +27,18 @@ export interface RemediatorContext {
   /** The account that was scanned: the IAM client is built from the same settings. */
   readonly live: LiveAccountOptions;
   readonly env: NodeJS.ProcessEnv;
-  readonly policy: InstanceRolePolicy;
+  readonly policy: RolePolicyRuleParameters;
 }
 
 export type RemediatorFactory = (context: RemediatorContext) => RoleRemediator;
 
 export const createRoleRemediator: RemediatorFactory = ({ live, env, policy }) => {
-  const roles = new IamRoleRemediationGateway(explainErrorsOf(new IAMClient(liveClientSettings(live, env)('IAM')), 'iam'));
+  // The Lambda's retries, not the scan's: a full managed-policy quota fails the role at once
+  // instead of being retried as if it were throttling.
+  const { maxAttempts, retryStrategy } = boundedClientSettings('IAM', env);
+  const iam = new IAMClient({ ...liveClientSettings(live, env)('IAM'), maxAttempts, retryStrategy });
+  const roles = new IamRoleRemediationGateway(explainErrorsOf(iam, 'iam'));
+  const nodeRoles = liveNodeRoleGateway(live, env);
   const scannedNames = new Map<string, string>();
   const remediation = new InstanceRoleRemediation(
     {
@@ -44,8 +50,9 @@ export const createRoleRemediator: RemediatorFactory = ({ live, env, policy }) =
       readRoleFacts: (roleName) => roles.readRoleFacts(roleName),
       attachPolicy: (roleName, policyArn) => roles.attachPolicy(roleName, policyArn),
       listAttachedPolicyArns: (roleName) => roles.listAttachedPolicyArns(roleName),
+      listNodeRoles: (regions) => nodeRoles.listNodeRoles(regions),
     },
-    { exemptionTagKey: policy.exemptionTagKey },
+    { exemptionTagKey: policy.exemptionTagKey, nodeRoleRegions: policy.nodeRoleRegions },
   );
   return {
     remediate({ roleId, roleName }) {

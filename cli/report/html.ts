@@ -1,12 +1,12 @@
 /**
  * `--html FILE`: one self-contained page to share: a compliance summary chart (inline SVG) and a
- * table per rule. No scripts, no external URLs; a Content-Security-Policy forbids both, so even a
+ * section per rule, its non-compliant resources first and the rest folded away; on a phone each
+ * row becomes a card, so the verdict is never cut off. No scripts, no external URLs; a Content-Security-Policy forbids both, so even a
  * hostile annotation could not load or run anything. Every value is escaped.
  */
 import type { ComplianceType } from '../../functions/shared/core/compliance';
-import type { CheckResult } from '../checks/check';
+import type { CheckResult, ResourceResult } from '../checks/check';
 import { allResults, COMPLIANCE_TYPES, type ComplianceCounts, countCompliance, type ScanReport } from './scan-report';
-import { byConcern } from './table';
 
 const LABELS: Record<ComplianceType, string> = {
   NON_COMPLIANT: 'Non-compliant',
@@ -47,6 +47,7 @@ export function renderScanHtml(report: ScanReport): string {
 ${renderCounts(total, 'summary-counts')}
 ${renderChart(report.checks)}
 </section>
+${renderSkipped(report.skipped)}
 ${report.checks.map(renderCheck).join('\n')}
 </body>
 </html>
@@ -87,26 +88,62 @@ function renderChart(checks: readonly CheckResult[]): string {
   return `<svg class="chart" role="img" aria-label="Compliance by rule" viewBox="0 0 ${labelWidth + barWidth} ${height}" width="${labelWidth + barWidth}" height="${height}">${rows.join('')}${legend.join('')}</svg>`;
 }
 
+const COLUMNS = ['Verdict', 'Resource', 'Resource ID', 'Type', 'Finding'] as const;
+
+/**
+ * A rule's section: its non-compliant resources in the open, then the compliant and the not
+ * applicable ones folded in a <details> each (no script needed to open them), each with its count.
+ */
 function renderCheck(check: CheckResult): string {
   const counts = countCompliance(check.results);
   const parameters = Object.entries(check.parameters)
     .filter(([, value]) => value !== '')
     .map(([name, value]) => `<div><dt>${escapeHtml(name)}</dt><dd><code>${escapeHtml(value)}</code></dd></div>`);
-  const rows = byConcern(check.results).map(
-    (r) =>
-      `<tr data-compliance="${r.compliance}"><td>${escapeHtml(r.resourceName ?? '')}</td><td><code>${escapeHtml(r.resourceId)}</code></td><td><span class="verdict ${r.compliance}">${LABELS[r.compliance]}</span></td><td>${escapeHtml(r.annotation)}</td></tr>`,
-  );
-  const body = rows.length > 0 ? rows.join('\n') : '<tr><td colspan="4" class="empty">No resources in scope.</td></tr>';
+  const byVerdict = (type: ComplianceType) => check.results.filter((r) => r.compliance === type);
+  const findings =
+    counts.total === 0
+      ? '<p class="empty">No resources in scope.</p>'
+      : counts.NON_COMPLIANT === 0
+        ? '<p class="all-clear">No non-compliant resources.</p>'
+        : renderTable(byVerdict('NON_COMPLIANT'));
+  const folded = (['COMPLIANT', 'NOT_APPLICABLE'] as const)
+    .filter((type) => counts[type] > 0)
+    .map((type) => `<details class="${type}"><summary>${LABELS[type]} (${counts[type]})</summary>\n${renderTable(byVerdict(type))}\n</details>`);
   return `<section class="check" data-check="${escapeHtml(check.id)}">
 <h2>${escapeHtml(check.id)}: ${escapeHtml(check.title)}</h2>
 <dl class="parameters">${parameters.join('')}</dl>
 ${renderCounts(counts, 'check-counts')}
-<table>
-<thead><tr><th scope="col">Resource</th><th scope="col">Resource ID</th><th scope="col">Verdict</th><th scope="col">Annotation</th></tr></thead>
+${findings}
+${folded.join('\n')}
+</section>`;
+}
+
+/** One table of results; on a narrow screen each row becomes a card, each cell labelled (data-label). */
+function renderTable(results: readonly ResourceResult[]): string {
+  const rows = results.map((r) => {
+    const cells = [
+      `<span class="verdict ${r.compliance}">${LABELS[r.compliance]}</span>`,
+      escapeHtml(r.resourceName ?? ''),
+      `<code>${escapeHtml(r.resourceId)}</code>`,
+      `<code>${escapeHtml(r.resourceType)}</code>`,
+      escapeHtml(r.annotation),
+    ];
+    return `<tr data-compliance="${r.compliance}">${cells.map((cell, i) => `<td data-label="${COLUMNS[i]}">${cell}</td>`).join('')}</tr>`;
+  });
+  return `<table>
+<thead><tr>${COLUMNS.map((c) => `<th scope="col">${c}</th>`).join('')}</tr></thead>
 <tbody>
-${body}
+${rows.join('\n')}
 </tbody>
-</table>
+</table>`;
+}
+
+function renderSkipped(skipped: ScanReport['skipped']): string {
+  if (skipped.length === 0) return '';
+  const items = skipped.map((s) => `<li data-skipped="${escapeHtml(s.id)}"><strong>${escapeHtml(s.id)}</strong> (${escapeHtml(s.title)}): ${escapeHtml(s.reason)}</li>`);
+  return `<section class="skipped" aria-labelledby="skipped-title">
+<h2 id="skipped-title">Checks not run</h2>
+<ul>${items.join('')}</ul>
 </section>`;
 }
 
@@ -119,11 +156,19 @@ dl{margin:0}.summary-counts,.check-counts{display:flex;gap:16px;flex-wrap:wrap;m
 .count.NON_COMPLIANT dd{color:${COLOURS.NON_COMPLIANT}}.count.COMPLIANT dd{color:${COLOURS.COMPLIANT}}.count.NOT_APPLICABLE dd{color:#616161}
 .check-counts .count dd{font-size:1.2em}
 .chart{max-width:100%;height:auto;font-size:13px}.chart text.empty{fill:#757575}
-.parameters div{display:flex;gap:8px;font-size:.9em}.parameters dt{color:#616161}.parameters dd{margin:0}
-table{border-collapse:collapse;width:100%;font-size:.92em}th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid #eee}
-th{background:#fafafa}td code{font-size:.9em;word-break:break-all}td:last-child{overflow-wrap:anywhere}
+.parameters div{display:flex;gap:8px;font-size:.9em}.parameters dt{color:#616161}.parameters dd{margin:0;min-width:0;overflow-wrap:anywhere}
+table{border-collapse:collapse;width:100%;font-size:.92em;margin:8px 0}th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid #eee}
+th{background:#fafafa}td code{font-size:.9em;white-space:nowrap}td:last-child{overflow-wrap:anywhere}
 .verdict{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:.85em;white-space:nowrap}
 .verdict.NON_COMPLIANT{background:${COLOURS.NON_COMPLIANT}}.verdict.COMPLIANT{background:${COLOURS.COMPLIANT}}.verdict.NOT_APPLICABLE{background:#757575}
-.empty{color:#757575;font-style:italic}
+details{margin:8px 0}summary{cursor:pointer;color:#424242;font-weight:600;padding:4px 0}
+.empty{color:#757575;font-style:italic}.all-clear{color:${COLOURS.COMPLIANT}}
+.skipped{border-left:4px solid #f9a825;padding:4px 12px;background:#fffde7}.skipped h2{margin-top:8px}
+@media (max-width:640px){
+body{padding:12px}
+table,tbody,tr,td{display:block;width:auto}thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+tr{border:1px solid #e0e0e0;border-radius:6px;margin:8px 0;padding:4px 0}td{border:0;padding:3px 10px;overflow-wrap:anywhere}td code{white-space:normal}
+td::before{content:attr(data-label);display:block;font-size:.75em;color:#616161}
+}
 @media print{body{padding:0}}
 `;

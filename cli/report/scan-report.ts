@@ -6,6 +6,14 @@ export interface ScanReport {
   readonly account: { readonly id: string; readonly source: 'sample' | 'live'; readonly description: string };
   readonly generatedAt: string;
   readonly checks: readonly CheckResult[];
+  /** Checks that could not run (a required parameter missing), each with what to do about it. */
+  readonly skipped: readonly SkippedCheck[];
+}
+
+export interface SkippedCheck {
+  readonly id: string;
+  readonly title: string;
+  readonly reason: string;
 }
 
 export type ComplianceCounts = Readonly<Record<ComplianceType, number>> & { readonly total: number };
@@ -43,5 +51,6 @@ export function scanReportJson(report: ScanReport): unknown {
         annotation: r.annotation,
       })),
     })),
+    skipped: report.skipped,
   };
 }

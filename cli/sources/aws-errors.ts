@@ -69,11 +69,31 @@ export function explainAwsError(error: unknown, action: string): unknown {
   if (/region is missing|region not accepted/i.test(error.message)) {
     return new UsageError(`No AWS region (${error.message}): pass --region, set AWS_REGION, or set a region in your profile.`);
   }
+  const response = unparsableResponse(error);
+  if (response) {
+    return new UsageError(
+      `The endpoint did not answer ${action} the way AWS does (HTTP ${response.status}${response.contentType ? `, ${response.contentType}` : ''}): ` +
+        'check that --endpoint-url (or AWS_ENDPOINT_URL) points at AWS or at an emulator that implements this call.',
+    );
+  }
   const network = (error as { code?: string }).code;
   if (network === 'ECONNREFUSED' || network === 'ENOTFOUND' || network === 'EAI_AGAIN') {
     return new UsageError(`Cannot reach AWS for ${action} (${network}): check --endpoint-url, AWS_ENDPOINT_URL and your network.`);
   }
   return error;
+}
+
+/**
+ * An answer that did not come from an AWS API: one the SDK could not read as the service's
+ * protocol ("Deserialization error": a web server's page, an emulator's 500 page for an API it
+ * lacks), or an HTML page, which no AWS API sends (they answer XML or JSON). The SDK keeps the raw
+ * response on the error's hidden `$response`.
+ */
+function unparsableResponse(error: Error): { status: number | string; contentType?: string } | undefined {
+  const raw = (error as { $response?: { statusCode?: number; headers?: Record<string, string | undefined> } }).$response;
+  const contentType = raw?.headers?.['content-type'];
+  if (!raw || !(/Deserialization error/.test(error.message) || /^text\/html/i.test(contentType ?? ''))) return undefined;
+  return { status: raw.statusCode ?? 'unknown status', contentType };
 }
 
 /**

@@ -1,20 +1,24 @@
 /**
  * A live account, read-only, through the same adapters the Lambdas use: roles, users, groups and
  * customer managed policies in GetAccountAuthorizationDetails pages (IamGateway), never a call per
- * role; the account's own Session documents through SsmGateway.
+ * role; the account's own Session documents through SsmGateway; the DHMC, activation and
+ * hybrid-node roles of every region through NodeRoleGateway.
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { clientSettings, type EndpointService } from '../../functions/shared/adapters/aws-clients';
 import { ConfigServiceGateway } from '../../functions/shared/adapters/config-service';
 import { IamGateway } from '../../functions/shared/adapters/iam';
+import { NodeRoleGateway } from '../../functions/shared/adapters/ssm-node-roles';
 import { SsmGateway } from '../../functions/shared/adapters/ssm-session-documents';
 import type { CliIo, Progress } from '../io';
 import { type AccountSource, deploymentFromStack, once } from './account-source';
 import { explainErrorsOf } from './aws-errors';
+import { assertProfileExists } from './aws-profiles';
 
 export interface LiveAccountOptions {
   readonly profile?: string;
@@ -38,11 +42,21 @@ export function liveClientSettings(options: LiveAccountOptions, env: NodeJS.Proc
   });
 }
 
+/** DHMC, activation and hybrid-node roles of the account the user named, region by region. */
+export function liveNodeRoleGateway(options: LiveAccountOptions, env: NodeJS.ProcessEnv): NodeRoleGateway {
+  const settings = liveClientSettings(options, env);
+  return new NodeRoleGateway(explainErrorsOf(new EC2Client(settings('EC2')), 'ec2'), (region) =>
+    explainErrorsOf(new SSMClient({ ...settings('SSM'), region }), 'ssm'),
+  );
+}
+
 export function liveAccount(options: LiveAccountOptions, io: Pick<CliIo, 'env' | 'stderr'>, progress: Progress): AccountSource {
+  if (options.profile) assertProfileExists(options.profile, io.env);
   const settings = liveClientSettings(options, io.env);
   const iamClient = explainErrorsOf(new IAMClient(settings('IAM')), 'iam');
   const reading = showAuthorizationDetailsRead(iamClient, progress);
   const iam = new IamGateway(iamClient);
+  const nodeRoles = liveNodeRoleGateway(options, io.env);
   const ssm = new SsmGateway(explainErrorsOf(new SSMClient(settings('SSM')), 'ssm'));
   const sts = explainErrorsOf(new STSClient(settings('STS')), 'sts');
   const cloudFormation = explainErrorsOf(new CloudFormationClient(settings('CLOUDFORMATION')), 'cloudformation');
@@ -54,6 +68,7 @@ export function liveAccount(options: LiveAccountOptions, io: Pick<CliIo, 'env' |
     description: `live account${where ? ` (${where})` : ''}`,
     accountId: once(async () => (await sts.send(new GetCallerIdentityCommand({}))).Account ?? 'unknown'),
     listRoles: once(() => reading('IAM roles', () => iam.listRoles())),
+    listNodeRoles: (regions) => nodeRoles.listNodeRoles(regions),
     listPolicySubjects: once(() => reading('IAM policies, roles, users and groups', () => iam.listPolicySubjects())),
     getPolicySummary: (policyArn) => iam.getPolicySummary(policyArn),
     getManagedPolicyDocument: (policyArn) => iam.getManagedPolicyDocument(policyArn),

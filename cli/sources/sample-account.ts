@@ -16,8 +16,19 @@ import {
   type Tag,
   type UserDetail,
 } from '@aws-sdk/client-iam';
-import { type DocumentKeyValuesFilter, type GetDocumentResult, InvalidDocument, SSMClient } from '@aws-sdk/client-ssm';
+import { EC2Client, type Region } from '@aws-sdk/client-ec2';
+import {
+  type Activation,
+  type DocumentKeyValuesFilter,
+  type GetDocumentResult,
+  type GetServiceSettingResult,
+  type InstanceInformation,
+  type InstanceInformationStringFilter,
+  InvalidDocument,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
 import { IamGateway } from '../../functions/shared/adapters/iam';
+import { NodeRoleGateway } from '../../functions/shared/adapters/ssm-node-roles';
 import { SsmGateway } from '../../functions/shared/adapters/ssm-session-documents';
 import type { ConfigurationItem, ConfigurationItemSummary } from '../../functions/shared/config-rule/event';
 import { SSM_DOCUMENT_RESOURCE_TYPE } from '../../functions/shared/resources/ssm-document';
@@ -42,17 +53,32 @@ interface SampleAccountFile {
   PolicyTags: Record<string, Tag[]>;
   /** The account's own documents, each as GetDocument returns its default version. */
   Documents: GetDocumentResult[];
+  /** The regions enabled for the account, as DescribeRegions lists them. */
+  Regions: Region[];
+  /** Per region: the DHMC service setting, activations and hybrid nodes, as Systems Manager returns them. */
+  SystemsManager: Record<string, RegionalSystemsManager>;
+}
+
+interface RegionalSystemsManager {
+  GetServiceSetting: GetServiceSettingResult;
+  ActivationList: Activation[];
+  InstanceInformationList: InstanceInformation[];
 }
 
 export function loadSampleAccount(path: URL | string = SAMPLE_ACCOUNT_PATH): AccountSource {
   const raw = JSON.parse(readFileSync(path, 'utf8')) as SampleAccountFile;
   const iam = new IamGateway(answeringFrom(new IAMClient({ region: raw.region }), (command, input) => iamAnswer(raw, command, input)));
   const ssm = new SsmGateway(answeringFrom(new SSMClient({ region: raw.region }), (command, input) => ssmAnswer(raw, command, input)));
+  const nodeRoles = new NodeRoleGateway(
+    answeringFrom(new EC2Client({ region: raw.region }), (command) => ec2Answer(raw, command)),
+    (region) => answeringFrom(new SSMClient({ region }), (command, input) => regionalSsmAnswer(raw, region, command, input)),
+  );
   return {
     kind: 'sample',
     description: 'bundled sample account',
     accountId: async () => raw.accountId,
     listRoles: () => iam.listRoles(),
+    listNodeRoles: (regions) => nodeRoles.listNodeRoles(regions),
     listPolicySubjects: () => iam.listPolicySubjects(),
     getPolicySummary: (policyArn) => iam.getPolicySummary(policyArn),
     getManagedPolicyDocument: (policyArn) => iam.getManagedPolicyDocument(policyArn),
@@ -125,6 +151,29 @@ function ssmAnswer(account: SampleAccountFile, command: string, input: Record<st
       const document = account.Documents.find((d) => d.Name === input.Name);
       if (!document) throw new InvalidDocument({ message: 'The specified document does not exist.', $metadata: {} });
       return document;
+    }
+    default:
+      throw new Error(`The bundled sample account does not answer ssm:${command}.`);
+  }
+}
+
+function ec2Answer(account: SampleAccountFile, command: string): object {
+  if (command === 'DescribeRegions') return { Regions: account.Regions };
+  throw new Error(`The bundled sample account does not answer ec2:${command}.`);
+}
+
+/** GetServiceSetting, DescribeActivations and DescribeInstanceInformation (honouring ResourceType) of one region, from the file. */
+function regionalSsmAnswer(account: SampleAccountFile, region: string, command: string, input: Record<string, unknown>): object {
+  const regional = account.SystemsManager[region];
+  if (!regional) throw new Error(`The bundled sample account holds no Systems Manager data for ${region}; it has ${Object.keys(account.SystemsManager).join(', ')}.`);
+  switch (command) {
+    case 'GetServiceSetting':
+      return regional.GetServiceSetting;
+    case 'DescribeActivations':
+      return { ActivationList: regional.ActivationList };
+    case 'DescribeInstanceInformation': {
+      const types = (input.Filters as InstanceInformationStringFilter[] | undefined)?.find((f) => f.Key === 'ResourceType')?.Values;
+      return { InstanceInformationList: regional.InstanceInformationList.filter((i) => !types || types.includes(i.ResourceType ?? '')) };
     }
     default:
       throw new Error(`The bundled sample account does not answer ssm:${command}.`);

@@ -6,11 +6,12 @@
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { IAMClient } from '@aws-sdk/client-iam';
 import middy from '@middy/core';
-import { z } from 'zod';
-import { clientSettings } from '../shared/adapters/aws-clients';
+import * as z from 'zod';
+import { boundedClientSettings } from '../shared/adapters/aws-clients';
 import { ConfigServiceGateway } from '../shared/adapters/config-service';
 import { IamRoleRemediationGateway } from '../shared/adapters/iam-role-remediation';
-import { policyArn } from '../shared/config-rule/parameters';
+import { type NodeRoleGateway, nodeRoleGateway } from '../shared/adapters/ssm-node-roles';
+import { listOf, policyArn, regionName } from '../shared/config-rule/parameters';
 import { DEFAULT_EXEMPTION_TAG_KEY } from '../shared/core/instance-role';
 import { createTelemetry, recordRemediation, type Telemetry, telemetryMiddleware } from '../shared/handler/observability';
 import { IAM_ROLE_RESOURCE_TYPE } from '../shared/resources/iam-role';
@@ -19,6 +20,10 @@ import { describeIssues } from '../shared/core/validation';
 
 export class InvalidRemediationEventError extends Error {
   override name = 'InvalidRemediationEventError';
+}
+
+export class InvalidFunctionSettingError extends Error {
+  override name = 'InvalidFunctionSettingError';
 }
 
 const attachPolicyEventSchema = z.object({
@@ -43,11 +48,15 @@ export interface AttachPolicyDependencies {
   readonly config: ConfigServiceClient;
   /** The template's ExemptionTagKey, the same tag the rule honours. */
   readonly exemptionTagKey: string;
+  /** Where DHMC, activation and hybrid-node roles are looked up (GetServiceSetting, DescribeActivations, ...). */
+  readonly nodeRoles: Pick<NodeRoleGateway, 'listNodeRoles'>;
+  /** The rule's NodeRoleRegions; empty: every region enabled for the account. */
+  readonly nodeRoleRegions?: readonly string[];
   readonly telemetry?: Telemetry;
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-export function attachPolicyHandler({ iam, config, exemptionTagKey, telemetry = createTelemetry(), sleep }: AttachPolicyDependencies) {
+export function attachPolicyHandler({ iam, config, exemptionTagKey, nodeRoles, nodeRoleRegions = [], telemetry = createTelemetry(), sleep }: AttachPolicyDependencies) {
   const { logger, metrics } = telemetry;
   const roles = new IamRoleRemediationGateway(iam);
   const configService = new ConfigServiceGateway(config);
@@ -58,8 +67,9 @@ export function attachPolicyHandler({ iam, config, exemptionTagKey, telemetry = 
       readRoleFacts: (roleName) => roles.readRoleFacts(roleName),
       attachPolicy: (roleName, arn) => roles.attachPolicy(roleName, arn),
       listAttachedPolicyArns: (roleName) => roles.listAttachedPolicyArns(roleName),
+      listNodeRoles: (regions) => nodeRoles.listNodeRoles(regions),
     },
-    { exemptionTagKey, ...(sleep ? { sleep } : {}) },
+    { exemptionTagKey, nodeRoleRegions, ...(sleep ? { sleep } : {}) },
   );
 
   return middy()
@@ -81,8 +91,18 @@ export function attachPolicyHandler({ iam, config, exemptionTagKey, telemetry = 
     });
 }
 
+/** NODE_ROLE_REGIONS: the template passes the rule's NodeRoleRegions, comma-separated (empty: every enabled region). */
+export function parseNodeRoleRegions(value: string | undefined): string[] {
+  const result = listOf(regionName).safeParse(value ?? '');
+  if (!result.success) throw new InvalidFunctionSettingError(`Environment variable NODE_ROLE_REGIONS ${describeIssues(result.error, '')}; set the stack's NodeRoleRegions parameter to comma-separated region names, or leave it empty.`);
+  return result.data;
+}
+
 export const handler = attachPolicyHandler({
-  iam: new IAMClient(clientSettings('IAM')),
-  config: new ConfigServiceClient(clientSettings('CONFIG_SERVICE')),
+  iam: new IAMClient(boundedClientSettings('IAM')),
+  config: new ConfigServiceClient(boundedClientSettings('CONFIG_SERVICE')),
   exemptionTagKey: process.env.EXEMPTION_TAG_KEY?.trim() || DEFAULT_EXEMPTION_TAG_KEY,
+  // The same bounded retries as IAM: re-checking eligibility must fit the remediation budget too.
+  nodeRoles: nodeRoleGateway((service) => boundedClientSettings(service)),
+  nodeRoleRegions: parseNodeRoleRegions(process.env.NODE_ROLE_REGIONS),
 });

@@ -1,8 +1,11 @@
 /**
- * Remediation of one instance role: find the role Config named by its ID, re-check against live
- * IAM that the rule still applies to it, attach the Session Manager instance policy, and prove
- * the attachment before reporting success. Any doubt ends in an error, never in "done".
+ * Remediation of one role the instance-role rule found lacking (an EC2 instance role, or a DHMC,
+ * activation or hybrid-node role): find the role Config named by its ID, re-check against live
+ * IAM and Systems Manager that the rule still applies to it, attach the Session Manager instance
+ * policy, and prove the attachment before reporting success. Any doubt ends in an error, never in
+ * "done".
  */
+import { nodeUsesOf, type RolePolicyRuleSources } from '../role-policy-rule/rule';
 import { instanceRoleEligibility, type RoleFacts } from '../shared/core/instance-role';
 import { PolicyDocumentError } from '../shared/core/policy-document';
 import { ManagedPolicyQuotaError, RoleNotFoundError } from '../shared/adapters/iam-role-remediation';
@@ -25,7 +28,7 @@ export interface RemediationOutcome {
 }
 
 /** Where remediation reads and writes; the SDK adapters implement it. */
-export interface RemediationSources {
+export interface RemediationSources extends Pick<RolePolicyRuleSources, 'listNodeRoles'> {
   /**
    * A cheap hint for the role's name (AWS Config's record in the Lambda, the scan in the CLI), or
    * undefined. It is verified: the role read by that name must still have this RoleId.
@@ -41,6 +44,8 @@ export interface RemediationSources {
 export interface RemediationOptions {
   /** The rule's ExemptionTagKey: a role tagged `<key>=true` is left alone. */
   readonly exemptionTagKey: string;
+  /** The rule's NodeRoleRegions: where DHMC and hybrid roles are looked up; empty or unset: every enabled region. */
+  readonly nodeRoleRegions?: readonly string[];
   /** Reads of the attached policies before giving up on IAM's eventual consistency. */
   readonly verifyAttempts?: number;
   /** The first pause between reads; it doubles after each. */
@@ -75,7 +80,7 @@ export class InstanceRoleRemediation {
 
   async remediate({ roleId, policyArn }: RemediationRequest): Promise<RemediationOutcome> {
     const role = await this.findRole(roleId);
-    const ineligibleReason = this.ineligibleReason(role, policyArn);
+    const ineligibleReason = await this.ineligibleReason(role, policyArn);
     if (ineligibleReason) {
       return { roleName: role.roleName, action: 'skipped-not-eligible', reason: ineligibleReason, policyArn };
     }
@@ -104,16 +109,21 @@ export class InstanceRoleRemediation {
     return role;
   }
 
-  /** The rule's own eligibility question, asked of live IAM: the role may have changed since it was evaluated. */
-  private ineligibleReason(role: RoleFacts, policyArn: string): string | undefined {
+  /**
+   * The rule's own eligibility question, asked of live IAM and Systems Manager: the role, or the
+   * DHMC setting and activations naming it, may have changed since it was evaluated.
+   */
+  private async ineligibleReason(role: RoleFacts, policyArn: string): Promise<string | undefined> {
+    // Alternatives matter for compliance, not for eligibility: remediation attaches policyArn.
+    const params = { policyArn, alternativePolicyArns: [], exemptionTagKey: this.options.exemptionTagKey, nodeRoleRegions: this.options.nodeRoleRegions ?? [] };
+    const uses = await nodeUsesOf(role, params, this.sources);
     try {
-      // Alternatives matter for compliance, not for eligibility: remediation attaches policyArn.
-      const eligibility = instanceRoleEligibility(role, { policyArn, alternativePolicyArns: [], exemptionTagKey: this.options.exemptionTagKey });
+      const eligibility = instanceRoleEligibility(role, params, uses);
       return eligibility.eligible ? undefined : eligibility.reason;
     } catch (error) {
       if (!(error instanceof PolicyDocumentError)) throw error;
       throw new TrustPolicyUnreadableError(
-        `Role ${role.roleName}: its trust policy could not be read (${error.message}), so it is not changed. Review the trust policy, then attach ${policyArn} by hand if EC2 should use the role.`,
+        `Role ${role.roleName}: its trust policy could not be read (${error.message}), so it is not changed. Review the trust policy, then attach ${policyArn} by hand if its nodes should use the role.`,
         { cause: error },
       );
     }

@@ -1,9 +1,10 @@
 /**
  * The session-preferences rule: every Session document the account owns encrypts sessions and
- * logs, logs somewhere, and keeps sessions short; and the account has SSM-SessionManagerRunShell at
+ * logs, logs somewhere, and keeps sessions short, as far as its session type allows (port
+ * forwarding is neither logged nor encrypted); and the account has SSM-SessionManagerRunShell at
  * all. The decision lives in core/session-document-check; this file says where the inputs come from.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   DEFAULT_SESSION_LIMITS,
   evaluateAccountPreferences,
@@ -13,14 +14,15 @@ import {
 } from '../shared/core/session-document-check';
 import { SESSION_PREFERENCES_DOCUMENT_NAME } from '../shared/core/session-preferences';
 import { notApplicable, type Verdict } from '../shared/core/compliance';
-import { parseRuleParameters } from '../shared/config-rule/parameters';
+import { parseRuleParameters, wholeNumberBetween } from '../shared/config-rule/parameters';
 import type { ConfigRule, ResourceVerdict } from '../shared/config-rule/rule';
 import { ACCOUNT_RESOURCE_TYPE, SSM_DOCUMENT_RESOURCE_TYPE, ssmDocumentFromItem } from '../shared/resources/ssm-document';
 import type { FetchedDocument } from '../shared/adapters/ssm-session-documents';
+import { yamlParserFor } from '../shared/adapters/yaml';
 
 const SESSION_DOCUMENT_TYPE = 'Session';
 
-const minutesUpTo = (max: number) => z.coerce.number().int().min(1).max(max);
+const minutesUpTo = (max: number) => wholeNumberBetween(1, max);
 
 export const preferencesParametersSchema = z
   .object({
@@ -43,9 +45,9 @@ export interface PreferencesRuleSources {
 }
 
 export function createPreferencesRule(sources: PreferencesRuleSources): ConfigRule<SessionLimits> {
-  const verdictFor = (document: FetchedDocument, limits: SessionLimits): Verdict =>
+  const verdictFor = async (document: FetchedDocument, limits: SessionLimits): Promise<Verdict> =>
     document.documentType === SESSION_DOCUMENT_TYPE
-      ? evaluateSessionDocument(document, limits)
+      ? evaluateSessionDocument(document, limits, await yamlParserFor(document.content))
       : notASessionDocument(document.name, document.documentType);
 
   return {
@@ -74,7 +76,7 @@ export function createPreferencesRule(sources: PreferencesRuleSources): ConfigRu
         const document = await sources.getDocument(name);
         if (!document) continue;
         if (name === SESSION_PREFERENCES_DOCUMENT_NAME) preferencesDocumentExists = true;
-        verdicts.push({ resourceType: SSM_DOCUMENT_RESOURCE_TYPE, resourceId: document.name, ...verdictFor(document, limits) });
+        verdicts.push({ resourceType: SSM_DOCUMENT_RESOURCE_TYPE, resourceId: document.name, ...(await verdictFor(document, limits)) });
       }
       // Reported every sweep, so a COMPLIANT result replaces the NON_COMPLIANT one once the document appears.
       verdicts.push({ resourceType: ACCOUNT_RESOURCE_TYPE, resourceId: accountId, ...evaluateAccountPreferences(preferencesDocumentExists) });

@@ -1,16 +1,19 @@
 /**
- * The instance-role rule: every role EC2 can assume that sits in an instance profile carries the
- * Session Manager instance policy. The decision lives in core/instance-role; this file only says
- * where the rule's inputs come from.
+ * The instance-role rule: every role that runs sessions carries the Session Manager instance
+ * policy: roles EC2 can assume that sit in an instance profile, and the DHMC, activation and
+ * hybrid-node roles of every region read. The decision lives in core/instance-role; this file only
+ * says where the rule's inputs come from.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   DEFAULT_EXEMPTION_TAG_KEY,
   evaluateInstanceRole,
   type InstanceRolePolicy,
+  mayServeManagedNodes,
   type RoleFacts,
 } from '../shared/core/instance-role';
-import { listOf, parseRuleParameters, policyArn } from '../shared/config-rule/parameters';
+import { type NamedNodeRole, NodeRoleIndex, type NodeRoleUse } from '../shared/core/session-node-roles';
+import { listOf, parseRuleParameters, policyArn, regionName } from '../shared/config-rule/parameters';
 import type { ConfigRule } from '../shared/config-rule/rule';
 import { IAM_ROLE_RESOURCE_TYPE, roleFactsFromItem } from '../shared/resources/iam-role';
 
@@ -19,34 +22,61 @@ export const rolePolicyParametersSchema = z
     PolicyArn: policyArn,
     AlternativePolicyArns: listOf(policyArn).optional(),
     ExemptionTagKey: z.string().trim().min(1).max(128).optional(),
+    NodeRoleRegions: listOf(regionName).optional(),
   })
   .transform(
-    (p): InstanceRolePolicy => ({
+    (p): RolePolicyRuleParameters => ({
       policyArn: p.PolicyArn,
       alternativePolicyArns: p.AlternativePolicyArns ?? [],
       exemptionTagKey: p.ExemptionTagKey || DEFAULT_EXEMPTION_TAG_KEY,
+      nodeRoleRegions: p.NodeRoleRegions ?? [],
     }),
   );
+
+export interface RolePolicyRuleParameters extends InstanceRolePolicy {
+  /** Regions whose DHMC, activation and hybrid-node roles are in scope; empty: every enabled region. */
+  readonly nodeRoleRegions: readonly string[];
+}
 
 export interface RolePolicyRuleSources {
   /** Every role of the account (GetAccountAuthorizationDetails in production). */
   listRoles(): Promise<readonly RoleFacts[]>;
+  /** The DHMC, activation and hybrid-node roles of these regions (every enabled region when empty). */
+  listNodeRoles(regions: readonly string[]): Promise<readonly NamedNodeRole[]>;
 }
 
-export function createRolePolicyRule(sources: RolePolicyRuleSources): ConfigRule<InstanceRolePolicy> {
+export function createRolePolicyRule(sources: RolePolicyRuleSources): ConfigRule<RolePolicyRuleParameters> {
   return {
     name: 'session-guard instance-role rule',
     resourceTypes: [IAM_ROLE_RESOURCE_TYPE],
     parseParameters: (raw) => parseRuleParameters(rolePolicyParametersSchema, raw),
-    evaluateItem: (item, policy) => evaluateInstanceRole(roleFactsFromItem(item), policy),
-    async sweep(policy) {
+    async evaluateItem(item, params) {
+      const role = roleFactsFromItem(item);
+      return evaluateInstanceRole(role, params, await nodeUsesOf(role, params, sources));
+    },
+    async sweep(params) {
+      // One read after the other, so a missing permission is always reported the same way: IAM first.
       const roles = await sources.listRoles();
+      const index = new NodeRoleIndex(await sources.listNodeRoles(params.nodeRoleRegions));
       return roles.map((role) => ({
         resourceType: IAM_ROLE_RESOURCE_TYPE,
         // Config identifies a role by its RoleId (AROA...), not its name.
         resourceId: role.roleId,
-        ...evaluateInstanceRole(role, policy),
+        ...evaluateInstanceRole(role, params, index.usesOf(role.roleName)),
       }));
     },
   };
+}
+
+/**
+ * One role's DHMC, activation and hybrid-node uses. Every region is read only for a role Systems
+ * Manager may assume: most roles need no read. Remediation asks the same way.
+ */
+export async function nodeUsesOf(
+  role: RoleFacts,
+  params: RolePolicyRuleParameters,
+  sources: Pick<RolePolicyRuleSources, 'listNodeRoles'>,
+): Promise<readonly NodeRoleUse[]> {
+  if (!mayServeManagedNodes(role, params)) return [];
+  return new NodeRoleIndex(await sources.listNodeRoles(params.nodeRoleRegions)).usesOf(role.roleName);
 }

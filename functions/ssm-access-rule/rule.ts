@@ -5,7 +5,7 @@
  * controls (SG-SSM-4), judged on every policy in force for it. The decision
  * lives in core/ssm-access-guardrails; this file says where the policies come from.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   DEFAULT_BREAK_GLASS_TAG_KEY,
   evaluateSsmAccess,

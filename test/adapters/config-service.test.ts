@@ -34,6 +34,16 @@ describe('ConfigServiceGateway.putEvaluations', () => {
     expect(config.commandCalls(PutEvaluationsCommand).map((c) => c.args[0].input.Evaluations?.length)).toEqual([100, 100, 1]);
   });
 
+  it("clips each annotation to Config's 256 characters, marking the cut, and sends shorter ones whole", async () => {
+    config.on(PutEvaluationsCommand).resolves({});
+    const finding = `Role ${'r'.repeat(64)} lacks the Session Manager policy: ${'x'.repeat(300)}`;
+    await gateway.putEvaluations([{ ...evaluation(1), annotation: finding }, evaluation(2)], 'token');
+    const [long, short] = config.commandCalls(PutEvaluationsCommand)[0]?.args[0].input.Evaluations ?? [];
+    expect(long?.Annotation).toHaveLength(256);
+    expect(long?.Annotation).toBe(`${finding.slice(0, 255)}…`);
+    expect(short?.Annotation).toBe('ok');
+  });
+
   it('gives up after the bounded retries with an error naming the rejected resources', async () => {
     config.on(PutEvaluationsCommand).callsFake((input) => ({ FailedEvaluations: input.Evaluations.slice(0, 1) }));
     await expect(gateway.putEvaluations([evaluation(1), evaluation(2)], 'token')).rejects.toThrow(PutEvaluationsFailedError);

@@ -1,6 +1,7 @@
 /**
- * A loopback stand-in for IAM and AWS Config that serves a synthetic account of any size and
- * counts the calls made to it. The benchmark points the built Lambda bundle at it, so the figures
+ * A loopback stand-in for IAM, AWS Config, SSM documents, EC2's region list and the Systems Manager
+ * reads of DHMC, activation and hybrid-node roles, that serves a synthetic account of any size and
+ * counts the calls made to it. The benchmark points the built Lambda bundles at it, so the figures
  * are those of the real SDK, paging and batching included.
  */
 import { createServer, type Server } from 'node:http';
@@ -10,6 +11,8 @@ export interface FakeAccount {
   roles: number;
   /** AWS managed policies GetAccountAuthorizationDetails lists under the AWSManagedPolicy filter. */
   awsManagedPolicies?: number;
+  /** Regions enabled for the account (DescribeRegions); each has DHMC off and no activations. */
+  regions: number;
   /** GetAccountAuthorizationDetails page size cap, as IAM applies it. */
   pageSize: number;
 }
@@ -31,9 +34,18 @@ export class FakeAws {
       } else if (action === 'PutEvaluations') {
         response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
         response.end('{"FailedEvaluations":[]}');
+      } else if (action === 'GetDocument') {
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+        response.end(JSON.stringify(sessionDocument(JSON.parse(body) as { Name: string })));
       } else if (action === 'GetComplianceDetailsByConfigRule') {
         response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
         response.end('{"EvaluationResults":[]}');
+      } else if (action === 'DescribeRegions') {
+        response.writeHead(200, { 'content-type': 'text/xml' });
+        response.end(this.regionsResponse());
+      } else if (action in SYSTEMS_MANAGER_ANSWERS) {
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+        response.end(SYSTEMS_MANAGER_ANSWERS[action]);
       } else {
         response.writeHead(400);
         response.end(`fake AWS does not serve ${action}`);
@@ -50,6 +62,11 @@ export class FakeAws {
 
   close(): Promise<void> {
     return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private regionsResponse(): string {
+    const items = Array.from({ length: this.account.regions }, (_, i) => `<item><regionName>bench-region-${i + 1}</regionName><regionEndpoint>ec2.bench-region-${i + 1}.amazonaws.com</regionEndpoint><optInStatus>opt-in-not-required</optInStatus></item>`);
+    return `<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>bench</requestId><regionInfo>${items.join('')}</regionInfo></DescribeRegionsResponse>`;
   }
 
   /** One page of the listing, honouring Filter; MaxItems counts entries of every kind, as IAM does. */
@@ -72,6 +89,20 @@ export class FakeAws {
     return `<GetAccountAuthorizationDetailsResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetAccountAuthorizationDetailsResult><IsTruncated>${truncated}</IsTruncated>${truncated ? `<Marker>${end}</Marker>` : ''}<UserDetailList/><GroupDetailList/><RoleDetailList>${roleMembers.join('')}</RoleDetailList><Policies>${policyMembers.join('')}</Policies></GetAccountAuthorizationDetailsResult><ResponseMetadata><RequestId>bench</RequestId></ResponseMetadata></GetAccountAuthorizationDetailsResponse>`;
   }
 }
+
+/** Every document is a compliant Session document, in JSON as SSM returns it. */
+function sessionDocument({ Name }: { Name: string }) {
+  const inputs = { kmsKeyId: 'alias/session-guard/session-data', cloudWatchLogGroupName: '/session-guard/sessions', cloudWatchEncryptionEnabled: true, idleSessionTimeout: '20', maxSessionDuration: '60' };
+  const content = { schemaVersion: '1.0', description: 'bench', sessionType: 'Standard_Stream', inputs };
+  return { Name, DocumentType: 'Session', DocumentFormat: 'JSON', DocumentVersion: '1', Content: JSON.stringify(content) };
+}
+
+/** DHMC off (the setting's default value), no activations, no hybrid nodes: the common case. */
+const SYSTEMS_MANAGER_ANSWERS: Record<string, string> = {
+  GetServiceSetting: '{"ServiceSetting":{"SettingId":"/ssm/managed-instance/default-ec2-instance-management-role","SettingValue":"$None","Status":"Default"}}',
+  DescribeActivations: '{"ActivationList":[]}',
+  DescribeInstanceInformation: '{"InstanceInformationList":[]}',
+};
 
 export const BENCH_POLICY_ARN = 'arn:aws:iam::111122223333:policy/SessionGuardInstancePolicy';
 const EC2_TRUST = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] }));

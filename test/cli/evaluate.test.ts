@@ -39,7 +39,7 @@ describe('session-guard evaluate', () => {
     const run = await runCli(['evaluate', '--event', fixture('role-change')]);
 
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain('role-policy on ConfigurationItemChangeNotification for rule session-guard-RolePolicyRule-1A2B3C4D5E6F: 1 evaluation(s)');
+    expect(run.stdout).toContain('role-policy on ConfigurationItemChangeNotification for rule session-guard-RolePolicyRule-1A2B3C4D5E6F: 1 evaluation the Lambda');
     expect(run.stdout).toContain('(TestMode)');
     expect(run.stdout).toMatch(/AWS::IAM::Role\s+AROAQXAMPLEBATCHWORK2\s+NON_COMPLIANT\s+2026-05-11T08:12:45.331Z\s+Role batch-worker lacks/);
   });
@@ -54,13 +54,33 @@ describe('session-guard evaluate', () => {
           ComplianceResourceId: 'AROAQXAMPLEBATCHWORK2',
           ComplianceType: 'NON_COMPLIANT',
           Annotation:
-            'Role batch-worker lacks the Session Manager policy: attach arn:aws:iam::111122223333:policy/session-guard/SessionGuardInstancePolicy. Instance profile: batch-worker.',
+            'Role batch-worker lacks the Session Manager policy: attach arn:aws:iam::111122223333:policy/session-guard/session-guard-instance-policy. Instance profile batch-worker.',
           OrderingTimestamp: '2026-05-11T08:12:45.331Z',
         },
       ],
       ResultToken: 'TESTMODE',
       TestMode: true,
     });
+  });
+
+  it("shows a finding longer than Config's 256 characters in full, and --json clips it as PutEvaluations sends it", async () => {
+    const profiles = Array.from({ length: 5 }, (_, i) => `batch-worker-instance-profile-for-the-nightly-fleet-${i}`);
+    const event = variant('role-change', (_, invoking) => {
+      const item = invoking.configurationItem as { configuration: { instanceProfileList: { instanceProfileName: string }[] } };
+      item.configuration.instanceProfileList = profiles.map((name) => ({ ...item.configuration.instanceProfileList[0], instanceProfileName: name }));
+    });
+
+    const run = await runCli(['evaluate', '--event', event]);
+    expect(run.code, run.stderr).toBe(0);
+    const row = run.stdout.split('\n').find((line) => line.startsWith('AWS::IAM::Role')) ?? '';
+    const finding = row.slice(row.indexOf('Role batch-worker'));
+    expect(finding.length).toBeGreaterThan(256);
+    expect(finding).toContain(profiles[4]);
+    expect(finding).not.toContain('…');
+    expect(run.stdout).toContain("1 annotation shown in full above is longer than Config's 256 characters; --json shows the clipped text Config receives.");
+
+    const request = await evaluateJson('--event', event);
+    expect(request.Evaluations[0]?.Annotation).toBe(`${finding.slice(0, 255)}…`);
   });
 
   it('uses the event\'s own rule parameters, as the Lambda does', async () => {
@@ -137,13 +157,27 @@ describe('session-guard evaluate', () => {
       ]);
     });
 
+    it('AWS::SSM::Document of type Port: held to the session limits, not to logging or a key it cannot use', async () => {
+      const request = await evaluateJson('--event', samEvent('PreferencesRuleFunction', 'port-document-change'));
+      expect(request.Evaluations).toEqual([
+        {
+          ComplianceResourceType: 'AWS::SSM::Document',
+          ComplianceResourceId: 'SessionGuard-DatabaseTunnel',
+          ComplianceType: 'COMPLIANT',
+          Annotation:
+            'Session document SessionGuard-DatabaseTunnel (Port) keeps sessions within 20 idle / 60 total minutes; Session Manager neither logs nor KMS-encrypts port forwarding and SSH sessions, so neither is asked for.',
+          OrderingTimestamp: '2026-11-21T09:02:11.608Z',
+        },
+      ]);
+    });
+
     // With the event's own rule parameters, as the Lambda would: the SsmAccessRule event lists no
-    // break-glass ARNs (incident-responders is not exempt), and the RolePolicyRule event names a
-    // policy ARN that not even web-server carries.
+    // break-glass ARNs (incident-responders is not exempt), and the RolePolicyRule event names the
+    // instance policy the stack deploys, which web-server carries.
     it.each([
-      ['SsmAccessRuleFunction', 35, 17],
-      ['PreferencesRuleFunction', 4, 2],
-      ['RolePolicyRuleFunction', 10, 4],
+      ['SsmAccessRuleFunction', 37, 17],
+      ['PreferencesRuleFunction', 7, 3],
+      ['RolePolicyRuleFunction', 12, 4],
     ])('%s scheduled: the rule its configRuleName names sweeps the account source', async (logicalId, total, nonCompliant) => {
       const request = await evaluateJson('--event', samEvent(logicalId, 'scheduled'));
       expect(request.Evaluations).toHaveLength(total);
@@ -184,11 +218,12 @@ describe('session-guard evaluate', () => {
 
   it('sweeps the account source for a scheduled event with --rule, stamped with the notification time', async () => {
     const request = await evaluateJson('--event', fixture('scheduled'), '--rule', 'role-policy');
-    expect(request.Evaluations).toHaveLength(10);
+    expect(request.Evaluations).toHaveLength(12);
     expect(new Set(request.Evaluations.map((e) => e.OrderingTimestamp))).toEqual(new Set(['2026-05-12T00:00:00.000Z']));
     expect(request.Evaluations.filter((e) => e.ComplianceType === 'NON_COMPLIANT').map((e) => e.ComplianceResourceId).sort()).toEqual([
       'AROAQXAMPLEANALYTICS4',
       'AROAQXAMPLEBATCHWORK2',
+      'AROAQXAMPLEDHMCROLE11',
       'AROAQXAMPLELEGACYREP3',
     ]);
   });

@@ -1,22 +1,22 @@
 /**
  * `scan --html FILE`: a self-contained page. Checked as text (escaping, no URLs) and rendered in
- * headless Chromium (Debian's package): the counts on the page match the scan's JSON.
+ * headless Chromium (Debian's package): the counts on the page match the scan's JSON, findings come
+ * first, and at desktop and phone widths every verdict stays in view (screenshots in
+ * test-results/html-report/).
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeHtml, renderScanHtml } from '../../cli/report/html';
 import type { ScanReport } from '../../cli/report/scan-report';
 import { runCli } from '../support/cli';
+import { requireTool } from '../support/tools';
 
 const CHROMIUM = '/usr/bin/chromium';
-const chromiumAvailable = existsSync(CHROMIUM);
-if (!chromiumAvailable) {
-  console.warn(`Chromium not found at ${CHROMIUM}: the HTML report browser test is skipped. Install it with \`apt-get install -y chromium\`.`);
-}
+const chromiumAvailable = requireTool(`Chromium (${CHROMIUM}, Debian's package)`, existsSync(CHROMIUM), 'install it with `apt-get install -y chromium`');
 
 const HOSTILE = `<script>window.__pwned = 1</script><img src="https://example.com/x.png" onerror="window.__pwned = 2">&amp; "quoted" 'single'`;
 
@@ -36,9 +36,12 @@ const hostileReport: ScanReport = {
       ],
     },
   ],
+  skipped: [],
 };
 
 const scratch = mkdtempSync(join(tmpdir(), 'session-guard-html-'));
+/** The test's output folder: the report as Chromium draws it at desktop and phone widths, to look at. */
+const SCREENSHOTS = resolve(import.meta.dirname, '../../test-results/html-report');
 
 describe('the HTML report as text', () => {
   it('escapes every character that could start markup or end an attribute', () => {
@@ -52,6 +55,16 @@ describe('the HTML report as text', () => {
     // The hostile URL survives only as escaped text, never as an attribute of a tag.
     expect(html).not.toMatch(/<[a-z]+[^>]*\s(src|href|on\w+)=/i);
     expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`);
+  });
+});
+
+describe('a check that could not run', () => {
+  it('is listed under "Checks not run" with the reason, and gets no section', () => {
+    const reason = 'The role-policy check needs PolicyArn: pass --policy-arn <arn>.';
+    const html = renderScanHtml({ ...hostileReport, checks: [], skipped: [{ id: 'role-policy', title: 'EC2 instance roles', reason }] });
+    expect(html).toContain('<h2 id="skipped-title">Checks not run</h2>');
+    expect(html).toContain(`<li data-skipped="role-policy"><strong>role-policy</strong> (EC2 instance roles): ${escapeHtml(reason)}</li>`);
+    expect(html).not.toContain('<section class="check"');
   });
 });
 
@@ -96,13 +109,13 @@ describe.skipIf(!chromiumAvailable)('the HTML report in headless Chromium', () =
         await Promise.all(types.map(async (t) => [t, Number(await page.locator(`#summary [data-count="${t}"]`).textContent())])),
       );
       expect(summary).toEqual(json.summary);
-      expect(summary).toEqual({ NON_COMPLIANT: 21, COMPLIANT: 18, NOT_APPLICABLE: 10, total: 49 });
+      expect(summary).toEqual({ NON_COMPLIANT: 23, COMPLIANT: 23, NOT_APPLICABLE: 10, total: 56 });
 
       // A section and a chart row for each of the three rules, with the counts --json gives it.
       expect(json.checks.map((c) => [c.id, c.summary])).toEqual([
-        ['role-policy', { NON_COMPLIANT: 3, COMPLIANT: 1, NOT_APPLICABLE: 6, total: 10 }],
-        ['ssm-access', { NON_COMPLIANT: 16, COMPLIANT: 15, NOT_APPLICABLE: 4, total: 35 }],
-        ['preferences', { NON_COMPLIANT: 2, COMPLIANT: 2, NOT_APPLICABLE: 0, total: 4 }],
+        ['role-policy', { NON_COMPLIANT: 4, COMPLIANT: 2, NOT_APPLICABLE: 6, total: 12 }],
+        ['ssm-access', { NON_COMPLIANT: 16, COMPLIANT: 17, NOT_APPLICABLE: 4, total: 37 }],
+        ['preferences', { NON_COMPLIANT: 3, COMPLIANT: 4, NOT_APPLICABLE: 0, total: 7 }],
       ]);
       expect(await page.locator('section.check').evaluateAll((sections) => sections.map((s) => s.getAttribute('data-check')))).toEqual(json.checks.map((c) => c.id));
       for (const check of json.checks) {
@@ -142,6 +155,73 @@ describe.skipIf(!chromiumAvailable)('the HTML report in headless Chromium', () =
     } finally {
       await page.close();
     }
+  });
+
+  it('puts non-compliant rows first and folds the rest, and names each resource\'s type', async () => {
+    const htmlPath = join(scratch, 'layout.html');
+    expect((await runCli(['scan', '--html', htmlPath])).code).toBe(0);
+    const { page } = await open(htmlPath);
+    try {
+      for (const section of await page.locator('section.check').all()) {
+        // The first table is the open one and holds only findings; passing rows sit in closed <details>.
+        const open = section.locator(':scope > table');
+        expect(await open.locator('tbody tr:not([data-compliance="NON_COMPLIANT"])').count()).toBe(0);
+        for (const details of await section.locator('details').all()) {
+          expect(await details.getAttribute('open')).toBeNull();
+          expect(await details.locator('tbody tr[data-compliance="NON_COMPLIANT"]').count()).toBe(0);
+          expect(await details.locator('tbody tr').first().isVisible()).toBe(false);
+          expect(await details.locator('summary').textContent()).toMatch(/^(Compliant|Not applicable) \(\d+\)$/);
+        }
+      }
+      const ssmAccess = page.locator('section.check[data-check="ssm-access"]');
+      expect(await ssmAccess.locator('thead').first().locator('th').allTextContents()).toEqual(['Verdict', 'Resource', 'Resource ID', 'Type', 'Finding']);
+      const types = await ssmAccess.locator('td[data-label="Type"]').allTextContents();
+      expect(new Set(types)).toEqual(new Set(['AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group']));
+    } finally {
+      await page.close();
+    }
+  });
+
+  describe.each([
+    ['desktop', { width: 1280, height: 900 }],
+    ['phone', { width: 420, height: 900 }],
+  ])('at %s width', (name, viewport) => {
+    it('keeps every verdict in view, never breaks a resource ID, and needs no sideways scrolling', async () => {
+      const htmlPath = join(scratch, `${name}.html`);
+      expect((await runCli(['scan', '--html', htmlPath])).code).toBe(0);
+      const page = await browser.newPage({ viewport });
+      try {
+        await page.goto(pathToFileURL(htmlPath).href);
+        // What a reader opens: every folded section.
+        for (const summary of await page.locator('details summary').all()) await summary.click();
+        const overflow = await page.evaluate(() => {
+          const { documentElement } = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document;
+          return documentElement.scrollWidth - documentElement.clientWidth;
+        });
+        expect(overflow, 'sideways scroll in px').toBeLessThanOrEqual(0);
+
+        const verdicts = page.locator('tbody .verdict');
+        const count = await verdicts.count();
+        expect(count).toBeGreaterThan(0);
+        for (let i = 0; i < count; i++) {
+          const box = await verdicts.nth(i).boundingBox();
+          expect(box, `verdict ${i}`).not.toBeNull();
+          expect(box!.x).toBeGreaterThanOrEqual(0);
+          expect(box!.x + box!.width).toBeLessThanOrEqual(viewport.width);
+          expect(box!.width).toBeGreaterThan(20);
+        }
+        // A resource ID stays on one line whenever it fits the line at all.
+        const brokenIds = await page.locator('td[data-label="Resource ID"] code').evaluateAll((codes) =>
+          codes.filter((code) => code.getClientRects().length > 1 && code.textContent!.length < 30).map((code) => code.textContent),
+        );
+        expect(brokenIds).toEqual([]);
+
+        mkdirSync(SCREENSHOTS, { recursive: true });
+        await page.screenshot({ path: join(SCREENSHOTS, `report-${name}.png`), fullPage: true });
+      } finally {
+        await page.close();
+      }
+    });
   });
 
   it('writes a page that needs nothing else', () => {

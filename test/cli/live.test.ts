@@ -3,8 +3,9 @@
  * policies, users and a Session document; remediation through the attach-policy Lambda's own
  * service; access errors from a stand-in endpoint that denies everything.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import {
   AddRoleToInstanceProfileCommand,
@@ -19,12 +20,15 @@ import {
   TagRoleCommand,
 } from '@aws-sdk/client-iam';
 import { CreateDocumentCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createRoleRemediator, type RemediatorFactory } from '../../cli/remediation/remediator';
 import { explainAwsError } from '../../cli/sources/aws-errors';
 import { runCli } from '../support/cli';
-import { EC2_TRUST, LAMBDA_TRUST } from '../support/iam-documents';
+import { EC2_TRUST, LAMBDA_TRUST, SSM_TRUST } from '../support/iam-documents';
 import { motoAvailable, useMoto } from '../support/moto';
+import { useSystemsManagerNodeRoles } from '../support/ssm-node-roles';
+import { iamErrorResponse } from '../support/http';
+import { answerCallerIdentity, standInEndpoint } from '../support/stand-in-endpoint';
 
 /** Credentials and settings from the environment only: never a developer's ~/.aws files. */
 function isolateAwsEnvironment(): void {
@@ -64,10 +68,13 @@ const verdicts = (report: JsonReport, id: string) =>
 describe.skipIf(!motoAvailable)('session-guard against a live account (moto_server)', () => {
   // Every policy here is customer managed: skip loading AWS's, which costs a second per test.
   const moto = useMoto({ awsManagedPolicies: false });
+  // moto lacks the Systems Manager calls that find DHMC and hybrid roles: the stand-in answers
+  // them and passes everything else to moto.
+  const nodeRoles = useSystemsManagerNodeRoles(moto);
   isolateAwsEnvironment();
   let instancePolicyArn = '';
   const iam = () => new IAMClient(moto.clientSettings());
-  const live = () => ['--endpoint-url', moto.endpoint, '--region', 'us-east-1'];
+  const live = () => ['--endpoint-url', nodeRoles.endpoint, '--region', 'us-east-1'];
   /** Most tests name the policy instead of deploying a stack: moto takes over a second per CreateStack. */
   const withPolicy = () => [...live(), '--policy-arn', instancePolicyArn];
   const attachedTo = async (roleName: string) =>
@@ -79,7 +86,7 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
       new CreatePolicyCommand({
         PolicyName: 'SessionGuardInstancePolicy',
         Path: '/session-guard/',
-        PolicyDocument: doc({ Action: ['ssm:UpdateInstanceInformation', 'ssmmessages:*'], Resource: '*' }),
+        PolicyDocument: doc({ Action: ['ssmmessages:*'], Resource: '*' }),
       }),
     );
     instancePolicyArn = policy.Policy?.Arn ?? '';
@@ -166,11 +173,109 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
     expect((await runCli(['scan', '--fail-on', 'non-compliant', ...withPolicy()])).code).toBe(1);
   });
 
-  it('exits 2 naming --policy-arn when no stack supplies it', async () => {
-    const run = await runCli(['scan', ...live(), '--stack-name', 'not-deployed']);
+  it('finds the DHMC role of a region and the role of an activation, and remediate attaches the policy to both', async () => {
+    const client = iam();
+    for (const RoleName of ['dhmc-role', 'edge-hybrid']) {
+      await client.send(new CreateRoleCommand({ RoleName, AssumeRolePolicyDocument: JSON.stringify(SSM_TRUST) }));
+    }
+    nodeRoles.setDhmcRole('eu-west-1', 'dhmc-role');
+    nodeRoles.addActivation('us-east-1', { ActivationId: 'e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE', IamRole: 'edge-hybrid' });
+    const regions = ['--node-role-regions', 'eu-west-1,us-east-1'];
+
+    const scan = await runCli(['scan', '--json', '--rule', 'role-policy', ...withPolicy(), ...regions]);
+    expect(scan.code, scan.stderr).toBe(0);
+    const results = (JSON.parse(scan.stdout) as JsonReport).checks[0]!.results;
+    expect(results.find((r) => r.resourceName === 'dhmc-role')).toMatchObject({ compliance: 'NON_COMPLIANT', annotation: expect.stringContaining('DHMC role in eu-west-1') });
+    expect(results.find((r) => r.resourceName === 'edge-hybrid')).toMatchObject({ compliance: 'NON_COMPLIANT', annotation: expect.stringContaining('Role of activation e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE (us-east-1)') });
+    expect(nodeRoles.calls.filter((c) => c.startsWith('GetServiceSetting')).sort()).toEqual(['GetServiceSetting eu-west-1', 'GetServiceSetting us-east-1']);
+
+    const run = await runCli(['remediate', '--all', '--yes', ...withPolicy(), ...regions]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(await attachedTo('dhmc-role')).toEqual([instancePolicyArn]);
+    expect(await attachedTo('edge-hybrid')).toEqual([instancePolicyArn]);
+  });
+
+  it('without --policy-arn or a stack, runs the other checks and says on stderr that role-policy was skipped and why', async () => {
+    const run = await runCli(['scan', '--json', ...live(), '--stack-name', 'not-deployed']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/^Skipped role-policy \(Roles that run sessions \(EC2 instance, DHMC, hybrid\) carry the Session Manager instance policy\)\. The role-policy check needs PolicyArn: pass --policy-arn, or deploy session-guard .*--stack-name/m);
+    const report = JSON.parse(run.stdout) as JsonReport & { skipped: { id: string; reason: string }[] };
+    expect(report.checks.map((c) => c.id)).toEqual(['ssm-access', 'preferences']);
+    expect(report.skipped).toEqual([{ id: 'role-policy', title: expect.any(String), reason: expect.stringContaining('pass --policy-arn') }]);
+    // The checks that ran decide the exit code.
+    expect((await runCli(['scan', '--fail-on', 'non-compliant', ...live(), '--stack-name', 'not-deployed'])).code).toBe(1);
+  });
+
+  it('exits 2 naming --policy-arn when --rule asks for role-policy and nothing supplies it', async () => {
+    const run = await runCli(['scan', '--rule', 'role-policy', ...live(), '--stack-name', 'not-deployed']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('The role-policy check needs PolicyArn: pass --policy-arn');
     expect(run.stderr).toContain('--stack-name');
+  });
+
+  it('shows a finding longer than Config takes in full, in the table and in the HTML report', async () => {
+    const client = iam();
+    const roleName = `reporting-${'x'.repeat(54)}`;
+    const profiles = Array.from({ length: 4 }, (_, i) => `${roleName.slice(0, 50)}-profile-${i}`);
+    await client.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: JSON.stringify(EC2_TRUST) }));
+    for (const profile of profiles) {
+      await client.send(new CreateInstanceProfileCommand({ InstanceProfileName: profile }));
+      await client.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: profile, RoleName: roleName }));
+    }
+    const htmlPath = join(mkdtempSync(join(tmpdir(), 'session-guard-long-')), 'report.html');
+
+    const run = await runCli(['scan', '--rule', 'role-policy', ...withPolicy(), '--html', htmlPath]);
+
+    expect(run.code, run.stderr).toBe(0);
+    const row = run.stdout.split('\n').find((line) => line.startsWith(roleName)) ?? '';
+    const finding = row.slice(row.indexOf('Role '));
+    expect(finding.length).toBeGreaterThan(256);
+    expect(finding).not.toContain('…');
+    for (const profile of profiles) expect(finding).toContain(profile);
+    expect(readFileSync(htmlPath, 'utf8')).toContain(`<td data-label="Finding">${finding}</td>`);
+  });
+
+  it('says the profile does not exist, naming the files it looked in and the profiles there', async () => {
+    const files = mkdtempSync(join(tmpdir(), 'session-guard-profiles-'));
+    writeFileSync(join(files, 'config'), '[default]\nregion = us-east-1\n\n[profile audit]\nregion = eu-west-1\n\n[sso-session corp]\nsso_region = us-east-1\n');
+    writeFileSync(join(files, 'credentials'), '[ci]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = secret\n');
+    const env = { AWS_CONFIG_FILE: join(files, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(files, 'credentials') };
+
+    const run = await runCli(['scan', '--profile', 'nosuch'], { env });
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `session-guard: AWS profile "nosuch" does not exist: it is not in ${env.AWS_CONFIG_FILE} or ${env.AWS_SHARED_CREDENTIALS_FILE} (profiles there: default, audit, ci). ` +
+        'Create it with `aws configure --profile nosuch` or `aws configure sso`, or pass another --profile.\n',
+    );
+    // A profile that exists gets past the check (and on to the endpoint).
+    const audit = await runCli(['scan', '--rule', 'preferences', '--profile', 'audit', '--endpoint-url', moto.endpoint], { env });
+    expect(audit.stderr).not.toContain('does not exist');
+  });
+
+  it("evaluate --live of a scheduled event says the endpoint lacks GetComplianceDetailsByConfigRule, without a stack trace", async () => {
+    // moto answers GetComplianceDetailsByConfigRule with an HTML error page.
+    const event = join(mkdtempSync(join(tmpdir(), 'session-guard-event-')), 'scheduled.json');
+    writeFileSync(
+      event,
+      JSON.stringify({
+        invokingEvent: JSON.stringify({ messageType: 'ScheduledNotification', notificationCreationTime: '2026-11-30T00:00:00.000Z', awsAccountId: '123456789012' }),
+        ruleParameters: JSON.stringify({ PolicyArn: instancePolicyArn }),
+        resultToken: 'TESTMODE',
+        eventLeftScope: false,
+        configRuleName: 'session-guard-RolePolicyRule-ABC123',
+        accountId: '123456789012',
+        executionRoleArn: 'arn:aws:iam::123456789012:role/config-role',
+        configRuleArn: 'arn:aws:config:us-east-1:123456789012:config-rule/config-rule-abc123',
+        configRuleId: 'config-rule-abc123',
+        version: '1.0',
+        recordVersion: '1.0',
+      }),
+    );
+    const run = await runCli(['evaluate', '--event', event, ...live()]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/\nsession-guard: The endpoint did not answer config:GetComplianceDetailsByConfigRule the way AWS does \(HTTP 500, text\/html[^)]*\): check that --endpoint-url/);
+    expect(run.stderr).not.toMatch(/unexpected error|\n\s+at /);
   });
 
   it('shows progress on stderr only when stderr is a terminal', async () => {
@@ -193,7 +298,7 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
     it('--dry-run shows the plan from the rule\'s NON_COMPLIANT verdicts and changes nothing', async () => {
       const run = await runCli(['remediate', '--all', '--dry-run', ...withPolicy()]);
       expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toContain(`attach ${instancePolicyArn} to 1 role(s)`);
+      expect(run.stdout).toContain(`attach ${instancePolicyArn} to 1 role.`);
       expect(run.stdout).toMatch(/worker\s+AROA\S+\s+Role worker lacks the Session Manager policy/);
       expect(run.stdout).not.toContain('app-server');
       expect(await attachedTo('worker')).toEqual([]);
@@ -232,29 +337,62 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
       const run = await runCli(['remediate', '--all', '--yes', ...live(), '--policy-arn', missing]);
       expect(run.code).toBe(1);
       // Every instance role lacks a policy that does not exist; each gets its own line.
-      expect(run.stdout).toMatch(new RegExp(`app-server\\s+AROA\\S+\\s+failed\\s+Policy ${missing} does not exist or cannot be attached`));
+      expect(run.stdout).toMatch(new RegExp(`app-server\\s+AROA\\S+\\s+failed\\s+Policy ${missing} does not exist or cannot be attached: check --policy-arn`));
+      expect(run.stdout).not.toContain("remediation's PolicyArn parameter");
       expect(run.stdout).toMatch(/worker\s+AROA\S+\s+failed/);
-      expect(run.stderr).toContain('2 of 2 role(s) failed');
+      expect(run.stderr).toContain('2 of 2 roles failed');
+
+      const json = await runCli(['remediate', '--all', '--yes', '--json', ...live(), '--policy-arn', missing]);
+      expect(json.code).toBe(1);
+      expect(JSON.parse(json.stdout)).toMatchObject({
+        status: 'applied',
+        failed: 2,
+        outcomes: [
+          { roleName: 'app-server', outcome: 'failed', detail: expect.stringContaining('check --policy-arn') },
+          { roleName: 'worker', outcome: 'failed' },
+        ],
+      });
     });
 
     it('refuses without --yes when stdin is not a terminal, and changes nothing', async () => {
       const run = await runCli(['remediate', '--all', ...withPolicy()], { stdinIsTTY: false });
       expect(run.code).toBe(2);
-      expect(run.stderr).toContain('Refusing to change 1 role(s) without confirmation: stdin is not a terminal. Add --yes');
+      expect(run.stderr).toContain('Refusing to change 1 role without confirmation: stdin is not a terminal. Add --yes');
       expect(await attachedTo('worker')).toEqual([]);
     });
 
-    it('asks on a terminal and changes nothing unless the answer is yes', async () => {
-      const declined = await runCli(['remediate', '--role', 'worker', ...withPolicy()], { stdinIsTTY: true, answers: ['y'] });
-      expect(declined.questions).toEqual([expect.stringContaining(`Attach ${instancePolicyArn} to 1 role(s) in account 123456789012? Type "yes"`)]);
-      expect(declined.code).toBe(1);
-      expect(declined.stderr).toContain('Nothing changed.');
+    it('asks on a terminal, changes nothing unless the answer is y or yes, and reports --json', async () => {
+      for (const answer of ['', 'n', 'no']) {
+        const declined = await runCli(['remediate', '--role', 'worker', ...withPolicy()], { stdinIsTTY: true, answers: [answer] });
+        expect(declined.questions).toEqual([`\nAttach ${instancePolicyArn} to 1 role in account 123456789012? [y/N] `]);
+        expect(declined.code).toBe(1);
+        expect(declined.stderr).toBe('Nothing changed.\n');
+      }
       expect(await attachedTo('worker')).toEqual([]);
 
-      const accepted = await runCli(['remediate', '--role', 'worker', ...withPolicy()], { stdinIsTTY: true, answers: ['yes'] });
+      const accepted = await runCli(['remediate', '--role', 'worker', ...withPolicy()], { stdinIsTTY: true, answers: ['y'] });
       expect(accepted.code, accepted.stderr).toBe(0);
       expect(accepted.stdout).toMatch(/worker\s+AROA\S+\s+attached/);
+      expect(accepted.stderr).not.toContain('Nothing changed');
       expect(await attachedTo('worker')).toEqual([instancePolicyArn]);
+
+      const again = await runCli(['remediate', '--all', '--json', ...withPolicy()], { stdinIsTTY: true });
+      expect(again.code).toBe(0);
+      expect(JSON.parse(again.stdout)).toMatchObject({ status: 'nothing-to-do', plan: [], outcomes: [] });
+    });
+
+    it('--json --yes prints the plan and each verified outcome as one JSON document', async () => {
+      const run = await runCli(['remediate', '--all', '--yes', '--json', ...withPolicy()]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual({
+        account: expect.stringContaining('live account'),
+        policyArn: instancePolicyArn,
+        dryRun: false,
+        status: 'applied',
+        plan: [{ roleName: 'worker', roleId: expect.stringMatching(/^AROA/), annotation: expect.stringContaining('Role worker lacks the Session Manager policy') }],
+        outcomes: [{ roleName: 'worker', roleId: expect.stringMatching(/^AROA/), outcome: 'attached', detail: `attached ${instancePolicyArn} and verified it` }],
+        failed: 0,
+      });
     });
 
     it('--role on a role that needs nothing says why and exits 0', async () => {
@@ -269,14 +407,23 @@ describe('remediate on the bundled sample', () => {
   it('shows the plan, then refuses a real run: the sample is not a live account', async () => {
     const run = await runCli(['remediate', '--all', '--yes']);
     expect(run.code).toBe(2);
-    expect(run.stdout).toContain('Plan for bundled sample account: attach arn:aws:iam::111122223333:policy/session-guard/SessionGuardInstancePolicy to 3 role(s).');
+    expect(run.stdout).toContain('Plan for bundled sample account: attach arn:aws:iam::111122223333:policy/session-guard/session-guard-instance-policy to 4 roles.');
     expect(run.stderr).toContain('The bundled sample account is only data and cannot be changed: add --dry-run, or remediate a live account');
   });
 
   it('--dry-run on the sample exits 0', async () => {
     const run = await runCli(['remediate', '--role', 'batch-worker', '--dry-run']);
     expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('to 1 role.');
     expect(run.stdout).toMatch(/batch-worker\s+AROAQXAMPLEBATCHWORK2\s+Role batch-worker lacks/);
+  });
+
+  it('--dry-run --json prints the plan as JSON and nothing else', async () => {
+    const run = await runCli(['remediate', '--all', '--dry-run', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const plan = JSON.parse(run.stdout) as { status: string; dryRun: boolean; plan: { roleName: string }[]; outcomes: unknown[] };
+    expect(plan).toMatchObject({ status: 'planned', dryRun: true, outcomes: [] });
+    expect(plan.plan.map((r) => r.roleName)).toEqual(expect.arrayContaining(['batch-worker', 'legacy-reporting', 'analytics-notebook']));
   });
 
   it('needs exactly one of --role and --all, and a known role', async () => {
@@ -292,31 +439,18 @@ describe('remediate on the bundled sample', () => {
  * An endpoint that denies every call, in the query-protocol error shape IAM and CloudFormation
  * use, except sts:GetCallerIdentity, which IAM policies cannot deny.
  */
-function denyingEndpoint(): { url: () => string } {
-  let server: Server;
-  beforeAll(async () => {
-    server = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        const action = new URLSearchParams(body).get('Action') ?? 'Unknown';
-        if (action === 'GetCallerIdentity') {
-          response.writeHead(200, { 'content-type': 'text/xml' });
-          response.end('<GetCallerIdentityResponse><GetCallerIdentityResult><Account>123456789012</Account><Arn>arn:aws:iam::123456789012:user/auditor</Arn><UserId>AIDAEXAMPLE</UserId></GetCallerIdentityResult></GetCallerIdentityResponse>');
-          return;
-        }
-        const service = action === 'DescribeStacks' ? 'cloudformation' : action === 'GetCallerIdentity' ? 'sts' : 'iam';
-        response.writeHead(403, { 'content-type': 'text/xml' });
-        response.end(
-          `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: ${service}:${action} on resource: * because no identity-based policy allows the ${service}:${action} action</Message></Error><RequestId>0000</RequestId></ErrorResponse>`,
-        );
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const denyingEndpoint = () =>
+  standInEndpoint((body, response) => {
+    const action = new URLSearchParams(body).get('Action') ?? 'Unknown';
+    if (action === 'GetCallerIdentity') return answerCallerIdentity(response);
+    const service = action === 'DescribeStacks' ? 'cloudformation' : action === 'DescribeRegions' ? 'ec2' : 'iam';
+    iamErrorResponse(
+      response,
+      403,
+      'AccessDenied',
+      `User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: ${service}:${action} on resource: * because no identity-based policy allows the ${service}:${action} action`,
+    );
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { url: () => `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
 
 describe('access errors name the missing permission', () => {
   const endpoint = denyingEndpoint();

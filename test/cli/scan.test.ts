@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli';
 
 const root = resolve(import.meta.dirname, '../..');
-const SAMPLE_POLICY = 'arn:aws:iam::111122223333:policy/session-guard/SessionGuardInstancePolicy';
+const SAMPLE_POLICY = 'arn:aws:iam::111122223333:policy/session-guard/session-guard-instance-policy';
 
 interface JsonReport {
   account: { id: string; source: string; description: string };
@@ -47,12 +47,12 @@ describe('session-guard scan (bundled sample account)', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('session-guard scan of account 111122223333: bundled sample account');
     const rolePolicy = sectionOf(run.stdout, 'role-policy');
-    expect(rolePolicy).toContain('role-policy: EC2 instance roles carry the Session Manager instance policy');
+    expect(rolePolicy).toContain('role-policy: Roles that run sessions (EC2 instance, DHMC, hybrid) carry the Session Manager instance policy');
     expect(rolePolicy).toMatch(/batch-worker\s+AROAQXAMPLEBATCHWORK2\s+NON_COMPLIANT\s+Role batch-worker lacks the Session Manager policy/);
     expect(rolePolicy).toMatch(/web-server\s+AROAQXAMPLEWEBSERVER1\s+COMPLIANT/);
     // Problems first, then compliant roles, then the rest.
     const verdicts = rolePolicy.split('\n').flatMap((line) => /^\S+\s+AROA\S+\s+(\S+)/.exec(line)?.[1] ?? []);
-    expect(verdicts).toEqual([...Array(3).fill('NON_COMPLIANT'), 'COMPLIANT', ...Array(6).fill('NOT_APPLICABLE')]);
+    expect(verdicts).toEqual([...Array(4).fill('NON_COMPLIANT'), ...Array(2).fill('COMPLIANT'), ...Array(6).fill('NOT_APPLICABLE')]);
 
     const ssmAccess = sectionOf(run.stdout, 'ssm-access');
     expect(ssmAccess).toContain('  BreakGlassTagKey: SessionGuardBreakGlass');
@@ -62,7 +62,7 @@ describe('session-guard scan (bundled sample account)', () => {
     expect(preferences).toMatch(/SSM-SessionManagerRunShell\s+SSM-SessionManagerRunShell\s+NON_COMPLIANT\s+Session document SSM-SessionManagerRunShell: kmsKeyId empty/);
     expect(preferences).toMatch(/AWS account\s+111122223333\s+COMPLIANT/);
 
-    expect(run.stdout).toMatch(/Summary\nRULE\s+NON_COMPLIANT\s+COMPLIANT\s+NOT_APPLICABLE\s+TOTAL\n[-\s]+\nrole-policy\s+3\s+1\s+6\s+10\nssm-access\s+16\s+15\s+4\s+35\npreferences\s+2\s+2\s+0\s+4\nall\s+21\s+18\s+10\s+49\n$/);
+    expect(run.stdout).toMatch(/Summary\nRULE\s+NON_COMPLIANT\s+COMPLIANT\s+NOT_APPLICABLE\s+TOTAL\n[-\s]+\nrole-policy\s+4\s+2\s+6\s+12\nssm-access\s+16\s+17\s+4\s+37\npreferences\s+3\s+4\s+0\s+7\nall\s+23\s+23\s+10\s+56\n$/);
     expect(run.stderr).toBe('');
   });
 
@@ -72,7 +72,7 @@ describe('session-guard scan (bundled sample account)', () => {
     expect(report.checks[0]).toMatchObject({
       ruleName: 'session-guard SSM access guardrail rule',
       parameters: { BreakGlassTagKey: 'SessionGuardBreakGlass', BreakGlassArns: 'arn:aws:iam::111122223333:group/incident-responders' },
-      summary: { NON_COMPLIANT: 16, COMPLIANT: 15, NOT_APPLICABLE: 4, total: 35 },
+      summary: { NON_COMPLIANT: 16, COMPLIANT: 17, NOT_APPLICABLE: 4, total: 37 },
     });
     expect(verdictsOf(report, 'ssm-access')).toMatchObject({
       // StartSession on "*" in the default version (v2); v1 was tag-scoped.
@@ -111,6 +111,9 @@ describe('session-guard scan (bundled sample account)', () => {
       'fleet-patching': 'COMPLIANT',
       // An explicit Deny of both actions on every instance.
       auditors: 'COMPLIANT',
+      // The DHMC role (AmazonSSMManagedEC2InstanceDefaultPolicy) and an activation's role run sessions, never start them.
+      AWSSystemsManagerDefaultEC2InstanceManagementRole: 'COMPLIANT',
+      'edge-devices-hybrid': 'COMPLIANT',
       'break-glass-admin': 'NOT_APPLICABLE',
       'bastion-break-glass': 'NOT_APPLICABLE',
       'oncall-breakglass': 'NOT_APPLICABLE',
@@ -138,17 +141,31 @@ describe('session-guard scan (bundled sample account)', () => {
     expect(report.checks[0]).toMatchObject({
       ruleName: 'session-guard session-preferences rule',
       parameters: { MaxIdleSessionTimeoutMinutes: '20', MaxSessionDurationMinutes: '60' },
-      summary: { NON_COMPLIANT: 2, COMPLIANT: 2, NOT_APPLICABLE: 0, total: 4 },
+      summary: { NON_COMPLIANT: 3, COMPLIANT: 4, NOT_APPLICABLE: 0, total: 7 },
     });
     // The Command document is not a Session document: the rule never lists it.
     expect(report.checks[0]?.results.map((r) => [r.resourceType, r.resourceId, r.compliance])).toEqual([
       ['AWS::SSM::Document', 'SSM-SessionManagerRunShell', 'NON_COMPLIANT'],
       ['AWS::SSM::Document', 'SessionGuard-OncallShell', 'COMPLIANT'],
       ['AWS::SSM::Document', 'PortForwardLegacy', 'NON_COMPLIANT'],
+      ['AWS::SSM::Document', 'SessionGuard-DatabaseTunnel', 'COMPLIANT'],
+      ['AWS::SSM::Document', 'SessionGuard-TailAgentLog', 'COMPLIANT'],
+      ['AWS::SSM::Document', 'Team-DebugCommands', 'NON_COMPLIANT'],
       ['AWS::::Account', '111122223333', 'COMPLIANT'],
     ]);
+  });
+
+  it('preferences: each session type is judged on the settings Session Manager applies to it', async () => {
+    const report = await scanJson('--rule', 'preferences');
+
+    // A port-forwarding document is never logged nor KMS-encrypted: its unencrypted S3 bucket is not a finding, its limits are.
     expect(resultOf(report, 'preferences', 'PortForwardLegacy')?.annotation).toBe(
-      'Session document PortForwardLegacy: logs to S3 bucket legacy-session-logs-111122223333 without s3EncryptionEnabled true; idleSessionTimeout 60 above 20 minutes; maxSessionDuration unset (allowed 60 minutes).',
+      'Session document PortForwardLegacy (Port): idleSessionTimeout 60 above 20 minutes; maxSessionDuration unset (allowed 60 minutes).',
+    );
+    expect(resultOf(report, 'preferences', 'SessionGuard-DatabaseTunnel')?.annotation).toContain('(Port) keeps sessions within 20 idle / 60 total minutes');
+    expect(resultOf(report, 'preferences', 'SessionGuard-TailAgentLog')?.annotation).toContain('(InteractiveCommands) encrypts sessions and logs');
+    expect(resultOf(report, 'preferences', 'Team-DebugCommands')?.annotation).toBe(
+      "Session document Team-DebugCommands (InteractiveCommands): s3BucketName is the parameter {{ logBucket }}: the session's starter can choose where logs go.",
     );
   });
 
@@ -163,9 +180,9 @@ describe('session-guard scan (bundled sample account)', () => {
       SessionControlManagerArns: 'arn:aws:iam::111122223333:role/session-guard/session-preferences/*',
     });
     expect(verdictsOf(report, 'ssm-access')).toMatchObject({ 'break-glass-admin': 'NON_COMPLIANT', 'incident-responders': 'NON_COMPLIANT' });
-    // Idle 60 and an unset maximum are still failures of a document that logs to S3 unencrypted.
+    // Idle 60 is allowed now; an unset maximum is still a failure.
     expect(resultOf(report, 'preferences', 'PortForwardLegacy')?.annotation).toBe(
-      'Session document PortForwardLegacy: logs to S3 bucket legacy-session-logs-111122223333 without s3EncryptionEnabled true; maxSessionDuration unset (allowed 1440 minutes).',
+      'Session document PortForwardLegacy (Port): maxSessionDuration unset (allowed 1440 minutes).',
     );
   });
 
@@ -174,23 +191,39 @@ describe('session-guard scan (bundled sample account)', () => {
 
     expect(report.account).toEqual({ id: '111122223333', source: 'sample', description: 'bundled sample account' });
     expect(Number.isNaN(Date.parse(report.generatedAt))).toBe(false);
-    expect(report.summary).toEqual({ COMPLIANT: 18, NON_COMPLIANT: 21, NOT_APPLICABLE: 10, total: 49 });
+    expect(report.summary).toEqual({ COMPLIANT: 23, NON_COMPLIANT: 23, NOT_APPLICABLE: 10, total: 56 });
     expect(report.checks.map((c) => c.id)).toEqual(['role-policy', 'ssm-access', 'preferences']);
     const [check] = report.checks;
     expect(check).toMatchObject({
       id: 'role-policy',
       ruleName: 'session-guard instance-role rule',
       parameters: { PolicyArn: SAMPLE_POLICY, ExemptionTagKey: 'SessionManagerExempt', AlternativePolicyArns: '' },
-      summary: { COMPLIANT: 1, NON_COMPLIANT: 3, NOT_APPLICABLE: 6, total: 10 },
+      summary: { COMPLIANT: 2, NON_COMPLIANT: 4, NOT_APPLICABLE: 6, total: 12 },
     });
     expect(check?.results).toContainEqual({
       resourceType: 'AWS::IAM::Role',
       resourceId: 'AROAQXAMPLEBATCHWORK2',
       resourceName: 'batch-worker',
       compliance: 'NON_COMPLIANT',
-      annotation: `Role batch-worker lacks the Session Manager policy: attach ${SAMPLE_POLICY}. Instance profile: batch-worker.`,
+      annotation: `Role batch-worker lacks the Session Manager policy: attach ${SAMPLE_POLICY}. Instance profile batch-worker.`,
     });
     expect(verdictOf(report, 'bastion-break-glass')).toBe('NOT_APPLICABLE');
+    // The DHMC role of two regions and the role of a hybrid activation, each once, saying why.
+    expect(check?.results).toContainEqual(
+      expect.objectContaining({
+        resourceName: 'AWSSystemsManagerDefaultEC2InstanceManagementRole',
+        compliance: 'NON_COMPLIANT',
+        annotation: expect.stringMatching(/DHMC role in eu-west-1, us-east-1\.$/),
+      }),
+    );
+    expect(check?.results).toContainEqual(
+      expect.objectContaining({
+        resourceName: 'edge-devices-hybrid',
+        compliance: 'COMPLIANT',
+        annotation: 'Role edge-devices-hybrid (role of activation e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE (us-east-1)) has session-guard-instance-policy attached. Lacks ssm:UpdateInstanceInformation: nodes need AmazonSSMManagedInstanceCore to register.',
+      }),
+    );
+    expect(check?.results.filter((r) => r.resourceName === 'AWSSystemsManagerDefaultEC2InstanceManagementRole')).toHaveLength(1);
   });
 
   it('takes the rule parameters from flags over the sample stack, and the rule decides with them', async () => {
@@ -215,24 +248,27 @@ describe('session-guard scan (bundled sample account)', () => {
     });
 
     it('--fail-on non-compliant exits 0 when nothing is NON_COMPLIANT', async () => {
-      // Accept, in place of the stack's policy, what each of the three failing roles carries.
+      // Accept, in place of the stack's policy, what each of the four failing roles carries.
       const alternatives = [
         'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
-        'arn:aws:iam::999988887777:policy/session-guard/SessionGuardInstancePolicy',
+        'arn:aws:iam::aws:policy/AmazonSSMManagedEC2InstanceDefaultPolicy',
+        'arn:aws:iam::999988887777:policy/session-guard/session-guard-instance-policy',
         'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
       ].join(',');
       const run = await runCli(['scan', '--rule', 'role-policy', '--fail-on', 'non-compliant', '--alternative-policy-arns', alternatives]);
-      expect(run.stdout).toMatch(/role-policy\s+0\s+4\s+6\s+10/);
+      expect(run.stdout).toMatch(/role-policy\s+0\s+6\s+6\s+12/);
       expect(run.code).toBe(0);
     });
 
     it.each([
       [['scan', '--bogus'], /unknown option '--bogus'/],
       [['scan', '--rule', 'nope'], /Allowed choices are role-policy, ssm-access, preferences/],
-      [['scan', '--max-session-duration-minutes', '2000'], /The preferences check cannot run: .*rule parameter MaxSessionDurationMinutes: Too big.*MaxSessionDurationMinutes from --max-session-duration-minutes/],
-      [['scan', '--break-glass-arns', 'BreakGlass'], /The ssm-access check cannot run: .*rule parameter BreakGlassArns.0: must be the ARN of an IAM policy, role, user or group.*BreakGlassArns from --break-glass-arns/],
+      [['scan', '--max-session-duration-minutes', '2000'], /^session-guard: The preferences check cannot run: --max-session-duration-minutes "2000": must be at most 1440\.\n$/],
+      [['scan', '--max-idle-session-timeout-minutes', 'ten'], /^session-guard: The preferences check cannot run: --max-idle-session-timeout-minutes "ten": must be a whole number written as text, such as "1"; got "ten" \(string\)\.\n$/],
+      [['scan', '--max-idle-session-timeout-minutes', '2.5'], /--max-idle-session-timeout-minutes "2.5": must be a whole number/],
+      [['scan', '--break-glass-arns', 'BreakGlass'], /The ssm-access check cannot run: --break-glass-arns "BreakGlass": must be the ARN of an IAM policy, role, user or group/],
       [['scan', '--fail-on', 'sometimes'], /Allowed choices are never, non-compliant/],
-      [['scan', '--policy-arn', 'not-an-arn'], /rule parameter PolicyArn: must be an IAM policy ARN.*PolicyArn from --policy-arn/],
+      [['scan', '--policy-arn', 'not-an-arn'], /--policy-arn "not-an-arn": must be an IAM policy ARN/],
       [['frobnicate'], /unknown command 'frobnicate'/],
       [[], /Usage: session-guard/],
     ])('exits 2 for %j with a message', async (argv, message) => {
@@ -261,7 +297,7 @@ describe('session-guard scan (bundled sample account)', () => {
     it('scans the sample with no AWS credentials and exits by --fail-on', () => {
       const json = bin('scan', '--json');
       expect(json.status, json.stderr).toBe(0);
-      expect((JSON.parse(json.stdout) as JsonReport).summary.total).toBe(49);
+      expect((JSON.parse(json.stdout) as JsonReport).summary.total).toBe(56);
       expect(bin('scan', '--fail-on', 'non-compliant').status).toBe(1);
       expect(bin('scan', '--no-such-flag').status).toBe(2);
     });

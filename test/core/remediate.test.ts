@@ -7,7 +7,8 @@ import {
 } from '../../functions/attach-policy/remediate';
 import { ManagedPolicyQuotaError, RoleNotFoundError } from '../../functions/shared/adapters/iam-role-remediation';
 import type { RoleFacts } from '../../functions/shared/core/instance-role';
-import { EC2_TRUST, LAMBDA_TRUST, urlEncoded } from '../support/iam-documents';
+import type { NamedNodeRole } from '../../functions/shared/core/session-node-roles';
+import { EC2_TRUST, LAMBDA_TRUST, SSM_TRUST, urlEncoded } from '../support/iam-documents';
 
 const POLICY = 'arn:aws:iam::123456789012:policy/session-guard-instance';
 const ROLE_ID = 'AROAEXAMPLEWEBROLE001';
@@ -24,7 +25,7 @@ const webRole = (overrides: Partial<RoleFacts> = {}): RoleFacts => ({
 });
 
 /** In-memory IAM and Config: records attaches, and can hide an attach for a few reads (eventual consistency). */
-function fakeSources(role: RoleFacts | undefined, { configKnows = true, staleReads = 0 } = {}) {
+function fakeSources(role: RoleFacts | undefined, { configKnows = true, staleReads = 0, nodeRoles = [] as NamedNodeRole[] } = {}) {
   const attached = new Set(role?.attachedPolicyArns ?? []);
   let reads = 0;
   const calls: string[] = [];
@@ -41,6 +42,7 @@ function fakeSources(role: RoleFacts | undefined, { configKnows = true, staleRea
       reads = 0;
     },
     listAttachedPolicyArns: async () => (reads++ < staleReads ? (role?.attachedPolicyArns ?? []) : [...attached]),
+    listNodeRoles: async (regions) => (calls.push(`nodeRoles ${regions.join(',')}`), nodeRoles),
   };
   return { sources, attached, calls };
 }
@@ -54,6 +56,25 @@ describe('InstanceRoleRemediation', () => {
     expect(outcome).toEqual({ roleName: 'web', action: 'attached', policyArn: POLICY });
     expect(attached.has(POLICY)).toBe(true);
     expect(calls).not.toContain('listRoles');
+    // EC2 alone can assume it: no region is read for node roles.
+    expect(calls.filter((c) => c.startsWith('nodeRoles'))).toEqual([]);
+  });
+
+  it('attaches the policy to the DHMC role of a region, reading the regions the rule reads', async () => {
+    const dhmcRole = webRole({ roleName: 'dhmc', path: '/service-role/', assumeRolePolicyDocument: urlEncoded(SSM_TRUST), instanceProfileNames: [] });
+    const { sources, attached, calls } = fakeSources(dhmcRole, { nodeRoles: [{ role: 'service-role/dhmc', use: { kind: 'dhmc', region: 'eu-west-1' } }] });
+    const remediation = new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', nodeRoleRegions: ['eu-west-1', 'us-east-1'] });
+    expect((await remediation.remediate({ roleId: ROLE_ID, policyArn: POLICY })).action).toBe('attached');
+    expect(attached.has(POLICY)).toBe(true);
+    expect(calls).toContain('nodeRoles eu-west-1,us-east-1');
+  });
+
+  it('skips an SSM-trusted role that no DHMC setting, activation or hybrid node names any more', async () => {
+    const orphan = webRole({ assumeRolePolicyDocument: urlEncoded(SSM_TRUST), instanceProfileNames: [] });
+    const { sources, calls } = fakeSources(orphan, { nodeRoles: [{ role: 'someone-else', use: { kind: 'dhmc', region: 'eu-west-1' } }] });
+    const outcome = await new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt' }).remediate({ roleId: ROLE_ID, policyArn: POLICY });
+    expect(outcome).toMatchObject({ action: 'skipped-not-eligible', reason: expect.stringContaining('no DHMC, activation or hybrid-node role') });
+    expect(calls).not.toContain('attach');
   });
 
   it('reports already-attached without attaching again', async () => {

@@ -213,7 +213,7 @@ describe('evaluateSsmAccess: a subject and every policy in force for it', () => 
     expect(verdict).toEqual({
       compliance: 'NON_COMPLIANT',
       annotation:
-        'User alice allows IAM-SSM-1, IAM-SSM-2, SG-SSM-3, SG-SSM-4 through group ops: AWS managed policy AmazonSSMFullAccess, statement #0 (ssm:SendCommand and ssm:StartSession on nodes it does not name; ssm:StartSession with AWS-StartSSHSession; ssm:CreateDocume…',
+        'User alice allows IAM-SSM-1, IAM-SSM-2, SG-SSM-3, SG-SSM-4 through group ops: AWS managed policy AmazonSSMFullAccess, statement #0 (ssm:SendCommand and ssm:StartSession on nodes it does not name; ssm:StartSession with AWS-StartSSHSession; ssm:CreateDocument on SSM-SessionManagerRunShell). Name the nodes, or require named values of an ssm:resourceTag.',
     });
   });
 
@@ -236,11 +236,12 @@ describe('evaluateSsmAccess: a subject and every policy in force for it', () => 
     expect(evaluateSsmAccess(subject([ssmFull], { boundary: boundaryOneRegion }), exemptions).compliance).toBe('NON_COMPLIANT');
   });
 
-  it('clips a long annotation to 256 characters, what is wrong first', () => {
+  it('keeps a long finding whole, what is wrong first (Config gets it clipped when it is sent)', () => {
     const many = Array.from({ length: 6 }, (_, i) => doc(`inline policy number-${i}`, allow({ Action: i % 2 ? 'ssm:SendCommand' : 'ssm:StartSession' })));
     const broken = Array.from({ length: 6 }, (_, i) => ({ name: `inline policy broken-${i}`, document: '%7Bnope' }));
     const verdict = evaluateSsmAccess(subject([...many, ...broken]), exemptions);
-    expect(verdict.annotation).toHaveLength(256);
+    expect(verdict.annotation.length).toBeGreaterThan(256);
+    expect(verdict.annotation).toContain('inline policy broken-5');
     expect(verdict.annotation.startsWith('User alice allows IAM-SSM-1 through inline policy number-1, statement #0 (ssm:SendCommand on nodes it does not name); IAM-SSM-2')).toBe(true);
   });
 

@@ -17,12 +17,15 @@ import {
   ListRolesCommand,
   NoSuchEntityException,
 } from '@aws-sdk/client-iam';
+import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeActivationsCommand, DescribeInstanceInformationCommand, GetServiceSettingCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { attachPolicyHandler } from '../../functions/attach-policy/handler';
+import { attachPolicyHandler, parseNodeRoleRegions } from '../../functions/attach-policy/handler';
+import { NodeRoleGateway } from '../../functions/shared/adapters/ssm-node-roles';
 import { captureEmf, type EmfRecord, enabledTelemetry, metricNames } from '../support/emf';
-import { EC2_TRUST, urlEncoded } from '../support/iam-documents';
+import { EC2_TRUST, SSM_TRUST, urlEncoded } from '../support/iam-documents';
 import { lambdaContext } from '../support/lambda';
 
 const event = JSON.parse(readFileSync(new URL('../../sam/events/AttachPolicyFunction/invoke.json', import.meta.url), 'utf8')) as {
@@ -35,11 +38,15 @@ const ROLE_NAME = 'web-server';
 
 const iamMock = mockClient(IAMClient);
 const configMock = mockClient(ConfigServiceClient);
+const ec2Mock = mockClient(EC2Client);
+const ssmMock = mockClient(SSMClient);
+const nodeRoles = new NodeRoleGateway(new EC2Client({ region: 'us-east-1' }), (region) => new SSMClient({ region }));
 
 const handler = attachPolicyHandler({
   iam: new IAMClient({ region: 'us-east-1' }),
   config: new ConfigServiceClient({ region: 'us-east-1' }),
   exemptionTagKey: 'SessionManagerExempt',
+  nodeRoles,
   sleep: async () => {},
 });
 const invoke = (e: unknown = event) => handler(e, lambdaContext('AttachPolicyFunction'));
@@ -82,6 +89,12 @@ beforeEach(() => {
     .resolvesOnce({ AttachedPolicies: [], IsTruncated: false })
     .resolves({ AttachedPolicies: [{ PolicyName: 'session-guard-instance', PolicyArn: POLICY }], IsTruncated: false });
   iamMock.on(AttachRolePolicyCommand).resolves({});
+  ec2Mock.reset();
+  ssmMock.reset();
+  ec2Mock.on(DescribeRegionsCommand).resolves({ Regions: [{ RegionName: 'eu-west-1' }, { RegionName: 'us-east-1' }] });
+  ssmMock.on(GetServiceSettingCommand).resolves({ ServiceSetting: { SettingValue: '$None', Status: 'Default' } });
+  ssmMock.on(DescribeActivationsCommand).resolves({ ActivationList: [] });
+  ssmMock.on(DescribeInstanceInformationCommand).resolves({ InstanceInformationList: [] });
 });
 
 describe('AttachPolicyFunction handler', () => {
@@ -110,6 +123,22 @@ describe('AttachPolicyFunction handler', () => {
     await expect(invoke()).resolves.toMatchObject({ roleName: ROLE_NAME, action: 'attached' });
     expect(iamMock).toHaveReceivedCommandTimes(ListRolesCommand, 2);
     expect(iamMock).toHaveReceivedNthCommandWith(ListRolesCommand, 2, { Marker: 'page-2' });
+  });
+
+  it('attaches to the DHMC role of a region after reading every enabled region, and to nothing Systems Manager no longer names', async () => {
+    const dhmcRole = { ...roleResponse().Role, Path: '/service-role/', AssumeRolePolicyDocument: urlEncoded(SSM_TRUST) };
+    iamMock.on(GetRoleCommand, { RoleName: ROLE_NAME }).resolves({ Role: dhmcRole });
+    iamMock.on(ListInstanceProfilesForRoleCommand).resolves({ InstanceProfiles: [], IsTruncated: false });
+    ssmMock.on(GetServiceSettingCommand).resolves({ ServiceSetting: { SettingValue: `service-role/${ROLE_NAME}`, Status: 'Customized' } });
+
+    await expect(invoke()).resolves.toMatchObject({ action: 'attached' });
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeRegionsCommand, 1);
+    expect(ssmMock).toHaveReceivedCommandTimes(GetServiceSettingCommand, 2);
+
+    iamMock.resetHistory();
+    ssmMock.on(GetServiceSettingCommand).resolves({ ServiceSetting: { SettingValue: 'service-role/another-role', Status: 'Customized' } });
+    await expect(invoke()).resolves.toMatchObject({ action: 'skipped-not-eligible', reason: expect.stringContaining('no DHMC, activation or hybrid-node role') });
+    expect(iamMock).not.toHaveReceivedCommand(AttachRolePolicyCommand);
   });
 
   it('skips a role tagged exempt, without attaching', async () => {
@@ -175,6 +204,7 @@ describe('AttachPolicyFunction metrics', () => {
     iam: new IAMClient({ region: 'us-east-1' }),
     config: new ConfigServiceClient({ region: 'us-east-1' }),
     exemptionTagKey: 'SessionManagerExempt',
+    nodeRoles,
     telemetry: enabledTelemetry(),
     sleep: async () => {},
   });
@@ -205,5 +235,17 @@ describe('AttachPolicyFunction metrics', () => {
 
   it('counts a malformed request as a failed remediation too', async () => {
     expect(await metricsOf({ RoleId: 'web-server', PolicyArn: POLICY })).toEqual(['RemediationFailed']);
+  });
+});
+
+describe('NODE_ROLE_REGIONS, as the template sets it from NodeRoleRegions', () => {
+  it('reads empty as every enabled region, and a comma-separated list as those regions', () => {
+    expect(parseNodeRoleRegions(undefined)).toEqual([]);
+    expect(parseNodeRoleRegions('')).toEqual([]);
+    expect(parseNodeRoleRegions('eu-west-1, us-gov-west-1,cn-north-1')).toEqual(['eu-west-1', 'us-gov-west-1', 'cn-north-1']);
+  });
+
+  it('refuses what is not a region name, naming the variable and the stack parameter', () => {
+    expect(() => parseNodeRoleRegions('eu-west-1,Ireland')).toThrow(/NODE_ROLE_REGIONS .*AWS Region name.*NodeRoleRegions/);
   });
 });

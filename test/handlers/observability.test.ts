@@ -15,7 +15,7 @@ import { captureEmf, type EmfRecord, enabledTelemetry, metricNames } from '../su
 import { EC2_TRUST, urlEncoded } from '../support/iam-documents';
 import { lambdaContext, samEvent } from '../support/lambda';
 
-const POLICY = 'arn:aws:iam::111122223333:policy/session-guard-SessionManagerInstancePolicy-1A2B3C4D5E6F';
+const POLICY = 'arn:aws:iam::111122223333:policy/session-guard/session-guard-instance-policy';
 const context = lambdaContext('session-guard-RolePolicyRuleFunction-AbC123');
 const event = (name: string) => samEvent('RolePolicyRuleFunction', name);
 
@@ -54,6 +54,7 @@ const onlyRecord = (): EmfRecord => {
 describe('Config rule metrics (embedded metric format)', () => {
   const rule = createRolePolicyRule({
     listRoles: async () => [instanceRole('AROACOMPLIANT', [POLICY]), instanceRole('AROAMISSING', [])],
+    listNodeRoles: async () => [],
   });
 
   it('counts a change evaluation by verdict, in the SessionGuard namespace, per function', async () => {

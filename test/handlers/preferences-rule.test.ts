@@ -117,6 +117,34 @@ describe('PreferencesRuleFunction on configuration changes', () => {
     await expect(handler(event, context)).rejects.toThrow(/rule parameter MaxSessionDurationMinutes/);
     expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
   });
+
+  it('refuses a limit of the wrong type rather than reading true as 1, naming the parameter', async () => {
+    const event = withChanges(samEvent('PreferencesRuleFunction', 'document-change'), { ruleParameters: { MaxIdleSessionTimeoutMinutes: true } });
+    await expect(handler(event, context)).rejects.toMatchObject({
+      name: 'InvalidRuleParameterError',
+      message: expect.stringContaining('rule parameter MaxIdleSessionTimeoutMinutes: must be a whole number written as text, such as "1"; got true (boolean)'),
+    });
+    expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
+  });
+
+  it('accepts a limit written as a JSON number, as hand-written InputParameters may carry', async () => {
+    ssm.on(GetDocumentCommand).resolves({ Name: 'SSM-SessionManagerRunShell', DocumentType: 'Session', Content: securePreferences });
+    await handler(withChanges(samEvent('PreferencesRuleFunction', 'document-change'), { ruleParameters: { MaxIdleSessionTimeoutMinutes: 10 } }), context);
+    expect(sentEvaluations()[0]?.Annotation).toContain('idleSessionTimeout 20 above 10 minutes');
+  });
+
+  it('refuses a capture time that is not a time, naming the field, and sends nothing', async () => {
+    const event = withChanges(samEvent('PreferencesRuleFunction', 'document-change'), {
+      invokingEvent: (invoking) => {
+        invoking.configurationItem.configurationItemCaptureTime = '17/02/2016 01:36';
+      },
+    });
+    await expect(handler(event, context)).rejects.toMatchObject({
+      name: 'InvalidEventError',
+      message: expect.stringContaining('invokingEvent.configurationItem.configurationItemCaptureTime: must be an ISO 8601 time'),
+    });
+    expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
+  });
 });
 
 describe('PreferencesRuleFunction on its periodic sweep', () => {
@@ -158,6 +186,17 @@ describe('PreferencesRuleFunction on its periodic sweep', () => {
       ['AWS::SSM::Document', 'SSM-SessionManagerRunShell', 'COMPLIANT'],
       ['AWS::::Account', '123456789012', 'COMPLIANT'],
     ]);
+  });
+
+  it('refuses a notification time that is not a time, naming the field, and reads nothing', async () => {
+    const event = withChanges(samEvent('PreferencesRuleFunction', 'scheduled'), {
+      invokingEvent: (invoking) => {
+        invoking.notificationCreationTime = 'now';
+      },
+    });
+    await expect(handler(event, context)).rejects.toThrow(/invokingEvent\.notificationCreationTime: must be an ISO 8601 time/);
+    expect(ssm).not.toHaveReceivedAnyCommand();
+    expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
   });
 
   it('refuses a scheduled event that names no account, since the account result needs one', async () => {

@@ -4,7 +4,9 @@ import {
   GetResourceConfigHistoryCommand,
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
+import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetAccountAuthorizationDetailsCommand, IAMClient, type RoleDetail } from '@aws-sdk/client-iam';
+import { DescribeActivationsCommand, DescribeInstanceInformationCommand, GetServiceSettingCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/role-policy-rule/handler';
@@ -14,8 +16,11 @@ import { roleHistoryResponse } from '../support/recorded';
 
 const config = mockClient(ConfigServiceClient);
 const iam = mockClient(IAMClient);
+const ec2 = mockClient(EC2Client);
+const ssm = mockClient(SSMClient);
+const DHMC_SETTING = '/ssm/managed-instance/default-ec2-instance-management-role';
 const context = lambdaContext('RolePolicyRuleFunction');
-const POLICY = 'arn:aws:iam::111122223333:policy/session-guard-SessionManagerInstancePolicy-1A2B3C4D5E6F';
+const POLICY = 'arn:aws:iam::111122223333:policy/session-guard/session-guard-instance-policy';
 
 const event = (name: string) => samEvent('RolePolicyRuleFunction', name);
 const putInputs = () => config.commandCalls(PutEvaluationsCommand).map((c) => c.args[0].input);
@@ -24,6 +29,12 @@ const evaluations = () => putInputs().flatMap((input) => input.Evaluations ?? []
 beforeEach(() => {
   config.reset();
   iam.reset();
+  ec2.reset();
+  ssm.reset();
+  ec2.on(DescribeRegionsCommand).resolves({ Regions: [{ RegionName: 'eu-west-1' }, { RegionName: 'us-east-1' }] });
+  ssm.on(GetServiceSettingCommand).resolves({ ServiceSetting: { SettingId: DHMC_SETTING, SettingValue: '$None', Status: 'Default' } });
+  ssm.on(DescribeActivationsCommand).resolves({ ActivationList: [] });
+  ssm.on(DescribeInstanceInformationCommand).resolves({ InstanceInformationList: [] });
   config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
   config.on(GetComplianceDetailsByConfigRuleCommand).resolves({ EvaluationResults: [] });
 });
@@ -45,6 +56,57 @@ describe('RolePolicyRuleFunction on a configuration change', () => {
       },
     ]);
     expect(iam.calls()).toHaveLength(0);
+    // EC2 alone can assume it: no region is read for DHMC or hybrid roles.
+    expect([...ec2.calls(), ...ssm.calls()]).toHaveLength(0);
+  });
+
+  it("reads every enabled region for a role Systems Manager can assume, and names the region whose DHMC setting names it", async () => {
+    ssm.on(GetServiceSettingCommand).callsFake(async (_input, getClient) => {
+      const region = await (getClient() as SSMClient).config.region();
+      return { ServiceSetting: { SettingId: DHMC_SETTING, SettingValue: region === 'eu-west-1' ? 'service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole' : '$None' } };
+    });
+
+    await handler(event('dhmc-role-change'), context);
+
+    expect(ec2).toHaveReceivedCommandTimes(DescribeRegionsCommand, 1);
+    expect(ssm).toHaveReceivedCommandTimes(GetServiceSettingCommand, 2);
+    expect(ssm).toHaveReceivedCommandWith(GetServiceSettingCommand, { SettingId: DHMC_SETTING });
+    expect(ssm).toHaveReceivedCommandWith(DescribeInstanceInformationCommand, { Filters: [{ Key: 'ResourceType', Values: ['ManagedInstance'] }], MaxResults: 50 });
+    expect(evaluations()).toEqual([
+      expect.objectContaining({
+        ComplianceResourceId: 'AROAQXAMPLEDHMCROLE11',
+        ComplianceType: 'NON_COMPLIANT',
+        Annotation: expect.stringMatching(/DHMC role in eu-west-1\.$/),
+      }),
+    ]);
+  });
+
+  it('puts the role of an unexpired activation or a hybrid node in scope, and reads only the regions NodeRoleRegions names', async () => {
+    ssm.on(DescribeActivationsCommand).resolves({
+      ActivationList: [
+        { ActivationId: 'expired-1', IamRole: 'edge-devices-hybrid', Expired: true },
+        { ActivationId: 'e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE', IamRole: 'edge-devices-hybrid', Expired: false },
+      ],
+    });
+    ssm.on(DescribeInstanceInformationCommand).resolves({ InstanceInformationList: [{ InstanceId: 'mi-0123456789abcdef0', IamRole: 'edge-devices-hybrid', ResourceType: 'ManagedInstance' }] });
+    const sample = event('activation-role-change');
+    const inOneRegion = withChanges(sample, {
+      ruleParameters: { ...(JSON.parse(sample.ruleParameters!) as Record<string, string>), NodeRoleRegions: 'ap-southeast-2' },
+    });
+
+    await handler(inOneRegion, context);
+
+    expect(ec2).not.toHaveReceivedCommand(DescribeRegionsCommand);
+    expect(ssm).toHaveReceivedCommandTimes(DescribeActivationsCommand, 1);
+    // Clipped at Config's 256 characters, after the fix and the reasons.
+    expect(evaluations()[0]?.Annotation).toContain('Role of activation e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE (ap-southeast-2); role of hybrid node mi-01');
+    expect(evaluations()[0]?.Annotation).not.toContain('expired-1');
+  });
+
+  it('fails, reporting nothing, when a region cannot be read, and says how to leave it out', async () => {
+    ssm.on(DescribeActivationsCommand).rejects(Object.assign(new Error('with an explicit deny in a service control policy'), { name: 'AccessDeniedException' }));
+    await expect(handler(event('dhmc-role-change'), context)).rejects.toThrow(/ssm:DescribeActivations in eu-west-1 was denied .* NodeRoleRegions/);
+    expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
   });
 
   it('is COMPLIANT once the policy is attached, and records the result outside test mode', async () => {
@@ -143,6 +205,9 @@ describe('RolePolicyRuleFunction on a periodic sweep', () => {
       ComplianceTypes: ['COMPLIANT', 'NON_COMPLIANT'],
     });
     expect(summary).toEqual({ evaluations: 251, compliant: 75, nonCompliant: 175, notApplicable: 1 });
+    // The node roles of every enabled region, read once for the whole sweep.
+    expect(ec2).toHaveReceivedCommandTimes(DescribeRegionsCommand, 1);
+    expect(ssm).toHaveReceivedCommandTimes(GetServiceSettingCommand, 2);
     expect(putInputs().map((input) => input.Evaluations?.length)).toEqual([100, 100, 51]);
     expect(evaluations().find((e) => e.ComplianceResourceId === 'AROADELETEDLONGAGO')).toMatchObject({
       ComplianceType: 'NOT_APPLICABLE',

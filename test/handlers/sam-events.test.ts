@@ -20,7 +20,8 @@ import {
   ListInstanceProfilesForRoleCommand,
   type RoleDetail,
 } from '@aws-sdk/client-iam';
-import { GetDocumentCommand, ListDocumentsCommand, SSMClient, UpdateDocumentCommand } from '@aws-sdk/client-ssm';
+import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeActivationsCommand, GetDocumentCommand, GetServiceSettingCommand, ListDocumentsCommand, SSMClient, UpdateDocumentCommand } from '@aws-sdk/client-ssm';
 import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -69,6 +70,10 @@ const SWEPT_ROLE: RoleDetail = {
 const SESSION_PREFERENCES_CREATE = samEvent<{ ResourceProperties: unknown; StackId: string }>('SessionPreferencesFunction', 'create');
 const SESSION_DOCUMENT = JSON.stringify(buildSessionPreferencesDocument(validateSessionPreferences(SESSION_PREFERENCES_CREATE.ResourceProperties), SESSION_PREFERENCES_CREATE.StackId));
 
+/** The hardened port-forwarding document that port-document-change.json names, as the bundled sample account holds it. */
+const SAMPLE_DOCUMENTS = (JSON.parse(readFileSync(join(root, 'cli', 'sample-account', 'account.json'), 'utf8')) as { Documents: { Name: string; Content: string }[] }).Documents;
+const PORT_DOCUMENT = SAMPLE_DOCUMENTS.find((d) => d.Name === 'SessionGuard-DatabaseTunnel');
+
 // The custom resource answers its ResponseURL (presigned S3 in the samples); here a local stand-in takes it.
 const responseUrl = useResponseUrl();
 
@@ -77,12 +82,21 @@ const SCENARIOS: Record<string, FunctionScenario> = {
     arrange: (aws) => {
       aws(SSMClient).on(ListDocumentsCommand).resolves({ DocumentIdentifiers: [{ Name: 'SSM-SessionManagerRunShell', DocumentType: 'Session', Owner: '111122223333' }] });
       aws(SSMClient).on(GetDocumentCommand).resolves({ Name: 'SSM-SessionManagerRunShell', DocumentType: 'Session', DocumentFormat: 'JSON', DocumentVersion: '1', Content: SESSION_DOCUMENT });
+      aws(SSMClient)
+        .on(GetDocumentCommand, { Name: 'SessionGuard-DatabaseTunnel' })
+        .resolves({ Name: 'SessionGuard-DatabaseTunnel', DocumentType: 'Session', DocumentFormat: 'JSON', DocumentVersion: '1', Content: PORT_DOCUMENT?.Content });
     },
-    // The stack's own default preferences pass the rule's own checks.
+    // The stack's own default preferences pass the rule's own checks, and so does a hardened
+    // port-forwarding document, which is held to the session limits only.
     verify: (eventName, _event, _result, aws) => {
       const evaluations = aws(ConfigServiceClient).commandCalls(PutEvaluationsCommand).flatMap((c) => c.args[0].input.Evaluations ?? []);
       expect(evaluations.length, eventName).toBeGreaterThan(0);
       expect(evaluations.filter((e) => e.ComplianceType !== 'COMPLIANT'), eventName).toEqual([]);
+      if (eventName === 'port-document-change') {
+        expect(evaluations.map((e) => [e.ComplianceResourceId, e.Annotation])).toEqual([
+          ['SessionGuard-DatabaseTunnel', expect.stringContaining('SessionGuard-DatabaseTunnel (Port) keeps sessions within 20 idle / 60 total minutes')],
+        ]);
+      }
     },
   },
   SessionPreferencesFunction: {
@@ -130,11 +144,19 @@ const SCENARIOS: Record<string, FunctionScenario> = {
       aws(ConfigServiceClient).on(GetResourceConfigHistoryCommand).resolves(roleHistoryResponse());
       // The scheduled event sweeps the account: give it one instance role to report.
       aws(IAMClient).on(GetAccountAuthorizationDetailsCommand).resolves({ RoleDetailList: [SWEPT_ROLE], IsTruncated: false });
+      // The DHMC and activation role samples are named by eu-west-1's DHMC setting and activations.
+      aws(EC2Client).on(DescribeRegionsCommand).resolves({ Regions: [{ RegionName: 'eu-west-1' }] });
+      aws(SSMClient).on(GetServiceSettingCommand).resolves({ ServiceSetting: { SettingValue: 'service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole' } });
+      aws(SSMClient).on(DescribeActivationsCommand).resolves({ ActivationList: [{ ActivationId: 'e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE', IamRole: 'edge-devices-hybrid', Expired: false }] });
     },
-    // Every sample (change, deleted, oversized, scheduled) yields exactly one delivered evaluation.
+    // Every sample (change, deleted, oversized, scheduled, and the DHMC and activation roles'
+    // changes) yields exactly one delivered evaluation.
     verify: (eventName, _event, result, aws) => {
       expect(result, eventName).toMatchObject({ evaluations: 1 });
       expect(aws(ConfigServiceClient)).toHaveReceivedCommandTimes(PutEvaluationsCommand, 1);
+      const why = { 'dhmc-role-change': 'DHMC role in eu-west-1', 'activation-role-change': 'Role of activation e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE (eu-west-1)' }[eventName];
+      const [evaluation] = aws(ConfigServiceClient).commandCalls(PutEvaluationsCommand)[0]!.args[0].input.Evaluations ?? [];
+      if (why) expect(evaluation, eventName).toMatchObject({ ComplianceType: 'NON_COMPLIANT', Annotation: expect.stringContaining(why) });
     },
   },
 };

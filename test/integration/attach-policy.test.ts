@@ -1,12 +1,18 @@
 import { BatchGetResourceConfigCommand, ConfigServiceClient, GetResourceConfigHistoryCommand, ResourceNotDiscoveredException } from '@aws-sdk/client-config-service';
 import { DeleteInstanceProfileCommand, DeleteRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, RemoveRoleFromInstanceProfileCommand } from '@aws-sdk/client-iam';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { attachPolicyHandler } from '../../functions/attach-policy/handler';
+import { boundedClientSettings, REMEDIATION_RETRY_BUDGET } from '../../functions/shared/adapters/aws-clients';
+import { NodeRoleGateway } from '../../functions/shared/adapters/ssm-node-roles';
+import { IamStandIn } from '../support/iam-stand-in';
 import { LAMBDA_TRUST } from '../support/iam-documents';
 import { lambdaContext } from '../support/lambda';
-import { motoAvailable, useMoto } from '../support/moto';
-import { attachOtherPolicies, createInstancePolicy, createInstanceRole, DEFAULT_MANAGED_POLICIES_PER_ROLE, enforceManagedPolicyQuota } from '../support/moto-iam';
+import { MOTO_CLIENT_SETTINGS, motoAvailable, useMoto } from '../support/moto';
+import { attachOtherPolicies, createInstancePolicy, createInstanceRole, DEFAULT_MANAGED_POLICIES_PER_ROLE } from '../support/moto-iam';
+import { useSystemsManagerNodeRoles } from '../support/ssm-node-roles';
 
 // moto's Config answers for IAM roles carry text timestamps the SDK cannot read and use the role
 // name as resourceId, so Config is mocked here; IAM is moto's.
@@ -14,16 +20,25 @@ const configMock = mockClient(ConfigServiceClient);
 
 describe.skipIf(!motoAvailable)('AttachPolicyFunction against moto IAM', () => {
   const moto = useMoto();
+  let standIn: IamStandIn;
+  // The DHMC setting and activations moto lacks (none set here: no role is a node role).
+  const systemsManager = useSystemsManagerNodeRoles(moto);
   let iam: IAMClient;
   let policyArn: string;
 
+  beforeAll(async () => {
+    standIn = await IamStandIn.start(moto.endpoint);
+  });
+  afterAll(() => standIn.close());
+
+  // The function's own client settings (retries, timeouts), with IAM behind the stand-in.
   const invoke = (roleId: string, arn = policyArn) => {
-    const client = new IAMClient(moto.clientSettings());
-    enforceManagedPolicyQuota(client, moto.clientSettings());
     const handler = attachPolicyHandler({
-      iam: client,
+      iam: new IAMClient({ ...MOTO_CLIENT_SETTINGS, ...boundedClientSettings('IAM', { AWS_ENDPOINT_URL_IAM: standIn.endpoint }) }),
       config: new ConfigServiceClient(moto.clientSettings()),
       exemptionTagKey: 'SessionManagerExempt',
+      nodeRoles: new NodeRoleGateway(new EC2Client(moto.clientSettings()), (region) => new SSMClient({ ...moto.clientSettings(), endpoint: systemsManager.endpoint, region })),
+      nodeRoleRegions: ['us-east-1'],
     });
     return handler({ RoleId: roleId, PolicyArn: arn }, lambdaContext('AttachPolicyFunction'));
   };
@@ -33,6 +48,7 @@ describe.skipIf(!motoAvailable)('AttachPolicyFunction against moto IAM', () => {
   beforeEach(async () => {
     iam = new IAMClient(moto.clientSettings());
     policyArn = await createInstancePolicy(iam);
+    standIn.reset();
     configMock.reset();
     configMock.on(BatchGetResourceConfigCommand).resolves({ baseConfigurationItems: [], unprocessedResourceKeys: [] });
     configMock.on(GetResourceConfigHistoryCommand).rejects(new ResourceNotDiscoveredException({ $metadata: {}, message: 'not discovered' }));
@@ -84,11 +100,19 @@ describe.skipIf(!motoAvailable)('AttachPolicyFunction against moto IAM', () => {
     await expect(invoke(roleId)).rejects.toMatchObject({ name: 'RoleNotFoundError', message: expect.stringContaining(roleId) });
   });
 
-  it('fails with the quota explained when the role already holds 10 managed policies', async () => {
+  it('fails on the first LimitExceeded, with the quota explained and no retry, when the role already holds 10 managed policies', async () => {
     const roleId = await createInstanceRole(iam, { name: 'full' });
     await attachOtherPolicies(iam, 'full', DEFAULT_MANAGED_POLICIES_PER_ROLE);
     await expect(invoke(roleId)).rejects.toMatchObject({ name: 'ManagedPolicyQuotaError', message: expect.stringContaining('at most 10 managed policies by default') });
+    expect(standIn.attachRequests).toBe(1);
     expect(await attachedTo('full')).not.toContain(policyArn);
+  });
+
+  it('retries a throttled attach within its budget, then fails saying it was throttled', async () => {
+    const roleId = await createInstanceRole(iam, { name: 'busy' });
+    standIn.throttleAttach = true;
+    await expect(invoke(roleId)).rejects.toMatchObject({ name: 'AwsThrottledError', message: expect.stringContaining('iam:AttachRolePolicy was still throttled') });
+    expect(standIn.attachRequests).toBe(REMEDIATION_RETRY_BUDGET.maxAttempts);
   });
 
   it('ends two concurrent runs for one role both attached or already-attached, with the policy attached once', async () => {

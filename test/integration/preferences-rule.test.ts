@@ -37,6 +37,34 @@ const WEAK_YAML = [
   "  idleSessionTimeout: '45'",
   "  maxSessionDuration: '120'",
 ].join('\n');
+/** Port forwarding to one database port, with the session limits a hardened copy adds. */
+const HARDENED_TUNNEL = JSON.stringify({
+  schemaVersion: '1.0',
+  description: 'Port forwarding to the reporting database only',
+  sessionType: 'Port',
+  parameters: { portNumber: { type: 'String', allowedValues: ['5432'], default: '5432' }, localPortNumber: { type: 'String', default: '0' } },
+  properties: { portNumber: '{{ portNumber }}', type: 'LocalPortForwarding', localPortNumber: '{{ localPortNumber }}' },
+  inputs: { idleSessionTimeout: '15', maxSessionDuration: '60' },
+});
+/** Restricted commands, encrypted, but the caller names the bucket their session's log goes to. */
+const CALLER_CHOOSES_BUCKET = [
+  "schemaVersion: '1.0'",
+  'description: Debug commands',
+  'sessionType: InteractiveCommands',
+  'parameters:',
+  '  logBucket:',
+  '    type: String',
+  '    default: platform-session-logs',
+  'properties:',
+  '  linux:',
+  "    commands: 'df -h'",
+  'inputs:',
+  "  s3BucketName: '{{ logBucket }}'",
+  '  s3EncryptionEnabled: true',
+  '  kmsKeyId: alias/session-guard',
+  "  idleSessionTimeout: '10'",
+  "  maxSessionDuration: '30'",
+].join('\n');
 const COMMAND = JSON.stringify({
   schemaVersion: '2.2',
   description: 'Not a Session document',
@@ -81,6 +109,23 @@ describe.skipIf(!motoAvailable)('PreferencesRuleFunction against moto_server', (
       ['AWS::SSM::Document', 'TeamShell', 'NON_COMPLIANT'],
       ['AWS::::Account', '123456789012', 'NON_COMPLIANT'],
     ]);
+  });
+
+  it('judges each session type on the settings Session Manager applies to it', async () => {
+    await create('SSM-SessionManagerRunShell', SECURE, 'Session');
+    await create('DatabaseTunnel', HARDENED_TUNNEL, 'Session');
+    await create('DebugCommands', CALLER_CHOOSES_BUCKET, 'Session', 'YAML');
+
+    const evaluations = await run(samEvent('PreferencesRuleFunction', 'scheduled'));
+
+    expect(evaluations.find((e) => e.resourceId === 'DatabaseTunnel')).toMatchObject({
+      compliance: 'COMPLIANT',
+      annotation: expect.stringContaining('Session document DatabaseTunnel (Port) keeps sessions within 20 idle / 60 total minutes'),
+    });
+    expect(evaluations.find((e) => e.resourceId === 'DebugCommands')).toMatchObject({
+      compliance: 'NON_COMPLIANT',
+      annotation: "Session document DebugCommands (InteractiveCommands): s3BucketName is the parameter {{ logBucket }}: the session's starter can choose where logs go.",
+    });
   });
 
   it('evaluates a changed document by reading its default version', async () => {

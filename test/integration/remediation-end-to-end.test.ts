@@ -1,21 +1,28 @@
 /**
  * The remediation end to end: the real Automation document, run by the test runner, invoking the
- * real AttachPolicyFunction handler, against moto's IAM; then the instance-role rule evaluates the
+ * real AttachPolicyFunction handler, against moto's IAM (and, for the DHMC setting, activations and
+ * hybrid nodes moto lacks, the Systems Manager stand-in); then the instance-role rule evaluates the
  * role again from live IAM.
  */
 import { BatchGetResourceConfigCommand, type BatchGetResourceConfigCommandInput, ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import * as iamSdk from '@aws-sdk/client-iam';
-import { IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
+import { GetPolicyCommand, GetPolicyVersionCommand, IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createRolePolicyRule } from '../../functions/role-policy-rule/rule';
 import { IamGateway } from '../../functions/shared/adapters/iam';
+import { NodeRoleGateway } from '../../functions/shared/adapters/ssm-node-roles';
+import { parsePolicyDocument, statementCoversAction } from '../../functions/shared/core/policy-document';
 import type { RemediationOutcome } from '../../functions/attach-policy/remediate';
 import { type AutomationEnvironment, loadAutomationDocument, runAutomation } from '../support/automation-runner';
 import { lambdaContext } from '../support/lambda';
 import { motoAvailable, useMoto } from '../support/moto';
 import { createInstancePolicy, createInstanceRole } from '../support/moto-iam';
+import { SSM_TRUST } from '../support/iam-documents';
+import { useSystemsManagerNodeRoles } from '../support/ssm-node-roles';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:session-guard-AttachPolicyFunction-AbCdEf123456';
 const AUTOMATION_ROLE = 'arn:aws:iam::123456789012:role/session-guard-AttachPolicyAutomationRole-AbCdEf123456';
@@ -30,6 +37,7 @@ const recordedRoles = new Map<string, string>();
 
 describe.skipIf(!motoAvailable)('remediation end to end (document + function + rule, against moto IAM)', () => {
   const moto = useMoto();
+  const systemsManager = useSystemsManagerNodeRoles(moto);
   let iam: IAMClient;
   let policyArn: string;
   let handler: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<RemediationOutcome>;
@@ -40,6 +48,9 @@ describe.skipIf(!motoAvailable)('remediation end to end (document + function + r
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
     vi.stubEnv('EXEMPTION_TAG_KEY', 'SessionManagerExempt');
+    // DescribeRegions from moto (every region), the Systems Manager reads from the stand-in.
+    vi.stubEnv('AWS_ENDPOINT_URL_EC2', moto.endpoint);
+    vi.stubEnv('AWS_ENDPOINT_URL_SSM', systemsManager.endpoint);
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
     // The deployed module, with the clients it builds from its environment.
     ({ handler } = await import('../../functions/attach-policy/handler'));
@@ -87,7 +98,8 @@ describe.skipIf(!motoAvailable)('remediation end to end (document + function + r
 
   /** The rule's periodic evaluation over live IAM, for one role. */
   const ruleVerdict = async (roleId: string) => {
-    const rule = createRolePolicyRule({ listRoles: () => new IamGateway(iam).listRoles() });
+    const nodeRoles = new NodeRoleGateway(new EC2Client(moto.clientSettings()), (region) => new SSMClient({ ...moto.clientSettings(), endpoint: systemsManager.endpoint, region }));
+    const rule = createRolePolicyRule({ listRoles: () => new IamGateway(iam).listRoles(), listNodeRoles: (regions) => nodeRoles.listNodeRoles(regions) });
     const verdicts = await rule.sweep!(rule.parseParameters({ PolicyArn: policyArn, ExemptionTagKey: 'SessionManagerExempt' }), { accountId: '123456789012' });
     return verdicts.find((v) => v.resourceId === roleId);
   };
@@ -151,6 +163,70 @@ describe.skipIf(!motoAvailable)('remediation end to end (document + function + r
     expect(execution.failureMessage).toMatch(/^Step AssertAttached failed: .* is not attached to role web; attached: none/);
     expect(execution.outputs).not.toHaveProperty('AssertAttached.VerifiedPolicyArn');
   });
+
+  it('turns the NON_COMPLIANT DHMC role of a region COMPLIANT, and leaves it without ssm:UpdateInstanceInformation', async () => {
+    const roleId = await createRole({ name: 'AWSSystemsManagerDefaultEC2InstanceManagementRole', path: '/service-role/', trust: SSM_TRUST, instanceProfile: null });
+    systemsManager.setDhmcRole('eu-west-1', 'service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole');
+    const before = await ruleVerdict(roleId);
+    expect(before).toMatchObject({ compliance: 'NON_COMPLIANT', annotation: expect.stringContaining('DHMC role in eu-west-1') });
+    // The role has no Systems Manager permissions of its own: the rule says so.
+    expect(before?.annotation).toContain('It lacks ssm:UpdateInstanceInformation too.');
+
+    const execution = await run(roleId);
+
+    expect(execution.status).toBe('Success');
+    expect(execution.outputs).toMatchObject({ 'ReadOutcome.Action': 'attached', 'AssertAttached.VerifiedPolicyArn': policyArn });
+    expect(await ruleVerdict(roleId)).toMatchObject({ compliance: 'COMPLIANT', annotation: expect.stringContaining('nodes need AmazonSSMManagedEC2InstanceDefaultPolicy to register') });
+    expect(await grantsUpdateInstanceInformation('AWSSystemsManagerDefaultEC2InstanceManagementRole')).toBe(false);
+  });
+
+  it('turns the NON_COMPLIANT role of a hybrid activation COMPLIANT', async () => {
+    const roleId = await createRole({ name: 'edge-hybrid', trust: SSM_TRUST, instanceProfile: null });
+    systemsManager.addActivation('us-east-1', { ActivationId: 'e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE', IamRole: 'edge-hybrid' });
+    expect(await ruleVerdict(roleId)).toMatchObject({ compliance: 'NON_COMPLIANT', annotation: expect.stringContaining('Role of activation e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE (us-east-1)') });
+
+    const execution = await run(roleId);
+
+    expect(execution.status).toBe('Success');
+    expect(execution.outputs['ReadOutcome.Action']).toBe('attached');
+    expect(await ruleVerdict(roleId)).toMatchObject({ compliance: 'COMPLIANT' });
+  });
+
+  it('leaves an instance role under DHMC without ssm:UpdateInstanceInformation, so the agent stays on DHMC', async () => {
+    systemsManager.setDhmcRole('us-east-1', 'AWSSystemsManagerDefaultEC2InstanceManagementRole');
+    const roleId = await createRole({ name: 'app-no-ssm' });
+    expect(await ruleVerdict(roleId)).toMatchObject({ compliance: 'NON_COMPLIANT' });
+
+    expect((await run(roleId)).status).toBe('Success');
+
+    expect(await grantsUpdateInstanceInformation('app-no-ssm')).toBe(false);
+    expect(await ruleVerdict(roleId)).toMatchObject({ compliance: 'COMPLIANT', annotation: expect.stringContaining('its instances run under DHMC or unmanaged') });
+  });
+
+  it('re-checks eligibility: a role DHMC no longer names is left alone', async () => {
+    const roleId = await createRole({ name: 'old-dhmc', trust: SSM_TRUST, instanceProfile: null });
+    systemsManager.setDhmcRole('eu-west-1', 'old-dhmc');
+    expect(await ruleVerdict(roleId)).toMatchObject({ compliance: 'NON_COMPLIANT' });
+    systemsManager.setDhmcRole('eu-west-1', 'new-dhmc');
+
+    const execution = await run(roleId);
+
+    expect(execution.outputs).toMatchObject({ 'ReadOutcome.Action': 'skipped-not-eligible', 'ReadOutcome.Reason': expect.stringContaining('no DHMC, activation or hybrid-node role') });
+    expect((await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'old-dhmc' }))).AttachedPolicies).toEqual([]);
+  });
+
+  /** Whether any managed policy attached to the role, read back from IAM, allows the agent's registration call. */
+  async function grantsUpdateInstanceInformation(roleName: string): Promise<boolean> {
+    const { AttachedPolicies = [] } = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }));
+    expect(AttachedPolicies.length).toBeGreaterThan(0);
+    for (const { PolicyArn } of AttachedPolicies) {
+      const { Policy } = await iam.send(new GetPolicyCommand({ PolicyArn }));
+      const { PolicyVersion } = await iam.send(new GetPolicyVersionCommand({ PolicyArn, VersionId: Policy!.DefaultVersionId }));
+      const statements = parsePolicyDocument(PolicyVersion!.Document).statements;
+      if (statements.some((st) => st.effect === 'Allow' && statementCoversAction(st, 'ssm:UpdateInstanceInformation'))) return true;
+    }
+    return false;
+  }
 
   it('will not start for a role name where Config passes the role ID', async () => {
     await expect(run('web')).rejects.toThrow(/parameter RoleId=web does not match/);

@@ -1,13 +1,15 @@
 /**
  * The instance-role rule end to end: the bundle SAM would deploy, real SDK clients over HTTP,
- * IAM served by moto_server, a periodic sweep over a few hundred roles of every kind.
+ * IAM (and the region list) served by moto_server, the DHMC setting, activations and hybrid nodes
+ * by the Systems Manager stand-in, a periodic sweep over a few hundred roles of every kind.
  */
 import { AddRoleToInstanceProfileCommand, AttachRolePolicyCommand, CreateInstanceProfileCommand, CreatePolicyCommand, CreateRoleCommand, CreateServiceLinkedRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigRecorder } from '../support/config-recorder';
-import { EC2_TRUST, LAMBDA_TRUST, trustFor } from '../support/iam-documents';
+import { EC2_TRUST, LAMBDA_TRUST, SSM_TRUST, trustFor } from '../support/iam-documents';
 import { lambdaContext, samEvent } from '../support/lambda';
 import { loadBuiltHandler, motoAvailable, useMoto } from '../support/moto';
+import { useSystemsManagerNodeRoles } from '../support/ssm-node-roles';
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
@@ -18,13 +20,14 @@ interface Expected {
 
 describe.skipIf(!motoAvailable)('instance-role rule against moto_server', () => {
   const moto = useMoto();
+  const systemsManager = useSystemsManagerNodeRoles(moto);
   let recorder: ConfigRecorder;
   let handler: Handler;
   let iam: IAMClient;
 
   beforeAll(async () => {
     recorder = await ConfigRecorder.start(moto.endpoint);
-    handler = await loadBuiltHandler<Handler>('RolePolicyRuleFunction', moto.endpoint, recorder.endpoint);
+    handler = await loadBuiltHandler<Handler>('RolePolicyRuleFunction', moto.endpoint, recorder.endpoint, systemsManager.endpoint);
     iam = new IAMClient(moto.clientSettings());
   });
 
@@ -76,6 +79,18 @@ describe.skipIf(!motoAvailable)('instance-role rule against moto_server', () => 
       await add(`condition-only-${i}`, 'NOT_APPLICABLE', conditionOnly, { profile: true });
     }
     for (let i = 0; i < 20; i++) await add(`wildcard-action-${i}`, 'NON_COMPLIANT', trustFor({ Service: 'ec2.amazonaws.com' }, 'sts:*'), { profile: true });
+    // Roles Systems Manager hands to nodes: DHMC in two regions, an activation, a registered hybrid
+    // node; an expired activation's role and an SSM-trusted role nothing names stay out of scope.
+    await add('dhmc', 'NON_COMPLIANT', SSM_TRUST, { path: '/service-role/' });
+    systemsManager.setDhmcRole('eu-west-1', 'service-role/dhmc');
+    systemsManager.setDhmcRole('us-east-1', 'service-role/dhmc');
+    await add('edge-activation', 'COMPLIANT', SSM_TRUST, { policies: [instancePolicy] });
+    systemsManager.addActivation('ap-southeast-2', { ActivationId: 'e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE', IamRole: 'edge-activation' });
+    await add('datacenter-node', 'NON_COMPLIANT', SSM_TRUST, {});
+    systemsManager.addHybridNode('eu-central-1', { InstanceId: 'mi-0123456789abcdef0', IamRole: 'datacenter-node' });
+    await add('expired-activation', 'NOT_APPLICABLE', SSM_TRUST, {});
+    systemsManager.addActivation('us-east-1', { ActivationId: 'pilot', IamRole: 'expired-activation', Expired: true });
+    await add('automation', 'NOT_APPLICABLE', SSM_TRUST, {});
     const { Role: serviceLinked } = await iam.send(new CreateServiceLinkedRoleCommand({ AWSServiceName: 'autoscaling.amazonaws.com' }));
     expected.set(serviceLinked!.RoleId!, { roleName: serviceLinked!.RoleName!, compliance: 'NOT_APPLICABLE' });
     recorder.previousResults = [{ resourceType: 'AWS::IAM::Role', resourceId: 'AROADELETEDROLE000001', compliance: 'NON_COMPLIANT' }];
@@ -88,6 +103,12 @@ describe.skipIf(!motoAvailable)('instance-role rule against moto_server', () => 
     const wrong = [...expected].filter(([roleId, want]) => reported.get(roleId)?.ComplianceType !== want.compliance);
     expect(wrong.map(([, want]) => `${want.roleName} should be ${want.compliance}`)).toEqual([]);
     expect(reported.get('AROADELETEDROLE000001')?.ComplianceType).toBe('NOT_APPLICABLE');
+    const annotationOf = (roleName: string) => reported.get([...expected].find(([, want]) => want.roleName === roleName)![0])?.Annotation;
+    expect(annotationOf('dhmc')).toContain('DHMC role in eu-west-1, us-east-1. It lacks ssm:UpdateInstanceInformation too.');
+    expect(annotationOf('datacenter-node')).toMatch(/Role of hybrid node mi-0123456789abcdef0 \(eu-central-1\)\./);
+    // Every region moto lists as enabled was read, once per sweep.
+    expect(systemsManager.calls.filter((c) => c.startsWith('GetServiceSetting ')).length).toBeGreaterThan(10);
+    expect(new Set(systemsManager.calls).size).toBe(systemsManager.calls.length);
     expect(recorder.putEvaluationsCalls.every((call) => call.Evaluations.length <= 100 && call.TestMode === true)).toBe(true);
     expect(recorder.putEvaluationsCalls).toHaveLength(Math.ceil((expected.size + 1) / 100));
   });

@@ -1,12 +1,14 @@
 /**
  * Vitest global setup: bundle every function from template.yaml first, so the tests that load
- * `.aws-sam/build/<LogicalId>/handler.mjs` run exactly what SAM would deploy.
+ * `.aws-sam/build/<LogicalId>/handler.mjs` run exactly what SAM would deploy. Also what a built
+ * function weighs, for the bundle-size test and `npm run bench`.
  */
-import { build } from 'esbuild';
-import { functionBuilds } from '../../scripts/build-functions';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildFunctions, type FunctionBuild, functionBuilds } from '../../scripts/build-functions';
 
 export default async function setup(): Promise<void> {
-  await Promise.all(functionBuilds().map((fn) => build(fn.options)));
+  await buildFunctions();
 }
 
 /** The built bundle of a function, as SAM would deploy it. */
@@ -14,4 +16,55 @@ export function builtHandlerPath(logicalId: string): string {
   const fn = functionBuilds().find((f) => f.logicalId === logicalId);
   if (!fn) throw new Error(`template.yaml has no esbuild function ${logicalId}`);
   return `${fn.outdir}/handler.mjs`;
+}
+
+export interface BundleWeight {
+  /** The entry file and every chunk it imports statically: the code that loads before the handler runs. */
+  readonly loadedAtStartBytes: number;
+  /** npm packages with code in those files. */
+  readonly packagesLoadedAtStart: ReadonlySet<string>;
+  /** Everything in the function's folder except source maps: what Lambda unzips. */
+  readonly folderBytes: number;
+  readonly sourceMapBytes: number;
+  /** Code files in the folder: the entry plus its chunks. */
+  readonly codeFiles: number;
+}
+
+interface Metafile {
+  inputs: Record<string, unknown>;
+  outputs: Record<string, { bytes: number; entryPoint?: string; inputs: Record<string, unknown>; imports: { path: string; kind: string }[] }>;
+}
+
+/** Reads a built function's folder and esbuild metafile (run buildFunctions first). */
+export function bundleWeight(fn: FunctionBuild): BundleWeight {
+  const meta = JSON.parse(readFileSync(fn.metafile, 'utf8')) as Metafile;
+  // A chunk reached through import() is an entry point to esbuild too; only the function's own entries load at start.
+  const entries = Object.keys(meta.outputs).filter((path) => fn.entryPoints.includes(meta.outputs[path]!.entryPoint ?? ''));
+  const loaded = new Set<string>();
+  const visit = (path: string) => {
+    if (loaded.has(path)) return;
+    loaded.add(path);
+    // Only static imports load with the entry; import() expressions load when their code runs.
+    for (const imported of meta.outputs[path]?.imports ?? []) if (imported.kind === 'import-statement' && meta.outputs[imported.path]) visit(imported.path);
+  };
+  entries.forEach(visit);
+
+  const packagesLoadedAtStart = new Set([...loaded].flatMap((path) => Object.keys(meta.outputs[path]!.inputs).flatMap(packageOf)));
+  const files = readdirSync(fn.outdir, { recursive: true, encoding: 'utf8' }).map((name) => join(fn.outdir, name)).filter((path) => statSync(path).isFile());
+  const bytes = (paths: string[]) => paths.reduce((sum, path) => sum + statSync(path).size, 0);
+  const sourceMaps = files.filter((path) => path.endsWith('.map'));
+  const code = files.filter((path) => !path.endsWith('.map'));
+  return {
+    loadedAtStartBytes: [...loaded].reduce((sum, path) => sum + meta.outputs[path]!.bytes, 0),
+    packagesLoadedAtStart,
+    folderBytes: bytes(code),
+    sourceMapBytes: bytes(sourceMaps),
+    codeFiles: code.length,
+  };
+}
+
+/** `node_modules/@aws-sdk/client-iam/dist-es/x.js` -> `@aws-sdk/client-iam`; own source -> nothing. */
+function packageOf(input: string): string[] {
+  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+  return match ? [match[1]!] : [];
 }

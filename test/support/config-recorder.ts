@@ -4,8 +4,8 @@
  * and answers GetComplianceDetailsByConfigRule (not implemented by moto) from results the test
  * supplies. Every other request is forwarded to moto unchanged.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { readBody } from './http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { forwardRequest, type LoopbackServer, readBody, startLoopbackServer } from './http';
 
 export interface RecordedEvaluation {
   ComplianceResourceType: string;
@@ -32,24 +32,18 @@ export class ConfigRecorder {
   readonly putEvaluationsCalls: PutEvaluationsCall[] = [];
   /** What GetComplianceDetailsByConfigRule returns: resources the rule reported on before. */
   previousResults: PreviousResult[] = [];
-  endpoint = '';
-  private readonly server: Server;
+  private server: LoopbackServer | undefined;
 
-  private constructor(private readonly motoEndpoint: string) {
-    this.server = createServer((request, response) => {
-      this.handle(request, response).catch((error: unknown) => {
-        response.writeHead(502);
-        response.end(String(error));
-      });
-    });
-  }
+  private constructor(private readonly motoEndpoint: string) {}
 
   static async start(motoEndpoint: string): Promise<ConfigRecorder> {
     const recorder = new ConfigRecorder(motoEndpoint);
-    await new Promise<void>((resolve) => recorder.server.listen(0, '127.0.0.1', resolve));
-    const address = recorder.server.address();
-    recorder.endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    recorder.server = await startLoopbackServer((request, response) => recorder.handle(request, response));
     return recorder;
+  }
+
+  get endpoint(): string {
+    return this.server?.endpoint ?? '';
   }
 
   get evaluations(): RecordedEvaluation[] {
@@ -62,7 +56,7 @@ export class ConfigRecorder {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return this.server?.close() ?? Promise.resolve();
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -81,15 +75,6 @@ export class ConfigRecorder {
       return;
     }
     if (target.endsWith('.PutEvaluations')) this.putEvaluationsCalls.push(JSON.parse(body) as PutEvaluationsCall);
-    const headers = Object.entries(request.headers).filter(([k]) => k !== 'host' && k !== 'content-length');
-    const forwarded = await fetch(`${this.motoEndpoint}${request.url ?? '/'}`, {
-      method: request.method,
-      headers: Object.fromEntries(headers) as Record<string, string>,
-      body: request.method === 'GET' || request.method === 'HEAD' ? undefined : body,
-    });
-    // fetch has already decoded the body, so its encoding and length headers no longer hold.
-    const passed = [...forwarded.headers].filter(([k]) => !['content-encoding', 'content-length', 'transfer-encoding'].includes(k));
-    response.writeHead(forwarded.status, Object.fromEntries(passed));
-    response.end(Buffer.from(await forwarded.arrayBuffer()));
+    await forwardRequest(this.motoEndpoint, request, body, response);
   }
 }

@@ -10,3 +10,5 @@ export const trustFor = (principal: unknown, action: unknown = 'sts:AssumeRole',
 
 export const EC2_TRUST = trustFor({ Service: 'ec2.amazonaws.com' });
 export const LAMBDA_TRUST = trustFor({ Service: 'lambda.amazonaws.com' });
+/** What DHMC and hybrid activation roles trust: Systems Manager. */
+export const SSM_TRUST = trustFor({ Service: 'ssm.amazonaws.com' });

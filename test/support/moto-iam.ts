@@ -5,12 +5,12 @@ import {
   CreateInstanceProfileCommand,
   CreatePolicyCommand,
   CreateRoleCommand,
-  IAMClient,
-  type IAMClientConfig,
-  LimitExceededException,
-  ListAttachedRolePoliciesCommand,
+  type IAMClient,
 } from '@aws-sdk/client-iam';
+import { join } from 'node:path';
+import { readTemplate } from '../../scripts/template';
 import { EC2_TRUST } from './iam-documents';
+import { policyDocuments } from './template-policies';
 
 export interface InstanceRoleSpec {
   readonly name: string;
@@ -21,10 +21,14 @@ export interface InstanceRoleSpec {
   readonly tags?: Record<string, string>;
 }
 
-/** A customer managed policy like the stack's SessionManagerInstancePolicy; returns its ARN. */
+/** The stack's SessionManagerInstancePolicy document, every optional statement included. */
+export const INSTANCE_POLICY_DOCUMENT = policyDocuments(readTemplate(join(import.meta.dirname, '../../template.yaml'))).find(
+  ({ where }) => where === 'SessionManagerInstancePolicy',
+)!.document;
+
+/** A customer managed policy with the stack's SessionManagerInstancePolicy document; returns its ARN. */
 export async function createInstancePolicy(iam: IAMClient, name = 'session-guard-SessionManagerInstancePolicy'): Promise<string> {
-  const document = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ssm:UpdateInstanceInformation', Resource: '*' }] };
-  const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName: name, PolicyDocument: JSON.stringify(document) }));
+  const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName: name, PolicyDocument: JSON.stringify(INSTANCE_POLICY_DOCUMENT) }));
   return Policy!.Arn!;
 }
 
@@ -56,26 +60,3 @@ export async function attachOtherPolicies(iam: IAMClient, roleName: string, coun
 
 /** IAM's default quota of managed policies per role. */
 export const DEFAULT_MANAGED_POLICIES_PER_ROLE = 10;
-
-/**
- * moto attaches any number of managed policies to a role; IAM refuses the eleventh with
- * LimitExceeded. This middleware on a client answers AttachRolePolicy the way IAM does, from
- * moto's real state, so the code under test meets the real error.
- */
-export function enforceManagedPolicyQuota(client: IAMClient, settings: IAMClientConfig, limit = DEFAULT_MANAGED_POLICIES_PER_ROLE): void {
-  const reader = new IAMClient(settings);
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (context.commandName === 'AttachRolePolicyCommand') {
-        const input = args.input as { RoleName: string; PolicyArn: string };
-        const { AttachedPolicies = [] } = await reader.send(new ListAttachedRolePoliciesCommand({ RoleName: input.RoleName }));
-        const alreadyAttached = AttachedPolicies.some((p) => p.PolicyArn === input.PolicyArn);
-        if (!alreadyAttached && AttachedPolicies.length >= limit) {
-          throw new LimitExceededException({ $metadata: { httpStatusCode: 409 }, message: `Cannot exceed quota for PoliciesPerRole: ${limit}` });
-        }
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'managedPolicyQuotaAsIamEnforcesIt' },
-  );
-}

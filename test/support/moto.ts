@@ -2,20 +2,17 @@
  * A moto_server on loopback for integration tests: started on a free port per test file, reset
  * between tests, stopped when the file is done. The real SDK clients talk HTTP to it.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { builtHandlerPath } from './build-functions';
+import { commandRuns, requireTool } from './tools';
 
-export const MOTO_MISSING_MESSAGE =
-  'moto_server not found on PATH: integration tests skipped. Install it with `pip install "moto[server]"` (Python 3) to run them.';
-
-export const motoAvailable: boolean = (() => {
-  const probe = spawnSync('moto_server', ['--help'], { stdio: 'ignore' });
-  const found = probe.error === undefined && probe.status === 0;
-  if (!found) console.warn(MOTO_MISSING_MESSAGE);
-  return found;
-})();
+export const motoAvailable: boolean = requireTool(
+  'moto_server (the AWS API emulator the integration tests talk HTTP to)',
+  commandRuns('moto_server', ['--help']),
+  'install it with `pip install "moto[server]"` (Python 3)',
+);
 
 /** Static credentials moto accepts; no real AWS account is ever reached. */
 export const MOTO_CLIENT_SETTINGS = {
@@ -98,12 +95,14 @@ async function waitUntilUp(endpoint: string, stderr: () => string): Promise<void
 
 /**
  * Loads a built bundle the way Lambda would run it against local stand-ins: every AWS client at
- * `awsEndpoint` (moto_server), Config at `configEndpoint`, with moto's static credentials.
+ * `awsEndpoint` (moto_server), Config at `configEndpoint`, Systems Manager at `ssmEndpoint` when
+ * given (a stand-in for the calls moto lacks), with moto's static credentials.
  */
-export async function loadBuiltHandler<H>(logicalId: string, awsEndpoint: string, configEndpoint: string): Promise<H> {
+export async function loadBuiltHandler<H>(logicalId: string, awsEndpoint: string, configEndpoint: string, ssmEndpoint?: string): Promise<H> {
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: awsEndpoint,
     AWS_ENDPOINT_URL_CONFIG_SERVICE: configEndpoint,
+    ...(ssmEndpoint ? { AWS_ENDPOINT_URL_SSM: ssmEndpoint } : {}),
     AWS_REGION: MOTO_CLIENT_SETTINGS.region,
     AWS_ACCESS_KEY_ID: MOTO_CLIENT_SETTINGS.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: MOTO_CLIENT_SETTINGS.credentials.secretAccessKey,

@@ -221,7 +221,9 @@ describe('template.yaml: the remediation', () => {
     expect(json(statements)).not.toMatch(/iam:\*|"\*:|iam:Detach|iam:Put|iam:Create|iam:Delete/);
   });
 
-  it("passes the rule's exemption tag key to the function", () => {
-    expect(functionResource.Properties!.Environment).toEqual({ Variables: { EXEMPTION_TAG_KEY: { Ref: 'ExemptionTagKey' } } });
+  it("passes the rule's exemption tag key and node-role regions to the function", () => {
+    expect(functionResource.Properties!.Environment).toEqual({
+      Variables: { EXEMPTION_TAG_KEY: { Ref: 'ExemptionTagKey' }, NODE_ROLE_REGIONS: { Ref: 'NodeRoleRegions' } },
+    });
   });
 });

@@ -26,6 +26,9 @@ const WILDCARD_ONLY_ACTIONS = new Set([
   'logs:describeloggroups',
   'kms:listaliases',
   'cloudwatch:putmetricdata',
+  'ssm:describeactivations',
+  'ssm:describeinstanceinformation',
+  'ec2:describeregions',
 ]);
 
 interface FoundStatement {

@@ -9,20 +9,25 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { readTemplate } from '../../scripts/template';
+import { parsePolicyDocument, statementCoversAction } from '../../functions/shared/core/policy-document';
+import { policyDocuments } from '../support/template-policies';
+import { cfnLintAvailable } from '../support/tools';
 
 const root = resolve(import.meta.dirname, '../..');
 const templatePath = join(root, 'template.yaml');
 const template = readTemplate(templatePath);
 const resources = template.Resources;
 
-const cfnLintAvailable = (() => {
-  const probe = spawnSync('cfn-lint', ['--version'], { stdio: 'ignore' });
-  const found = probe.error === undefined && probe.status === 0;
-  if (!found) console.warn('cfn-lint not found on PATH: template variants were not linted. Install it with `pip install cfn-lint`.');
-  return found;
-})();
+const lintable = cfnLintAvailable();
 
-type Variant = { encrypt: 'true' | 'false'; cloudWatch: 'true' | 'false'; s3: 'off' | 'new-bucket' | 'existing-bucket'; manage: 'true' | 'false' };
+type Variant = {
+  encrypt: 'true' | 'false';
+  cloudWatch: 'true' | 'false';
+  s3: 'off' | 'new-bucket' | 'existing-bucket';
+  manage: 'true' | 'false';
+  /** Deployed again over what an earlier deployment kept: its key and its session log group. */
+  overKept?: true;
+};
 const variants: Variant[] = [
   ...(['true', 'false'] as const).flatMap((encrypt) =>
     (['true', 'false'] as const).flatMap((cloudWatch) =>
@@ -31,8 +36,10 @@ const variants: Variant[] = [
   ),
   // A second deployment in the account and region: everything but the preferences resource.
   { encrypt: 'true', cloudWatch: 'true', s3: 'new-bucket', manage: 'false' },
+  // Deployed again after a deletion, over the kept key, log group and bucket.
+  { encrypt: 'true', cloudWatch: 'true', s3: 'existing-bucket', manage: 'true', overKept: true },
 ];
-const variantName = (v: Variant) => `encrypt-${v.encrypt}_cloudwatch-${v.cloudWatch}_s3-${v.s3}_manage-${v.manage}.yaml`;
+const variantName = (v: Variant) => `encrypt-${v.encrypt}_cloudwatch-${v.cloudWatch}_s3-${v.s3}_manage-${v.manage}${v.overKept ? '_over-kept' : ''}.yaml`;
 
 /**
  * The template with the variant's values as parameter defaults and the conditions on them pinned,
@@ -46,6 +53,8 @@ function resolvedVariant(v: Variant): string {
     S3SessionLogging: v.s3 === 'off' ? 'false' : 'true',
     ExistingAuditBucketName: v.s3 === 'existing-bucket' ? 'company-session-audit' : '',
     ManageSessionPreferences: v.manage,
+    ExistingSessionDataKeyArn: v.overKept ? 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' : '',
+    SessionLogGroupExists: v.overKept ? 'true' : 'false',
   };
   for (const [name, value] of Object.entries(values)) doc.setIn(['Parameters', name, 'Default'], value);
   const pin = (condition: string, value: string) => doc.setIn(['Conditions', condition, 0], doc.createNode(value));
@@ -56,7 +65,7 @@ function resolvedVariant(v: Variant): string {
   return doc.toString();
 }
 
-describe.skipIf(!cfnLintAvailable)('template variants for the optional session-preference parts', () => {
+describe.skipIf(!lintable)('template variants for the optional session-preference parts', () => {
   const dir = mkdtempSync(join(tmpdir(), 'session-guard-variants-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -106,7 +115,9 @@ describe('session-preference resources', () => {
 
   it('pass the key straight from the key resource and name the log group the logs key is limited to', () => {
     const properties = resources.SessionPreferences?.Properties ?? {};
-    expect(properties.KmsKeyId).toEqual({ 'Fn::If': ['EncryptSessionsOn', { 'Fn::GetAtt': ['SessionDataKey', 'Arn'] }, ''] });
+    expect(properties.KmsKeyId).toEqual({
+      'Fn::If': ['EncryptSessionsOn', { 'Fn::If': ['UseExistingSessionDataKey', { Ref: 'ExistingSessionDataKeyArn' }, { 'Fn::GetAtt': ['SessionDataKey', 'Arn'] }] }, ''],
+    });
     const logGroupName = (resources.SessionLogGroup?.Properties?.LogGroupName as { 'Fn::Sub': string })['Fn::Sub'];
     const keyStatements = (resources.SessionLogsKey?.Properties?.KeyPolicy as { Statement: Array<Record<string, any>> }).Statement;
     const logsStatement = keyStatements.find((s) => s.Principal?.Service);
@@ -120,7 +131,7 @@ describe('session-preference resources', () => {
     expect(resources.SessionLogGroup?.Properties?.LogGroupName).toEqual({ 'Fn::Sub': '/${DeploymentName}/sessions' });
     expect(resources.AuditBucket?.Properties?.BucketName).toEqual({ 'Fn::Sub': '${DeploymentName}-audit-${AWS::AccountId}-${AWS::Region}' });
     for (const key of ['SessionDataKey', 'SessionLogsKey']) {
-      expect(resources[key]?.Properties).toMatchObject({ EnableKeyRotation: true, RotationPeriodInDays: { Ref: 'KeyRotationPeriodDays' }, PendingWindowInDays: { Ref: 'KeyDeletionWindowDays' } });
+      expect(resources[key]?.Properties).toMatchObject({ EnableKeyRotation: true, RotationPeriodInDays: { Ref: 'KeyRotationPeriodDays' } });
     }
   });
 });
@@ -155,6 +166,18 @@ describe('ManageSessionPreferences', () => {
 describe('the instance policy, created once for the account', () => {
   const policy = resources.SessionManagerInstancePolicy!;
   const text = JSON.stringify(policy.Properties);
+
+  // The SSM Agent keeps to instance-profile credentials only when they may call
+  // ssm:UpdateInstanceInformation, and falls back to the region's DHMC role otherwise: granting it
+  // here would move an instance off DHMC onto a role that may lack the rest of Systems Manager.
+  it('never grants ssm:UpdateInstanceInformation, in any combination of its optional parts', () => {
+    const branches = policyDocuments(template).filter(({ where }) => where === 'SessionManagerInstancePolicy');
+    expect(branches.length).toBeGreaterThan(0);
+    const granting = branches
+      .flatMap(({ document }) => parsePolicyDocument(document).statements)
+      .filter((statement) => statement.effect === 'Allow' && statementCoversAction(statement, 'ssm:UpdateInstanceInformation'));
+    expect(granting).toEqual([]);
+  });
 
   it('exists only in the global-resources region, as IAM is global', () => {
     expect(policy.Condition).toBe('IsGlobalResourcesRegion');

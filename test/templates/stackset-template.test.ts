@@ -3,7 +3,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { STACKSET_OWN_PARAMETERS, STACKSET_TEMPLATE, templateParameters, withTemplateParameters } from '../../scripts/stackset-parameters';
 import { stackSetTemplate } from '../../scripts/stackset-template';
+import { readTemplate } from '../../scripts/template';
+import { cfnLintAvailable, samTranslatorAvailable } from '../support/tools';
 
 const root = resolve(import.meta.dirname, '../..');
 const PREFIX = 'sg-artifacts-111122223333';
@@ -60,8 +63,7 @@ describe('stackSetTemplate', () => {
 
 // The real template.yaml, expanded by the SAM translator (the code CloudFormation runs for the
 // transform; cfn-lint ships it), then made StackSet-ready and linted.
-const translatorAvailable = spawnSync('python3', ['-c', 'import samtranslator'], { encoding: 'utf8' }).status === 0;
-const cfnLintAvailable = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' }).status === 0;
+const toolsAvailable = samTranslatorAvailable() && cfnLintAvailable();
 
 const EXPAND = `
 import json, sys
@@ -76,7 +78,7 @@ class NoManagedPolicies:
 print(json.dumps(transform(template, {}, NoManagedPolicies())))
 `;
 
-describe.skipIf(!translatorAvailable || !cfnLintAvailable)('the StackSet template made from template.yaml', () => {
+describe.skipIf(!toolsAvailable)('the StackSet template made from template.yaml', () => {
   it('has no transform, regional code for every function, and is cfn-lint clean', () => {
     const expanded = spawnSync('python3', ['-c', EXPAND, join(root, 'template.yaml'), `s3://${PACKAGED_CODE.S3Bucket}/${PACKAGED_CODE.S3Key}`], {
       encoding: 'utf8',
@@ -98,5 +100,37 @@ describe.skipIf(!translatorAvailable || !cfnLintAvailable)('the StackSet templat
     const lint = spawnSync('cfn-lint', ['--', file], { encoding: 'utf8' });
     expect(lint.stdout + lint.stderr).toBe('');
     expect(lint.status).toBe(0);
+  });
+});
+
+describe(`${STACKSET_TEMPLATE} and template.yaml's parameters`, () => {
+  const text = readFileSync(join(root, STACKSET_TEMPLATE), 'utf8');
+  const stackSet = readTemplate(join(root, STACKSET_TEMPLATE)) as ReturnType<typeof readTemplate> & {
+    Resources: { SessionGuardStackSet: { Properties: { Parameters: { ParameterKey: string; ParameterValue: unknown }[] } } };
+  };
+  const parameters = templateParameters();
+
+  it('is what npm run generate:stackset writes (run it after changing a parameter of template.yaml)', () => {
+    expect(withTemplateParameters(text, parameters)).toBe(text);
+  });
+
+  it('declares every parameter of template.yaml exactly as template.yaml does, and passes it to every stack', () => {
+    for (const [name, declaration] of Object.entries(parameters)) expect(stackSet.Parameters?.[name], name).toEqual(declaration);
+    const passed = stackSet.Resources.SessionGuardStackSet.Properties.Parameters;
+    expect(passed.map((p) => p.ParameterKey)).toEqual(Object.keys(parameters));
+    for (const p of passed) expect(p.ParameterValue, p.ParameterKey).toEqual({ Ref: p.ParameterKey });
+    const own = Object.keys(stackSet.Parameters ?? {}).filter((name) => !(name in parameters));
+    expect(own.sort()).toEqual([...STACKSET_OWN_PARAMETERS].sort());
+  });
+
+  it('refuses to write a block whose markers are gone, or a parameter that clashes with its own', () => {
+    expect(() => withTemplateParameters('Parameters: {}\n', parameters)).toThrow(/has no block "# BEGIN parameters of template.yaml/);
+    expect(() => withTemplateParameters(text, { ...parameters, Regions: { Type: 'String' } })).toThrow(/Regions clash with sam\/stackset.yaml's own/);
+  });
+
+  it('is explained in docs/rollout.md, parameter by parameter', () => {
+    const rollout = readFileSync(join(root, 'docs/rollout.md'), 'utf8');
+    const names = [...Object.keys(parameters), ...STACKSET_OWN_PARAMETERS];
+    expect(names.filter((name) => !rollout.includes(`\`${name}\``))).toEqual([]);
   });
 });

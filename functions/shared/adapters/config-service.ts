@@ -8,7 +8,7 @@ import {
   PutEvaluationsCommand,
   type ResourceType,
 } from '@aws-sdk/client-config-service';
-import type { Evaluation } from '../core/compliance';
+import { clipAnnotation, type Evaluation } from '../core/compliance';
 import type { ConfigurationItem, ConfigurationItemSummary } from '../config-rule/event';
 import type { ConfigGateway, EvaluatedResource } from '../config-rule/run';
 import { sleep as realSleep } from './aws-clients';
@@ -150,12 +150,13 @@ export class ConfigServiceGateway implements ConfigGateway {
   }
 }
 
-function toSdkEvaluation(evaluation: Evaluation): SdkEvaluation {
+/** One evaluation as PutEvaluations takes it: the finding clipped to what Config accepts. */
+export function toSdkEvaluation(evaluation: Evaluation): SdkEvaluation {
   return {
     ComplianceResourceType: evaluation.resourceType,
     ComplianceResourceId: evaluation.resourceId,
     ComplianceType: evaluation.compliance,
-    Annotation: evaluation.annotation,
+    Annotation: clipAnnotation(evaluation.annotation),
     OrderingTimestamp: evaluation.orderingTimestamp,
   };
 }

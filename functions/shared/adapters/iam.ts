@@ -1,18 +1,6 @@
 /** How we read IAM: every role, user, group and managed policy, in as few calls as IAM allows. */
-import {
-  type AttachedPolicy,
-  type GroupDetail,
-  GetPolicyCommand,
-  GetPolicyVersionCommand,
-  NoSuchEntityException,
-  type IAMClient,
-  type ManagedPolicyDetail,
-  paginateGetAccountAuthorizationDetails,
-  type PolicyDetail,
-  type RoleDetail,
-  type Tag,
-  type UserDetail,
-} from '@aws-sdk/client-iam';
+import type { AttachedPolicy, GroupDetail, IAMClient, ManagedPolicyDetail, PolicyDetail, RoleDetail, Tag, UserDetail } from '@aws-sdk/client-iam';
+import type { ClientSettings } from './aws-clients';
 import type { RoleFacts } from '../core/instance-role';
 import {
   assembleSubject,
@@ -49,8 +37,29 @@ export class IamDetailError extends Error {
   override name = 'IamDetailError';
 }
 
+/**
+ * The IAM SDK, loaded when IAM is first called. The rules read IAM to sweep the account; on a
+ * change event the access rule reads only what the configuration item names but does not hold
+ * (managed policy documents, a user's groups, a policy's tags), and most items need none of it,
+ * so a cold start does not compile the IAM client before it is needed.
+ */
+const loadIamSdk = () => import('./iam-sdk');
+
+/** An IAM client, or a way to create one when it is first needed. */
+export type IamClientSource = IAMClient | (() => Promise<IAMClient>);
+
+/** Creates the IAM client, and loads its code, on the first IAM call. */
+export function iamClientOnFirstUse(settings: ClientSettings): () => Promise<IAMClient> {
+  return async () => new (await loadIamSdk()).IAMClient(settings);
+}
+
 export class IamGateway {
-  constructor(private readonly client: IAMClient) {}
+  private readonly client: () => Promise<IAMClient>;
+
+  constructor(source: IamClientSource) {
+    let created: Promise<IAMClient> | undefined;
+    this.client = typeof source === 'function' ? () => (created ??= source()) : () => Promise.resolve(source);
+  }
 
   /**
    * Every role with its trust policy, instance profiles, attached policies and tags. One
@@ -59,8 +68,9 @@ export class IamGateway {
    */
   async listRoles(): Promise<RoleFacts[]> {
     const roles: RoleFacts[] = [];
+    const [client, { paginateGetAccountAuthorizationDetails }] = await Promise.all([this.client(), loadIamSdk()]);
     const pages = paginateGetAccountAuthorizationDetails(
-      { client: this.client, pageSize: AUTHORIZATION_DETAILS_PAGE_SIZE },
+      { client, pageSize: AUTHORIZATION_DETAILS_PAGE_SIZE },
       { Filter: ['Role'] },
     );
     for await (const page of pages) {
@@ -82,8 +92,9 @@ export class IamGateway {
     const roles: RoleDetail[] = [];
     const users: UserDetail[] = [];
     const groups: GroupDetail[] = [];
+    const [client, { paginateGetAccountAuthorizationDetails }] = await Promise.all([this.client(), loadIamSdk()]);
     const pages = paginateGetAccountAuthorizationDetails(
-      { client: this.client, pageSize: AUTHORIZATION_DETAILS_PAGE_SIZE },
+      { client, pageSize: AUTHORIZATION_DETAILS_PAGE_SIZE },
       { Filter: ['LocalManagedPolicy', 'AWSManagedPolicy', 'Role', 'User', 'Group'] },
     );
     for await (const page of pages) {
@@ -121,7 +132,8 @@ export class IamGateway {
   /** Every group with its inline policies and attached policy ARNs (one GetAccountAuthorizationDetails listing). */
   async listGroupPolicies(): Promise<GroupPolicies[]> {
     const groups: GroupPolicies[] = [];
-    const pages = paginateGetAccountAuthorizationDetails({ client: this.client, pageSize: AUTHORIZATION_DETAILS_PAGE_SIZE }, { Filter: ['Group'] });
+    const [client, { paginateGetAccountAuthorizationDetails }] = await Promise.all([this.client(), loadIamSdk()]);
+    const pages = paginateGetAccountAuthorizationDetails({ client, pageSize: AUTHORIZATION_DETAILS_PAGE_SIZE }, { Filter: ['Group'] });
     for await (const page of pages) for (const group of page.GroupDetailList ?? []) groups.push(groupPolicies(group));
     return groups;
   }
@@ -131,10 +143,11 @@ export class IamGateway {
    * managed; undefined when IAM has no such policy.
    */
   async getManagedPolicyDocument(policyArn: string): Promise<NamedPolicyDocument | undefined> {
+    const [client, { GetPolicyCommand, GetPolicyVersionCommand, NoSuchEntityException }] = await Promise.all([this.client(), loadIamSdk()]);
     try {
-      const { Policy: policy } = await this.client.send(new GetPolicyCommand({ PolicyArn: policyArn }));
+      const { Policy: policy } = await client.send(new GetPolicyCommand({ PolicyArn: policyArn }));
       const versionId = required(policy?.DefaultVersionId, `DefaultVersionId of ${policyArn}`, 'GetPolicy');
-      const { PolicyVersion: version } = await this.client.send(new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: versionId }));
+      const { PolicyVersion: version } = await client.send(new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: versionId }));
       return { name: managedPolicyLabel(policyArn, versionId), document: version?.Document ?? null };
     } catch (error) {
       if (error instanceof NoSuchEntityException) return undefined;
@@ -144,7 +157,8 @@ export class IamGateway {
 
   /** A customer managed policy's ID and tags (GetAccountAuthorizationDetails carries no policy tags). */
   async getPolicySummary(policyArn: string): Promise<PolicySummary> {
-    const { Policy: policy } = await this.client.send(new GetPolicyCommand({ PolicyArn: policyArn }));
+    const [client, { GetPolicyCommand }] = await Promise.all([this.client(), loadIamSdk()]);
+    const { Policy: policy } = await client.send(new GetPolicyCommand({ PolicyArn: policyArn }));
     if (!policy?.PolicyId) throw new IamDetailError(`GetPolicy returned no PolicyId for ${policyArn}.`);
     return { policyId: policy.PolicyId, tags: tagMap(policy.Tags) };
   }
@@ -226,5 +240,6 @@ export function roleFactsFromDetail(detail: RoleDetail): RoleFacts {
     instanceProfileNames: (detail.InstanceProfileList ?? []).flatMap((p) => (p.InstanceProfileName ? [p.InstanceProfileName] : [])),
     attachedPolicyArns: (detail.AttachedManagedPolicies ?? []).flatMap((p) => (p.PolicyArn ? [p.PolicyArn] : [])),
     tags: tagMap(detail.Tags),
+    inlinePolicyDocuments: (detail.RolePolicyList ?? []).map((p) => p.PolicyDocument),
   };
 }

@@ -4,7 +4,7 @@
  * `invokingEvent` and `ruleParameters` arrive as JSON text; each is parsed here so the rest of the
  * code sees typed values or a clear error naming what was wrong.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeIssues } from '../core/validation';
 
 export class InvalidEventError extends Error {
@@ -21,6 +21,14 @@ const jsonText = (what: string) =>
     }
   });
 
+/**
+ * A time as Config writes it, ISO 8601 in UTC ("2016-02-17T01:36:34.043Z"). It becomes the
+ * evaluation's OrderingTimestamp, so one that does not parse is refused here, by name, rather
+ * than sent to PutEvaluations as an invalid date.
+ * https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules_example-events.html
+ */
+const configTimestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time such as 2016-02-17T01:36:34.043Z' });
+
 /** Statuses after which a resource no longer exists (or is no longer recorded) for Config. */
 export const GONE_STATUSES = ['ResourceDeleted', 'ResourceDeletedNotRecorded', 'ResourceNotRecorded'] as const;
 
@@ -31,7 +39,7 @@ export const configurationItemSchema = z.looseObject({
   ARN: z.string().nullish(),
   awsAccountId: z.string().nullish(),
   awsRegion: z.string().nullish(),
-  configurationItemCaptureTime: z.string(),
+  configurationItemCaptureTime: configTimestamp,
   configurationItemStatus: z.string(),
   configuration: z.unknown().nullish(),
   supplementaryConfiguration: z.record(z.string(), z.unknown()).nullish(),
@@ -43,7 +51,7 @@ const configurationItemSummarySchema = z.looseObject({
   resourceType: z.string(),
   resourceId: z.string(),
   resourceName: z.string().nullish(),
-  configurationItemCaptureTime: z.string(),
+  configurationItemCaptureTime: configTimestamp,
   configurationItemStatus: z.string(),
 });
 export type ConfigurationItemSummary = z.infer<typeof configurationItemSummarySchema>;
@@ -52,16 +60,16 @@ const invokingEventSchema = z.discriminatedUnion('messageType', [
   z.looseObject({
     messageType: z.literal('ConfigurationItemChangeNotification'),
     configurationItem: configurationItemSchema,
-    notificationCreationTime: z.string(),
+    notificationCreationTime: configTimestamp,
   }),
   z.looseObject({
     messageType: z.literal('OversizedConfigurationItemChangeNotification'),
     configurationItemSummary: configurationItemSummarySchema,
-    notificationCreationTime: z.string(),
+    notificationCreationTime: configTimestamp,
   }),
   z.looseObject({
     messageType: z.literal('ScheduledNotification'),
-    notificationCreationTime: z.string(),
+    notificationCreationTime: configTimestamp,
     awsAccountId: z.string().optional(),
   }),
 ]);

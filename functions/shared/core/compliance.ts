@@ -4,7 +4,10 @@ export type ComplianceType = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
 
 export interface Verdict {
   readonly compliance: ComplianceType;
-  /** Why: shown in the Config console next to the resource. */
+  /**
+   * Why, in full: the command line and its reports show all of it. What AWS Config receives is
+   * clipped to MAX_ANNOTATION_LENGTH when the evaluation is sent (clipAnnotation).
+   */
   readonly annotation: string;
 }
 
@@ -16,7 +19,10 @@ export interface Evaluation extends Verdict {
   readonly orderingTimestamp: Date;
 }
 
-/** AWS Config rejects annotations longer than this. */
+/**
+ * AWS Config rejects annotations longer than this.
+ * https://docs.aws.amazon.com/config/latest/APIReference/API_Evaluation.html
+ */
 export const MAX_ANNOTATION_LENGTH = 256;
 
 /** Clips an annotation to what Config accepts, marking the cut so nobody mistakes it for whole. */
@@ -25,6 +31,6 @@ export function clipAnnotation(text: string): string {
   return `${text.slice(0, MAX_ANNOTATION_LENGTH - 1)}…`;
 }
 
-export const compliant = (annotation: string): Verdict => ({ compliance: 'COMPLIANT', annotation: clipAnnotation(annotation) });
-export const nonCompliant = (annotation: string): Verdict => ({ compliance: 'NON_COMPLIANT', annotation: clipAnnotation(annotation) });
-export const notApplicable = (annotation: string): Verdict => ({ compliance: 'NOT_APPLICABLE', annotation: clipAnnotation(annotation) });
+export const compliant = (annotation: string): Verdict => ({ compliance: 'COMPLIANT', annotation });
+export const nonCompliant = (annotation: string): Verdict => ({ compliance: 'NON_COMPLIANT', annotation });
+export const notApplicable = (annotation: string): Verdict => ({ compliance: 'NOT_APPLICABLE', annotation });

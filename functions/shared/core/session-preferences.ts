@@ -7,7 +7,7 @@
  * the property. Content follows the Session document schema (schemaVersion 1.0, sessionType
  * Standard_Stream): booleans are JSON booleans, the two durations are strings of minutes.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The document Session Manager reads its account-and-region preferences from. */
 export const SESSION_PREFERENCES_DOCUMENT_NAME = 'SSM-SessionManagerRunShell';

@@ -1,5 +1,5 @@
 /**
- * Can Amazon EC2 assume this role?
+ * Can Amazon EC2 (or Systems Manager, for DHMC and hybrid roles) assume this role?
  *
  * The seed's sample searched the trust document for `ec2.amazonaws.com` with a regex, so a role
  * whose trust only mentions EC2 in a condition value was wrongly in scope. Here the document is
@@ -15,6 +15,13 @@ import {
 /** The EC2 service principal in every partition: `ec2.amazonaws.com`, and `.com.cn` in China. */
 export const EC2_SERVICE_PRINCIPALS = ['ec2.amazonaws.com', 'ec2.amazonaws.com.cn'] as const;
 
+/**
+ * The principal DHMC and hybrid activation roles trust, as the DHMC and hybrid-activation pages
+ * write their trust policies.
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/hybrid-multicloud-service-role.html
+ */
+export const SSM_SERVICE_PRINCIPAL = 'ssm.amazonaws.com';
+
 const ASSUME_ROLE = 'sts:AssumeRole';
 
 /**
@@ -25,6 +32,11 @@ const ASSUME_ROLE = 'sts:AssumeRole';
  */
 export function ec2CanAssume(trustPolicy: PolicyDocument): boolean {
   return EC2_SERVICE_PRINCIPALS.some((service) => serviceCanAssume(trustPolicy, service));
+}
+
+/** Systems Manager can assume the role, as it must for a DHMC or hybrid activation role; same reading as EC2's. */
+export function ssmCanAssume(trustPolicy: PolicyDocument): boolean {
+  return serviceCanAssume(trustPolicy, SSM_SERVICE_PRINCIPAL);
 }
 
 function serviceCanAssume(trustPolicy: PolicyDocument, service: string): boolean {

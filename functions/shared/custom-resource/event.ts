@@ -2,7 +2,7 @@
  * The request CloudFormation sends a Lambda-backed custom resource, parsed at the edge.
  * Every property value in ResourceProperties arrives as text (or lists / objects of text).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeIssues } from '../core/validation';
 
 export class InvalidCustomResourceEventError extends Error {

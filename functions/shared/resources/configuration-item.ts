@@ -3,7 +3,7 @@
  * schema (an error names the item and each problem), and gather its tags, which Config records
  * twice: as a map at the item's top level and as key/value pairs in the configuration.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConfigurationItem } from '../config-rule/event';
 import { describeIssues } from '../core/validation';
 

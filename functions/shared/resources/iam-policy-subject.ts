@@ -11,7 +11,7 @@
  *
  * Tags arrive twice, as a map at the item's top level and as key/value pairs in the configuration.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultVersionDocument, type NamedPolicyDocument, type PolicySubjectKind, type PolicySubjectParts } from '../core/policy-subject';
 import type { ConfigurationItem } from '../config-rule/event';
 import { itemTags, parseConfiguration, type TagPairs, tagPairsSchema } from './configuration-item';

@@ -2,10 +2,10 @@
  * An `AWS::IAM::Role` configuration item, read into the facts the instance-role decision needs.
  *
  * Config's item for a role carries the trust policy URL-encoded, the instance profiles the role
- * is in, its attached managed policies, and its tags (both in the configuration, as key/value
+ * is in, its attached managed and inline policies, and its tags (both in the configuration, as key/value
  * pairs, and at the item's top level, as a map).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RoleFacts } from '../core/instance-role';
 import type { ConfigurationItem } from '../config-rule/event';
 import { itemTags, parseConfiguration, tagPairsSchema } from './configuration-item';
@@ -24,6 +24,7 @@ const roleConfigurationSchema = z.looseObject({
   assumeRolePolicyDocument: z.unknown(),
   instanceProfileList: z.array(z.looseObject({ instanceProfileName: z.string() })).nullish(),
   attachedManagedPolicies: z.array(z.looseObject({ policyArn: z.string() })).nullish(),
+  rolePolicyList: z.array(z.looseObject({ policyDocument: z.unknown() })).nullish(),
   tags: tagPairsSchema,
 });
 
@@ -37,5 +38,6 @@ export function roleFactsFromItem(item: ConfigurationItem): RoleFacts {
     instanceProfileNames: (role.instanceProfileList ?? []).map((p) => p.instanceProfileName),
     attachedPolicyArns: (role.attachedManagedPolicies ?? []).map((p) => p.policyArn),
     tags: itemTags(item, role.tags),
+    inlinePolicyDocuments: (role.rolePolicyList ?? []).map((p) => p.policyDocument),
   };
 }

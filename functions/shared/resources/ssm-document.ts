@@ -3,7 +3,7 @@
  * but not its content (the resource schema lists no Content property), so the rule fetches the
  * content of the default version with GetDocument.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConfigurationItem } from '../config-rule/event';
 
 export const SSM_DOCUMENT_RESOURCE_TYPE = 'AWS::SSM::Document';

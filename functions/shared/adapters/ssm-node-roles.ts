@@ -1,0 +1,137 @@
+/**
+ * How we find the roles Systems Manager hands to nodes without an instance profile, region by
+ * region: the DHMC service setting, hybrid activations, and registered hybrid nodes. All three are
+ * regional, and IAM (so the instance-role rule) is global, so the rule reads every region it is
+ * told to, or every region enabled for the account.
+ */
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { NamedNodeRole } from '../core/session-node-roles';
+import type { EndpointService } from './aws-clients';
+import { AwsAccessDeniedError, awsErrorCode, callAws } from './aws-errors';
+
+/** The regional setting that names the DHMC role (empty, or a placeholder, while DHMC is off). */
+const DHMC_SETTING_ID = '/ssm/managed-instance/default-ec2-instance-management-role';
+
+/** The largest page DescribeActivations and DescribeInstanceInformation return. */
+const SSM_DESCRIBE_PAGE_SIZE = 50;
+
+type NodeRoleSdk = typeof import('./ssm-node-roles-sdk');
+const loadSdk = (): Promise<NodeRoleSdk> => import('./ssm-node-roles-sdk');
+
+/** A client, or a function that makes one on first use (and loads its code then). */
+type ClientSource<C> = C | (() => C | Promise<C>);
+
+export class NodeRoleGateway {
+  /**
+   * @param ec2 lists the regions enabled for the account.
+   * @param ssmIn a Systems Manager client for one region.
+   */
+  constructor(
+    private readonly ec2: ClientSource<EC2Client>,
+    private readonly ssmIn: (region: string) => SSMClient | Promise<SSMClient>,
+  ) {}
+
+  /**
+   * Every DHMC, activation and hybrid-node role of the given regions, or of every region enabled
+   * for the account when none are given, read in parallel.
+   */
+  async listNodeRoles(regions: readonly string[]): Promise<NamedNodeRole[]> {
+    const read = regions.length > 0 ? regions : await this.enabledRegions();
+    const perRegion = await Promise.all(read.map((region) => this.nodeRolesIn(region)));
+    return perRegion.flat();
+  }
+
+  /**
+   * The regions enabled for the account: DescribeRegions without AllRegions lists only those.
+   * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeRegions.html
+   */
+  private async enabledRegions(): Promise<string[]> {
+    const [sdk, ec2] = await Promise.all([loadSdk(), typeof this.ec2 === 'function' ? this.ec2() : this.ec2]);
+    const { Regions = [] } = await callAws('ec2:DescribeRegions', () => ec2.send(new sdk.DescribeRegionsCommand({})));
+    return Regions.flatMap((r) => (r.RegionName ? [r.RegionName] : [])).sort();
+  }
+
+  private async nodeRolesIn(region: string): Promise<NamedNodeRole[]> {
+    const [sdk, ssm] = await Promise.all([loadSdk(), this.ssmIn(region)]);
+    try {
+      const found = await Promise.all([dhmcRole(sdk, ssm, region), activationRoles(sdk, ssm, region), hybridNodeRoles(sdk, ssm, region)]);
+      return found.flat();
+    } catch (error) {
+      if (!(error instanceof AwsAccessDeniedError)) throw error;
+      // Organizations often deny whole regions with a service control policy.
+      throw new AwsAccessDeniedError(
+        `${error.message} If a service control policy keeps this account out of ${region}, list the regions it uses in the rule's NodeRoleRegions parameter.`,
+        { cause: error },
+      );
+    }
+  }
+}
+
+/**
+ * A gateway over SDK clients built from `settings` (endpoint, retries, credentials): one EC2 client
+ * for the region list, and one Systems Manager client per region read, each made, and its code
+ * loaded, when first needed.
+ */
+export function nodeRoleGateway(settings: (service: EndpointService) => object): NodeRoleGateway {
+  const ssmClients = new Map<string, Promise<SSMClient>>();
+  const ssmIn = (region: string): Promise<SSMClient> => {
+    let client = ssmClients.get(region);
+    if (!client) ssmClients.set(region, (client = loadSdk().then((sdk) => new sdk.SSMClient({ ...settings('SSM'), region }))));
+    return client;
+  };
+  let ec2: Promise<EC2Client> | undefined;
+  return new NodeRoleGateway(() => (ec2 ??= loadSdk().then((sdk) => new sdk.EC2Client(settings('EC2')))), ssmIn);
+}
+
+/**
+ * The DHMC role of the region. GetServiceSetting answers a setting nobody changed with its default
+ * value, which names no role; ServiceSettingNotFound means the same.
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetServiceSetting.html
+ */
+async function dhmcRole(sdk: NodeRoleSdk, ssm: SSMClient, region: string): Promise<NamedNodeRole[]> {
+  const value = await callAws(`ssm:GetServiceSetting in ${region}`, async () => {
+    try {
+      return (await ssm.send(new sdk.GetServiceSettingCommand({ SettingId: DHMC_SETTING_ID }))).ServiceSetting?.SettingValue;
+    } catch (error) {
+      if (awsErrorCode(error) === 'ServiceSettingNotFound') return undefined;
+      throw error;
+    }
+  });
+  return value ? [{ role: value, use: { kind: 'dhmc', region } }] : [];
+}
+
+/**
+ * The roles of activations that can still register nodes. An expired activation registers no
+ * more; the nodes it registered keep its role and are found as hybrid nodes below.
+ */
+async function activationRoles(sdk: NodeRoleSdk, ssm: SSMClient, region: string): Promise<NamedNodeRole[]> {
+  return callAws(`ssm:DescribeActivations in ${region}`, async () => {
+    const roles: NamedNodeRole[] = [];
+    for await (const page of sdk.paginateDescribeActivations({ client: ssm, pageSize: SSM_DESCRIBE_PAGE_SIZE }, {})) {
+      for (const activation of page.ActivationList ?? []) {
+        if (activation.Expired || !activation.IamRole || !activation.ActivationId) continue;
+        roles.push({ role: activation.IamRole, use: { kind: 'activation', region, activationId: activation.ActivationId } });
+      }
+    }
+    return roles;
+  });
+}
+
+/** The roles of registered hybrid nodes (`mi-...`); EC2 instances are covered by their profile or DHMC. */
+async function hybridNodeRoles(sdk: NodeRoleSdk, ssm: SSMClient, region: string): Promise<NamedNodeRole[]> {
+  return callAws(`ssm:DescribeInstanceInformation in ${region}`, async () => {
+    const roles: NamedNodeRole[] = [];
+    const pages = sdk.paginateDescribeInstanceInformation(
+      { client: ssm, pageSize: SSM_DESCRIBE_PAGE_SIZE },
+      { Filters: [{ Key: 'ResourceType', Values: ['ManagedInstance'] }] },
+    );
+    for await (const page of pages) {
+      for (const node of page.InstanceInformationList ?? []) {
+        if (!node.IamRole || !node.InstanceId) continue;
+        roles.push({ role: node.IamRole, use: { kind: 'hybrid-node', region, nodeId: node.InstanceId } });
+      }
+    }
+    return roles;
+  });
+}

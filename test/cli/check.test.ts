@@ -1,0 +1,176 @@
+/**
+ * `session-guard check` on the sample templates under test/fixtures/iac and on our own template:
+ * each finding's check, resource, file, line and verdict, unknown values named, exit codes, errors.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli';
+
+const IAC = 'test/fixtures/iac';
+const INSTANCE_POLICY = 'arn:aws:iam::123456789012:policy/SessionManagerInstancePolicy';
+
+interface Result {
+  file: string;
+  line: number;
+  resourceType: string;
+  resource: string;
+  compliance: string;
+  annotation: string;
+}
+interface JsonReport {
+  files: string[];
+  summary: Record<string, number>;
+  checks: { id: string; results: Result[] }[];
+}
+
+async function checkJson(...args: string[]): Promise<JsonReport> {
+  const run = await runCli(['check', '--json', ...args]);
+  expect(run.code, run.stderr).toBe(0);
+  return JSON.parse(run.stdout) as JsonReport;
+}
+
+/** `checkId file:line resource VERDICT` for every finding, in a stable order. */
+const verdicts = (report: JsonReport) =>
+  report.checks.flatMap((c) => c.results.map((r) => `${c.id} ${r.file}:${r.line} ${r.resource} ${r.compliance}`)).sort();
+
+const find = (report: JsonReport, checkId: string, resource: string) => report.checks.find((c) => c.id === checkId)?.results.find((r) => r.resource === resource);
+
+describe('session-guard check on CloudFormation and SAM templates', () => {
+  it('gives every resource of the sample templates its verdict at the line of its logical ID', async () => {
+    const report = await checkJson(IAC, '--policy-arn', INSTANCE_POLICY);
+    expect(report.files).toEqual([
+      `${IAC}/cdk.out/FleetStack.template.json`,
+      `${IAC}/cloudformation.yaml`,
+      `${IAC}/sam.yaml`,
+      `${IAC}/session-documents.json`,
+    ]);
+    expect(verdicts(report)).toEqual(
+      [
+        `role-policy ${IAC}/cloudformation.yaml:87 BastionRole NON_COMPLIANT`,
+        `role-policy ${IAC}/cloudformation.yaml:42 TargetedCommandsRole NOT_APPLICABLE`,
+        `role-policy ${IAC}/cloudformation.yaml:61 SupportRole NOT_APPLICABLE`,
+        `role-policy ${IAC}/cdk.out/FleetStack.template.json:21 FleetRole5E6F7A8B NOT_APPLICABLE`,
+        `ssm-access ${IAC}/cloudformation.yaml:15 OperatorsPolicy NON_COMPLIANT`,
+        `ssm-access ${IAC}/cloudformation.yaml:26 FleetCommandsPolicy COMPLIANT`,
+        `ssm-access ${IAC}/cloudformation.yaml:42 TargetedCommandsRole NON_COMPLIANT`,
+        `ssm-access ${IAC}/cloudformation.yaml:61 SupportRole NON_COMPLIANT`,
+        `ssm-access ${IAC}/cloudformation.yaml:87 BastionRole COMPLIANT`,
+        `ssm-access ${IAC}/cloudformation.yaml:103 Operators NON_COMPLIANT`,
+        `ssm-access ${IAC}/cloudformation.yaml:108 Alice NON_COMPLIANT`,
+        `ssm-access ${IAC}/sam.yaml:5 PatchFunction NON_COMPLIANT`,
+        `ssm-access ${IAC}/sam.yaml:18 ReportFunction COMPLIANT`,
+        `ssm-access ${IAC}/sam.yaml:26 InventoryFunction NON_COMPLIANT`,
+        `ssm-access ${IAC}/cdk.out/FleetStack.template.json:21 FleetRole5E6F7A8B COMPLIANT`,
+        `preferences ${IAC}/session-documents.json:7 EncryptedSessions COMPLIANT`,
+        `preferences ${IAC}/session-documents.json:27 PlainSessions NON_COMPLIANT`,
+        `preferences ${IAC}/session-documents.json:34 KeyFromParameter NON_COMPLIANT`,
+      ].sort(),
+    );
+  });
+
+  it('says which guardrail a statement breaks, and which unknown value decided it', async () => {
+    const report = await checkJson(`${IAC}/cloudformation.yaml`);
+    expect(find(report, 'ssm-access', 'OperatorsPolicy')?.annotation).toMatch(/^Policy OperatorsPolicy allows IAM-SSM-2 through policy OperatorsPolicy, statement ShellEverywhere/);
+    // A parameter inside a tag condition cannot widen it: no unknown value is blamed.
+    expect(find(report, 'ssm-access', 'FleetCommandsPolicy')?.annotation).not.toMatch(/cannot know/);
+    expect(find(report, 'ssm-access', 'TargetedCommandsRole')?.annotation).toMatch(/IAM-SSM-1 .*The template cannot know TargetInstanceArn: read as any value\.$/);
+    // Only the break-glass branch of the Fn::If grants sessions; it is checked all the same.
+    expect(find(report, 'ssm-access', 'SupportRole')?.annotation).toMatch(/IAM-SSM-2, SG-SSM-3 through inline policy support, statement SessionsWhenBreakGlass/);
+    // A user is judged with its group's policies, an AWS managed one read from its known document.
+    expect(find(report, 'ssm-access', 'Alice')?.annotation).toMatch(/through group Operators: AWS managed policy AmazonSSMFullAccess/);
+  });
+
+  it('reports a managed policy or SAM policy template it cannot read instead of passing it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-check-'));
+    const template = join(dir, 'template.yaml');
+    writeFileSync(
+      template,
+      [
+        'Resources:',
+        '  Deployer:',
+        '    Type: AWS::IAM::Role',
+        '    Properties:',
+        '      AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: codebuild.amazonaws.com}, Action: sts:AssumeRole}]}',
+        '      ManagedPolicyArns: [arn:aws:iam::aws:policy/AWSCodeDeployFullAccess, !ImportValue shared-policy-arn]',
+      ].join('\n'),
+    );
+    const report = await checkJson(template);
+    const deployer = find(report, 'ssm-access', 'Deployer');
+    expect(deployer?.compliance).toBe('NON_COMPLIANT');
+    expect(deployer?.annotation).toMatch(/AWS managed policy AWSCodeDeployFullAccess \(its document is not in the template/);
+    expect(find(await checkJson(`${IAC}/sam.yaml`), 'ssm-access', 'InventoryFunction')?.annotation).toMatch(/SAM policy template SSMParameterReadPolicy/);
+  });
+
+  it('reads a Session document whose key comes from a parameter as unencrypted, and says so', async () => {
+    const report = await checkJson(`${IAC}/session-documents.json`);
+    expect(find(report, 'preferences', 'KeyFromParameter')?.annotation).toBe(
+      'Session document KeyFromParameter: kmsKeyId empty (no session encryption beyond TLS). The template cannot know SessionKeyId: read as unset.',
+    );
+    expect(find(report, 'preferences', 'RunbookCommand')).toBeUndefined();
+  });
+
+  it('checks instance roles only when the instance policy is known, and takes it by logical ID', async () => {
+    expect((await checkJson(`${IAC}/cloudformation.yaml`)).checks.map((c) => c.id)).not.toContain('role-policy');
+    const dir = mkdtempSync(join(tmpdir(), 'sg-check-'));
+    const template = join(dir, 'template.yaml');
+    writeFileSync(
+      template,
+      [
+        'Resources:',
+        '  InstancePolicy:',
+        '    Type: AWS::IAM::ManagedPolicy',
+        '    Properties:',
+        '      PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: ssm:UpdateInstanceInformation, Resource: "*"}]}',
+        '  WebRole:',
+        '    Type: AWS::IAM::Role',
+        '    Properties:',
+        '      AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}]}',
+        '      ManagedPolicyArns: [!Ref InstancePolicy]',
+        '  WebProfile:',
+        '    Type: AWS::IAM::InstanceProfile',
+        '    Properties: {Roles: [!Ref WebRole]}',
+      ].join('\n'),
+    );
+    const report = await checkJson(template, '--policy-arn', 'InstancePolicy');
+    expect(find(report, 'role-policy', 'WebRole')).toMatchObject({ line: 6, compliance: 'COMPLIANT' });
+  });
+
+  it('passes our own template, with the rule parameters it deploys', async () => {
+    const run = await runCli(['check', 'template.yaml', '--fail-on', 'non-compliant']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/All files: 0 non-compliant, \d+ compliant/);
+    // The instance policy comes from the RolePolicyRule it deploys, so its roles are checked.
+    expect(run.stdout).toMatch(/role-policy: /);
+  });
+
+  it('exits 1 with --fail-on non-compliant when something is NON_COMPLIANT, 0 without it', async () => {
+    expect((await runCli(['check', `${IAC}/sam.yaml`, '--fail-on', 'non-compliant'])).code).toBe(1);
+    const run = await runCli(['check', `${IAC}/sam.yaml`]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/sam\.yaml:5 +PatchFunction +NON_COMPLIANT/);
+  });
+
+  it('names what is wrong with the input, and exits 2', async () => {
+    const missing = await runCli(['check', 'no-such-template.yaml']);
+    expect(missing).toMatchObject({ code: 2, stderr: 'session-guard: no-such-template.yaml does not exist; name template files or folders to search.\n' });
+
+    const notATemplate = await runCli(['check', 'package.json']);
+    expect(notATemplate.code).toBe(2);
+    expect(notATemplate.stderr).toMatch(/package\.json is not a CloudFormation or SAM template/);
+
+    const dir = mkdtempSync(join(tmpdir(), 'sg-check-'));
+    writeFileSync(join(dir, 'broken.yaml'), 'Resources:\n  A: [unclosed\n');
+    const broken = await runCli(['check', join(dir, 'broken.yaml')]);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/broken\.yaml:\d+: not valid YAML or JSON/);
+
+    const badArn = await runCli(['check', `${IAC}/sam.yaml`, '--break-glass-arns', 'not-an-arn']);
+    expect(badArn.code).toBe(2);
+    expect(badArn.stderr).toMatch(/The ssm-access check cannot run on .*sam\.yaml: --break-glass-arns/);
+
+    expect((await runCli(['check', IAC, '--account-id', '12345'])).stderr).toMatch(/--account-id "12345" is not a 12-digit AWS account ID/);
+  });
+});

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { type Command, Option } from 'commander';
+import packageJson from '../../package.json' with { type: 'json' };
 import { InvalidRuleParameterError, parseRuleParameters } from '../../functions/shared/config-rule/parameters';
 import { defaultVersionDocument, type NamedPolicyDocument } from '../../functions/shared/core/policy-subject';
 import { preferencesParametersSchema } from '../../functions/preferences-rule/rule';
@@ -16,12 +17,14 @@ import { rolePolicyCheck } from '../checks/role-policy';
 import { ssmAccessCheck } from '../checks/ssm-access';
 import { checkCloudFormation, type IacFinding, type IacOptions, isCloudFormationTemplate, readCloudFormation, TemplateFileError, templateRuleParameters } from '../iac/cloudformation';
 import type { AccountHome } from '../../functions/shared/core/ssm-access-guardrails';
-import { type CliIo, EXIT_FINDINGS, EXIT_OK, stdoutStyle, UsageError } from '../io';
+import { type CliIo, EXIT_FINDINGS, EXIT_OK, stdoutStyle, UsageError, writeReportFile } from '../io';
 import { iacReportJson, type IacReport, renderIacText } from '../report/iac-report';
+import { renderSarif } from '../report/sarif';
 import { SAMPLE_ACCOUNT_PATH } from '../sources/sample-account';
 
 interface CheckFlags {
   json?: boolean;
+  sarif?: string;
   failOn: 'never' | 'non-compliant';
   accountId: string;
   partition: string;
@@ -43,6 +46,7 @@ export function checkCommand(program: Command, io: CliIo, exit: (code: number) =
     )
     .argument('<paths...>', 'template files or folders')
     .option('--json', 'print the report as JSON on stdout instead of tables')
+    .option('--sarif <file>', 'also write the NON_COMPLIANT findings to FILE as SARIF 2.1.0 (GitHub code scanning, other CI tools)')
     .addOption(new Option('--fail-on <when>', 'exit 1 when a resource is NON_COMPLIANT (for pipelines)').choices(['never', 'non-compliant']).default('never'))
     .option('--account-id <id>', 'the account the templates deploy to, as ${AWS::AccountId} reads', '123456789012')
     .addOption(new Option('--partition <partition>', 'the partition the templates deploy to, as ${AWS::Partition} reads').choices(['aws', 'aws-cn', 'aws-us-gov']).default('aws'));
@@ -80,6 +84,10 @@ export function checkCommand(program: Command, io: CliIo, exit: (code: number) =
     const report: IacReport = { files: files.map((f) => f.path), findings };
     if (flags.json) io.stdout.write(`${JSON.stringify(iacReportJson(report), null, 2)}\n`);
     else io.stdout.write(renderIacText(report, stdoutStyle(io)));
+    if (flags.sarif) {
+      writeReportFile(flags.sarif, `${JSON.stringify(renderSarif(report, packageJson.version), null, 2)}\n`, 'SARIF report');
+      io.stderr.write(`SARIF written to ${flags.sarif}\n`);
+    }
     const failing = flags.failOn === 'non-compliant' && findings.some((f) => f.compliance === 'NON_COMPLIANT');
     exit(failing ? EXIT_FINDINGS : EXIT_OK);
   });

@@ -1,8 +1,11 @@
 /**
  * `session-guard check` on the sample templates under test/fixtures/iac and on our own template:
- * each finding's check, resource, file, line and verdict, unknown values named, exit codes, errors.
+ * each finding's check, resource, file, line and verdict, unknown values named, exit codes, errors,
+ * and the SARIF validated against the SARIF 2.1.0 schema (the copy @microsoft/jest-sarif ships).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import AjvDraft04 from 'ajv-draft-04';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -173,4 +176,48 @@ describe('session-guard check on CloudFormation and SAM templates', () => {
 
     expect((await runCli(['check', IAC, '--account-id', '12345'])).stderr).toMatch(/--account-id "12345" is not a 12-digit AWS account ID/);
   });
+
+  it('writes SARIF 2.1.0 that the schema accepts: one rule per check, one error per NON_COMPLIANT resource at its line', async () => {
+    const sarifFile = join(mkdtempSync(join(tmpdir(), 'sg-check-')), 'session-guard.sarif');
+    const run = await runCli(['check', IAC, '--policy-arn', INSTANCE_POLICY, '--sarif', sarifFile]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toBe(`SARIF written to ${sarifFile}\n`);
+    const sarif = JSON.parse(readFileSync(sarifFile, 'utf8')) as {
+      version: string;
+      runs: { tool: { driver: { name: string; rules: { id: string; help: { text: string } }[] } }; results: { ruleId: string; ruleIndex: number; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[];
+    };
+    expect(validateSarif(sarif), JSON.stringify(validateSarif.errors)).toBe(true);
+
+    const [sarifRun] = sarif.runs;
+    expect(sarifRun?.tool.driver.rules.map((r) => r.id)).toEqual(['ssm-access', 'preferences', 'role-policy']);
+    expect(sarifRun?.tool.driver.rules.every((r) => r.help.text.length > 50)).toBe(true);
+    const results = sarifRun?.results.map((r) => `${r.ruleId}#${r.ruleIndex} ${r.level} ${r.locations[0]?.physicalLocation.artifactLocation.uri}:${r.locations[0]?.physicalLocation.region.startLine}`);
+    expect(results?.sort()).toEqual(
+      [
+        `role-policy#2 error ${IAC}/cloudformation.yaml:87`,
+        `ssm-access#0 error ${IAC}/cloudformation.yaml:15`,
+        `ssm-access#0 error ${IAC}/cloudformation.yaml:42`,
+        `ssm-access#0 error ${IAC}/cloudformation.yaml:61`,
+        `ssm-access#0 error ${IAC}/cloudformation.yaml:103`,
+        `ssm-access#0 error ${IAC}/cloudformation.yaml:108`,
+        `ssm-access#0 error ${IAC}/sam.yaml:5`,
+        `ssm-access#0 error ${IAC}/sam.yaml:26`,
+        `preferences#1 error ${IAC}/session-documents.json:27`,
+        `preferences#1 error ${IAC}/session-documents.json:34`,
+      ].sort(),
+    );
+    expect(sarifRun?.results.find((r) => r.message.text.startsWith('Policy OperatorsPolicy allows IAM-SSM-2'))).toBeDefined();
+  });
+
+  it('rejects SARIF that breaks the schema (the validation can fail)', () => {
+    expect(validateSarif({ version: '2.1.0', runs: [{ tool: { driver: {} }, results: [] }] })).toBe(false);
+  });
 });
+
+/**
+ * The SARIF 2.1.0 schema is draft-04 JSON Schema; one of its patterns is not a valid unicode
+ * regular expression, so patterns compile without the `u` flag.
+ */
+const validateSarif = new AjvDraft04({ allErrors: true, strict: false, unicodeRegExp: false, validateFormats: false }).compile(
+  JSON.parse(readFileSync(createRequire(import.meta.url).resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as object,
+);

@@ -1,7 +1,7 @@
 /**
  * session-guard on the command line: the product's Config rules run ad hoc over the bundled sample
- * account or a live one (`scan`), on a saved Config event (`evaluate`), and the instance-role
- * remediation (`remediate`).
+ * account or a live one (`scan`), on templates before they are deployed (`check`), on a saved
+ * Config event (`evaluate`), and the instance-role remediation (`remediate`).
  *
  * Exit codes: 0 done; 1 `--fail-on non-compliant` found a NON_COMPLIANT resource (or remediation
  * was declined or failed for a role); 2 usage or access problems, with a message saying what to fix.

@@ -4,6 +4,7 @@
  * machines. Trust policies are not identity policies and are read elsewhere.
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html
  * https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html#sam-function-policies
+ * https://github.com/awslabs/serverless-application-model/blob/master/docs/policy_templates.rst (names, documents, policy templates)
  */
 
 export interface TemplateResourceLike {

@@ -3,7 +3,7 @@
  * per check, one result per NON_COMPLIANT resource at the line of its logical ID (or Terraform
  * block), with the check's annotation as the message.
  * https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
- * https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning
+ * https://docs.github.com/en/github-ae@latest/code-security/secure-coding/uploading-a-sarif-file-to-github
  */
 import { relative, sep } from 'node:path';
 import type { IacCheckId } from '../iac/cloudformation';

@@ -17,6 +17,7 @@ import { rolePolicyCheck } from '../checks/role-policy';
 import { ssmAccessCheck } from '../checks/ssm-access';
 import { checkCloudFormation, type IacFinding, type IacOptions, isCloudFormationTemplate, readCloudFormation, TemplateFileError, templateRuleParameters } from '../iac/cloudformation';
 import type { AccountHome } from '../../functions/shared/core/ssm-access-guardrails';
+import { isTerraformPlan, readTerraformFile, readTerraformPlan, TerraformFileError } from '../iac/terraform';
 import { type CliIo, EXIT_FINDINGS, EXIT_OK, stdoutStyle, UsageError, writeReportFile } from '../io';
 import { iacReportJson, type IacReport, renderIacText } from '../report/iac-report';
 import { renderSarif } from '../report/sarif';
@@ -32,7 +33,7 @@ interface CheckFlags {
 }
 
 /** Files a folder is searched for: CloudFormation and SAM templates, CDK's cdk.out/*.template.json. */
-const TEMPLATE_EXTENSIONS = new Set(['.yaml', '.yml', '.json', '.template']);
+const TEMPLATE_EXTENSIONS = new Set(['.yaml', '.yml', '.json', '.template', '.tf']);
 /** Folders that hold dependencies or build copies, never the templates under review. */
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.aws-sam', '.terraform']);
 
@@ -61,25 +62,24 @@ export function checkCommand(program: Command, io: CliIo, exit: (code: number) =
     if (!/^\d{12}$/.test(flags.accountId)) throw new UsageError(`--account-id ${JSON.stringify(flags.accountId)} is not a 12-digit AWS account ID.`);
     const files = templateFiles(paths);
     const findings: IacFinding[] = [];
+    const home = { partition: flags.partition, accountId: flags.accountId };
     for (const { path, named } of files) {
-      const text = readText(path);
       let read;
       try {
-        read = readCloudFormation(path, text);
+        read = await readInfrastructureFile(path, readText(path));
       } catch (error) {
-        if (!(error instanceof TemplateFileError)) throw error;
+        if (!(error instanceof TemplateFileError || error instanceof TerraformFileError)) throw error;
         if (named) throw new UsageError(error.message);
         io.stderr.write(`Skipped ${path}: ${error.message}\n`);
         continue;
       }
-      if (!isCloudFormationTemplate(read.template)) {
-        if (named) throw new UsageError(`${path} is not a CloudFormation or SAM template (it has no Resources with a Type); name a template, or a folder to search.`);
+      if (!read) {
+        if (named) throw new UsageError(`${path} is neither a CloudFormation or SAM template (no Resources with a Type) nor a Terraform plan; name a template, a .tf file, a plan, or a folder to search.`);
         continue;
       }
-      const home = { partition: flags.partition, accountId: flags.accountId };
-      const template = read.template;
+      const { template, lineOf } = read;
       const options = checkOptions(flags, home, (check) => templateRuleParameters(template, check.logicalId, home), path);
-      findings.push(...checkCloudFormation(path, template, read.lineOf, options));
+      findings.push(...checkCloudFormation(path, template, lineOf, options));
     }
     const report: IacReport = { files: files.map((f) => f.path), findings };
     if (flags.json) io.stdout.write(`${JSON.stringify(iacReportJson(report), null, 2)}\n`);
@@ -144,6 +144,17 @@ function knownAwsManagedPolicies(partition: string): (arn: string) => NamedPolic
     const versions = (policy.PolicyVersionList ?? []).map((v) => ({ versionId: v.VersionId ?? null, isDefaultVersion: v.IsDefaultVersion ?? null, document: v.Document }));
     return defaultVersionDocument(arn, policy.DefaultVersionId, versions);
   };
+}
+
+/**
+ * A template, a .tf file or a `terraform show -json` plan read as CloudFormation resources;
+ * undefined for YAML or JSON that is neither (a folder holds other files too).
+ */
+async function readInfrastructureFile(path: string, text: string) {
+  if (extname(path) === '.tf') return readTerraformFile(path, text);
+  const read = readCloudFormation(path, text);
+  if (isTerraformPlan(read.template)) return readTerraformPlan(path, read.template, text);
+  return isCloudFormationTemplate(read.template) ? { template: read.template, lineOf: read.lineOf } : undefined;
 }
 
 /** The files named, and the templates found in the folders named. */

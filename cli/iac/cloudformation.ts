@@ -98,7 +98,7 @@ export function checkCloudFormation(file: string, template: CloudFormationTempla
     const worst = worstOf(verdicts);
     const decidedByUnknowns = worst.compliance === 'NON_COMPLIANT' && decisive.size > 0 && verdicts.some((v, i) => i % 2 === 1 && v.compliance !== 'NON_COMPLIANT');
     const annotation = decidedByUnknowns
-      ? `${worst.annotation} The template cannot know ${[...decisive].join(', ')}: read as ${checkId === 'preferences' ? 'unset' : 'any value'}.`
+      ? `${worst.annotation} Not known before deployment: ${[...decisive].join(', ')}, read as ${checkId === 'preferences' ? 'unset' : 'any value'}.`
       : worst.annotation;
     return { checkId, file, line: lineOf(resource), resourceType, resource, compliance: worst.compliance, annotation };
   });
@@ -235,7 +235,7 @@ class TemplateReading {
     const unknownsOf = new Map<string, string[]>();
 
     for (const policy of policies) {
-      const document: NamedPolicyDocument =
+      let document: NamedPolicyDocument =
         'document' in policy.written
           ? { name: policy.name, document: this.resolve(policy.written.document, '*') }
           : 'unreadable' in policy.written
@@ -243,6 +243,10 @@ class TemplateReading {
             : { name: policy.name, document: null };
       if ('managedPolicy' in policy.written) push(attached, policy.logicalId, this.samManagedPolicyArn(policy.written.managedPolicy));
       const unknowns = this.takeUnknowns();
+      // A document that is wholly an unknown value (a parameter, a value known only after apply).
+      if (typeof document.document === 'string' && unknowns.length > 0 && (document.document === '*' || document.document.startsWith('unknown-'))) {
+        document = { name: `${policy.name} (${unknowns.join(', ')}, not known before deployment)`, document: null };
+      }
       if ('managedPolicy' in policy.written) {
         push(unknownsOf, policy.logicalId, ...unknowns);
         continue;

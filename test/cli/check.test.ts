@@ -38,6 +38,21 @@ async function checkJson(...args: string[]): Promise<JsonReport> {
 const verdicts = (report: JsonReport) =>
   report.checks.flatMap((c) => c.results.map((r) => `${c.id} ${r.file}:${r.line} ${r.resource} ${r.compliance}`)).sort();
 
+const TERRAFORM_VERDICTS = [
+  `role-policy ${IAC}/terraform/main.tf:46 aws_iam_role.runner NOT_APPLICABLE`,
+  `role-policy ${IAC}/terraform/main.tf:66 aws_iam_role.web COMPLIANT`,
+  `role-policy ${IAC}/terraform/plan.json:8 aws_iam_role.batch NON_COMPLIANT`,
+  `ssm-access ${IAC}/terraform/main.tf:13 aws_iam_policy.operators NON_COMPLIANT`,
+  `ssm-access ${IAC}/terraform/main.tf:39 aws_iam_policy.fleet_commands COMPLIANT`,
+  `ssm-access ${IAC}/terraform/main.tf:46 aws_iam_role.runner NON_COMPLIANT`,
+  // The instance policy is defined elsewhere: its document is unknown here, and that is reported.
+  `ssm-access ${IAC}/terraform/main.tf:66 aws_iam_role.web NON_COMPLIANT`,
+  `ssm-access ${IAC}/terraform/plan.json:8 aws_iam_role.batch NON_COMPLIANT`,
+  `ssm-access ${IAC}/terraform/plan.json:36 module.audit.aws_iam_policy.reader COMPLIANT`,
+  `ssm-access ${IAC}/terraform/plan.json:47 module.audit.aws_iam_policy.key_admin NON_COMPLIANT`,
+  `preferences ${IAC}/terraform/main.tf:85 aws_ssm_document.sessions NON_COMPLIANT`,
+];
+
 const find = (report: JsonReport, checkId: string, resource: string) => report.checks.find((c) => c.id === checkId)?.results.find((r) => r.resource === resource);
 
 describe('session-guard check on CloudFormation and SAM templates', () => {
@@ -48,6 +63,8 @@ describe('session-guard check on CloudFormation and SAM templates', () => {
       `${IAC}/cloudformation.yaml`,
       `${IAC}/sam.yaml`,
       `${IAC}/session-documents.json`,
+      `${IAC}/terraform/main.tf`,
+      `${IAC}/terraform/plan.json`,
     ]);
     expect(verdicts(report)).toEqual(
       [
@@ -69,6 +86,7 @@ describe('session-guard check on CloudFormation and SAM templates', () => {
         `preferences ${IAC}/session-documents.json:7 EncryptedSessions COMPLIANT`,
         `preferences ${IAC}/session-documents.json:27 PlainSessions NON_COMPLIANT`,
         `preferences ${IAC}/session-documents.json:34 KeyFromParameter NON_COMPLIANT`,
+        ...TERRAFORM_VERDICTS,
       ].sort(),
     );
   });
@@ -77,8 +95,8 @@ describe('session-guard check on CloudFormation and SAM templates', () => {
     const report = await checkJson(`${IAC}/cloudformation.yaml`);
     expect(find(report, 'ssm-access', 'OperatorsPolicy')?.annotation).toMatch(/^Policy OperatorsPolicy allows IAM-SSM-2 through policy OperatorsPolicy, statement ShellEverywhere/);
     // A parameter inside a tag condition cannot widen it: no unknown value is blamed.
-    expect(find(report, 'ssm-access', 'FleetCommandsPolicy')?.annotation).not.toMatch(/cannot know/);
-    expect(find(report, 'ssm-access', 'TargetedCommandsRole')?.annotation).toMatch(/IAM-SSM-1 .*The template cannot know TargetInstanceArn: read as any value\.$/);
+    expect(find(report, 'ssm-access', 'FleetCommandsPolicy')?.annotation).not.toMatch(/Not known before deployment/);
+    expect(find(report, 'ssm-access', 'TargetedCommandsRole')?.annotation).toMatch(/IAM-SSM-1 .*Not known before deployment: TargetInstanceArn, read as any value\.$/);
     // Only the break-glass branch of the Fn::If grants sessions; it is checked all the same.
     expect(find(report, 'ssm-access', 'SupportRole')?.annotation).toMatch(/IAM-SSM-2, SG-SSM-3 through inline policy support, statement SessionsWhenBreakGlass/);
     // A user is judged with its group's policies, an AWS managed one read from its known document.
@@ -109,7 +127,7 @@ describe('session-guard check on CloudFormation and SAM templates', () => {
   it('reads a Session document whose key comes from a parameter as unencrypted, and says so', async () => {
     const report = await checkJson(`${IAC}/session-documents.json`);
     expect(find(report, 'preferences', 'KeyFromParameter')?.annotation).toBe(
-      'Session document KeyFromParameter: kmsKeyId empty (no session encryption beyond TLS). The template cannot know SessionKeyId: read as unset.',
+      'Session document KeyFromParameter: kmsKeyId empty (no session encryption beyond TLS). Not known before deployment: SessionKeyId, read as unset.',
     );
     expect(find(report, 'preferences', 'RunbookCommand')).toBeUndefined();
   });
@@ -162,7 +180,7 @@ describe('session-guard check on CloudFormation and SAM templates', () => {
 
     const notATemplate = await runCli(['check', 'package.json']);
     expect(notATemplate.code).toBe(2);
-    expect(notATemplate.stderr).toMatch(/package\.json is not a CloudFormation or SAM template/);
+    expect(notATemplate.stderr).toMatch(/package\.json is neither a CloudFormation or SAM template .* nor a Terraform plan/);
 
     const dir = mkdtempSync(join(tmpdir(), 'sg-check-'));
     writeFileSync(join(dir, 'broken.yaml'), 'Resources:\n  A: [unclosed\n');
@@ -204,6 +222,10 @@ describe('session-guard check on CloudFormation and SAM templates', () => {
         `ssm-access#0 error ${IAC}/sam.yaml:26`,
         `preferences#1 error ${IAC}/session-documents.json:27`,
         `preferences#1 error ${IAC}/session-documents.json:34`,
+        ...TERRAFORM_VERDICTS.filter((v) => v.endsWith('NON_COMPLIANT')).map((v) => {
+          const [id, where] = v.split(' ');
+          return `${id}#${['ssm-access', 'preferences', 'role-policy'].indexOf(id!)} error ${where}`;
+        }),
       ].sort(),
     );
     expect(sarifRun?.results.find((r) => r.message.text.startsWith('Policy OperatorsPolicy allows IAM-SSM-2'))).toBeDefined();
@@ -211,6 +233,36 @@ describe('session-guard check on CloudFormation and SAM templates', () => {
 
   it('rejects SARIF that breaks the schema (the validation can fail)', () => {
     expect(validateSarif({ version: '2.1.0', runs: [{ tool: { driver: {} }, results: [] }] })).toBe(false);
+  });
+});
+
+
+describe('session-guard check on Terraform', () => {
+  it('reads jsonencode, heredoc and aws_iam_policy_document policies, and names the variable that decides', async () => {
+    const report = await checkJson(`${IAC}/terraform/main.tf`);
+    expect(find(report, 'ssm-access', 'aws_iam_policy.operators')?.annotation).toMatch(/^Policy aws_iam_policy.operators allows IAM-SSM-2 through policy aws_iam_policy.operators, statement ShellEverywhere/);
+    // The data source's tag condition holds whatever var.fleet_tag_value is.
+    expect(find(report, 'ssm-access', 'aws_iam_policy.fleet_commands')?.compliance).toBe('COMPLIANT');
+    expect(find(report, 'ssm-access', 'aws_iam_role.runner')?.annotation).toMatch(
+      /through policy aws_iam_role_policy.runner, statement OneInstance .* Not known before deployment: var\.target_instance_arn, read as any value\.$/,
+    );
+    expect(find(report, 'preferences', 'aws_ssm_document.sessions')?.annotation).toMatch(/^Session document team-sessions: kmsKeyId missing/);
+  });
+
+  it('reads a plan: child modules, roles named by name, and values known only after apply', async () => {
+    const report = await checkJson(`${IAC}/terraform/plan.json`, '--policy-arn', INSTANCE_POLICY);
+    expect(find(report, 'role-policy', 'aws_iam_role.batch')?.annotation).toMatch(/Instance profile aws_iam_instance_profile\.batch/);
+    expect(find(report, 'ssm-access', 'module.audit.aws_iam_policy.key_admin')?.annotation).toMatch(
+      /\(module\.audit\.aws_iam_policy\.key_admin\.policy, not known before deployment\) that could not be read/,
+    );
+  });
+
+  it('names a .tf file it cannot parse', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-check-'));
+    writeFileSync(join(dir, 'broken.tf'), 'resource "aws_iam_policy" "p" {\n  policy = \n');
+    const run = await runCli(['check', join(dir, 'broken.tf')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/broken\.tf: not valid Terraform/);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * `session-guard check`: the rules' checks on CloudFormation and SAM templates before anything is
+ * `session-guard check`: the rules' checks on CloudFormation, SAM and Terraform before anything is
  * deployed, so a pull request meets the same verdicts AWS Config gives once it is.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -32,7 +32,7 @@ interface CheckFlags {
   [parameterFlag: string]: unknown;
 }
 
-/** Files a folder is searched for: CloudFormation and SAM templates, CDK's cdk.out/*.template.json. */
+/** Files a folder is searched for: templates (CDK's cdk.out/*.template.json too), .tf files, plan JSON. */
 const TEMPLATE_EXTENSIONS = new Set(['.yaml', '.yml', '.json', '.template', '.tf']);
 /** Folders that hold dependencies or build copies, never the templates under review. */
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.aws-sam', '.terraform']);
@@ -41,11 +41,11 @@ export function checkCommand(program: Command, io: CliIo, exit: (code: number) =
   const command = program
     .command('check')
     .description(
-      'Run the checks on CloudFormation and SAM templates (YAML or JSON, CDK cdk.out/*.template.json) before they are deployed: ' +
+      'Run the checks on CloudFormation and SAM templates (YAML or JSON, CDK cdk.out/*.template.json), Terraform .tf files and `terraform show -json` plans before they are deployed: ' +
         'IAM policies, roles, users and groups (ssm-access), Session documents (preferences), and, with --policy-arn, roles in instance profiles (role-policy). ' +
         'Folders are searched for templates; files that are not templates are left out.',
     )
-    .argument('<paths...>', 'template files or folders')
+    .argument('<paths...>', 'templates, .tf files, plan JSON, or folders to search')
     .option('--json', 'print the report as JSON on stdout instead of tables')
     .option('--sarif <file>', 'also write the NON_COMPLIANT findings to FILE as SARIF 2.1.0 (GitHub code scanning, other CI tools)')
     .addOption(new Option('--fail-on <when>', 'exit 1 when a resource is NON_COMPLIANT (for pipelines)').choices(['never', 'non-compliant']).default('never'))

@@ -1,6 +1,6 @@
-/** What `check` found in infrastructure code, as a table, JSON and SARIF. */
-import type { IacCheckId, IacFinding } from '../iac/cloudformation';
-import { CHECKS, findCheck } from '../checks/registry';
+/** What `check` found in infrastructure code, as a table and as JSON (SARIF: sarif.ts). */
+import type { IacFinding } from '../iac/cloudformation';
+import { CHECKS } from '../checks/registry';
 import type { TextStyle } from '../io';
 import { byConcern, describeCounts, fitText, PLAIN, renderTable, verdictsIn } from './table';
 import { countCompliance } from './scan-report';

@@ -63,6 +63,7 @@ export function checkCommand(program: Command, io: CliIo, exit: (code: number) =
     const files = templateFiles(paths);
     const findings: IacFinding[] = [];
     const home = { partition: flags.partition, accountId: flags.accountId };
+    const knownManagedPolicy = knownAwsManagedPolicies(flags.partition);
     for (const { path, named } of files) {
       let read;
       try {
@@ -78,7 +79,7 @@ export function checkCommand(program: Command, io: CliIo, exit: (code: number) =
         continue;
       }
       const { template, lineOf } = read;
-      const options = checkOptions(flags, home, (check) => templateRuleParameters(template, check.logicalId, home), path);
+      const options = checkOptions(flags, home, knownManagedPolicy, (check) => templateRuleParameters(template, check.logicalId, home), path);
       findings.push(...checkCloudFormation(path, template, lineOf, options));
     }
     const report: IacReport = { files: files.map((f) => f.path), findings };
@@ -98,7 +99,13 @@ export function checkCommand(program: Command, io: CliIo, exit: (code: number) =
  * (session-guard's own template does). The rules' own schemas read them, so a value a rule would
  * reject is rejected here too.
  */
-function checkOptions(flags: CheckFlags, home: AccountHome, fromTemplate: (check: Check) => Record<string, string>, file: string): IacOptions {
+function checkOptions(
+  flags: CheckFlags,
+  home: AccountHome,
+  knownManagedPolicy: IacOptions['knownManagedPolicy'],
+  fromTemplate: (check: Check) => Record<string, string>,
+  file: string,
+): IacOptions {
   const raw = (check: Check): Record<string, string> => ({
     ...fromTemplate(check),
     ...Object.fromEntries(check.parameters.flatMap((p) => (typeof flags[flagKey(p)] === 'string' ? [[p.name, flags[flagKey(p)] as string]] : []))),
@@ -125,7 +132,7 @@ function checkOptions(flags: CheckFlags, home: AccountHome, fromTemplate: (check
     exemptions: parse(ssmAccessCheck, () => parseRuleParameters(ssmAccessParametersSchema, raw(ssmAccessCheck))),
     limits: parse(preferencesCheck, () => parseRuleParameters(preferencesParametersSchema, raw(preferencesCheck))),
     instancePolicy: { alternativePolicyArns: rolePolicy.alternativePolicyArns, exemptionTagKey: rolePolicy.exemptionTagKey, ...(policyArn ? { policyArn } : {}) },
-    knownManagedPolicy: knownAwsManagedPolicies(flags.partition),
+    knownManagedPolicy,
   };
 }
 

@@ -3,6 +3,7 @@
  * environment, and a way to ask a yes/no question. Commands take a `CliIo`, so tests run the real
  * commands with captured output instead of spawning a process each time.
  */
+import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 
 export interface CliIo {
@@ -97,5 +98,14 @@ export class Progress {
     if (!this.shown) return;
     this.io.stderr.write('\r\x1b[K');
     this.shown = false;
+  }
+}
+
+/** Writes a report the user asked for (`--html`, `--sarif`); a path that cannot be written is theirs to fix. */
+export function writeReportFile(path: string, text: string, what: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (error) {
+    throw new UsageError(`Cannot write the ${what} to ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

@@ -1,13 +1,14 @@
 /**
  * session-guard on the command line: the product's Config rules run ad hoc over the bundled sample
- * account or a live one (`scan`), on a saved Config event (`evaluate`), and the instance-role
- * remediation (`remediate`).
+ * account or a live one (`scan`), on templates before they are deployed (`check`), on a saved
+ * Config event (`evaluate`), and the instance-role remediation (`remediate`).
  *
  * Exit codes: 0 done; 1 `--fail-on non-compliant` found a NON_COMPLIANT resource (or remediation
  * was declined or failed for a role); 2 usage or access problems, with a message saying what to fix.
  */
 import { Command, CommanderError } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
+import { checkCommand } from './commands/check';
 import { evaluateCommand } from './commands/evaluate';
 import { remediateCommand } from './commands/remediate';
 import { scanCommand } from './commands/scan';
@@ -40,6 +41,7 @@ export function buildProgram(io: CliIo, exit: (code: number) => void, dependenci
       "\nExit codes: 0 done; 1 NON_COMPLIANT found with --fail-on non-compliant, or remediate declined or failed for a role; 2 usage or access problem.\nRun `session-guard <command> --help` for a command's options. Full guide: docs/cli.md.",
     );
   scanCommand(program, io, exit);
+  checkCommand(program, io, exit);
   evaluateCommand(program, io, exit);
   remediateCommand(program, io, exit, dependencies.remediatorFor);
   return program;

@@ -1,9 +1,8 @@
 /** `session-guard scan`: every check over one account, as a table, JSON, and/or an HTML page. */
-import { writeFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { type Check, type CheckResult, MissingParameterError, runCheck } from '../checks/check';
 import { CHECKS, checkIds, findCheck } from '../checks/registry';
-import { type CliIo, EXIT_FINDINGS, EXIT_OK, Progress, stdoutStyle, UsageError } from '../io';
+import { type CliIo, EXIT_FINDINGS, EXIT_OK, Progress, stdoutStyle, writeReportFile } from '../io';
 import { renderScanHtml } from '../report/html';
 import { allResults, type ScanReport, scanReportJson, type SkippedCheck } from '../report/scan-report';
 import { renderScanText } from '../report/table';
@@ -36,7 +35,7 @@ export function scanCommand(program: Command, io: CliIo, exit: (code: number) =>
     if (flags.json) io.stdout.write(`${JSON.stringify(scanReportJson(report), null, 2)}\n`);
     else io.stdout.write(renderScanText(report, stdoutStyle(io)));
     if (flags.html) {
-      writeReport(flags.html, renderScanHtml(report));
+      writeReportFile(flags.html, renderScanHtml(report), 'HTML report');
       io.stderr.write(`HTML report written to ${flags.html}\n`);
     }
     const failing = flags.failOn === 'non-compliant' && allResults(report).some((r) => r.compliance === 'NON_COMPLIANT');
@@ -95,12 +94,4 @@ export async function scan(
 }
 
 const selectedChecks = (ids: string[] | undefined): readonly Check[] => (ids ? ids.map((id) => findCheck(id)) : CHECKS);
-
-function writeReport(path: string, html: string): void {
-  try {
-    writeFileSync(path, html);
-  } catch (error) {
-    throw new UsageError(`Cannot write the HTML report to ${path}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
 

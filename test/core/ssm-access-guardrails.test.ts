@@ -111,6 +111,54 @@ describe('findBroadGrants: managed nodes the policy does not name', () => {
   });
 });
 
+describe('findBroadGrants: policy variables in resources take their value from the request', () => {
+  const node = (id: string) => [`arn:aws:ec2:*:*:instance/${id}`, `arn:aws:ssm:*:*:managed-instance/${id}`];
+
+  it.each([['${aws:username}'], ['${aws:PrincipalTag/node}'], ["i-${aws:userid, 'none'}"]])('an Allow on %s reaches nodes no policy names', (id) => {
+    expect(grants(policy(allow({ Action: 'ssm:SendCommand', Resource: node(id) })))).toEqual(['IAM-SSM-1@#0']);
+  });
+
+  it('names no node with ${*}, ${?} or ${$}: they stand for the characters themselves', () => {
+    expect(grants(policy(allow({ Action: 'ssm:SendCommand', Resource: [...node('${*}'), ...node('i-${?}${$}')] })))).toEqual([]);
+  });
+
+  it('a Deny on a variable does not certainly apply, so it cancels nothing', () => {
+    const denyOwn = { Effect: 'Deny', Action: 'ssm:SendCommand', Resource: node('${aws:username}*') };
+    expect(grants(policy(allow({ Action: 'ssm:SendCommand' }), denyOwn))).toEqual(['IAM-SSM-1@#0']);
+  });
+
+  it('an Allow whose NotResource is a variable does not certainly leave any node out', () => {
+    const notOwn = { Effect: 'Allow', Action: 'ssm:SendCommand', NotResource: node('*${aws:username}*') };
+    expect(grants(policy(notOwn))).toEqual(['IAM-SSM-1@#0']);
+  });
+});
+
+describe('findBroadGrants: statements IAM would not accept are reported, never read as granting nothing', () => {
+  it.each([
+    ['no Resource nor NotResource', { Effect: 'Allow', Action: 'ssm:StartSession' }, /neither Resource nor NotResource/],
+    ['no Action nor NotAction', { Effect: 'Allow', Resource: '*' }, /neither Action nor NotAction/],
+    ['a misspelt operator', allow({ Action: 'ssm:StartSession', Condition: { StringEqualz: { 'ssm:resourceTag/Team': 'ops' } } }), /StringEqualz/],
+    ['NullIfExists', allow({ Action: 'ssm:StartSession', Condition: { NullIfExists: { 'ssm:resourceTag/Team': 'true' } } }), /NullIfExists/],
+  ])('%s', (_, statement, message) => {
+    expect(() => findBroadGrants(policy(statement), HOME)).toThrow(message);
+  });
+
+  it('accepts every operator IAM defines, qualified and with IfExists', () => {
+    const condition = {
+      'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': 'team' },
+      'ForAllValues:StringNotLike': { 'aws:TagKeys': 'x*' },
+      NumericLessThanEqualsIfExists: { 'aws:MultiFactorAuthAge': '3600' },
+      DateGreaterThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' },
+      ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/ops-*' },
+      BoolIfExists: { 'aws:MultiFactorAuthPresent': 'true' },
+      NotIpAddress: { 'aws:SourceIp': '192.0.2.0/24' },
+      BinaryEquals: { 'aws:SourceVpce': 'QmluYXJ5' },
+      Null: { 'aws:TokenIssueTime': 'false' },
+    };
+    expect(grants(policy(allow({ Action: 'ssm:StartSession', Condition: condition })))).toEqual(['IAM-SSM-2@#0']);
+  });
+});
+
 describe('findBroadGrants: conditions, judged by what they let through', () => {
   const withCondition = (condition: unknown) => grants(policy(allow({ Action: 'ssm:StartSession', Condition: condition })));
 
@@ -246,6 +294,11 @@ describe('evaluateSsmAccess: a subject and every policy in force for it', () => 
   });
 
   it('is NON_COMPLIANT when a document, or a managed policy it refers to, cannot be read', () => {
+    const noResource = doc('inline policy sloppy', { Effect: 'Allow', Action: 'ssm:StartSession' });
+    expect(evaluateSsmAccess(subject([noResource]), exemptions)).toMatchObject({
+      compliance: 'NON_COMPLIANT',
+      annotation: expect.stringContaining('inline policy sloppy that could not be read (statement #0 has neither Resource nor NotResource)'),
+    });
     expect(evaluateSsmAccess(subject([{ name: 'inline policy broken', document: '%7Bnope' }]), exemptions)).toMatchObject({
       compliance: 'NON_COMPLIANT',
       annotation: expect.stringContaining('inline policy broken that could not be read'),

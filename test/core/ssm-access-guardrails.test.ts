@@ -215,6 +215,15 @@ describe('findBroadGrants: Deny', () => {
     expect(grants(policy(allowPrefix, { Effect: 'Deny', Action: 'ssm:SendCommand', Resource: 'arn:aws:ec2:*:*:instance/i-00*' }))).toEqual(['IAM-SSM-1@Prefix']);
   });
 
+  it('a Deny that covers every ID but a few leaves those few reachable', () => {
+    // Every i-0 instance whose ID holds a character other than 'e' after the prefix is denied: i-0eeee... is not.
+    const allowPrefix = { Sid: 'Prefix', Effect: 'Allow', Action: 'ssm:SendCommand', Resource: 'arn:aws:ec2:*:*:instance/i-0*' };
+    const denyMost = { Effect: 'Deny', Action: 'ssm:SendCommand', Resource: [...'0123456789abcdf'].map((c) => `arn:aws:ec2:*:*:instance/i-0*${c}*`) };
+    expect(grants(policy(allowPrefix, denyMost))).toEqual(['IAM-SSM-1@Prefix']);
+    const denyE = { ...denyMost, Resource: [...denyMost.Resource, 'arn:aws:ec2:*:*:instance/i-0*e*'] };
+    expect(grants(policy(allowPrefix, denyE))).toEqual([]);
+  });
+
   it('a Deny with a NotAction that leaves the action in cancels it', () => {
     expect(grants(policy(allowAll, { Effect: 'Deny', NotAction: 'ssm:Describe*', Resource: '*' }))).toEqual([]);
   });
@@ -282,6 +291,17 @@ describe('evaluateSsmAccess: a subject and every policy in force for it', () => 
     expect(evaluateSsmAccess(subject([ssmFull], { boundary: boundaryOnTags }), exemptions).annotation).toMatch(/^User alice allows SG-SSM-3, SG-SSM-4 through/);
     // The boundary leaves one region's instances in, and the identity policies reach them.
     expect(evaluateSsmAccess(subject([ssmFull], { boundary: boundaryOneRegion }), exemptions).compliance).toBe('NON_COMPLIANT');
+  });
+
+  it('needs one node both the identity policies and the boundary allow, and finds it where their patterns meet', () => {
+    const prefix = doc('inline policy prefix', allow({ Action: 'ssm:StartSession', Resource: 'arn:aws:ec2:*:111122223333:instance/i-0*' }));
+    const endsInA = doc('permissions boundary policy suffix v1', allow({ Action: 'ssm:*', Resource: 'arn:aws:ec2:*:*:instance/*a' }));
+    // i-0...a is in both, though neither pattern's own example need be.
+    expect(evaluateSsmAccess(subject([prefix], { boundary: endsInA }), exemptions).annotation).toMatch(/^User alice allows IAM-SSM-2 through inline policy prefix, statement #0/);
+    const otherPrefix = doc('permissions boundary policy other v1', allow({ Action: 'ssm:*', Resource: 'arn:aws:ec2:*:*:instance/i-1*' }));
+    expect(evaluateSsmAccess(subject([prefix], { boundary: otherPrefix }), exemptions).compliance).toBe('COMPLIANT');
+    const namedOnly = doc('permissions boundary policy named v1', allow({ Action: 'ssm:*', Resource: 'arn:aws:ec2:*:*:instance/i-0123456789abcdef0' }));
+    expect(evaluateSsmAccess(subject([prefix], { boundary: namedOnly }), exemptions).compliance).toBe('COMPLIANT');
   });
 
   it('keeps a long finding whole, what is wrong first (Config gets it clipped when it is sent)', () => {

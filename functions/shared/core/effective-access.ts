@@ -112,7 +112,12 @@ export function findAccess(policies: EffectivePolicies, question: AccessQuestion
   );
   // A Deny of the action on every resource ("*") leaves nothing to look for.
   if (denies.some((s) => s.resource?.some((p) => /^\*+$/.test(p)))) return undefined;
-  const patterns = [...allows, ...(boundaryAllows ?? [])].flatMap((c) => (c.statement.resource ?? []).flatMap((p) => readPattern(p, true) ?? []));
+  const widePatterns = (statements: readonly Statement[]) => statements.flatMap((s) => (s.resource ?? []).flatMap((p) => readPattern(p, true) ?? []));
+  const searches: WitnessSearch = {
+    identity: widePatterns(allows.map((c) => c.statement)),
+    boundary: boundaryAllows && widePatterns(boundaryAllows.map((c) => c.statement)),
+    denied: denies.flatMap((s) => (s.resource ?? []).flatMap((p) => readPattern(p, false) ?? [])),
+  };
   const everyResourceText = [...allows, ...(boundaryAllows ?? [])].map((c) => c.statement).concat(denies).flatMap((s) => [...(s.resource ?? []), ...(s.notResource ?? [])]);
   const named = new Set([...(question.includeNamed ? [] : namedIds(everyResourceText)), ...(question.excludedIds ?? [])]);
   const excludedArns = new Set(question.excludedArns ?? []);
@@ -123,7 +128,7 @@ export function findAccess(policies: EffectivePolicies, question: AccessQuestion
   for (const kind of question.resources) {
     for (const region of regionsOf(home.partition)) {
       const before = kind.arnBefore(home, region);
-      for (const arn of candidates(kind, before, patterns, named, preferenceOf)) {
+      for (const arn of candidates(kind, before, searches, named, preferenceOf)) {
         if (excludedArns.has(arn)) continue;
         if (denies.some((s) => statementMatchesResource(s, arn, 'certain'))) continue;
         if (boundaryAllows && !boundaryAllows.some((c) => statementMatchesResource(c.statement, arn, 'widest'))) continue;
@@ -208,14 +213,23 @@ function namedIds(resourceTexts: readonly string[]): Set<string> {
   return named;
 }
 
+/** The resource patterns witnesses are looked for in: read widely, Deny patterns read certainly. */
+interface WitnessSearch {
+  readonly identity: readonly string[];
+  readonly boundary: readonly string[] | undefined;
+  readonly denied: readonly string[];
+}
+
 /**
- * The resources of one kind and region to ask about: the named one, or a fresh ID and a witness
- * ID for each Allow pattern that reaches unnamed IDs.
+ * The resources of one kind and region to ask about: the named one, or a fresh ID and witness IDs
+ * that Allow patterns reach: each pattern alone, and with a boundary, each identity pattern together
+ * with each boundary pattern (one request must be allowed by both). Witnesses keep out of Deny
+ * patterns where they can.
  */
 function candidates(
   kind: ResourceKind,
   before: string,
-  patterns: readonly string[],
+  searches: WitnessSearch,
   named: ReadonlySet<string>,
   preferenceOf: (alphabet: string) => string,
 ): string[] {
@@ -224,8 +238,10 @@ function candidates(
   const preference = preferenceOf(shape.alphabet);
   const fresh = shape.prefix + preference[0]!.repeat(Math.max(...shape.lengths));
   const ids = new Set(named.has(fresh) ? [] : [fresh]);
-  for (const pattern of patterns) {
-    const witness = findWitness(pattern, before, shape, { caseSensitive: false, named, preference });
+  const boundary = searches.boundary ?? [];
+  const together = [...searches.identity, ...boundary].map((p) => [p]).concat(searches.identity.flatMap((p) => boundary.map((b) => [p, b])));
+  for (const patterns of together) {
+    const witness = findWitness(patterns, before, shape, { caseSensitive: false, named, preference, avoid: searches.denied });
     if (witness !== undefined) ids.add(witness);
   }
   return [...ids].map((id) => before + id);

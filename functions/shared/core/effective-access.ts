@@ -13,8 +13,11 @@
  *
  * The question is asked of resources the policies do not name: for every region of the account's
  * own partition and every kind of resource, a "fresh" resource (an ID no statement names, tags
- * absent or with values no statement names), plus, for each Allow pattern that reaches such IDs, a
- * witness ID it matches. The subject has the access when one of them is allowed by an identity
+ * absent or with values no statement names), plus witness IDs: for each Allow pattern, and under a
+ * boundary for each identity pattern together with each boundary pattern, an unnamed ID they match,
+ * kept out of Deny patterns where one can be. A policy variable in a resource takes its value from
+ * the request (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html):
+ * it names nothing, widens an Allow to any value, and never makes a Deny certain. The subject has the access when one of them is allowed by an identity
  * statement whose conditions can hold, allowed by the boundary if there is one, and denied by no
  * Deny IAM would certainly apply (no conditions; resources matched case-sensitively, as IAM
  * compares ARNs). Allow statements are read widely (ARNs compared without case), so a mis-cased

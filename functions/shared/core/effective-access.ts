@@ -17,8 +17,9 @@
  * boundary for each identity pattern together with each boundary pattern, an unnamed ID they match,
  * kept out of Deny patterns where one can be. A policy variable in a resource takes its value from
  * the request (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html):
- * it names nothing, widens an Allow to any value, and never makes a Deny certain. The subject has the access when one of them is allowed by an identity
- * statement whose conditions can hold, allowed by the boundary if there is one, and denied by no
+ * it names nothing, widens an Allow to any value, and never makes a Deny certain. The subject has
+ * the access when one of them is allowed by an identity statement whose conditions can hold,
+ * allowed by the boundary if there is one, and denied by no
  * Deny IAM would certainly apply (no conditions; resources matched case-sensitively, as IAM
  * compares ARNs). Allow statements are read widely (ARNs compared without case), so a mis-cased
  * grant is not missed. Service control policies, resource control policies and session policies

@@ -3,8 +3,8 @@ import { findWitness, type IdShape } from '../../functions/shared/core/resource-
 
 const INSTANCE: IdShape = { prefix: 'i-', alphabet: '0123456789abcdef', lengths: [17, 8] };
 const BEFORE = 'arn:aws:ec2:us-east-1:111122223333:instance/';
-const witness = (pattern: string, named: string[] = [], caseSensitive = false) =>
-  findWitness(pattern, BEFORE, INSTANCE, { caseSensitive, named: new Set(named), preference: 'f0123456789abcde' });
+const witness = (pattern: string | string[], named: string[] = [], caseSensitive = false, avoid: string[] = []) =>
+  findWitness([pattern].flat(), BEFORE, INSTANCE, { caseSensitive, named: new Set(named), preference: 'f0123456789abcde', avoid });
 
 describe('findWitness', () => {
   it('fills wildcards with the preferred character, first at the longer ID length', () => {
@@ -31,5 +31,18 @@ describe('findWitness', () => {
   it('compares case as asked: widely for an Allow, exactly for a Deny', () => {
     expect(witness('ARN:AWS:EC2:*:*:INSTANCE/I-*')).toBe('i-fffffffffffffffff');
     expect(witness('ARN:AWS:EC2:*:*:INSTANCE/I-*', [], true)).toBeUndefined();
+  });
+
+  it('finds an ID every pattern matches, or none when they cannot meet', () => {
+    expect(witness(['arn:aws:ec2:*:*:instance/i-0*', 'arn:aws:ec2:*:*:instance/*a'])).toBe('i-0fffffffffffffffa');
+    expect(witness(['arn:aws:ec2:*:*:instance/i-0*', '*', 'arn:aws:ec2:us-east-1:*'])).toBe('i-0ffffffffffffffff');
+    expect(witness(['arn:aws:ec2:*:*:instance/*0', 'arn:aws:ec2:*:*:instance/*1'])).toBeUndefined();
+    expect(witness(['arn:aws:ec2:*:*:instance/i-0*', 'arn:aws:ec2:*:*:instance/i-1*'])).toBeUndefined();
+  });
+
+  it('keeps out of the patterns to avoid where it can, and returns a match all the same where it cannot', () => {
+    expect(witness('arn:aws:ec2:*:*:instance/i-0*', [], false, ['*f*'])).toBe('i-00000000000000000');
+    expect(witness('*', [], false, ['*i-?f*', '*i-?0*'])).toBe('i-f1fffffffffffffff');
+    expect(witness('arn:aws:ec2:*:*:instance/i-0*', [], false, ['*'])).toBe('i-0ffffffffffffffff');
   });
 });

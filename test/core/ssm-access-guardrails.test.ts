@@ -111,6 +111,54 @@ describe('findBroadGrants: managed nodes the policy does not name', () => {
   });
 });
 
+describe('findBroadGrants: policy variables in resources take their value from the request', () => {
+  const node = (id: string) => [`arn:aws:ec2:*:*:instance/${id}`, `arn:aws:ssm:*:*:managed-instance/${id}`];
+
+  it.each([['${aws:username}'], ['${aws:PrincipalTag/node}'], ["i-${aws:userid, 'none'}"]])('an Allow on %s reaches nodes no policy names', (id) => {
+    expect(grants(policy(allow({ Action: 'ssm:SendCommand', Resource: node(id) })))).toEqual(['IAM-SSM-1@#0']);
+  });
+
+  it('names no node with ${*}, ${?} or ${$}: they stand for the characters themselves', () => {
+    expect(grants(policy(allow({ Action: 'ssm:SendCommand', Resource: [...node('${*}'), ...node('i-${?}${$}')] })))).toEqual([]);
+  });
+
+  it('a Deny on a variable does not certainly apply, so it cancels nothing', () => {
+    const denyOwn = { Effect: 'Deny', Action: 'ssm:SendCommand', Resource: node('${aws:username}*') };
+    expect(grants(policy(allow({ Action: 'ssm:SendCommand' }), denyOwn))).toEqual(['IAM-SSM-1@#0']);
+  });
+
+  it('an Allow whose NotResource is a variable does not certainly leave any node out', () => {
+    const notOwn = { Effect: 'Allow', Action: 'ssm:SendCommand', NotResource: node('*${aws:username}*') };
+    expect(grants(policy(notOwn))).toEqual(['IAM-SSM-1@#0']);
+  });
+});
+
+describe('findBroadGrants: statements IAM would not accept are reported, never read as granting nothing', () => {
+  it.each([
+    ['no Resource nor NotResource', { Effect: 'Allow', Action: 'ssm:StartSession' }, /neither Resource nor NotResource/],
+    ['no Action nor NotAction', { Effect: 'Allow', Resource: '*' }, /neither Action nor NotAction/],
+    ['a misspelt operator', allow({ Action: 'ssm:StartSession', Condition: { StringEqualz: { 'ssm:resourceTag/Team': 'ops' } } }), /StringEqualz/],
+    ['NullIfExists', allow({ Action: 'ssm:StartSession', Condition: { NullIfExists: { 'ssm:resourceTag/Team': 'true' } } }), /NullIfExists/],
+  ])('%s', (_, statement, message) => {
+    expect(() => findBroadGrants(policy(statement), HOME)).toThrow(message);
+  });
+
+  it('accepts every operator IAM defines, qualified and with IfExists', () => {
+    const condition = {
+      'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': 'team' },
+      'ForAllValues:StringNotLike': { 'aws:TagKeys': 'x*' },
+      NumericLessThanEqualsIfExists: { 'aws:MultiFactorAuthAge': '3600' },
+      DateGreaterThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' },
+      ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/ops-*' },
+      BoolIfExists: { 'aws:MultiFactorAuthPresent': 'true' },
+      NotIpAddress: { 'aws:SourceIp': '192.0.2.0/24' },
+      BinaryEquals: { 'aws:SourceVpce': 'QmluYXJ5' },
+      Null: { 'aws:TokenIssueTime': 'false' },
+    };
+    expect(grants(policy(allow({ Action: 'ssm:StartSession', Condition: condition })))).toEqual(['IAM-SSM-2@#0']);
+  });
+});
+
 describe('findBroadGrants: conditions, judged by what they let through', () => {
   const withCondition = (condition: unknown) => grants(policy(allow({ Action: 'ssm:StartSession', Condition: condition })));
 
@@ -165,6 +213,15 @@ describe('findBroadGrants: Deny', () => {
     const allowPrefix = { Sid: 'Prefix', Effect: 'Allow', Action: 'ssm:SendCommand', Resource: 'arn:aws:ec2:*:*:instance/i-0*' };
     expect(grants(policy(allowPrefix, { Effect: 'Deny', Action: 'ssm:SendCommand', Resource: 'arn:aws:ec2:*:*:instance/i-0*' }))).toEqual([]);
     expect(grants(policy(allowPrefix, { Effect: 'Deny', Action: 'ssm:SendCommand', Resource: 'arn:aws:ec2:*:*:instance/i-00*' }))).toEqual(['IAM-SSM-1@Prefix']);
+  });
+
+  it('a Deny that covers every ID but a few leaves those few reachable', () => {
+    // Every i-0 instance whose ID holds a character other than 'e' after the prefix is denied: i-0eeee... is not.
+    const allowPrefix = { Sid: 'Prefix', Effect: 'Allow', Action: 'ssm:SendCommand', Resource: 'arn:aws:ec2:*:*:instance/i-0*' };
+    const denyMost = { Effect: 'Deny', Action: 'ssm:SendCommand', Resource: [...'0123456789abcdf'].map((c) => `arn:aws:ec2:*:*:instance/i-0*${c}*`) };
+    expect(grants(policy(allowPrefix, denyMost))).toEqual(['IAM-SSM-1@Prefix']);
+    const denyE = { ...denyMost, Resource: [...denyMost.Resource, 'arn:aws:ec2:*:*:instance/i-0*e*'] };
+    expect(grants(policy(allowPrefix, denyE))).toEqual([]);
   });
 
   it('a Deny with a NotAction that leaves the action in cancels it', () => {
@@ -236,6 +293,17 @@ describe('evaluateSsmAccess: a subject and every policy in force for it', () => 
     expect(evaluateSsmAccess(subject([ssmFull], { boundary: boundaryOneRegion }), exemptions).compliance).toBe('NON_COMPLIANT');
   });
 
+  it('needs one node both the identity policies and the boundary allow, and finds it where their patterns meet', () => {
+    const prefix = doc('inline policy prefix', allow({ Action: 'ssm:StartSession', Resource: 'arn:aws:ec2:*:111122223333:instance/i-0*' }));
+    const endsInA = doc('permissions boundary policy suffix v1', allow({ Action: 'ssm:*', Resource: 'arn:aws:ec2:*:*:instance/*a' }));
+    // i-0...a is in both, though neither pattern's own example need be.
+    expect(evaluateSsmAccess(subject([prefix], { boundary: endsInA }), exemptions).annotation).toMatch(/^User alice allows IAM-SSM-2 through inline policy prefix, statement #0/);
+    const otherPrefix = doc('permissions boundary policy other v1', allow({ Action: 'ssm:*', Resource: 'arn:aws:ec2:*:*:instance/i-1*' }));
+    expect(evaluateSsmAccess(subject([prefix], { boundary: otherPrefix }), exemptions).compliance).toBe('COMPLIANT');
+    const namedOnly = doc('permissions boundary policy named v1', allow({ Action: 'ssm:*', Resource: 'arn:aws:ec2:*:*:instance/i-0123456789abcdef0' }));
+    expect(evaluateSsmAccess(subject([prefix], { boundary: namedOnly }), exemptions).compliance).toBe('COMPLIANT');
+  });
+
   it('keeps a long finding whole, what is wrong first (Config gets it clipped when it is sent)', () => {
     const many = Array.from({ length: 6 }, (_, i) => doc(`inline policy number-${i}`, allow({ Action: i % 2 ? 'ssm:SendCommand' : 'ssm:StartSession' })));
     const broken = Array.from({ length: 6 }, (_, i) => ({ name: `inline policy broken-${i}`, document: '%7Bnope' }));
@@ -246,6 +314,11 @@ describe('evaluateSsmAccess: a subject and every policy in force for it', () => 
   });
 
   it('is NON_COMPLIANT when a document, or a managed policy it refers to, cannot be read', () => {
+    const noResource = doc('inline policy sloppy', { Effect: 'Allow', Action: 'ssm:StartSession' });
+    expect(evaluateSsmAccess(subject([noResource]), exemptions)).toMatchObject({
+      compliance: 'NON_COMPLIANT',
+      annotation: expect.stringContaining('inline policy sloppy that could not be read (statement #0 has neither Resource nor NotResource)'),
+    });
     expect(evaluateSsmAccess(subject([{ name: 'inline policy broken', document: '%7Bnope' }]), exemptions)).toMatchObject({
       compliance: 'NON_COMPLIANT',
       annotation: expect.stringContaining('inline policy broken that could not be read'),

@@ -13,17 +13,21 @@
  *
  * The question is asked of resources the policies do not name: for every region of the account's
  * own partition and every kind of resource, a "fresh" resource (an ID no statement names, tags
- * absent or with values no statement names), plus, for each Allow pattern that reaches such IDs, a
- * witness ID it matches. The subject has the access when one of them is allowed by an identity
- * statement whose conditions can hold, allowed by the boundary if there is one, and denied by no
+ * absent or with values no statement names), plus witness IDs: for each Allow pattern, and under a
+ * boundary for each identity pattern together with each boundary pattern, an unnamed ID they match,
+ * kept out of Deny patterns where one can be. A policy variable in a resource takes its value from
+ * the request (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html):
+ * it names nothing, widens an Allow to any value, and never makes a Deny certain. The subject has
+ * the access when one of them is allowed by an identity statement whose conditions can hold,
+ * allowed by the boundary if there is one, and denied by no
  * Deny IAM would certainly apply (no conditions; resources matched case-sensitively, as IAM
  * compares ARNs). Allow statements are read widely (ARNs compared without case), so a mis-cased
  * grant is not missed. Service control policies, resource control policies and session policies
  * are not modelled: they belong to the organization and the session, not to the subject.
  */
 import { regionsOf } from './aws-partitions';
-import { judgeConditions } from './policy-conditions';
-import { hasConditions, type Statement, statementCoversAction, wildcardMatches } from './policy-document';
+import { judgeConditions, unknownConditionOperator } from './policy-conditions';
+import { hasConditions, PolicyDocumentError, type Statement, statementCoversAction, wildcardMatches } from './policy-document';
 import { findWitness, type IdShape } from './resource-witness';
 
 /** Where the subject lives: it reaches resources of its own partition and account. */
@@ -54,6 +58,22 @@ export interface AccessQuestion {
   readonly excludedIds?: readonly string[];
   /** Whole ARNs that never count. */
   readonly excludedArns?: readonly string[];
+}
+
+/**
+ * Checks what this module relies on in an identity policy or permissions boundary: each statement
+ * has Action or NotAction and Resource or NotResource (IAM rejects one without,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html), and
+ * only condition operators IAM defines. A statement it cannot read is an error, never one that
+ * grants nothing.
+ */
+export function checkIdentityStatements(statements: readonly Statement[]): void {
+  for (const statement of statements) {
+    if (!statement.action && !statement.notAction) throw new PolicyDocumentError(`statement ${statement.label} has neither Action nor NotAction`);
+    if (!statement.resource && !statement.notResource) throw new PolicyDocumentError(`statement ${statement.label} has neither Resource nor NotResource`);
+    const unknown = unknownConditionOperator(statement);
+    if (unknown !== undefined) throw new PolicyDocumentError(`statement ${statement.label} uses condition operator ${unknown}, which IAM does not define`);
+  }
 }
 
 /** One policy in force, parsed. */
@@ -96,7 +116,12 @@ export function findAccess(policies: EffectivePolicies, question: AccessQuestion
   );
   // A Deny of the action on every resource ("*") leaves nothing to look for.
   if (denies.some((s) => s.resource?.some((p) => /^\*+$/.test(p)))) return undefined;
-  const patterns = [...allows, ...(boundaryAllows ?? [])].flatMap((c) => c.statement.resource ?? []);
+  const widePatterns = (statements: readonly Statement[]) => statements.flatMap((s) => (s.resource ?? []).flatMap((p) => readPattern(p, true) ?? []));
+  const searches: WitnessSearch = {
+    identity: widePatterns(allows.map((c) => c.statement)),
+    boundary: boundaryAllows && widePatterns(boundaryAllows.map((c) => c.statement)),
+    denied: denies.flatMap((s) => (s.resource ?? []).flatMap((p) => readPattern(p, false) ?? [])),
+  };
   const everyResourceText = [...allows, ...(boundaryAllows ?? [])].map((c) => c.statement).concat(denies).flatMap((s) => [...(s.resource ?? []), ...(s.notResource ?? [])]);
   const named = new Set([...(question.includeNamed ? [] : namedIds(everyResourceText)), ...(question.excludedIds ?? [])]);
   const excludedArns = new Set(question.excludedArns ?? []);
@@ -107,7 +132,7 @@ export function findAccess(policies: EffectivePolicies, question: AccessQuestion
   for (const kind of question.resources) {
     for (const region of regionsOf(home.partition)) {
       const before = kind.arnBefore(home, region);
-      for (const arn of candidates(kind, before, patterns, named, preferenceOf)) {
+      for (const arn of candidates(kind, before, searches, named, preferenceOf)) {
         if (excludedArns.has(arn)) continue;
         if (denies.some((s) => statementMatchesResource(s, arn, 'certain'))) continue;
         if (boundaryAllows && !boundaryAllows.some((c) => statementMatchesResource(c.statement, arn, 'widest'))) continue;
@@ -147,9 +172,38 @@ type ResourceReading = 'widest' | 'certain';
 
 function statementMatchesResource(statement: Statement, arn: string, reading: ResourceReading): boolean {
   // Resource widens the statement and NotResource narrows it, so each is read the other way round.
-  if (statement.resource) return statement.resource.some((p) => wildcardMatches(p, arn, { caseSensitive: reading === 'certain' }));
-  if (statement.notResource) return !statement.notResource.some((p) => wildcardMatches(p, arn, { caseSensitive: reading === 'widest' }));
+  if (statement.resource) return statement.resource.some((p) => patternMatches(p, arn, reading === 'widest'));
+  if (statement.notResource) return !statement.notResource.some((p) => patternMatches(p, arn, reading === 'certain'));
   return false;
+}
+
+/**
+ * Whether a resource pattern matches, read as widely or as narrowly as IAM might read it. A policy
+ * variable (`${aws:username}`, `${aws:PrincipalTag/node}`) takes its value from the request
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html): read widely
+ * it may be anything, read narrowly it matches nothing for certain. `${*}`, `${?}` and `${$}` stand
+ * for the characters themselves, which no managed node ID or document name contains.
+ */
+function patternMatches(pattern: string, arn: string, widely: boolean): boolean {
+  const read = readPattern(pattern, widely);
+  return read !== undefined && wildcardMatches(read, arn, { caseSensitive: !widely });
+}
+
+const POLICY_VARIABLE = /\$\{([^}]*)\}/g;
+/** A character no ARN this module builds contains, standing for a literal `*` or `?`. */
+const LITERAL_WILDCARD = '\u0000';
+
+/** The pattern with its policy variables read widely (as `*`) or narrowly (undefined: matches nothing certainly). */
+function readPattern(pattern: string, widely: boolean): string | undefined {
+  if (!pattern.includes('${')) return pattern;
+  let requestDependent = false;
+  const read = pattern.replace(POLICY_VARIABLE, (_, name: string) => {
+    if (name === '*' || name === '?') return LITERAL_WILDCARD;
+    if (name === '$') return '$';
+    requestDependent = true;
+    return '*';
+  });
+  return requestDependent && !widely ? undefined : read;
 }
 
 /** IDs the policies name: the last path segment of every resource pattern that has no wildcard there. */
@@ -157,19 +211,29 @@ function namedIds(resourceTexts: readonly string[]): Set<string> {
   const named = new Set<string>();
   for (const text of resourceTexts) {
     const last = text.slice(text.lastIndexOf('/') + 1);
-    if (text.includes('/') && !/[*?]/.test(last)) named.add(last);
+    // A policy variable names no node: its value comes with the request.
+    if (text.includes('/') && !/[*?]|\$\{/.test(last)) named.add(last);
   }
   return named;
 }
 
+/** The resource patterns witnesses are looked for in: read widely, Deny patterns read certainly. */
+interface WitnessSearch {
+  readonly identity: readonly string[];
+  readonly boundary: readonly string[] | undefined;
+  readonly denied: readonly string[];
+}
+
 /**
- * The resources of one kind and region to ask about: the named one, or a fresh ID and a witness
- * ID for each Allow pattern that reaches unnamed IDs.
+ * The resources of one kind and region to ask about: the named one, or a fresh ID and witness IDs
+ * that Allow patterns reach: each pattern alone, and with a boundary, each identity pattern together
+ * with each boundary pattern (one request must be allowed by both). Witnesses keep out of Deny
+ * patterns where they can.
  */
 function candidates(
   kind: ResourceKind,
   before: string,
-  patterns: readonly string[],
+  searches: WitnessSearch,
   named: ReadonlySet<string>,
   preferenceOf: (alphabet: string) => string,
 ): string[] {
@@ -178,8 +242,10 @@ function candidates(
   const preference = preferenceOf(shape.alphabet);
   const fresh = shape.prefix + preference[0]!.repeat(Math.max(...shape.lengths));
   const ids = new Set(named.has(fresh) ? [] : [fresh]);
-  for (const pattern of patterns) {
-    const witness = findWitness(pattern, before, shape, { caseSensitive: false, named, preference });
+  const boundary = searches.boundary ?? [];
+  const together = [...searches.identity, ...boundary].map((p) => [p]).concat(searches.identity.flatMap((p) => boundary.map((b) => [p, b])));
+  for (const patterns of together) {
+    const witness = findWitness(patterns, before, shape, { caseSensitive: false, named, preference, avoid: searches.denied });
     if (witness !== undefined) ids.add(witness);
   }
   return [...ids].map((id) => before + id);

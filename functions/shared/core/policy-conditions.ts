@@ -97,6 +97,24 @@ function parseOperator(operator: string): Operator {
   return { set, ifExists, base: op, negated: op.includes('not') };
 }
 
+/** The operators IAM defines, without qualifier and IfExists, lower-cased (condition operators page above). */
+const KNOWN_OPERATORS = new Set(
+  [
+    ...['Equals', 'NotEquals', 'EqualsIgnoreCase', 'NotEqualsIgnoreCase', 'Like', 'NotLike'].map((o) => `String${o}`),
+    ...['Equals', 'NotEquals', 'LessThan', 'LessThanEquals', 'GreaterThan', 'GreaterThanEquals'].flatMap((o) => [`Numeric${o}`, `Date${o}`]),
+    ...['Equals', 'NotEquals', 'Like', 'NotLike'].map((o) => `Arn${o}`),
+    'Bool', 'BinaryEquals', 'IpAddress', 'NotIpAddress', 'Null',
+  ].map((o) => o.toLowerCase()),
+);
+
+/** The first operator of the statement IAM does not define (`StringEqualz`, `NullIfExists`), if any. */
+export function unknownConditionOperator(statement: Statement): string | undefined {
+  return Object.keys(statement.condition).find((operator) => {
+    const op = parseOperator(operator);
+    return !KNOWN_OPERATORS.has(op.base) || (op.base === 'null' && (op.ifExists || op.set !== undefined));
+  });
+}
+
 /** A pattern a fresh value matches: only wildcards, with at least one `*` (`*`, `?*`, `*?*`). */
 const matchesAnyLongValue = (pattern: string) => /^[*?]*\*[*?]*$/.test(pattern);
 

@@ -33,7 +33,7 @@
  * not compliance.
  */
 import { compliant, nonCompliant, notApplicable, type Verdict } from './compliance';
-import { type AccessGrant, type AccountHome, type EffectivePolicies, findAccess, type PolicyInForce, type ResourceKind } from './effective-access';
+import { type AccessGrant, type AccountHome, checkIdentityStatements, type EffectivePolicies, findAccess, type PolicyInForce, type ResourceKind } from './effective-access';
 import { parsePolicyDocument, PolicyDocumentError, wildcardMatches } from './policy-document';
 import type { NamedPolicyDocument, PolicySubject } from './policy-subject';
 
@@ -198,7 +198,7 @@ export function findSubjectFindings(subject: PolicySubject, exemptions: SsmAcces
   const read = (named: NamedPolicyDocument): PolicyInForce | undefined => {
     try {
       if (named.document === null || named.document === undefined) throw new PolicyDocumentError('IAM returned no document');
-      return { name: named.name, statements: parsePolicyDocument(named.document).statements };
+      return { name: named.name, statements: readIdentityStatements(named.document) };
     } catch (error) {
       if (!(error instanceof PolicyDocumentError)) throw error;
       unreadable.push({ kind: 'unreadable', document: named.name, reason: error.message });
@@ -299,6 +299,12 @@ function describeFindings(findings: readonly SubjectFinding[]): string {
   return sentences.join('; and ');
 }
 
+function readIdentityStatements(document: unknown) {
+  const { statements } = parsePolicyDocument(document);
+  checkIdentityStatements(statements);
+  return statements;
+}
+
 /** One guardrail a single policy document breaks on its own. */
 export interface BroadGrant {
   readonly guardrail: SsmGuardrail;
@@ -313,7 +319,7 @@ export interface BroadGrant {
  * document cannot be read.
  */
 export function findBroadGrants(document: unknown, home: AccountHome, exemptions: SsmAccessExemptions = NO_EXEMPTIONS): BroadGrant[] {
-  const policy: PolicyInForce = { name: 'policy', statements: parsePolicyDocument(document).statements };
+  const policy: PolicyInForce = { name: 'policy', statements: readIdentityStatements(document) };
   return SSM_GUARDRAILS.flatMap((guardrail) => {
     const found = guardrail.find({ identity: [policy] }, home, exemptions);
     return found ? [{ guardrail, statement: found.grant.statement, what: found.what, ...(found.grant.why ? { why: found.grant.why } : {}) }] : [];

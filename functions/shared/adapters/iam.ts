@@ -1,5 +1,16 @@
 /** How we read IAM: every role, user, group and managed policy, in as few calls as IAM allows. */
-import type { AttachedPolicy, GroupDetail, IAMClient, ManagedPolicyDetail, PolicyDetail, RoleDetail, Tag, UserDetail } from '@aws-sdk/client-iam';
+import type {
+  AttachedPolicy,
+  EntityType,
+  GetAccountAuthorizationDetailsCommandOutput,
+  GroupDetail,
+  IAMClient,
+  ManagedPolicyDetail,
+  PolicyDetail,
+  RoleDetail,
+  Tag,
+  UserDetail,
+} from '@aws-sdk/client-iam';
 import type { ClientSettings } from './aws-clients';
 import type { RoleFacts } from '../core/instance-role';
 import {
@@ -68,12 +79,7 @@ export class IamGateway {
    */
   async listRoles(): Promise<RoleFacts[]> {
     const roles: RoleFacts[] = [];
-    const [client, { paginateGetAccountAuthorizationDetails }] = await Promise.all([this.client(), loadIamSdk()]);
-    const pages = paginateGetAccountAuthorizationDetails(
-      { client, pageSize: AUTHORIZATION_DETAILS_PAGE_SIZE },
-      { Filter: ['Role'] },
-    );
-    for await (const page of pages) {
+    for await (const page of this.authorizationDetails(['Role'])) {
       for (const detail of page.RoleDetailList ?? []) roles.push(roleFactsFromDetail(detail));
     }
     return roles;
@@ -92,12 +98,7 @@ export class IamGateway {
     const roles: RoleDetail[] = [];
     const users: UserDetail[] = [];
     const groups: GroupDetail[] = [];
-    const [client, { paginateGetAccountAuthorizationDetails }] = await Promise.all([this.client(), loadIamSdk()]);
-    const pages = paginateGetAccountAuthorizationDetails(
-      { client, pageSize: AUTHORIZATION_DETAILS_PAGE_SIZE },
-      { Filter: ['LocalManagedPolicy', 'AWSManagedPolicy', 'Role', 'User', 'Group'] },
-    );
-    for await (const page of pages) {
+    for await (const page of this.authorizationDetails(['LocalManagedPolicy', 'AWSManagedPolicy', 'Role', 'User', 'Group'])) {
       policies.push(...(page.Policies ?? []));
       roles.push(...(page.RoleDetailList ?? []));
       users.push(...(page.UserDetailList ?? []));
@@ -132,10 +133,14 @@ export class IamGateway {
   /** Every group with its inline policies and attached policy ARNs (one GetAccountAuthorizationDetails listing). */
   async listGroupPolicies(): Promise<GroupPolicies[]> {
     const groups: GroupPolicies[] = [];
-    const [client, { paginateGetAccountAuthorizationDetails }] = await Promise.all([this.client(), loadIamSdk()]);
-    const pages = paginateGetAccountAuthorizationDetails({ client, pageSize: AUTHORIZATION_DETAILS_PAGE_SIZE }, { Filter: ['Group'] });
-    for await (const page of pages) for (const group of page.GroupDetailList ?? []) groups.push(groupPolicies(group));
+    for await (const page of this.authorizationDetails(['Group'])) for (const group of page.GroupDetailList ?? []) groups.push(groupPolicies(group));
     return groups;
+  }
+
+  /** The pages of one GetAccountAuthorizationDetails listing, as large as IAM serves them. */
+  private async *authorizationDetails(filter: EntityType[]): AsyncGenerator<GetAccountAuthorizationDetailsCommandOutput> {
+    const [client, { paginateGetAccountAuthorizationDetails }] = await Promise.all([this.client(), loadIamSdk()]);
+    yield* paginateGetAccountAuthorizationDetails({ client, pageSize: AUTHORIZATION_DETAILS_PAGE_SIZE }, { Filter: filter });
   }
 
   /**
@@ -238,7 +243,7 @@ export function roleFactsFromDetail(detail: RoleDetail): RoleFacts {
     path: detail.Path ?? '/',
     assumeRolePolicyDocument: detail.AssumeRolePolicyDocument,
     instanceProfileNames: (detail.InstanceProfileList ?? []).flatMap((p) => (p.InstanceProfileName ? [p.InstanceProfileName] : [])),
-    attachedPolicyArns: (detail.AttachedManagedPolicies ?? []).flatMap((p) => (p.PolicyArn ? [p.PolicyArn] : [])),
+    attachedPolicyArns: attachedArns(detail.AttachedManagedPolicies),
     tags: tagMap(detail.Tags),
     inlinePolicyDocuments: (detail.RolePolicyList ?? []).map((p) => p.PolicyDocument),
   };

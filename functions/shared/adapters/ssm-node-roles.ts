@@ -104,6 +104,8 @@ async function dhmcRole(sdk: NodeRoleSdk, ssm: SSMClient, region: string): Promi
 /**
  * The roles of activations that can still register nodes. An expired activation registers no
  * more; the nodes it registered keep its role and are found as hybrid nodes below.
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_Activation.html (Expired)
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/hybrid-activation-managed-nodes.html
  */
 async function activationRoles(sdk: NodeRoleSdk, ssm: SSMClient, region: string): Promise<NamedNodeRole[]> {
   return callAws(`ssm:DescribeActivations in ${region}`, async () => {

@@ -145,7 +145,7 @@ export async function checkParameters(
   } catch (error) {
     if (!(error instanceof InvalidRuleParameterError)) throw error;
     // The rule's message points at Config's InputParameters; here each value came from a flag or the stack.
-    const problems = error.problems.map(({ parameter: path, problem }) => {
+    const problems = error.problems.map(({ where: path, problem }) => {
       // A list item's problem names its index (BreakGlassArns.0); the flag holds the whole list.
       const name = path.split('.')[0] ?? path;
       const parameter = check.parameters.find((p) => p.name === name);

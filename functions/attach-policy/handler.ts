@@ -17,12 +17,13 @@ import { createTelemetry, recordRemediation, type Telemetry, telemetryMiddleware
 import { IAM_ROLE_RESOURCE_TYPE } from '../shared/resources/iam-role';
 import { InstanceRoleRemediation, type RemediationOutcome, type RemediationRequest } from './remediate';
 import { describeIssues } from '../shared/core/validation';
+import { InputError } from '../shared/errors';
 
-export class InvalidRemediationEventError extends Error {
+export class InvalidRemediationEventError extends InputError {
   override name = 'InvalidRemediationEventError';
 }
 
-export class InvalidFunctionSettingError extends Error {
+export class InvalidFunctionSettingError extends InputError {
   override name = 'InvalidFunctionSettingError';
 }
 

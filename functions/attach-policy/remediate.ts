@@ -10,6 +10,7 @@ import { instanceRoleEligibility, type RoleFacts } from '../shared/core/instance
 import { PolicyDocumentError } from '../shared/core/policy-document';
 import { ManagedPolicyQuotaError, RoleNotFoundError } from '../shared/adapters/iam-role-remediation';
 import { sleep } from '../shared/adapters/aws-clients';
+import { InputError, SessionGuardError } from '../shared/errors';
 
 export type RemediationAction = 'attached' | 'already-attached' | 'skipped-not-eligible';
 
@@ -53,11 +54,11 @@ export interface RemediationOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-export class AttachNotVerifiedError extends Error {
+export class AttachNotVerifiedError extends SessionGuardError {
   override name = 'AttachNotVerifiedError';
 }
 
-export class TrustPolicyUnreadableError extends Error {
+export class TrustPolicyUnreadableError extends InputError {
   override name = 'TrustPolicyUnreadableError';
 }
 
@@ -124,6 +125,7 @@ export class InstanceRoleRemediation {
       if (!(error instanceof PolicyDocumentError)) throw error;
       throw new TrustPolicyUnreadableError(
         `Role ${role.roleName}: its trust policy could not be read (${error.message}), so it is not changed. Review the trust policy, then attach ${policyArn} by hand if its nodes should use the role.`,
+        [{ where: `trust policy of role ${role.roleName}`, problem: error.message }],
         { cause: error },
       );
     }

@@ -16,6 +16,7 @@ import {
   validateSessionPreferences,
 } from '../shared/core/session-preferences';
 import type { CustomResourceProvider, ProviderResult } from '../shared/custom-resource/run';
+import { SessionGuardError } from '../shared/errors';
 
 /** What a request did, reported in the answer's Data and the log. */
 export type PreferencesAction =
@@ -29,7 +30,7 @@ export type PreferencesAction =
   | 'left-as-is';
 
 /** The document is managed by another session-guard stack in this account and region. */
-export class PreferencesManagedElsewhereError extends Error {
+export class PreferencesManagedElsewhereError extends SessionGuardError {
   override name = 'PreferencesManagedElsewhereError';
 }
 

@@ -2,6 +2,7 @@
  * The failures any AWS call can end in that a person, not the code, has to fix: a denied call and
  * throttling that outlasted the SDK's retries. Each becomes a typed error naming the operation.
  */
+import { AwsAccessError } from '../errors';
 
 /**
  * Error codes AWS services use for a denied call: IAM's Query API says AccessDenied, JSON APIs
@@ -12,11 +13,11 @@ const ACCESS_DENIED_CODES = new Set(['AccessDenied', 'AccessDeniedException', 'U
 /** Error codes AWS services use for throttling (IAM says Throttling, Config ThrottlingException). */
 const THROTTLING_CODES = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded']);
 
-export class AwsAccessDeniedError extends Error {
+export class AwsAccessDeniedError extends AwsAccessError {
   override name = 'AwsAccessDeniedError';
 }
 
-export class AwsThrottledError extends Error {
+export class AwsThrottledError extends AwsAccessError {
   override name = 'AwsThrottledError';
 }
 
@@ -50,15 +51,18 @@ export async function callAws<T>(operation: string, call: () => Promise<T>): Pro
 
 export function explainAwsError(error: unknown, operation: string): unknown {
   const detail = error instanceof Error ? error.message : String(error);
+  const failure = { operation, awsErrorName: awsErrorCode(error) ?? 'unknown', detail };
   if (isAccessDenied(error)) {
     return new AwsAccessDeniedError(
       `${operation} was denied (${detail}). Grant it to the function's role, and check that no service control policy or permissions boundary denies it.`,
+      failure,
       { cause: error },
     );
   }
   if (isThrottling(error)) {
     return new AwsThrottledError(
       `${operation} was still throttled after the SDK's retries (${detail}). Run the remediation again later; Config retries automatic remediation by itself.`,
+      failure,
       { cause: error },
     );
   }

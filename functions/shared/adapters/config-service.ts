@@ -13,6 +13,7 @@ import type { ConfigurationItem, ConfigurationItemSummary } from '../config-rule
 import type { ConfigGateway, EvaluatedResource } from '../config-rule/run';
 import { sleep as realSleep } from './aws-clients';
 import { awsErrorCode, callAws } from './aws-errors';
+import { InputError, SessionGuardError } from '../errors';
 
 /** PutEvaluations accepts at most this many evaluations per call. */
 export const PUT_EVALUATIONS_BATCH_SIZE = 100;
@@ -20,11 +21,11 @@ export const PUT_EVALUATIONS_BATCH_SIZE = 100;
 /** The result token Config sends when a rule is tested; evaluations are then checked, not stored. */
 export const TEST_MODE_RESULT_TOKEN = 'TESTMODE';
 
-export class PutEvaluationsFailedError extends Error {
+export class PutEvaluationsFailedError extends SessionGuardError {
   override name = 'PutEvaluationsFailedError';
 }
 
-export class ConfigurationItemNotFoundError extends Error {
+export class ConfigurationItemNotFoundError extends InputError {
   override name = 'ConfigurationItemNotFoundError';
 }
 

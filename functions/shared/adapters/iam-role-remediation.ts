@@ -14,19 +14,20 @@ import {
 } from '@aws-sdk/client-iam';
 import type { RoleFacts } from '../core/instance-role';
 import { AwsAccessDeniedError, awsErrorCode, callAws } from './aws-errors';
+import { SessionGuardError } from '../errors';
 
 /** The largest page IAM's List* operations return. */
 const IAM_PAGE_SIZE = 1000;
 
-export class RoleNotFoundError extends Error {
+export class RoleNotFoundError extends SessionGuardError {
   override name = 'RoleNotFoundError';
 }
 
-export class PolicyNotFoundError extends Error {
+export class PolicyNotFoundError extends SessionGuardError {
   override name = 'PolicyNotFoundError';
 }
 
-export class ManagedPolicyQuotaError extends Error {
+export class ManagedPolicyQuotaError extends SessionGuardError {
   override name = 'ManagedPolicyQuotaError';
 }
 
@@ -87,6 +88,7 @@ export class IamRoleRemediationGateway {
         // The function's role may attach only the stack's instance policy (an iam:PolicyARN condition).
         throw new AwsAccessDeniedError(
           `${error.message} The remediation may attach only the session-guard instance policy: check that PolicyArn ${policyArn} is that policy.`,
+          error,
           { cause: error },
         );
       }

@@ -27,6 +27,7 @@ import {
   referencedPolicyArns,
 } from '../core/policy-subject';
 import type { IamPolicySubjectType } from '../resources/iam-policy-subject';
+import { SessionGuardError } from '../errors';
 
 /** GetAccountAuthorizationDetails returns at most this many entries per page. */
 export const AUTHORIZATION_DETAILS_PAGE_SIZE = 1000;
@@ -44,7 +45,7 @@ export interface PolicySummary {
   readonly tags: Record<string, string>;
 }
 
-export class IamDetailError extends Error {
+export class IamDetailError extends SessionGuardError {
   override name = 'IamDetailError';
 }
 

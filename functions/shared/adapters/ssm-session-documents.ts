@@ -1,5 +1,6 @@
 /** How we read SSM documents: the account's own Session documents and their default versions. */
 import { GetDocumentCommand, InvalidDocument, paginateListDocuments, type SSMClient } from '@aws-sdk/client-ssm';
+import { SessionGuardError } from '../errors';
 
 /** ListDocuments returns at most this many documents per page. */
 export const LIST_DOCUMENTS_PAGE_SIZE = 50;
@@ -11,7 +12,7 @@ export interface FetchedDocument {
   readonly documentType: string;
 }
 
-export class SsmDocumentError extends Error {
+export class SsmDocumentError extends SessionGuardError {
   override name = 'SsmDocumentError';
 }
 

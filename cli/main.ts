@@ -15,6 +15,7 @@ import { scanCommand } from './commands/scan';
 import { AwsAccessError, InputError } from '../functions/shared/errors';
 import { type CliIo, EXIT_OK, EXIT_USAGE, processIo } from './io';
 import type { RemediatorFactory } from './remediation/remediator';
+import { describeAwsAccessError } from './sources/aws-errors';
 
 export interface CliDependencies {
   readonly remediatorFor: RemediatorFactory;
@@ -60,7 +61,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), dep
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     // The user's to fix: a wrong flag, file, event or parameter, or an AWS call the credentials may not make.
     if (error instanceof InputError || error instanceof AwsAccessError) {
-      io.stderr.write(`session-guard: ${error.message}\n`);
+      io.stderr.write(`session-guard: ${error instanceof AwsAccessError ? describeAwsAccessError(error) : error.message}\n`);
       return EXIT_USAGE;
     }
     // Not the user's to fix: say what happened in one line; the stack only when asked for.

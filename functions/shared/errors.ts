@@ -41,6 +41,8 @@ export interface AwsAccessFailure {
   readonly awsErrorName: string;
   /** What AWS said, verbatim. */
   readonly detail: string;
+  /** The region of a regional client that names its region in the failure (Systems Manager per region). */
+  readonly region?: string;
   /** What to do about it, in the words of the caller that knows why it made the call. */
   readonly hint?: string;
 }
@@ -50,6 +52,7 @@ export class AwsAccessError extends SessionGuardError {
   readonly operation: string;
   readonly awsErrorName: string;
   readonly detail: string;
+  readonly region: string | undefined;
   readonly hint: string | undefined;
 
   constructor(message: string, failure: AwsAccessFailure, options?: ErrorOptions) {
@@ -57,6 +60,7 @@ export class AwsAccessError extends SessionGuardError {
     this.operation = failure.operation;
     this.awsErrorName = failure.awsErrorName;
     this.detail = failure.detail;
+    this.region = failure.region;
     this.hint = failure.hint;
   }
 }

@@ -11,7 +11,8 @@ import type {
   Tag,
   UserDetail,
 } from '@aws-sdk/client-iam';
-import type { ClientSettings } from './aws-clients';
+import { type ClientSettings, withAwsErrors } from './aws-clients';
+import { awsErrorName } from './aws-errors';
 import type { RoleFacts } from '../core/instance-role';
 import {
   assembleSubject,
@@ -70,7 +71,10 @@ export class IamGateway {
 
   constructor(source: IamClientSource) {
     let created: Promise<IAMClient> | undefined;
-    this.client = typeof source === 'function' ? () => (created ??= source()) : () => Promise.resolve(source);
+    this.client =
+      typeof source === 'function'
+        ? () => (created ??= source().then((client) => withAwsErrors(client, 'iam')))
+        : () => Promise.resolve(withAwsErrors(source, 'iam'));
   }
 
   /**
@@ -149,14 +153,14 @@ export class IamGateway {
    * managed; undefined when IAM has no such policy.
    */
   async getManagedPolicyDocument(policyArn: string): Promise<NamedPolicyDocument | undefined> {
-    const [client, { GetPolicyCommand, GetPolicyVersionCommand, NoSuchEntityException }] = await Promise.all([this.client(), loadIamSdk()]);
+    const [client, { GetPolicyCommand, GetPolicyVersionCommand }] = await Promise.all([this.client(), loadIamSdk()]);
     try {
       const { Policy: policy } = await client.send(new GetPolicyCommand({ PolicyArn: policyArn }));
       const versionId = required(policy?.DefaultVersionId, `DefaultVersionId of ${policyArn}`, 'GetPolicy');
       const { PolicyVersion: version } = await client.send(new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: versionId }));
       return { name: managedPolicyLabel(policyArn, versionId), document: version?.Document ?? null };
     } catch (error) {
-      if (error instanceof NoSuchEntityException) return undefined;
+      if (awsErrorName(error) === 'NoSuchEntityException') return undefined;
       throw error;
     }
   }

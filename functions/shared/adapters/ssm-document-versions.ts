@@ -9,7 +9,8 @@ import {
   UpdateDocumentDefaultVersionCommand,
 } from '@aws-sdk/client-ssm';
 import { sameDocumentContent } from '../core/session-preferences';
-import { awsErrorCode } from './aws-errors';
+import { withAwsErrors } from './aws-clients';
+import { awsErrorName, isDocumentAbsent } from './aws-errors';
 
 /** One version of the document and what it says. */
 export interface VersionContent {
@@ -39,23 +40,25 @@ export interface SessionDocumentStore {
   delete(signal: AbortSignal): Promise<void>;
 }
 
-/** SSM's answer to any call naming a document that does not exist. */
-export const isDocumentAbsent = (error: unknown): boolean => awsErrorCode(error) === 'InvalidDocument';
 /** SSM's answer to UpdateDocument when the content equals a version the document already has. */
-export const isDuplicateContent = (error: unknown): boolean => awsErrorCode(error) === 'DuplicateDocumentContent';
+export const isDuplicateContent = (error: unknown): boolean => awsErrorName(error) === 'DuplicateDocumentContent';
 /**
  * SSM's answer to a version the document does not have (deleted on its own, or with the whole
  * document since). moto answers InvalidDocument instead, and a document that is gone has no
  * versions either.
  */
-const isVersionAbsent = (error: unknown): boolean => awsErrorCode(error) === 'InvalidDocumentVersion' || isDocumentAbsent(error);
+const isVersionAbsent = (error: unknown): boolean => awsErrorName(error) === 'InvalidDocumentVersion' || isDocumentAbsent(error);
 
 export class SsmDocumentGateway implements SessionDocumentStore {
+  private readonly client: SSMClient;
+
   constructor(
-    private readonly client: SSMClient,
+    client: SSMClient,
     readonly documentName: string,
     private readonly documentType: 'Session' = 'Session',
-  ) {}
+  ) {
+    this.client = withAwsErrors(client, 'ssm');
+  }
 
   async defaultVersion(signal: AbortSignal): Promise<VersionContent | undefined> {
     try {

@@ -1,5 +1,7 @@
 /** How we read SSM documents: the account's own Session documents and their default versions. */
-import { GetDocumentCommand, InvalidDocument, paginateListDocuments, type SSMClient } from '@aws-sdk/client-ssm';
+import { GetDocumentCommand, paginateListDocuments, type SSMClient } from '@aws-sdk/client-ssm';
+import { withAwsErrors } from './aws-clients';
+import { isDocumentAbsent } from './aws-errors';
 import { SessionGuardError } from '../errors';
 
 /** ListDocuments returns at most this many documents per page. */
@@ -17,7 +19,11 @@ export class SsmDocumentError extends SessionGuardError {
 }
 
 export class SsmGateway {
-  constructor(private readonly client: SSMClient) {}
+  private readonly client: SSMClient;
+
+  constructor(client: SSMClient) {
+    this.client = withAwsErrors(client, 'ssm');
+  }
 
   /** Names of every Session document the account owns (AWS-owned and shared documents are left out). */
   async listOwnSessionDocumentNames(): Promise<string[]> {
@@ -41,7 +47,7 @@ export class SsmGateway {
       }
       return { name: response.Name ?? name, content: response.Content, documentType: response.DocumentType };
     } catch (error) {
-      if (error instanceof InvalidDocument) return undefined;
+      if (isDocumentAbsent(error)) return undefined;
       throw error;
     }
   }

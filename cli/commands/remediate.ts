@@ -156,8 +156,8 @@ export interface RoleOutcome {
 
 /** One role at a time: each outcome is reported, and one failure does not hide the others. */
 async function apply(plan: readonly ResourceResult[], remediator: RoleRemediator, policyArn: string): Promise<RoleOutcome[]> {
-  // The IAM adapter brings the SDK: loaded when roles are changed, not on every start.
-  const { PolicyNotFoundError } = await import('../../functions/shared/adapters/iam-role-remediation');
+  // The remediation service brings the rule and the core: loaded when roles are changed, not on every start.
+  const { PolicyNotFoundError } = await import('../../functions/attach-policy/remediate');
   const outcomes: RoleOutcome[] = [];
   for (const role of plan) {
     try {

@@ -6,7 +6,7 @@
  */
 import { IAMClient } from '@aws-sdk/client-iam';
 import { InstanceRoleRemediation, type RemediationOutcome } from '../../functions/attach-policy/remediate';
-import { boundedClientSettings } from '../../functions/shared/adapters/aws-clients';
+import { boundedClientSettings, sleep } from '../../functions/shared/adapters/aws-clients';
 import { IamRoleRemediationGateway } from '../../functions/shared/adapters/iam-role-remediation';
 import type { RolePolicyRuleParameters } from '../../functions/role-policy-rule/rule';
 import { type LiveAccountOptions, liveClientSettings, liveNodeRoleGateway } from '../sources/live-account';
@@ -51,7 +51,7 @@ export const createRoleRemediator: RemediatorFactory = ({ live, env, policy }) =
       listAttachedPolicyArns: (roleName) => roles.listAttachedPolicyArns(roleName),
       listNodeRoles: (regions) => nodeRoles.listNodeRoles(regions),
     },
-    { exemptionTagKey: policy.exemptionTagKey, nodeRoleRegions: policy.nodeRoleRegions },
+    { exemptionTagKey: policy.exemptionTagKey, nodeRoleRegions: policy.nodeRoleRegions, sleep },
   );
   return {
     remediate({ roleId, roleName }) {

@@ -73,6 +73,7 @@ export function liveAccount(options: LiveAccountOptions, io: Pick<CliIo, 'env' |
     listGroupPolicies: once(() => iam.listGroupPolicies()),
     listOwnSessionDocumentNames: once(() => ssm.listOwnSessionDocumentNames()),
     getDocument: (name) => ssm.getDocument(name),
+    yamlParserFor: (content) => ssm.yamlParserFor(content),
     deployment: once(async () => {
       try {
         const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: options.stackName }));

@@ -85,6 +85,7 @@ export function loadSampleAccount(path: URL | string = SAMPLE_ACCOUNT_PATH): Acc
     listGroupPolicies: () => iam.listGroupPolicies(),
     listOwnSessionDocumentNames: () => ssm.listOwnSessionDocumentNames(),
     getDocument: (name) => ssm.getDocument(name),
+    yamlParserFor: (content) => ssm.yamlParserFor(content),
     deployment: async () => deploymentFromStack(raw.Stack),
     config: {
       // The sample has no Config history; it answers from the same data a live Config would hold.

@@ -7,7 +7,7 @@ import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { IAMClient } from '@aws-sdk/client-iam';
 import middy from '@middy/core';
 import * as z from 'zod';
-import { boundedClientSettings } from '../shared/adapters/aws-clients';
+import { boundedClientSettings, sleep as timerSleep } from '../shared/adapters/aws-clients';
 import { ConfigServiceGateway } from '../shared/adapters/config-service';
 import { IamRoleRemediationGateway } from '../shared/adapters/iam-role-remediation';
 import { type NodeRoleGateway, nodeRoleGateway } from '../shared/adapters/ssm-node-roles';
@@ -57,7 +57,7 @@ export interface AttachPolicyDependencies {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-export function attachPolicyHandler({ iam, config, exemptionTagKey, nodeRoles, nodeRoleRegions = [], telemetry = createTelemetry(), sleep }: AttachPolicyDependencies) {
+export function attachPolicyHandler({ iam, config, exemptionTagKey, nodeRoles, nodeRoleRegions = [], telemetry = createTelemetry(), sleep = timerSleep }: AttachPolicyDependencies) {
   const { logger, metrics } = telemetry;
   const roles = new IamRoleRemediationGateway(iam);
   const configService = new ConfigServiceGateway(config);
@@ -70,7 +70,7 @@ export function attachPolicyHandler({ iam, config, exemptionTagKey, nodeRoles, n
       listAttachedPolicyArns: (roleName) => roles.listAttachedPolicyArns(roleName),
       listNodeRoles: (regions) => nodeRoles.listNodeRoles(regions),
     },
-    { exemptionTagKey, nodeRoleRegions, ...(sleep ? { sleep } : {}) },
+    { exemptionTagKey, nodeRoleRegions, sleep },
   );
 
   return middy()

@@ -8,8 +8,6 @@
 import { nodeUsesOf, type RolePolicyRuleSources } from '../role-policy-rule/rule';
 import { instanceRoleEligibility, type RoleFacts } from '../shared/core/instance-role';
 import { PolicyDocumentError } from '../shared/core/policy-document';
-import { ManagedPolicyQuotaError, RoleNotFoundError } from '../shared/adapters/iam-role-remediation';
-import { sleep } from '../shared/adapters/aws-clients';
 import { InputError, SessionGuardError } from '../shared/errors';
 
 export type RemediationAction = 'attached' | 'already-attached' | 'skipped-not-eligible';
@@ -26,6 +24,21 @@ export interface RemediationOutcome {
   /** Why an ineligible role was left alone. */
   readonly reason?: string;
   readonly policyArn: string;
+}
+
+/** No role has the ID, or the role was deleted while it was being remediated. */
+export class RoleNotFoundError extends SessionGuardError {
+  override name = 'RoleNotFoundError';
+}
+
+/** The policy to attach does not exist (IAM answers NoSuchEntity for it). */
+export class PolicyNotFoundError extends SessionGuardError {
+  override name = 'PolicyNotFoundError';
+}
+
+/** The role holds as many managed policies as its quota allows; `attachPolicy` throws it. */
+export class ManagedPolicyQuotaError extends SessionGuardError {
+  override name = 'ManagedPolicyQuotaError';
 }
 
 /** Where remediation reads and writes; the SDK adapters implement it. */
@@ -51,7 +64,8 @@ export interface RemediationOptions {
   readonly verifyAttempts?: number;
   /** The first pause between reads; it doubles after each. */
   readonly verifyFirstDelayMs?: number;
-  readonly sleep?: (ms: number) => Promise<void>;
+  /** Waits between those reads (a timer in production, nothing in tests). */
+  readonly sleep: (ms: number) => Promise<void>;
 }
 
 export class AttachNotVerifiedError extends SessionGuardError {
@@ -76,7 +90,7 @@ export class InstanceRoleRemediation {
   ) {
     this.verifyAttempts = options.verifyAttempts ?? DEFAULT_VERIFY_ATTEMPTS;
     this.verifyFirstDelayMs = options.verifyFirstDelayMs ?? DEFAULT_VERIFY_FIRST_DELAY_MS;
-    this.sleep = options.sleep ?? sleep;
+    this.sleep = options.sleep;
   }
 
   async remediate({ roleId, policyArn }: RemediationRequest): Promise<RemediationOutcome> {

@@ -17,7 +17,7 @@ import {
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendCustomResourceAnswer } from '../../functions/shared/adapters/cloudformation-response';
-import { type SessionDocumentStore, SsmDocumentGateway } from '../../functions/shared/adapters/ssm-document-versions';
+import { SsmDocumentGateway } from '../../functions/shared/adapters/ssm-document-versions';
 import { physicalIdFor } from '../../functions/shared/core/restore-point';
 import {
   buildSessionPreferencesDocument,
@@ -26,7 +26,7 @@ import {
 } from '../../functions/shared/core/session-preferences';
 import type { CustomResourceAnswer, CustomResourceProvider } from '../../functions/shared/custom-resource/run';
 import { customResourceHandler } from '../../functions/shared/handler/custom-resource-handler';
-import { createSessionPreferencesProvider } from '../../functions/session-preferences/preferences';
+import { createSessionPreferencesProvider, type SessionDocumentStore } from '../../functions/session-preferences/preferences';
 import { motoAvailable, useMoto } from '../support/moto';
 import { useResponseUrl } from '../support/response-url';
 

@@ -12,25 +12,13 @@ import {
   paginateListInstanceProfilesForRole,
   paginateListRoles,
 } from '@aws-sdk/client-iam';
+import { ManagedPolicyQuotaError, PolicyNotFoundError, RoleNotFoundError } from '../../attach-policy/remediate';
 import type { RoleFacts } from '../core/instance-role';
 import { withAwsErrors } from './aws-clients';
 import { AwsAccessDeniedError, awsErrorName, withHint } from './aws-errors';
-import { SessionGuardError } from '../errors';
 
 /** The largest page IAM's List* operations return. */
 const IAM_PAGE_SIZE = 1000;
-
-export class RoleNotFoundError extends SessionGuardError {
-  override name = 'RoleNotFoundError';
-}
-
-export class PolicyNotFoundError extends SessionGuardError {
-  override name = 'PolicyNotFoundError';
-}
-
-export class ManagedPolicyQuotaError extends SessionGuardError {
-  override name = 'ManagedPolicyQuotaError';
-}
 
 export class IamRoleRemediationGateway {
   private readonly client: IAMClient;

@@ -22,29 +22,16 @@ import {
   managedPolicyLabel,
   type NamedPolicyDocument,
   type PolicyLookup,
-  type PolicySubject,
   type PolicySubjectKind,
   type PolicySubjectParts,
   referencedPolicyArns,
 } from '../core/policy-subject';
 import type { IamPolicySubjectType } from '../resources/iam-policy-subject';
+import type { IdentifiedPolicySubject, PolicySummary } from '../../ssm-access-rule/rule';
 import { SessionGuardError } from '../errors';
 
 /** GetAccountAuthorizationDetails returns at most this many entries per page. */
 export const AUTHORIZATION_DETAILS_PAGE_SIZE = 1000;
-
-/** A policy subject with the type and ID AWS Config knows it by. */
-export interface IdentifiedPolicySubject {
-  readonly resourceType: IamPolicySubjectType;
-  /** PolicyId (ANPA...), RoleId (AROA...), UserId (AIDA...) or GroupId (AGPA...). */
-  readonly resourceId: string;
-  readonly subject: PolicySubject;
-}
-
-export interface PolicySummary {
-  readonly policyId: string;
-  readonly tags: Record<string, string>;
-}
 
 export class IamDetailError extends SessionGuardError {
   override name = 'IamDetailError';

@@ -8,37 +8,10 @@ import {
   UpdateDocumentCommand,
   UpdateDocumentDefaultVersionCommand,
 } from '@aws-sdk/client-ssm';
+import type { SessionDocumentStore, VersionContent } from '../../session-preferences/preferences';
 import { sameDocumentContent } from '../core/session-preferences';
 import { withAwsErrors } from './aws-clients';
 import { awsErrorName, isDocumentAbsent } from './aws-errors';
-
-/** One version of the document and what it says. */
-export interface VersionContent {
-  readonly version: string;
-  /** JSON text, also for a document someone wrote in YAML. */
-  readonly content: string;
-}
-
-/**
- * The operations the preferences resource needs on its one document. Every call takes the
- * request's abort signal: an aborted signal cancels a call in flight, and no write starts after it.
- */
-export interface SessionDocumentStore {
-  readonly documentName: string;
-  /** The version Session Manager reads; undefined when the document does not exist. */
-  defaultVersion(signal: AbortSignal): Promise<VersionContent | undefined>;
-  /** Creates the document; its first version is the default. Returns that version. */
-  create(content: string, signal: AbortSignal): Promise<string>;
-  /**
-   * Returns the number of a version holding this content: a new one, or the existing one when the
-   * document already has it. It is NOT made the default.
-   */
-  versionWith(content: string, signal: AbortSignal): Promise<string>;
-  /** Resolves 'no-such-version' when the document (no longer) has that version. */
-  setDefaultVersion(version: string, signal: AbortSignal): Promise<'set' | 'no-such-version'>;
-  /** Deletes the document and all its versions; a document already gone is fine. */
-  delete(signal: AbortSignal): Promise<void>;
-}
 
 /** SSM's answer to UpdateDocument when the content equals a version the document already has. */
 export const isDuplicateContent = (error: unknown): boolean => awsErrorName(error) === 'DuplicateDocumentContent';

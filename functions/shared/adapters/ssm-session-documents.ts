@@ -3,16 +3,12 @@ import { GetDocumentCommand, paginateListDocuments, type SSMClient } from '@aws-
 import { withAwsErrors } from './aws-clients';
 import { isDocumentAbsent } from './aws-errors';
 import { SessionGuardError } from '../errors';
+import type { FetchedDocument } from '../../preferences-rule/rule';
+import type { YamlParser } from '../core/session-document-check';
+import { yamlParserFor } from './yaml';
 
 /** ListDocuments returns at most this many documents per page. */
 export const LIST_DOCUMENTS_PAGE_SIZE = 50;
-
-export interface FetchedDocument {
-  readonly name: string;
-  /** JSON or YAML text of the default version. */
-  readonly content: string;
-  readonly documentType: string;
-}
 
 export class SsmDocumentError extends SessionGuardError {
   override name = 'SsmDocumentError';
@@ -36,6 +32,11 @@ export class SsmGateway {
       for (const document of page.DocumentIdentifiers ?? []) if (document.Name) names.push(document.Name);
     }
     return names;
+  }
+
+  /** The YAML parser for content written in YAML, loaded when first needed; undefined for JSON. */
+  yamlParserFor(content: string): Promise<YamlParser | undefined> {
+    return yamlParserFor(content);
   }
 
   /** The default version of a document, or undefined when no such document exists. */

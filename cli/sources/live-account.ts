@@ -1,7 +1,7 @@
 /**
  * A live account, read-only, through the same adapters the Lambdas use: roles, users, groups and
  * customer managed policies in GetAccountAuthorizationDetails pages (IamGateway), never a call per
- * role; the account's own Session documents through SsmGateway; the DHMC, activation and
+ * role; the account's own Session documents through SsmSessionDocumentsGateway; the DHMC, activation and
  * hybrid-node roles of every region through NodeRoleGateway.
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
@@ -15,7 +15,7 @@ import { awsErrorName } from '../../functions/shared/adapters/aws-errors';
 import { ConfigServiceGateway } from '../../functions/shared/adapters/config-service';
 import { IamGateway } from '../../functions/shared/adapters/iam';
 import { NodeRoleGateway } from '../../functions/shared/adapters/ssm-node-roles';
-import { SsmGateway } from '../../functions/shared/adapters/ssm-session-documents';
+import { SsmSessionDocumentsGateway } from '../../functions/shared/adapters/ssm-session-documents';
 import type { CliIo, Progress } from '../io';
 import { type AccountSource, deploymentFromStack, once } from './account-source';
 import { assertProfileExists } from './aws-profiles';
@@ -55,7 +55,7 @@ export function liveAccount(options: LiveAccountOptions, io: Pick<CliIo, 'env' |
   const reading = showAuthorizationDetailsRead(iamClient, progress);
   const iam = new IamGateway(iamClient);
   const nodeRoles = liveNodeRoleGateway(options, io.env);
-  const ssm = new SsmGateway(new SSMClient(settings('SSM')));
+  const ssm = new SsmSessionDocumentsGateway(new SSMClient(settings('SSM')));
   const sts = withAwsErrors(new STSClient(settings('STS')), 'sts');
   const cloudFormation = withAwsErrors(new CloudFormationClient(settings('CLOUDFORMATION')), 'cloudformation');
   const config = new ConfigServiceGateway(new ConfigServiceClient(settings('CONFIG_SERVICE')));

@@ -22,7 +22,7 @@ export const isDuplicateContent = (error: unknown): boolean => awsErrorName(erro
  */
 const isVersionAbsent = (error: unknown): boolean => awsErrorName(error) === 'InvalidDocumentVersion' || isDocumentAbsent(error);
 
-export class SsmDocumentGateway implements SessionDocumentStore {
+export class SsmDocumentVersionsGateway implements SessionDocumentStore {
   private readonly client: SSMClient;
 
   constructor(

@@ -14,7 +14,7 @@ export class SsmDocumentError extends SessionGuardError {
   override name = 'SsmDocumentError';
 }
 
-export class SsmGateway {
+export class SsmSessionDocumentsGateway {
   private readonly client: SSMClient;
 
   constructor(client: SSMClient) {

@@ -64,6 +64,3 @@ export class AwsAccessError extends SessionGuardError {
     this.hint = failure.hint;
   }
 }
-
-/** The problems as one sentence: `where: problem; where: problem`. */
-export const describeProblems = (problems: readonly InputProblem[]): string => problems.map((p) => (p.where ? `${p.where}: ${p.problem}` : p.problem)).join('; ');

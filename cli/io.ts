@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
+import { InputError } from '../functions/shared/errors';
 
 export interface CliIo {
   readonly stdout: { write(text: string): void };
@@ -75,7 +76,7 @@ export const EXIT_USAGE = 2;
  * A problem the user can fix (a missing option, a denied permission, an unreadable file). The CLI
  * prints its message and exits 2; anything else is a bug and is shown with its stack.
  */
-export class UsageError extends Error {
+export class UsageError extends InputError {
   override name = 'UsageError';
 }
 

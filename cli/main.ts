@@ -12,8 +12,10 @@ import { checkCommand } from './commands/check';
 import { evaluateCommand } from './commands/evaluate';
 import { remediateCommand } from './commands/remediate';
 import { scanCommand } from './commands/scan';
-import { type CliIo, EXIT_OK, EXIT_USAGE, processIo, UsageError } from './io';
+import { AwsAccessError, InputError } from '../functions/shared/errors';
+import { type CliIo, EXIT_OK, EXIT_USAGE, processIo } from './io';
 import type { RemediatorFactory } from './remediation/remediator';
+import { describeAwsAccessError } from './sources/aws-errors';
 
 export interface CliDependencies {
   readonly remediatorFor: RemediatorFactory;
@@ -57,8 +59,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), dep
   } catch (error) {
     // Commander has already printed its own message (unknown option, missing value, help).
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
-    if (error instanceof UsageError) {
-      io.stderr.write(`session-guard: ${error.message}\n`);
+    // The user's to fix: a wrong flag, file, event or parameter, or an AWS call the credentials may not make.
+    if (error instanceof InputError || error instanceof AwsAccessError) {
+      io.stderr.write(`session-guard: ${error instanceof AwsAccessError ? describeAwsAccessError(error) : error.message}\n`);
       return EXIT_USAGE;
     }
     // Not the user's to fix: say what happened in one line; the stack only when asked for.

@@ -8,7 +8,8 @@ import type { ConfigRule, ResourceVerdict } from '../../functions/shared/config-
 import { InvalidRuleParameterError } from '../../functions/shared/config-rule/parameters';
 import { UsageError } from '../io';
 import type { AccountSource, Deployment } from '../sources/account-source';
-import { AccessDeniedError } from '../sources/aws-errors';
+import { AwsAccessDeniedError } from '../../functions/shared/adapters/aws-errors';
+import { describeAwsAccessError } from '../sources/aws-errors';
 
 /** One of the rule's InputParameters (same name as in template.yaml) and where the CLI finds it. */
 export interface CheckParameter {
@@ -103,7 +104,7 @@ export async function checkParameters(
   const notes: string[] = [];
   let deploymentRead = false;
   let deployment: Deployment | undefined;
-  let deploymentDenied: AccessDeniedError | undefined;
+  let deploymentDenied: AwsAccessDeniedError | undefined;
   for (const parameter of check.parameters) {
     const given = flags[flagKey(parameter)];
     if (typeof given === 'string') {
@@ -118,13 +119,13 @@ export async function checkParameters(
         deployment = await source.deployment();
       } catch (error) {
         // The stack only supplies defaults: without access to it, flags can still supply them.
-        if (!(error instanceof AccessDeniedError)) throw error;
+        if (!(error instanceof AwsAccessDeniedError)) throw error;
         deploymentDenied = error;
       }
     }
     if (deploymentDenied) {
-      if (parameter.required) throw new MissingParameterError(`The ${check.id} check needs ${parameter.name}: pass ${flagName(parameter)}. ${deploymentDenied.message}`);
-      notes.push(`${check.id}: ${parameter.name} uses the rule's default, since the stack could not be read (${deploymentDenied.action} denied); pass ${flagName(parameter)} to set it.`);
+      if (parameter.required) throw new MissingParameterError(`The ${check.id} check needs ${parameter.name}: pass ${flagName(parameter)}. ${describeAwsAccessError(deploymentDenied)}`);
+      notes.push(`${check.id}: ${parameter.name} uses the rule's default, since the stack could not be read (${deploymentDenied.operation} denied); pass ${flagName(parameter)} to set it.`);
       continue;
     }
     const fromStack = deployment && stackValue(deployment, parameter.fromStack);
@@ -145,7 +146,7 @@ export async function checkParameters(
   } catch (error) {
     if (!(error instanceof InvalidRuleParameterError)) throw error;
     // The rule's message points at Config's InputParameters; here each value came from a flag or the stack.
-    const problems = error.problems.map(({ parameter: path, problem }) => {
+    const problems = error.problems.map(({ where: path, problem }) => {
       // A list item's problem names its index (BreakGlassArns.0); the flag holds the whole list.
       const name = path.split('.')[0] ?? path;
       const parameter = check.parameters.find((p) => p.name === name);

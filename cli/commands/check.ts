@@ -115,7 +115,7 @@ function checkOptions(
       return read();
     } catch (error) {
       if (!(error instanceof InvalidRuleParameterError)) throw error;
-      const problems = error.problems.map(({ parameter, problem }) => {
+      const problems = error.problems.map(({ where: parameter, problem }) => {
         const flag = check.parameters.find((p) => p.name === parameter.split('.')[0])?.flag.split(' ')[0] ?? parameter;
         return `${flag} (or the ${check.logicalId} InputParameters in ${file}): ${problem}`;
       });

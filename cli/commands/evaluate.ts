@@ -7,11 +7,7 @@ import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { type Evaluation, MAX_ANNOTATION_LENGTH } from '../../functions/shared/core/compliance';
 import { type ConfigRuleEvent, InvalidEventError, parseConfigRuleEvent } from '../../functions/shared/config-rule/event';
-import { InvalidRuleParameterError } from '../../functions/shared/config-rule/parameters';
-import { evaluateConfigRuleEvent, RuleNotPeriodicError } from '../../functions/shared/config-rule/run';
-import { SubjectArnError } from '../../functions/shared/core/ssm-access-guardrails';
-import { PolicySubjectItemError } from '../../functions/shared/resources/iam-policy-subject';
-import { RoleItemError } from '../../functions/shared/resources/iam-role';
+import { evaluateConfigRuleEvent } from '../../functions/shared/config-rule/run';
 import type { Check } from '../checks/check';
 import { CHECKS, checkIds, checksForResourceType, findCheck } from '../checks/registry';
 import { type CliIo, EXIT_OK, stdoutStyle, type TextStyle, UsageError } from '../io';
@@ -45,7 +41,8 @@ export function evaluateCommand(program: Command, io: CliIo, exit: (code: number
     const source = await accountSource(flags, io);
     // Config's adapter brings the SDK; loaded here, it stays out of `--help` and usage errors.
     const configService = await import('../../functions/shared/adapters/config-service');
-    const evaluations = await evaluate(check, event, source, configService);
+    // The rule's own errors about the event (InputError) reach the user as they would in Config.
+    const evaluations = await evaluateConfigRuleEvent(check.rule(source), event, source.config);
     const testMode = event.resultToken === configService.TEST_MODE_RESULT_TOKEN;
     io.stdout.write(
       flags.json
@@ -106,22 +103,6 @@ export function chooseCheck(event: ConfigRuleEvent, ruleId: string | undefined, 
 }
 
 type ConfigServiceAdapter = typeof import('../../functions/shared/adapters/config-service');
-
-async function evaluate(
-  check: Check,
-  event: ConfigRuleEvent,
-  source: AccountSource,
-  { ConfigurationItemNotFoundError }: ConfigServiceAdapter,
-): Promise<readonly Evaluation[]> {
-  try {
-    return await evaluateConfigRuleEvent(check.rule(source), event, source.config);
-  } catch (error) {
-    // The rule's own errors about the event are the user's to fix, as they would be in Config.
-    const usersToFix = [InvalidRuleParameterError, RuleNotPeriodicError, RoleItemError, PolicySubjectItemError, SubjectArnError, ConfigurationItemNotFoundError];
-    if (usersToFix.some((type) => error instanceof type)) throw new UsageError((error as Error).message);
-    throw error;
-  }
-}
 
 /** What the Lambda would send: PutEvaluations' request, annotations clipped as Config gets them. */
 function putEvaluationsRequest(evaluations: readonly Evaluation[], event: ConfigRuleEvent, testMode: boolean, toSdkEvaluation: ConfigServiceAdapter['toSdkEvaluation']) {

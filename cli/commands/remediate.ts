@@ -8,7 +8,9 @@ import type { RolePolicyRuleParameters } from '../../functions/role-policy-rule/
 import type { InstanceRolePolicy } from '../../functions/shared/core/instance-role';
 import { type ResourceResult, runCheck } from '../checks/check';
 import { rolePolicyCheck } from '../checks/role-policy';
+import { AwsAccessError } from '../../functions/shared/errors';
 import { type CliIo, EXIT_FINDINGS, EXIT_OK, stdoutStyle, type TextStyle, UsageError } from '../io';
+import { describeAwsAccessError } from '../sources/aws-errors';
 import type { RemediationAction } from '../../functions/attach-policy/remediate';
 import type { RemediatorFactory, RoleRemediator } from '../remediation/remediator';
 import { type Colour, count, fitText, renderTable } from '../report/table';
@@ -154,8 +156,8 @@ export interface RoleOutcome {
 
 /** One role at a time: each outcome is reported, and one failure does not hide the others. */
 async function apply(plan: readonly ResourceResult[], remediator: RoleRemediator, policyArn: string): Promise<RoleOutcome[]> {
-  // The IAM adapter brings the SDK: loaded when roles are changed, not on every start.
-  const { PolicyNotFoundError } = await import('../../functions/shared/adapters/iam-role-remediation');
+  // The remediation service brings the rule and the core: loaded when roles are changed, not on every start.
+  const { PolicyNotFoundError } = await import('../../functions/attach-policy/remediate');
   const outcomes: RoleOutcome[] = [];
   for (const role of plan) {
     try {
@@ -171,12 +173,14 @@ async function apply(plan: readonly ResourceResult[], remediator: RoleRemediator
 
 /**
  * The service's message, except where it speaks to the Lambda's operator: the policy comes from
- * --policy-arn (or the stack) here, not from the remediation's PolicyArn parameter.
+ * --policy-arn (or the stack) here, not from the remediation's PolicyArn parameter, and a failed
+ * AWS call is the user's credentials', not a function role's.
  */
 function describeFailure(error: unknown, policyArn: string, PolicyNotFoundError: new (...args: never[]) => Error): string {
   if (error instanceof PolicyNotFoundError) {
     return `Policy ${policyArn} does not exist or cannot be attached: check --policy-arn (default: the stack's SessionManagerInstancePolicyArn output).`;
   }
+  if (error instanceof AwsAccessError) return describeAwsAccessError(error);
   return error instanceof Error ? error.message : String(error);
 }
 

@@ -20,6 +20,7 @@ import { parse as parseYaml } from '../../functions/shared/adapters/yaml-parse';
 import { CLOUDFORMATION_TAGS } from './cloudformation-yaml';
 import { type IntrinsicValues, resolveIntrinsics } from './intrinsics';
 import { isIntrinsic, listOf, POLICY_RESOURCE_TYPES, PRINCIPAL_RESOURCE_TYPES, SAM_ROLE_RESOURCE_TYPES, templatePolicies, type TemplateResourceLike } from './template-policies';
+import { InputError } from '../../functions/shared/errors';
 
 /** Which CLI check a finding belongs to (the ids `scan --rule` takes). */
 export type IacCheckId = 'role-policy' | 'ssm-access' | 'preferences';
@@ -44,7 +45,7 @@ export interface IacOptions {
   knownManagedPolicy(arn: string): NamedPolicyDocument | undefined;
 }
 
-export class TemplateFileError extends Error {
+export class TemplateFileError extends InputError {
   override name = 'TemplateFileError';
 }
 

@@ -12,6 +12,7 @@
  */
 import { createRequire } from 'node:module';
 import { listOf, type TemplateResourceLike } from './template-policies';
+import { InputError } from '../../functions/shared/errors';
 
 /**
  * HashiCorp's parser, loaded when a .tf file is read (it starts a WebAssembly module), through
@@ -80,7 +81,7 @@ export async function readTerraformPlan(file: string, plan: TerraformPlan, text:
   };
 }
 
-export class TerraformFileError extends Error {
+export class TerraformFileError extends InputError {
   override name = 'TerraformFileError';
 }
 

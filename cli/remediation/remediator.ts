@@ -6,10 +6,9 @@
  */
 import { IAMClient } from '@aws-sdk/client-iam';
 import { InstanceRoleRemediation, type RemediationOutcome } from '../../functions/attach-policy/remediate';
-import { boundedClientSettings } from '../../functions/shared/adapters/aws-clients';
+import { boundedClientSettings, sleep } from '../../functions/shared/adapters/aws-clients';
 import { IamRoleRemediationGateway } from '../../functions/shared/adapters/iam-role-remediation';
 import type { RolePolicyRuleParameters } from '../../functions/role-policy-rule/rule';
-import { explainErrorsOf } from '../sources/aws-errors';
 import { type LiveAccountOptions, liveClientSettings, liveNodeRoleGateway } from '../sources/live-account';
 
 export interface RoleToRemediate {
@@ -37,7 +36,7 @@ export const createRoleRemediator: RemediatorFactory = ({ live, env, policy }) =
   // instead of being retried as if it were throttling.
   const { maxAttempts, retryStrategy } = boundedClientSettings('IAM', env);
   const iam = new IAMClient({ ...liveClientSettings(live, env)('IAM'), maxAttempts, retryStrategy });
-  const roles = new IamRoleRemediationGateway(explainErrorsOf(iam, 'iam'));
+  const roles = new IamRoleRemediationGateway(iam);
   const nodeRoles = liveNodeRoleGateway(live, env);
   const scannedNames = new Map<string, string>();
   const remediation = new InstanceRoleRemediation(
@@ -52,7 +51,7 @@ export const createRoleRemediator: RemediatorFactory = ({ live, env, policy }) =
       listAttachedPolicyArns: (roleName) => roles.listAttachedPolicyArns(roleName),
       listNodeRoles: (regions) => nodeRoles.listNodeRoles(regions),
     },
-    { exemptionTagKey: policy.exemptionTagKey, nodeRoleRegions: policy.nodeRoleRegions },
+    { exemptionTagKey: policy.exemptionTagKey, nodeRoleRegions: policy.nodeRoleRegions, sleep },
   );
   return {
     remediate({ roleId, roleName }) {

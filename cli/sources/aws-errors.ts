@@ -1,11 +1,12 @@
 /**
- * AWS errors a user can act on, turned into messages that say what to do. A denied call names the
- * exact IAM action to grant; missing or rejected credentials and a missing region say how to give
- * them. Anything else is passed through untouched.
+ * How the command line words an AWS call that failed (an `AwsAccessError`, which every client's
+ * translation raises): a denied call names the exact IAM action to grant and what session-guard
+ * needs it for; missing or rejected credentials, a missing region, an endpoint that is not AWS
+ * and an unreachable one say how to fix them. The Lambda functions word the same errors for a
+ * function's role (functions/shared/adapters/aws-errors.ts).
  */
-import type { Client, MetadataBearer } from '@smithy/types';
-import { isAccessDenied } from '../../functions/shared/adapters/aws-errors';
-import { UsageError } from '../io';
+import { AwsAccessDeniedError } from '../../functions/shared/adapters/aws-errors';
+import type { AwsAccessError } from '../../functions/shared/errors';
 
 /** Why the CLI makes each call, so a denial says what the permission is for. */
 const PURPOSES: Readonly<Record<string, string>> = {
@@ -36,52 +37,39 @@ const CREDENTIALS_REJECTED = new Set([
   'InvalidAccessKeyId',
 ]);
 
-/** A call the credentials may not make; `action` is the IAM action to grant. */
-export class AccessDeniedError extends UsageError {
-  override name = 'AccessDeniedError';
-  constructor(
-    readonly action: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export function explainAwsError(error: unknown, action: string): unknown {
-  if (!(error instanceof Error)) return error;
-  const code = (error as { Code?: string }).Code ?? error.name;
-  if (isAccessDenied(error)) {
+/** The failure in the words of someone running the command line with their own credentials. */
+export function describeAwsAccessError(error: AwsAccessError): string {
+  const { operation: action, awsErrorName: code, detail } = error;
+  const hint = error.hint ? ` ${error.hint}` : '';
+  if (error instanceof AwsAccessDeniedError) {
     const purpose = PURPOSES[action];
-    return new AccessDeniedError(
-      action,
-      `Access denied: these credentials may not call ${action}${purpose ? `, which session-guard needs ${purpose}` : ''}. ` +
-        `Grant ${action}${WRITES.has(action) ? '' : ' (a read-only permission)'} or use other credentials. AWS said: ${error.message}`,
+    return (
+      `Access denied: these credentials may not call ${action}${error.region ? ` in ${error.region}` : ''}${purpose ? `, which session-guard needs ${purpose}` : ''}. ` +
+      `Grant ${action}${WRITES.has(action) ? '' : ' (a read-only permission)'} or use other credentials. AWS said: ${detail}${hint}`
     );
   }
   if (CREDENTIALS_REJECTED.has(code)) {
-    return new UsageError(`AWS rejected the credentials (${code}) when calling ${action}: refresh them (aws sso login, new keys) or pick another --profile. AWS said: ${error.message}`);
+    return `AWS rejected the credentials (${code}) when calling ${action}: refresh them (aws sso login, new keys) or pick another --profile. AWS said: ${detail}`;
   }
-  if (error.name === 'CredentialsProviderError' || /could not load credentials/i.test(error.message)) {
-    return new UsageError(
-      `No AWS credentials found for ${action}: pass --profile NAME, or set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY. Without --live, scan uses the bundled sample account.`,
-    );
+  if (code === 'CredentialsProviderError' || /could not load credentials/i.test(detail)) {
+    return `No AWS credentials found for ${action}: pass --profile NAME, or set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY. Without --live, scan uses the bundled sample account.`;
   }
-  if (/region is missing|region not accepted/i.test(error.message)) {
-    return new UsageError(`No AWS region (${error.message}): pass --region, set AWS_REGION, or set a region in your profile.`);
+  if (/region is missing|region not accepted/i.test(detail)) {
+    return `No AWS region (${detail}): pass --region, set AWS_REGION, or set a region in your profile.`;
   }
-  const response = unparsableResponse(error);
+  const response = unparsableResponse(error.cause);
   if (response) {
-    return new UsageError(
+    return (
       `The endpoint did not answer ${action} the way AWS does (HTTP ${response.status}${response.contentType ? `, ${response.contentType}` : ''}): ` +
-        'check that --endpoint-url (or AWS_ENDPOINT_URL) points at AWS or at an emulator that implements this call.',
+      'check that --endpoint-url (or AWS_ENDPOINT_URL) points at AWS or at an emulator that implements this call.'
     );
   }
-  const network = (error as { code?: string }).code;
-  if (network === 'ECONNREFUSED' || network === 'ENOTFOUND' || network === 'EAI_AGAIN') {
-    return new UsageError(`Cannot reach AWS for ${action} (${network}): check --endpoint-url, AWS_ENDPOINT_URL and your network.`);
-  }
-  return error;
+  if (UNREACHABLE.has(code)) return `Cannot reach AWS for ${action} (${code}): check --endpoint-url, AWS_ENDPOINT_URL and your network.`;
+  return error.message;
 }
+
+/** Network errors that mean the endpoint was never reached. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /**
  * An answer that did not come from an AWS API: one the SDK could not read as the service's
@@ -89,27 +77,10 @@ export function explainAwsError(error: unknown, action: string): unknown {
  * lacks), or an HTML page, which no AWS API sends (they answer XML or JSON). The SDK keeps the raw
  * response on the error's hidden `$response`.
  */
-function unparsableResponse(error: Error): { status: number | string; contentType?: string } | undefined {
+function unparsableResponse(error: unknown): { status: number | string; contentType?: string } | undefined {
+  if (!(error instanceof Error)) return undefined;
   const raw = (error as { $response?: { statusCode?: number; headers?: Record<string, string | undefined> } }).$response;
   const contentType = raw?.headers?.['content-type'];
   if (!raw || !(/Deserialization error/.test(error.message) || /^text\/html/i.test(contentType ?? ''))) return undefined;
   return { status: raw.statusCode ?? 'unknown status', contentType };
-}
-
-/**
- * Adds the translation to every call a client makes. The middleware knows the command being
- * sent, so the message names `<prefix>:<Operation>`, which is the IAM action for every API we call.
- */
-export function explainErrorsOf<C extends Client<any, MetadataBearer, any>>(client: C, actionPrefix: string): C {
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      try {
-        return await next(args);
-      } catch (error) {
-        throw explainAwsError(error, `${actionPrefix}:${(context.commandName ?? 'UnknownCommand').replace(/Command$/, '')}`);
-      }
-    },
-    { step: 'initialize', name: 'sessionGuardExplainAwsErrors' },
-  );
-  return client;
 }

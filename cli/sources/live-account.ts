@@ -1,7 +1,7 @@
 /**
  * A live account, read-only, through the same adapters the Lambdas use: roles, users, groups and
  * customer managed policies in GetAccountAuthorizationDetails pages (IamGateway), never a call per
- * role; the account's own Session documents through SsmGateway; the DHMC, activation and
+ * role; the account's own Session documents through SsmSessionDocumentsGateway; the DHMC, activation and
  * hybrid-node roles of every region through NodeRoleGateway.
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
@@ -10,14 +10,14 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { clientSettings, type EndpointService } from '../../functions/shared/adapters/aws-clients';
+import { clientSettings, type EndpointService, withAwsErrors } from '../../functions/shared/adapters/aws-clients';
+import { awsErrorName } from '../../functions/shared/adapters/aws-errors';
 import { ConfigServiceGateway } from '../../functions/shared/adapters/config-service';
 import { IamGateway } from '../../functions/shared/adapters/iam';
 import { NodeRoleGateway } from '../../functions/shared/adapters/ssm-node-roles';
-import { SsmGateway } from '../../functions/shared/adapters/ssm-session-documents';
+import { SsmSessionDocumentsGateway } from '../../functions/shared/adapters/ssm-session-documents';
 import type { CliIo, Progress } from '../io';
 import { type AccountSource, deploymentFromStack, once } from './account-source';
-import { explainErrorsOf } from './aws-errors';
 import { assertProfileExists } from './aws-profiles';
 
 export interface LiveAccountOptions {
@@ -45,22 +45,20 @@ export function liveClientSettings(options: LiveAccountOptions, env: NodeJS.Proc
 /** DHMC, activation and hybrid-node roles of the account the user named, region by region. */
 export function liveNodeRoleGateway(options: LiveAccountOptions, env: NodeJS.ProcessEnv): NodeRoleGateway {
   const settings = liveClientSettings(options, env);
-  return new NodeRoleGateway(explainErrorsOf(new EC2Client(settings('EC2')), 'ec2'), (region) =>
-    explainErrorsOf(new SSMClient({ ...settings('SSM'), region }), 'ssm'),
-  );
+  return new NodeRoleGateway(new EC2Client(settings('EC2')), (region) => new SSMClient({ ...settings('SSM'), region }));
 }
 
 export function liveAccount(options: LiveAccountOptions, io: Pick<CliIo, 'env' | 'stderr'>, progress: Progress): AccountSource {
   if (options.profile) assertProfileExists(options.profile, io.env);
   const settings = liveClientSettings(options, io.env);
-  const iamClient = explainErrorsOf(new IAMClient(settings('IAM')), 'iam');
+  const iamClient = new IAMClient(settings('IAM'));
   const reading = showAuthorizationDetailsRead(iamClient, progress);
   const iam = new IamGateway(iamClient);
   const nodeRoles = liveNodeRoleGateway(options, io.env);
-  const ssm = new SsmGateway(explainErrorsOf(new SSMClient(settings('SSM')), 'ssm'));
-  const sts = explainErrorsOf(new STSClient(settings('STS')), 'sts');
-  const cloudFormation = explainErrorsOf(new CloudFormationClient(settings('CLOUDFORMATION')), 'cloudformation');
-  const config = new ConfigServiceGateway(explainErrorsOf(new ConfigServiceClient(settings('CONFIG_SERVICE')), 'config'));
+  const ssm = new SsmSessionDocumentsGateway(new SSMClient(settings('SSM')));
+  const sts = withAwsErrors(new STSClient(settings('STS')), 'sts');
+  const cloudFormation = withAwsErrors(new CloudFormationClient(settings('CLOUDFORMATION')), 'cloudformation');
+  const config = new ConfigServiceGateway(new ConfigServiceClient(settings('CONFIG_SERVICE')));
 
   const where = [options.profile && `profile ${options.profile}`, options.region, options.endpointUrl].filter(Boolean).join(', ');
   return {
@@ -75,13 +73,14 @@ export function liveAccount(options: LiveAccountOptions, io: Pick<CliIo, 'env' |
     listGroupPolicies: once(() => iam.listGroupPolicies()),
     listOwnSessionDocumentNames: once(() => ssm.listOwnSessionDocumentNames()),
     getDocument: (name) => ssm.getDocument(name),
+    yamlParserFor: (content) => ssm.yamlParserFor(content),
     deployment: once(async () => {
       try {
         const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: options.stackName }));
         return Stacks?.[0] ? deploymentFromStack(Stacks[0]) : undefined;
       } catch (error) {
         // CloudFormation answers a missing stack with a ValidationError; there is simply no default.
-        if (error instanceof Error && error.name === 'ValidationError' && /does not exist/.test(error.message)) return undefined;
+        if (awsErrorName(error) === 'ValidationError' && /does not exist/.test((error as Error).message)) return undefined;
         throw error;
       }
     }),
@@ -92,7 +91,7 @@ export function liveAccount(options: LiveAccountOptions, io: Pick<CliIo, 'env' |
           return await config.listEvaluatedResources(configRuleName);
         } catch (error) {
           // A saved event may name a rule this account does not have: it has reported nothing here.
-          if (error instanceof Error && error.name === 'NoSuchConfigRuleException') {
+          if (awsErrorName(error) === 'NoSuchConfigRuleException') {
             io.stderr.write(`Note: no Config rule ${configRuleName} in this account, so no earlier results to retire.\n`);
             return [];
           }

@@ -1,7 +1,7 @@
 /**
  * A real SDK client that answers from recorded responses instead of the network. The bundled
  * sample account is held in the shapes AWS returns, so the rules' own adapters (IamGateway,
- * SsmGateway: paging, default versions, tags, missing documents) read it exactly as they read a
+ * SsmSessionDocumentsGateway: paging, default versions, tags, missing documents) read it exactly as they read a
  * live account, and the sample never needs a second copy of their logic.
  */
 import type { Client, MetadataBearer } from '@smithy/types';

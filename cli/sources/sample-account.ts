@@ -29,7 +29,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { IamGateway } from '../../functions/shared/adapters/iam';
 import { NodeRoleGateway } from '../../functions/shared/adapters/ssm-node-roles';
-import { SsmGateway } from '../../functions/shared/adapters/ssm-session-documents';
+import { SsmSessionDocumentsGateway } from '../../functions/shared/adapters/ssm-session-documents';
 import type { ConfigurationItem, ConfigurationItemSummary } from '../../functions/shared/config-rule/event';
 import { SSM_DOCUMENT_RESOURCE_TYPE } from '../../functions/shared/resources/ssm-document';
 import { UsageError } from '../io';
@@ -68,7 +68,7 @@ interface RegionalSystemsManager {
 export function loadSampleAccount(path: URL | string = SAMPLE_ACCOUNT_PATH): AccountSource {
   const raw = JSON.parse(readFileSync(path, 'utf8')) as SampleAccountFile;
   const iam = new IamGateway(answeringFrom(new IAMClient({ region: raw.region }), (command, input) => iamAnswer(raw, command, input)));
-  const ssm = new SsmGateway(answeringFrom(new SSMClient({ region: raw.region }), (command, input) => ssmAnswer(raw, command, input)));
+  const ssm = new SsmSessionDocumentsGateway(answeringFrom(new SSMClient({ region: raw.region }), (command, input) => ssmAnswer(raw, command, input)));
   const nodeRoles = new NodeRoleGateway(
     answeringFrom(new EC2Client({ region: raw.region }), (command) => ec2Answer(raw, command)),
     (region) => answeringFrom(new SSMClient({ region }), (command, input) => regionalSsmAnswer(raw, region, command, input)),
@@ -85,6 +85,7 @@ export function loadSampleAccount(path: URL | string = SAMPLE_ACCOUNT_PATH): Acc
     listGroupPolicies: () => iam.listGroupPolicies(),
     listOwnSessionDocumentNames: () => ssm.listOwnSessionDocumentNames(),
     getDocument: (name) => ssm.getDocument(name),
+    yamlParserFor: (content) => ssm.yamlParserFor(content),
     deployment: async () => deploymentFromStack(raw.Stack),
     config: {
       // The sample has no Config history; it answers from the same data a live Config would hold.

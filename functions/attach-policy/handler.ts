@@ -7,7 +7,7 @@ import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { IAMClient } from '@aws-sdk/client-iam';
 import middy from '@middy/core';
 import * as z from 'zod';
-import { boundedClientSettings } from '../shared/adapters/aws-clients';
+import { boundedClientSettings, sleep as timerSleep } from '../shared/adapters/aws-clients';
 import { ConfigServiceGateway } from '../shared/adapters/config-service';
 import { IamRoleRemediationGateway } from '../shared/adapters/iam-role-remediation';
 import { type NodeRoleGateway, nodeRoleGateway } from '../shared/adapters/ssm-node-roles';
@@ -17,12 +17,13 @@ import { createTelemetry, recordRemediation, type Telemetry, telemetryMiddleware
 import { IAM_ROLE_RESOURCE_TYPE } from '../shared/resources/iam-role';
 import { InstanceRoleRemediation, type RemediationOutcome, type RemediationRequest } from './remediate';
 import { describeIssues } from '../shared/core/validation';
+import { InputError } from '../shared/errors';
 
-export class InvalidRemediationEventError extends Error {
+export class InvalidRemediationEventError extends InputError {
   override name = 'InvalidRemediationEventError';
 }
 
-export class InvalidFunctionSettingError extends Error {
+export class InvalidFunctionSettingError extends InputError {
   override name = 'InvalidFunctionSettingError';
 }
 
@@ -56,7 +57,7 @@ export interface AttachPolicyDependencies {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-export function attachPolicyHandler({ iam, config, exemptionTagKey, nodeRoles, nodeRoleRegions = [], telemetry = createTelemetry(), sleep }: AttachPolicyDependencies) {
+export function attachPolicyHandler({ iam, config, exemptionTagKey, nodeRoles, nodeRoleRegions = [], telemetry = createTelemetry(), sleep = timerSleep }: AttachPolicyDependencies) {
   const { logger, metrics } = telemetry;
   const roles = new IamRoleRemediationGateway(iam);
   const configService = new ConfigServiceGateway(config);
@@ -69,7 +70,7 @@ export function attachPolicyHandler({ iam, config, exemptionTagKey, nodeRoles, n
       listAttachedPolicyArns: (roleName) => roles.listAttachedPolicyArns(roleName),
       listNodeRoles: (regions) => nodeRoles.listNodeRoles(regions),
     },
-    { exemptionTagKey, nodeRoleRegions, ...(sleep ? { sleep } : {}) },
+    { exemptionTagKey, nodeRoleRegions, sleep },
   );
 
   return middy()

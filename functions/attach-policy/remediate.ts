@@ -8,8 +8,7 @@
 import { nodeUsesOf, type RolePolicyRuleSources } from '../role-policy-rule/rule';
 import { instanceRoleEligibility, type RoleFacts } from '../shared/core/instance-role';
 import { PolicyDocumentError } from '../shared/core/policy-document';
-import { ManagedPolicyQuotaError, RoleNotFoundError } from '../shared/adapters/iam-role-remediation';
-import { sleep } from '../shared/adapters/aws-clients';
+import { InputError, SessionGuardError } from '../shared/errors';
 
 export type RemediationAction = 'attached' | 'already-attached' | 'skipped-not-eligible';
 
@@ -25,6 +24,21 @@ export interface RemediationOutcome {
   /** Why an ineligible role was left alone. */
   readonly reason?: string;
   readonly policyArn: string;
+}
+
+/** No role has the ID, or the role was deleted while it was being remediated. */
+export class RoleNotFoundError extends SessionGuardError {
+  override name = 'RoleNotFoundError';
+}
+
+/** The policy to attach does not exist (IAM answers NoSuchEntity for it). */
+export class PolicyNotFoundError extends SessionGuardError {
+  override name = 'PolicyNotFoundError';
+}
+
+/** The role holds as many managed policies as its quota allows; `attachPolicy` throws it. */
+export class ManagedPolicyQuotaError extends SessionGuardError {
+  override name = 'ManagedPolicyQuotaError';
 }
 
 /** Where remediation reads and writes; the SDK adapters implement it. */
@@ -50,14 +64,15 @@ export interface RemediationOptions {
   readonly verifyAttempts?: number;
   /** The first pause between reads; it doubles after each. */
   readonly verifyFirstDelayMs?: number;
-  readonly sleep?: (ms: number) => Promise<void>;
+  /** Waits between those reads (a timer in production, nothing in tests). */
+  readonly sleep: (ms: number) => Promise<void>;
 }
 
-export class AttachNotVerifiedError extends Error {
+export class AttachNotVerifiedError extends SessionGuardError {
   override name = 'AttachNotVerifiedError';
 }
 
-export class TrustPolicyUnreadableError extends Error {
+export class TrustPolicyUnreadableError extends InputError {
   override name = 'TrustPolicyUnreadableError';
 }
 
@@ -75,7 +90,7 @@ export class InstanceRoleRemediation {
   ) {
     this.verifyAttempts = options.verifyAttempts ?? DEFAULT_VERIFY_ATTEMPTS;
     this.verifyFirstDelayMs = options.verifyFirstDelayMs ?? DEFAULT_VERIFY_FIRST_DELAY_MS;
-    this.sleep = options.sleep ?? sleep;
+    this.sleep = options.sleep;
   }
 
   async remediate({ roleId, policyArn }: RemediationRequest): Promise<RemediationOutcome> {
@@ -124,6 +139,7 @@ export class InstanceRoleRemediation {
       if (!(error instanceof PolicyDocumentError)) throw error;
       throw new TrustPolicyUnreadableError(
         `Role ${role.roleName}: its trust policy could not be read (${error.message}), so it is not changed. Review the trust policy, then attach ${policyArn} by hand if its nodes should use the role.`,
+        [{ where: `trust policy of role ${role.roleName}`, problem: error.message }],
         { cause: error },
       );
     }

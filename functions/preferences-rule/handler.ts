@@ -3,11 +3,11 @@ import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { clientSettings } from '../shared/adapters/aws-clients';
 import { ConfigServiceGateway } from '../shared/adapters/config-service';
-import { SsmGateway } from '../shared/adapters/ssm-session-documents';
+import { SsmSessionDocumentsGateway } from '../shared/adapters/ssm-session-documents';
 import { configRuleHandler } from '../shared/handler/config-rule-handler';
 import { createPreferencesRule } from './rule';
 
-const ssm = new SsmGateway(new SSMClient(clientSettings('SSM')));
+const ssm = new SsmSessionDocumentsGateway(new SSMClient(clientSettings('SSM')));
 const config = new ConfigServiceGateway(new ConfigServiceClient(clientSettings('CONFIG_SERVICE')));
 
 export const handler = configRuleHandler(createPreferencesRule(ssm), config);

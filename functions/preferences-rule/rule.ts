@@ -11,14 +11,13 @@ import {
   evaluateSessionDocument,
   notASessionDocument,
   type SessionLimits,
+  type YamlParser,
 } from '../shared/core/session-document-check';
 import { SESSION_PREFERENCES_DOCUMENT_NAME } from '../shared/core/session-preferences';
 import { notApplicable, type Verdict } from '../shared/core/compliance';
 import { parseRuleParameters, wholeNumberBetween } from '../shared/config-rule/parameters';
 import type { ConfigRule, ResourceVerdict } from '../shared/config-rule/rule';
 import { ACCOUNT_RESOURCE_TYPE, SSM_DOCUMENT_RESOURCE_TYPE, ssmDocumentFromItem } from '../shared/resources/ssm-document';
-import type { FetchedDocument } from '../shared/adapters/ssm-session-documents';
-import { yamlParserFor } from '../shared/adapters/yaml';
 
 const SESSION_DOCUMENT_TYPE = 'Session';
 
@@ -37,17 +36,30 @@ export const preferencesParametersSchema = z
     }),
   );
 
+/** One SSM document as the rule reads it: the default version. */
+export interface FetchedDocument {
+  readonly name: string;
+  /** JSON or YAML text of the default version. */
+  readonly content: string;
+  readonly documentType: string;
+}
+
 export interface PreferencesRuleSources {
   /** Names of the Session documents the account owns (ListDocuments in production). */
   listOwnSessionDocumentNames(): Promise<readonly string[]>;
   /** The default version of a document; undefined when it does not exist (GetDocument). */
   getDocument(name: string): Promise<FetchedDocument | undefined>;
+  /**
+   * A YAML parser for content written in YAML, undefined for JSON: the parser's code is loaded
+   * only when a document needs it (most are JSON).
+   */
+  yamlParserFor(content: string): Promise<YamlParser | undefined>;
 }
 
 export function createPreferencesRule(sources: PreferencesRuleSources): ConfigRule<SessionLimits> {
   const verdictFor = async (document: FetchedDocument, limits: SessionLimits): Promise<Verdict> =>
     document.documentType === SESSION_DOCUMENT_TYPE
-      ? evaluateSessionDocument(document, limits, await yamlParserFor(document.content))
+      ? evaluateSessionDocument(document, limits, await sources.yamlParserFor(document.content))
       : notASessionDocument(document.name, document.documentType);
 
   return {

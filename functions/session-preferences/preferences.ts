@@ -6,7 +6,6 @@
  * write names the stack that wrote it (its StackId). A stack never takes over a document another
  * session-guard stack wrote, and never restores over settings written after its own.
  */
-import type { SessionDocumentStore, VersionContent } from '../shared/adapters/ssm-document-versions';
 import { physicalIdFor, type RestorePoint, restorePointFrom } from '../shared/core/restore-point';
 import {
   type PreferencesOwner,
@@ -16,6 +15,7 @@ import {
   validateSessionPreferences,
 } from '../shared/core/session-preferences';
 import type { CustomResourceProvider, ProviderResult } from '../shared/custom-resource/run';
+import { SessionGuardError } from '../shared/errors';
 
 /** What a request did, reported in the answer's Data and the log. */
 export type PreferencesAction =
@@ -28,8 +28,36 @@ export type PreferencesAction =
   /** Delete found a default written by someone else since, and kept it. */
   | 'left-as-is';
 
+/** One version of the document and what it says. */
+export interface VersionContent {
+  readonly version: string;
+  /** JSON text, also for a document someone wrote in YAML. */
+  readonly content: string;
+}
+
+/**
+ * The operations the preferences resource needs on its one document. Every call takes the
+ * request's abort signal: an aborted signal cancels a call in flight, and no write starts after it.
+ */
+export interface SessionDocumentStore {
+  readonly documentName: string;
+  /** The version Session Manager reads; undefined when the document does not exist. */
+  defaultVersion(signal: AbortSignal): Promise<VersionContent | undefined>;
+  /** Creates the document; its first version is the default. Returns that version. */
+  create(content: string, signal: AbortSignal): Promise<string>;
+  /**
+   * Returns the number of a version holding this content: a new one, or the existing one when the
+   * document already has it. It is NOT made the default.
+   */
+  versionWith(content: string, signal: AbortSignal): Promise<string>;
+  /** Resolves 'no-such-version' when the document (no longer) has that version. */
+  setDefaultVersion(version: string, signal: AbortSignal): Promise<'set' | 'no-such-version'>;
+  /** Deletes the document and all its versions; a document already gone is fine. */
+  delete(signal: AbortSignal): Promise<void>;
+}
+
 /** The document is managed by another session-guard stack in this account and region. */
-export class PreferencesManagedElsewhereError extends Error {
+export class PreferencesManagedElsewhereError extends SessionGuardError {
   override name = 'PreferencesManagedElsewhereError';
 }
 

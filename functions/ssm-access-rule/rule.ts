@@ -23,8 +23,7 @@ import {
 } from '../shared/core/policy-subject';
 import { listOf, parseRuleParameters } from '../shared/config-rule/parameters';
 import type { ConfigRule, ResourceVerdict } from '../shared/config-rule/rule';
-import { IAM_POLICY_SUBJECT_RESOURCE_TYPES, policySubjectFromItem } from '../shared/resources/iam-policy-subject';
-import type { IdentifiedPolicySubject, PolicySummary } from '../shared/adapters/iam';
+import { IAM_POLICY_SUBJECT_RESOURCE_TYPES, type IamPolicySubjectType, policySubjectFromItem } from '../shared/resources/iam-policy-subject';
 
 /** A customer managed policy, role, user or group ARN in any partition. */
 const breakGlassArn = z
@@ -68,6 +67,19 @@ export const ssmAccessParametersSchema = z
       sessionControlManagerArns: p.SessionControlManagerArns ?? [],
     }),
   );
+
+/** A policy subject with the type and ID AWS Config knows it by. */
+export interface IdentifiedPolicySubject {
+  readonly resourceType: IamPolicySubjectType;
+  /** PolicyId (ANPA...), RoleId (AROA...), UserId (AIDA...) or GroupId (AGPA...). */
+  readonly resourceId: string;
+  readonly subject: PolicySubject;
+}
+
+export interface PolicySummary {
+  readonly policyId: string;
+  readonly tags: Record<string, string>;
+}
 
 export interface SsmAccessRuleSources {
   /** Every customer managed policy, role, user and group with its policies (GetAccountAuthorizationDetails). */

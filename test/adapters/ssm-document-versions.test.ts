@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SsmDocumentGateway } from '../../functions/shared/adapters/ssm-document-versions';
+import { SsmDocumentVersionsGateway } from '../../functions/shared/adapters/ssm-document-versions';
 import { physicalIdFor } from '../../functions/shared/core/restore-point';
 import { runCustomResource } from '../../functions/shared/custom-resource/run';
 import { createSessionPreferencesProvider } from '../../functions/session-preferences/preferences';
@@ -21,7 +21,7 @@ import { samEvent } from '../support/lambda';
 
 const NAME = 'SSM-SessionManagerRunShell';
 const ssm = mockClient(SSMClient);
-const gateway = new SsmDocumentGateway(new SSMClient({ region: 'us-east-1' }), NAME);
+const gateway = new SsmDocumentVersionsGateway(new SSMClient({ region: 'us-east-1' }), NAME);
 const CREATE = samEvent<{ StackId: string; ResourceProperties: Record<string, string> }>('SessionPreferencesFunction', 'create');
 /** What SSM answers UpdateDocumentDefaultVersion for a version the document does not have. */
 const versionMissing = () => new InvalidDocumentVersion({ message: 'The document version is not valid or does not exist.', $metadata: { httpStatusCode: 400 } });
@@ -30,7 +30,7 @@ beforeEach(() => {
   ssm.reset();
 });
 
-describe('SsmDocumentGateway', () => {
+describe('SsmDocumentVersionsGateway', () => {
   it('passes the abort signal to every call, so an answer sent early cancels a call in flight', async () => {
     ssm.on(GetDocumentCommand).resolves({ Name: NAME, DocumentVersion: '4', Content: '{}' });
     ssm.on(CreateDocumentCommand).resolves({ DocumentDescription: { DocumentVersion: '1' } });

@@ -22,7 +22,9 @@ import {
 import { CreateDocumentCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createRoleRemediator, type RemediatorFactory } from '../../cli/remediation/remediator';
-import { explainAwsError } from '../../cli/sources/aws-errors';
+import { describeAwsAccessError } from '../../cli/sources/aws-errors';
+import { toAwsAccessError } from '../../functions/shared/adapters/aws-errors';
+import type { AwsAccessError } from '../../functions/shared/errors';
 import { runCli } from '../support/cli';
 import { EC2_TRUST, LAMBDA_TRUST, SSM_TRUST } from '../support/iam-documents';
 import { motoAvailable, useMoto } from '../support/moto';
@@ -475,15 +477,13 @@ describe('the access-denied message', () => {
   const denied = Object.assign(new Error('User: arn:aws:iam::123456789012:user/x is not authorized'), { name: 'AccessDenied' });
 
   it('calls a read a read-only permission and says what it is for', () => {
-    const error = explainAwsError(denied, 'ssm:GetDocument') as Error;
-    expect(error.message).toBe(
+    expect(describeAwsAccessError(toAwsAccessError(denied, 'ssm:GetDocument') as AwsAccessError)).toBe(
       "Access denied: these credentials may not call ssm:GetDocument, which session-guard needs to read each Session document's settings, and whether SSM-SessionManagerRunShell exists. " +
         'Grant ssm:GetDocument (a read-only permission) or use other credentials. AWS said: User: arn:aws:iam::123456789012:user/x is not authorized',
     );
   });
 
   it("does not call remediate's attach read-only", () => {
-    const error = explainAwsError(denied, 'iam:AttachRolePolicy') as Error;
-    expect(error.message).toContain('which session-guard needs to attach the Session Manager instance policy (remediate). Grant iam:AttachRolePolicy or use other credentials.');
+    expect(describeAwsAccessError(toAwsAccessError(denied, 'iam:AttachRolePolicy') as AwsAccessError)).toContain('which session-guard needs to attach the Session Manager instance policy (remediate). Grant iam:AttachRolePolicy or use other credentials.');
   });
 });

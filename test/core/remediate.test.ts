@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   AttachNotVerifiedError,
   InstanceRoleRemediation,
+  ManagedPolicyQuotaError,
   type RemediationSources,
+  RoleNotFoundError,
   TrustPolicyUnreadableError,
 } from '../../functions/attach-policy/remediate';
-import { ManagedPolicyQuotaError, RoleNotFoundError } from '../../functions/shared/adapters/iam-role-remediation';
 import type { RoleFacts } from '../../functions/shared/core/instance-role';
 import type { NamedNodeRole } from '../../functions/shared/core/session-node-roles';
 import { EC2_TRUST, LAMBDA_TRUST, SSM_TRUST, urlEncoded } from '../support/iam-documents';
@@ -52,7 +53,7 @@ const noSleep = async () => {};
 describe('InstanceRoleRemediation', () => {
   it('attaches the policy to an eligible role and reports what it verified', async () => {
     const { sources, attached, calls } = fakeSources(webRole());
-    const outcome = await new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt' }).remediate({ roleId: ROLE_ID, policyArn: POLICY });
+    const outcome = await new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', sleep: noSleep }).remediate({ roleId: ROLE_ID, policyArn: POLICY });
     expect(outcome).toEqual({ roleName: 'web', action: 'attached', policyArn: POLICY });
     expect(attached.has(POLICY)).toBe(true);
     expect(calls).not.toContain('listRoles');
@@ -63,7 +64,7 @@ describe('InstanceRoleRemediation', () => {
   it('attaches the policy to the DHMC role of a region, reading the regions the rule reads', async () => {
     const dhmcRole = webRole({ roleName: 'dhmc', path: '/service-role/', assumeRolePolicyDocument: urlEncoded(SSM_TRUST), instanceProfileNames: [] });
     const { sources, attached, calls } = fakeSources(dhmcRole, { nodeRoles: [{ role: 'service-role/dhmc', use: { kind: 'dhmc', region: 'eu-west-1' } }] });
-    const remediation = new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', nodeRoleRegions: ['eu-west-1', 'us-east-1'] });
+    const remediation = new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', nodeRoleRegions: ['eu-west-1', 'us-east-1'], sleep: noSleep });
     expect((await remediation.remediate({ roleId: ROLE_ID, policyArn: POLICY })).action).toBe('attached');
     expect(attached.has(POLICY)).toBe(true);
     expect(calls).toContain('nodeRoles eu-west-1,us-east-1');
@@ -72,21 +73,21 @@ describe('InstanceRoleRemediation', () => {
   it('skips an SSM-trusted role that no DHMC setting, activation or hybrid node names any more', async () => {
     const orphan = webRole({ assumeRolePolicyDocument: urlEncoded(SSM_TRUST), instanceProfileNames: [] });
     const { sources, calls } = fakeSources(orphan, { nodeRoles: [{ role: 'someone-else', use: { kind: 'dhmc', region: 'eu-west-1' } }] });
-    const outcome = await new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt' }).remediate({ roleId: ROLE_ID, policyArn: POLICY });
+    const outcome = await new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', sleep: noSleep }).remediate({ roleId: ROLE_ID, policyArn: POLICY });
     expect(outcome).toMatchObject({ action: 'skipped-not-eligible', reason: expect.stringContaining('no DHMC, activation or hybrid-node role') });
     expect(calls).not.toContain('attach');
   });
 
   it('reports already-attached without attaching again', async () => {
     const { sources, calls } = fakeSources(webRole({ attachedPolicyArns: [POLICY] }));
-    const outcome = await new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt' }).remediate({ roleId: ROLE_ID, policyArn: POLICY });
+    const outcome = await new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', sleep: noSleep }).remediate({ roleId: ROLE_ID, policyArn: POLICY });
     expect(outcome.action).toBe('already-attached');
     expect(calls).not.toContain('attach');
   });
 
   it('falls back to listing IAM roles when Config holds no item', async () => {
     const { sources, calls } = fakeSources(webRole(), { configKnows: false });
-    const outcome = await new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt' }).remediate({ roleId: ROLE_ID, policyArn: POLICY });
+    const outcome = await new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', sleep: noSleep }).remediate({ roleId: ROLE_ID, policyArn: POLICY });
     expect(outcome.action).toBe('attached');
     expect(calls.slice(0, 2)).toEqual(['config', 'listRoles']);
   });
@@ -98,7 +99,7 @@ describe('InstanceRoleRemediation', () => {
     ['service-linked', webRole({ path: '/aws-service-role/ec2.amazonaws.com/' }), 'service-linked'],
   ])('skips a role %s, changing nothing', async (_, role, reason) => {
     const { sources, calls } = fakeSources(role);
-    const outcome = await new InstanceRoleRemediation(sources, { exemptionTagKey: 'KeepOut' }).remediate({ roleId: ROLE_ID, policyArn: POLICY });
+    const outcome = await new InstanceRoleRemediation(sources, { exemptionTagKey: 'KeepOut', sleep: noSleep }).remediate({ roleId: ROLE_ID, policyArn: POLICY });
     expect(outcome).toMatchObject({ roleName: 'web', action: 'skipped-not-eligible', policyArn: POLICY });
     expect(outcome.reason).toContain(reason);
     expect(calls).not.toContain('attach');
@@ -106,13 +107,13 @@ describe('InstanceRoleRemediation', () => {
 
   it('fails, changing nothing, when the trust policy cannot be read', async () => {
     const { sources, calls } = fakeSources(webRole({ assumeRolePolicyDocument: '%7Bnot-json' }));
-    await expect(new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt' }).remediate({ roleId: ROLE_ID, policyArn: POLICY })).rejects.toThrow(TrustPolicyUnreadableError);
+    await expect(new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', sleep: noSleep }).remediate({ roleId: ROLE_ID, policyArn: POLICY })).rejects.toThrow(TrustPolicyUnreadableError);
     expect(calls).not.toContain('attach');
   });
 
   it('fails with RoleNotFoundError when no source knows the ID', async () => {
     const { sources } = fakeSources(undefined);
-    await expect(new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt' }).remediate({ roleId: ROLE_ID, policyArn: POLICY })).rejects.toThrow(
+    await expect(new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', sleep: noSleep }).remediate({ roleId: ROLE_ID, policyArn: POLICY })).rejects.toThrow(
       /No IAM role has ID AROAEXAMPLEWEBROLE001/,
     );
   });
@@ -120,7 +121,7 @@ describe('InstanceRoleRemediation', () => {
   it('refuses a name that now belongs to another role (deleted and re-created under the same name)', async () => {
     const { sources, calls } = fakeSources(webRole({ roleId: 'AROAEXAMPLENEWROLE002' }));
     sources.knownRoleName = async () => 'web';
-    await expect(new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt' }).remediate({ roleId: ROLE_ID, policyArn: POLICY })).rejects.toThrow(
+    await expect(new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', sleep: noSleep }).remediate({ roleId: ROLE_ID, policyArn: POLICY })).rejects.toThrow(
       /name web now belongs to another role \(AROAEXAMPLENEWROLE002\)/,
     );
     expect(calls).not.toContain('attach');
@@ -146,7 +147,7 @@ describe('InstanceRoleRemediation', () => {
       attached.add(POLICY); // the other execution won the last slot
       throw new ManagedPolicyQuotaError('full');
     };
-    const outcome = await new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt' }).remediate({ roleId: ROLE_ID, policyArn: POLICY });
+    const outcome = await new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', sleep: noSleep }).remediate({ roleId: ROLE_ID, policyArn: POLICY });
     expect(outcome.action).toBe('already-attached');
   });
 
@@ -155,6 +156,6 @@ describe('InstanceRoleRemediation', () => {
     sources.attachPolicy = async () => {
       throw new ManagedPolicyQuotaError('full');
     };
-    await expect(new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt' }).remediate({ roleId: ROLE_ID, policyArn: POLICY })).rejects.toThrow(ManagedPolicyQuotaError);
+    await expect(new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', sleep: noSleep }).remediate({ roleId: ROLE_ID, policyArn: POLICY })).rejects.toThrow(ManagedPolicyQuotaError);
   });
 });

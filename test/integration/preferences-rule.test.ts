@@ -6,7 +6,7 @@ import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { CreateDocumentCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
 import { createPreferencesRule } from '../../functions/preferences-rule/rule';
-import { SsmGateway } from '../../functions/shared/adapters/ssm-session-documents';
+import { SsmSessionDocumentsGateway } from '../../functions/shared/adapters/ssm-session-documents';
 import { parseConfigRuleEvent } from '../../functions/shared/config-rule/event';
 import { runConfigRule } from '../../functions/shared/config-rule/run';
 import { configThroughMoto } from '../support/config-through-moto';
@@ -75,7 +75,7 @@ describe.skipIf(!motoAvailable)('PreferencesRuleFunction against moto_server', (
   const moto = useMoto();
   const run = (event: unknown) =>
     runConfigRule(
-      createPreferencesRule(new SsmGateway(new SSMClient(moto.clientSettings()))),
+      createPreferencesRule(new SsmSessionDocumentsGateway(new SSMClient(moto.clientSettings()))),
       parseConfigRuleEvent(event),
       configThroughMoto(new ConfigServiceClient(moto.clientSettings())),
     );

@@ -17,7 +17,7 @@ import {
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendCustomResourceAnswer } from '../../functions/shared/adapters/cloudformation-response';
-import { type SessionDocumentStore, SsmDocumentGateway } from '../../functions/shared/adapters/ssm-document-versions';
+import { SsmDocumentVersionsGateway } from '../../functions/shared/adapters/ssm-document-versions';
 import { physicalIdFor } from '../../functions/shared/core/restore-point';
 import {
   buildSessionPreferencesDocument,
@@ -26,7 +26,7 @@ import {
 } from '../../functions/shared/core/session-preferences';
 import type { CustomResourceAnswer, CustomResourceProvider } from '../../functions/shared/custom-resource/run';
 import { customResourceHandler } from '../../functions/shared/handler/custom-resource-handler';
-import { createSessionPreferencesProvider } from '../../functions/session-preferences/preferences';
+import { createSessionPreferencesProvider, type SessionDocumentStore } from '../../functions/session-preferences/preferences';
 import { motoAvailable, useMoto } from '../support/moto';
 import { useResponseUrl } from '../support/response-url';
 
@@ -63,7 +63,7 @@ describe.skipIf(!motoAvailable)('SessionPreferencesFunction against moto_server'
   const moto = useMoto({ awsManagedPolicies: false });
   const responses = useResponseUrl();
   const ssm = () => new SSMClient({ ...moto.clientSettings(), maxAttempts: 1 });
-  const store = () => new SsmDocumentGateway(ssm(), NAME);
+  const store = () => new SsmDocumentVersionsGateway(ssm(), NAME);
   const logger = new Logger({ logLevel: 'SILENT' });
 
   async function invoke(
@@ -252,7 +252,7 @@ describe.skipIf(!motoAvailable)('SessionPreferencesFunction against moto_server'
     });
 
     it('an unreachable SSM answers FAILED with the error', async () => {
-      const unreachable = new SsmDocumentGateway(new SSMClient({ ...moto.clientSettings(), endpoint: 'http://127.0.0.1:9', maxAttempts: 1 }), NAME);
+      const unreachable = new SsmDocumentVersionsGateway(new SSMClient({ ...moto.clientSettings(), endpoint: 'http://127.0.0.1:9', maxAttempts: 1 }), NAME);
       const answer = await invoke(CREATE, { store: unreachable });
       expect(answer).toMatchObject({ Status: 'FAILED', PhysicalResourceId: ID_UNTOUCHED });
       expect(answer.Reason).toMatch(/ECONNREFUSED|connect/);
@@ -366,7 +366,7 @@ describe.skipIf(!motoAvailable)('SessionPreferencesFunction against moto_server'
         },
         { step: 'initialize', name: 'holdWrites' },
       );
-      const provider = createSessionPreferencesProvider(new SsmDocumentGateway(client, NAME));
+      const provider = createSessionPreferencesProvider(new SsmDocumentVersionsGateway(client, NAME));
       let work: Promise<unknown> = Promise.resolve();
       const watched: CustomResourceProvider = {
         ...provider,
@@ -413,7 +413,7 @@ describe.skipIf(!motoAvailable)('SessionPreferencesFunction against moto_server'
         silent = server;
         await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
         const { port } = server.address() as { port: number };
-        const unanswered = new SsmDocumentGateway(new SSMClient({ ...moto.clientSettings(), endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 }), NAME);
+        const unanswered = new SsmDocumentVersionsGateway(new SSMClient({ ...moto.clientSettings(), endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 }), NAME);
 
         const answering = invoke(CREATE, { store: unanswered, remainingMs: 2_000, marginMs: 1_000 });
         await requestArrived;

@@ -1,10 +1,11 @@
 /**
- * Settings every SDK client of ours shares.
+ * Settings every SDK client of ours shares, and the one error translation every client carries.
  *
  * `AWS_ENDPOINT_URL` (or the service's own `AWS_ENDPOINT_URL_<SERVICE>`) points the clients at a
  * stand-in such as moto_server or LocalStack; unset, the SDK's regional endpoints apply.
  */
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@aws-sdk/types';
+import { toAwsAccessError } from './aws-errors';
 
 export interface ClientSettings {
   endpoint?: string;
@@ -119,3 +120,49 @@ export function boundedClientSettings(service: EndpointService, env: NodeJS.Proc
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The part of an SDK v3 client the translation wraps. */
+interface SendingClient {
+  send(command: object, ...rest: never[]): Promise<unknown>;
+}
+
+const translating = new WeakSet<object>();
+
+/**
+ * The client, with every call's failure turned into an `AwsAccessError` naming
+ * `<servicePrefix>:<Operation>` (the IAM action of every API we call). Every gateway passes the
+ * client it is given through this, so no call goes untranslated, whoever built the client; a
+ * client already translating is returned as it is. A regional client read region by region may
+ * name its region, so a failure says which region refused.
+ *
+ * It wraps `send` (every command and paginator goes through it) rather than adding middleware,
+ * and looks the class's own `send` up on each call, so that a stub of the client class's `send`
+ * (aws-sdk-client-mock, in the handler tests) answers through the same translation.
+ */
+export function withAwsErrors<C extends object>(client: C, servicePrefix: string, region?: string): C {
+  if (translating.has(client)) return client;
+  const classSend = () => (Object.getPrototypeOf(client) as SendingClient).send;
+  Object.defineProperty(client, 'send', {
+    configurable: true,
+    value: async (command: object, ...rest: never[]) => {
+      try {
+        return await classSend().call(client, command, ...rest);
+      } catch (error) {
+        throw toAwsAccessError(error, `${servicePrefix}:${operationOf(command)}`, region);
+      }
+    },
+  });
+  translating.add(client);
+  return client;
+}
+
+/**
+ * The API operation a command calls, from its schema, which the SDK types as an operation schema:
+ * a tuple `[id, namespace, name, ...]` in current clients, an object with a `name` in older ones.
+ * Class names cannot tell: the bundles are minified.
+ */
+function operationOf(command: object): string {
+  const schema = (command as { schema?: unknown }).schema;
+  const name = Array.isArray(schema) ? schema[2] : (schema as { name?: unknown } | undefined)?.name;
+  return typeof name === 'string' ? name : 'UnknownOperation';
+}

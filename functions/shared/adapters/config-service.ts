@@ -11,8 +11,9 @@ import {
 import { clipAnnotation, type Evaluation } from '../core/compliance';
 import type { ConfigurationItem, ConfigurationItemSummary } from '../config-rule/event';
 import type { ConfigGateway, EvaluatedResource } from '../config-rule/run';
-import { sleep as realSleep } from './aws-clients';
-import { awsErrorCode, callAws } from './aws-errors';
+import { sleep as realSleep, withAwsErrors } from './aws-clients';
+import { awsErrorName } from './aws-errors';
+import { InputError, SessionGuardError } from '../errors';
 
 /** PutEvaluations accepts at most this many evaluations per call. */
 export const PUT_EVALUATIONS_BATCH_SIZE = 100;
@@ -20,11 +21,11 @@ export const PUT_EVALUATIONS_BATCH_SIZE = 100;
 /** The result token Config sends when a rule is tested; evaluations are then checked, not stored. */
 export const TEST_MODE_RESULT_TOKEN = 'TESTMODE';
 
-export class PutEvaluationsFailedError extends Error {
+export class PutEvaluationsFailedError extends SessionGuardError {
   override name = 'PutEvaluationsFailedError';
 }
 
-export class ConfigurationItemNotFoundError extends Error {
+export class ConfigurationItemNotFoundError extends InputError {
   override name = 'ConfigurationItemNotFoundError';
 }
 
@@ -37,11 +38,10 @@ export interface ConfigServiceGatewayOptions {
 export class ConfigServiceGateway implements ConfigGateway {
   private readonly failedEvaluationRetries: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly client: ConfigServiceClient;
 
-  constructor(
-    private readonly client: ConfigServiceClient,
-    options: ConfigServiceGatewayOptions = {},
-  ) {
+  constructor(client: ConfigServiceClient, options: ConfigServiceGatewayOptions = {}) {
+    this.client = withAwsErrors(client, 'config');
     this.failedEvaluationRetries = options.failedEvaluationRetries ?? 3;
     this.sleep = options.sleep ?? realSleep;
   }
@@ -128,25 +128,19 @@ export class ConfigServiceGateway implements ConfigGateway {
    * the cheap way from an ID to a name: one call instead of a paged listing of every role.
    */
   async resourceNameOf(resourceType: string, resourceId: string): Promise<string | undefined> {
-    const batch = await callAws('config:BatchGetResourceConfig', () =>
-      this.client.send(new BatchGetResourceConfigCommand({ resourceKeys: [{ resourceType: resourceType as ResourceType, resourceId }] })),
-    );
+    const batch = await this.client.send(new BatchGetResourceConfigCommand({ resourceKeys: [{ resourceType: resourceType as ResourceType, resourceId }] }));
     const current = batch.baseConfigurationItems?.find((item) => item.resourceId === resourceId);
     if (current?.resourceName) return current.resourceName;
 
     // BatchGetResourceConfig leaves out deleted resources and keys it could not process; the
     // history still holds the last item recorded.
-    return callAws('config:GetResourceConfigHistory', async () => {
-      try {
-        const history = await this.client.send(
-          new GetResourceConfigHistoryCommand({ resourceType: resourceType as ResourceType, resourceId, limit: 1 }),
-        );
-        return history.configurationItems?.[0]?.resourceName ?? undefined;
-      } catch (error) {
-        if (awsErrorCode(error) === 'ResourceNotDiscoveredException') return undefined;
-        throw error;
-      }
-    });
+    try {
+      const history = await this.client.send(new GetResourceConfigHistoryCommand({ resourceType: resourceType as ResourceType, resourceId, limit: 1 }));
+      return history.configurationItems?.[0]?.resourceName ?? undefined;
+    } catch (error) {
+      if (awsErrorName(error) === 'ResourceNotDiscoveredException') return undefined;
+      throw error;
+    }
   }
 }
 

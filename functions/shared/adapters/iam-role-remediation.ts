@@ -12,48 +12,39 @@ import {
   paginateListInstanceProfilesForRole,
   paginateListRoles,
 } from '@aws-sdk/client-iam';
+import { ManagedPolicyQuotaError, PolicyNotFoundError, RoleNotFoundError } from '../../attach-policy/remediate';
 import type { RoleFacts } from '../core/instance-role';
-import { AwsAccessDeniedError, awsErrorCode, callAws } from './aws-errors';
+import { withAwsErrors } from './aws-clients';
+import { AwsAccessDeniedError, awsErrorName, withHint } from './aws-errors';
 
 /** The largest page IAM's List* operations return. */
 const IAM_PAGE_SIZE = 1000;
 
-export class RoleNotFoundError extends Error {
-  override name = 'RoleNotFoundError';
-}
-
-export class PolicyNotFoundError extends Error {
-  override name = 'PolicyNotFoundError';
-}
-
-export class ManagedPolicyQuotaError extends Error {
-  override name = 'ManagedPolicyQuotaError';
-}
-
 export class IamRoleRemediationGateway {
-  constructor(private readonly client: IAMClient) {}
+  private readonly client: IAMClient;
+
+  constructor(client: IAMClient) {
+    this.client = withAwsErrors(client, 'iam');
+  }
 
   /** The name of the role with this RoleId, by listing every role (IAM has no get-by-id). */
   async findRoleNameById(roleId: string): Promise<string | undefined> {
-    return callAws('iam:ListRoles', async () => {
-      for await (const page of paginateListRoles({ client: this.client, pageSize: IAM_PAGE_SIZE }, {})) {
-        const role = page.Roles?.find((r) => r.RoleId === roleId);
-        if (role?.RoleName) return role.RoleName;
-      }
-      return undefined;
-    });
+    for await (const page of paginateListRoles({ client: this.client, pageSize: IAM_PAGE_SIZE }, {})) {
+      const role = page.Roles?.find((r) => r.RoleId === roleId);
+      if (role?.RoleName) return role.RoleName;
+    }
+    return undefined;
   }
 
   /** What the eligibility check needs, read from IAM now: trust policy, tags, instance profiles, attached policies. */
   async readRoleFacts(roleName: string): Promise<RoleFacts> {
-    const role = await callAws('iam:GetRole', async () => {
-      try {
-        return (await this.client.send(new GetRoleCommand({ RoleName: roleName }))).Role;
-      } catch (error) {
-        if (awsErrorCode(error) === 'NoSuchEntityException') return undefined;
+    const role = await this.client.send(new GetRoleCommand({ RoleName: roleName })).then(
+      (response) => response.Role,
+      (error: unknown) => {
+        if (awsErrorName(error) === 'NoSuchEntityException') return undefined;
         throw error;
-      }
-    });
+      },
+    );
     if (!role?.RoleId) {
       throw new RoleNotFoundError(`Role ${roleName} no longer exists in IAM; nothing to remediate. Config marks it NOT_APPLICABLE once it records the deletion.`);
     }
@@ -69,28 +60,23 @@ export class IamRoleRemediationGateway {
   }
 
   async listAttachedPolicyArns(roleName: string): Promise<string[]> {
-    return callAws('iam:ListAttachedRolePolicies', async () => {
-      const arns: string[] = [];
-      for await (const page of paginateListAttachedRolePolicies({ client: this.client, pageSize: IAM_PAGE_SIZE }, { RoleName: roleName })) {
-        for (const policy of page.AttachedPolicies ?? []) if (policy.PolicyArn) arns.push(policy.PolicyArn);
-      }
-      return arns;
-    });
+    const arns: string[] = [];
+    for await (const page of paginateListAttachedRolePolicies({ client: this.client, pageSize: IAM_PAGE_SIZE }, { RoleName: roleName })) {
+      for (const policy of page.AttachedPolicies ?? []) if (policy.PolicyArn) arns.push(policy.PolicyArn);
+    }
+    return arns;
   }
 
   /** Attaches a managed policy. IAM treats attaching an attached policy as success, so this is idempotent. */
   async attachPolicy(roleName: string, policyArn: string): Promise<void> {
     try {
-      await callAws('iam:AttachRolePolicy', () => this.client.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: policyArn })));
+      await this.client.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: policyArn }));
     } catch (error) {
       if (error instanceof AwsAccessDeniedError) {
         // The function's role may attach only the stack's instance policy (an iam:PolicyARN condition).
-        throw new AwsAccessDeniedError(
-          `${error.message} The remediation may attach only the session-guard instance policy: check that PolicyArn ${policyArn} is that policy.`,
-          { cause: error },
-        );
+        throw withHint(error, `The remediation may attach only the session-guard instance policy: check that PolicyArn ${policyArn} is that policy.`);
       }
-      switch (awsErrorCode(error)) {
+      switch (awsErrorName(error)) {
         case 'NoSuchEntityException':
           // IAM says NoSuchEntity for a missing role and for a missing policy alike.
           throw (await this.policyExists(policyArn))
@@ -108,24 +94,20 @@ export class IamRoleRemediationGateway {
   }
 
   private async policyExists(policyArn: string): Promise<boolean> {
-    return callAws('iam:GetPolicy', async () => {
-      try {
-        await this.client.send(new GetPolicyCommand({ PolicyArn: policyArn }));
-        return true;
-      } catch (error) {
-        if (awsErrorCode(error) === 'NoSuchEntityException') return false;
-        throw error;
-      }
-    });
+    try {
+      await this.client.send(new GetPolicyCommand({ PolicyArn: policyArn }));
+      return true;
+    } catch (error) {
+      if (awsErrorName(error) === 'NoSuchEntityException') return false;
+      throw error;
+    }
   }
 
   private async listInstanceProfileNames(roleName: string): Promise<string[]> {
-    return callAws('iam:ListInstanceProfilesForRole', async () => {
-      const names: string[] = [];
-      for await (const page of paginateListInstanceProfilesForRole({ client: this.client, pageSize: IAM_PAGE_SIZE }, { RoleName: roleName })) {
-        for (const profile of page.InstanceProfiles ?? []) if (profile.InstanceProfileName) names.push(profile.InstanceProfileName);
-      }
-      return names;
-    });
+    const names: string[] = [];
+    for await (const page of paginateListInstanceProfilesForRole({ client: this.client, pageSize: IAM_PAGE_SIZE }, { RoleName: roleName })) {
+      for (const profile of page.InstanceProfiles ?? []) if (profile.InstanceProfileName) names.push(profile.InstanceProfileName);
+    }
+    return names;
   }
 }

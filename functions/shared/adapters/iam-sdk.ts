@@ -7,6 +7,5 @@ export {
   GetPolicyCommand,
   GetPolicyVersionCommand,
   IAMClient,
-  NoSuchEntityException,
   paginateGetAccountAuthorizationDetails,
 } from '@aws-sdk/client-iam';

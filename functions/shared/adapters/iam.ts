@@ -11,7 +11,8 @@ import type {
   Tag,
   UserDetail,
 } from '@aws-sdk/client-iam';
-import type { ClientSettings } from './aws-clients';
+import { type ClientSettings, withAwsErrors } from './aws-clients';
+import { awsErrorName } from './aws-errors';
 import type { RoleFacts } from '../core/instance-role';
 import {
   assembleSubject,
@@ -21,30 +22,18 @@ import {
   managedPolicyLabel,
   type NamedPolicyDocument,
   type PolicyLookup,
-  type PolicySubject,
   type PolicySubjectKind,
   type PolicySubjectParts,
   referencedPolicyArns,
 } from '../core/policy-subject';
 import type { IamPolicySubjectType } from '../resources/iam-policy-subject';
+import type { IdentifiedPolicySubject, PolicySummary } from '../../ssm-access-rule/rule';
+import { SessionGuardError } from '../errors';
 
 /** GetAccountAuthorizationDetails returns at most this many entries per page. */
 export const AUTHORIZATION_DETAILS_PAGE_SIZE = 1000;
 
-/** A policy subject with the type and ID AWS Config knows it by. */
-export interface IdentifiedPolicySubject {
-  readonly resourceType: IamPolicySubjectType;
-  /** PolicyId (ANPA...), RoleId (AROA...), UserId (AIDA...) or GroupId (AGPA...). */
-  readonly resourceId: string;
-  readonly subject: PolicySubject;
-}
-
-export interface PolicySummary {
-  readonly policyId: string;
-  readonly tags: Record<string, string>;
-}
-
-export class IamDetailError extends Error {
+export class IamDetailError extends SessionGuardError {
   override name = 'IamDetailError';
 }
 
@@ -69,7 +58,10 @@ export class IamGateway {
 
   constructor(source: IamClientSource) {
     let created: Promise<IAMClient> | undefined;
-    this.client = typeof source === 'function' ? () => (created ??= source()) : () => Promise.resolve(source);
+    this.client =
+      typeof source === 'function'
+        ? () => (created ??= source().then((client) => withAwsErrors(client, 'iam')))
+        : () => Promise.resolve(withAwsErrors(source, 'iam'));
   }
 
   /**
@@ -148,14 +140,14 @@ export class IamGateway {
    * managed; undefined when IAM has no such policy.
    */
   async getManagedPolicyDocument(policyArn: string): Promise<NamedPolicyDocument | undefined> {
-    const [client, { GetPolicyCommand, GetPolicyVersionCommand, NoSuchEntityException }] = await Promise.all([this.client(), loadIamSdk()]);
+    const [client, { GetPolicyCommand, GetPolicyVersionCommand }] = await Promise.all([this.client(), loadIamSdk()]);
     try {
       const { Policy: policy } = await client.send(new GetPolicyCommand({ PolicyArn: policyArn }));
       const versionId = required(policy?.DefaultVersionId, `DefaultVersionId of ${policyArn}`, 'GetPolicy');
       const { PolicyVersion: version } = await client.send(new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: versionId }));
       return { name: managedPolicyLabel(policyArn, versionId), document: version?.Document ?? null };
     } catch (error) {
-      if (error instanceof NoSuchEntityException) return undefined;
+      if (awsErrorName(error) === 'NoSuchEntityException') return undefined;
       throw error;
     }
   }

@@ -8,54 +8,30 @@ import {
   UpdateDocumentCommand,
   UpdateDocumentDefaultVersionCommand,
 } from '@aws-sdk/client-ssm';
+import type { SessionDocumentStore, VersionContent } from '../../session-preferences/preferences';
 import { sameDocumentContent } from '../core/session-preferences';
-import { awsErrorCode } from './aws-errors';
+import { withAwsErrors } from './aws-clients';
+import { awsErrorName, isDocumentAbsent } from './aws-errors';
 
-/** One version of the document and what it says. */
-export interface VersionContent {
-  readonly version: string;
-  /** JSON text, also for a document someone wrote in YAML. */
-  readonly content: string;
-}
-
-/**
- * The operations the preferences resource needs on its one document. Every call takes the
- * request's abort signal: an aborted signal cancels a call in flight, and no write starts after it.
- */
-export interface SessionDocumentStore {
-  readonly documentName: string;
-  /** The version Session Manager reads; undefined when the document does not exist. */
-  defaultVersion(signal: AbortSignal): Promise<VersionContent | undefined>;
-  /** Creates the document; its first version is the default. Returns that version. */
-  create(content: string, signal: AbortSignal): Promise<string>;
-  /**
-   * Returns the number of a version holding this content: a new one, or the existing one when the
-   * document already has it. It is NOT made the default.
-   */
-  versionWith(content: string, signal: AbortSignal): Promise<string>;
-  /** Resolves 'no-such-version' when the document (no longer) has that version. */
-  setDefaultVersion(version: string, signal: AbortSignal): Promise<'set' | 'no-such-version'>;
-  /** Deletes the document and all its versions; a document already gone is fine. */
-  delete(signal: AbortSignal): Promise<void>;
-}
-
-/** SSM's answer to any call naming a document that does not exist. */
-export const isDocumentAbsent = (error: unknown): boolean => awsErrorCode(error) === 'InvalidDocument';
 /** SSM's answer to UpdateDocument when the content equals a version the document already has. */
-export const isDuplicateContent = (error: unknown): boolean => awsErrorCode(error) === 'DuplicateDocumentContent';
+export const isDuplicateContent = (error: unknown): boolean => awsErrorName(error) === 'DuplicateDocumentContent';
 /**
  * SSM's answer to a version the document does not have (deleted on its own, or with the whole
  * document since). moto answers InvalidDocument instead, and a document that is gone has no
  * versions either.
  */
-const isVersionAbsent = (error: unknown): boolean => awsErrorCode(error) === 'InvalidDocumentVersion' || isDocumentAbsent(error);
+const isVersionAbsent = (error: unknown): boolean => awsErrorName(error) === 'InvalidDocumentVersion' || isDocumentAbsent(error);
 
-export class SsmDocumentGateway implements SessionDocumentStore {
+export class SsmDocumentVersionsGateway implements SessionDocumentStore {
+  private readonly client: SSMClient;
+
   constructor(
-    private readonly client: SSMClient,
+    client: SSMClient,
     readonly documentName: string,
     private readonly documentType: 'Session' = 'Session',
-  ) {}
+  ) {
+    this.client = withAwsErrors(client, 'ssm');
+  }
 
   async defaultVersion(signal: AbortSignal): Promise<VersionContent | undefined> {
     try {

@@ -7,8 +7,8 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { NamedNodeRole } from '../core/session-node-roles';
-import type { EndpointService } from './aws-clients';
-import { AwsAccessDeniedError, awsErrorCode, callAws } from './aws-errors';
+import { type EndpointService, withAwsErrors } from './aws-clients';
+import { AwsAccessDeniedError, awsErrorName, withHint } from './aws-errors';
 
 /** The regional setting that names the DHMC role (empty, or a placeholder, while DHMC is off). */
 const DHMC_SETTING_ID = '/ssm/managed-instance/default-ec2-instance-management-role';
@@ -48,22 +48,20 @@ export class NodeRoleGateway {
    */
   private async enabledRegions(): Promise<string[]> {
     const [sdk, ec2] = await Promise.all([loadSdk(), typeof this.ec2 === 'function' ? this.ec2() : this.ec2]);
-    const { Regions = [] } = await callAws('ec2:DescribeRegions', () => ec2.send(new sdk.DescribeRegionsCommand({})));
+    const { Regions = [] } = await withAwsErrors(ec2, 'ec2').send(new sdk.DescribeRegionsCommand({}));
     return Regions.flatMap((r) => (r.RegionName ? [r.RegionName] : [])).sort();
   }
 
   private async nodeRolesIn(region: string): Promise<NamedNodeRole[]> {
-    const [sdk, ssm] = await Promise.all([loadSdk(), this.ssmIn(region)]);
+    const [sdk, client] = await Promise.all([loadSdk(), this.ssmIn(region)]);
+    const ssm = withAwsErrors(client, 'ssm', region);
     try {
       const found = await Promise.all([dhmcRole(sdk, ssm, region), activationRoles(sdk, ssm, region), hybridNodeRoles(sdk, ssm, region)]);
       return found.flat();
     } catch (error) {
       if (!(error instanceof AwsAccessDeniedError)) throw error;
       // Organizations often deny whole regions with a service control policy.
-      throw new AwsAccessDeniedError(
-        `${error.message} If a service control policy keeps this account out of ${region}, list the regions it uses in the rule's NodeRoleRegions parameter.`,
-        { cause: error },
-      );
+      throw withHint(error, `If a service control policy keeps this account out of ${region}, list the regions it uses in the rule's NodeRoleRegions parameter.`);
     }
   }
 }
@@ -90,14 +88,13 @@ export function nodeRoleGateway(settings: (service: EndpointService) => object):
  * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetServiceSetting.html
  */
 async function dhmcRole(sdk: NodeRoleSdk, ssm: SSMClient, region: string): Promise<NamedNodeRole[]> {
-  const value = await callAws(`ssm:GetServiceSetting in ${region}`, async () => {
-    try {
-      return (await ssm.send(new sdk.GetServiceSettingCommand({ SettingId: DHMC_SETTING_ID }))).ServiceSetting?.SettingValue;
-    } catch (error) {
-      if (awsErrorCode(error) === 'ServiceSettingNotFound') return undefined;
+  const value = await ssm.send(new sdk.GetServiceSettingCommand({ SettingId: DHMC_SETTING_ID })).then(
+    (response) => response.ServiceSetting?.SettingValue,
+    (error: unknown) => {
+      if (awsErrorName(error) === 'ServiceSettingNotFound') return undefined;
       throw error;
-    }
-  });
+    },
+  );
   return value ? [{ role: value, use: { kind: 'dhmc', region } }] : [];
 }
 
@@ -108,32 +105,28 @@ async function dhmcRole(sdk: NodeRoleSdk, ssm: SSMClient, region: string): Promi
  * https://docs.aws.amazon.com/systems-manager/latest/userguide/hybrid-activation-managed-nodes.html
  */
 async function activationRoles(sdk: NodeRoleSdk, ssm: SSMClient, region: string): Promise<NamedNodeRole[]> {
-  return callAws(`ssm:DescribeActivations in ${region}`, async () => {
-    const roles: NamedNodeRole[] = [];
-    for await (const page of sdk.paginateDescribeActivations({ client: ssm, pageSize: SSM_DESCRIBE_PAGE_SIZE }, {})) {
-      for (const activation of page.ActivationList ?? []) {
-        if (activation.Expired || !activation.IamRole || !activation.ActivationId) continue;
-        roles.push({ role: activation.IamRole, use: { kind: 'activation', region, activationId: activation.ActivationId } });
-      }
+  const roles: NamedNodeRole[] = [];
+  for await (const page of sdk.paginateDescribeActivations({ client: ssm, pageSize: SSM_DESCRIBE_PAGE_SIZE }, {})) {
+    for (const activation of page.ActivationList ?? []) {
+      if (activation.Expired || !activation.IamRole || !activation.ActivationId) continue;
+      roles.push({ role: activation.IamRole, use: { kind: 'activation', region, activationId: activation.ActivationId } });
     }
-    return roles;
-  });
+  }
+  return roles;
 }
 
 /** The roles of registered hybrid nodes (`mi-...`); EC2 instances are covered by their profile or DHMC. */
 async function hybridNodeRoles(sdk: NodeRoleSdk, ssm: SSMClient, region: string): Promise<NamedNodeRole[]> {
-  return callAws(`ssm:DescribeInstanceInformation in ${region}`, async () => {
-    const roles: NamedNodeRole[] = [];
-    const pages = sdk.paginateDescribeInstanceInformation(
-      { client: ssm, pageSize: SSM_DESCRIBE_PAGE_SIZE },
-      { Filters: [{ Key: 'ResourceType', Values: ['ManagedInstance'] }] },
-    );
-    for await (const page of pages) {
-      for (const node of page.InstanceInformationList ?? []) {
-        if (!node.IamRole || !node.InstanceId) continue;
-        roles.push({ role: node.IamRole, use: { kind: 'hybrid-node', region, nodeId: node.InstanceId } });
-      }
+  const roles: NamedNodeRole[] = [];
+  const pages = sdk.paginateDescribeInstanceInformation(
+    { client: ssm, pageSize: SSM_DESCRIBE_PAGE_SIZE },
+    { Filters: [{ Key: 'ResourceType', Values: ['ManagedInstance'] }] },
+  );
+  for await (const page of pages) {
+    for (const node of page.InstanceInformationList ?? []) {
+      if (!node.IamRole || !node.InstanceId) continue;
+      roles.push({ role: node.IamRole, use: { kind: 'hybrid-node', region, nodeId: node.InstanceId } });
     }
-    return roles;
-  });
+  }
+  return roles;
 }

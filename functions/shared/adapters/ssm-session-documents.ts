@@ -1,22 +1,25 @@
 /** How we read SSM documents: the account's own Session documents and their default versions. */
-import { GetDocumentCommand, InvalidDocument, paginateListDocuments, type SSMClient } from '@aws-sdk/client-ssm';
+import { GetDocumentCommand, paginateListDocuments, type SSMClient } from '@aws-sdk/client-ssm';
+import { withAwsErrors } from './aws-clients';
+import { isDocumentAbsent } from './aws-errors';
+import { SessionGuardError } from '../errors';
+import type { FetchedDocument } from '../../preferences-rule/rule';
+import type { YamlParser } from '../core/session-document-check';
+import { yamlParserFor } from './yaml';
 
 /** ListDocuments returns at most this many documents per page. */
 export const LIST_DOCUMENTS_PAGE_SIZE = 50;
 
-export interface FetchedDocument {
-  readonly name: string;
-  /** JSON or YAML text of the default version. */
-  readonly content: string;
-  readonly documentType: string;
-}
-
-export class SsmDocumentError extends Error {
+export class SsmDocumentError extends SessionGuardError {
   override name = 'SsmDocumentError';
 }
 
-export class SsmGateway {
-  constructor(private readonly client: SSMClient) {}
+export class SsmSessionDocumentsGateway {
+  private readonly client: SSMClient;
+
+  constructor(client: SSMClient) {
+    this.client = withAwsErrors(client, 'ssm');
+  }
 
   /** Names of every Session document the account owns (AWS-owned and shared documents are left out). */
   async listOwnSessionDocumentNames(): Promise<string[]> {
@@ -31,6 +34,11 @@ export class SsmGateway {
     return names;
   }
 
+  /** The YAML parser for content written in YAML, loaded when first needed; undefined for JSON. */
+  yamlParserFor(content: string): Promise<YamlParser | undefined> {
+    return yamlParserFor(content);
+  }
+
   /** The default version of a document, or undefined when no such document exists. */
   async getDocument(name: string): Promise<FetchedDocument | undefined> {
     try {
@@ -40,7 +48,7 @@ export class SsmGateway {
       }
       return { name: response.Name ?? name, content: response.Content, documentType: response.DocumentType };
     } catch (error) {
-      if (error instanceof InvalidDocument) return undefined;
+      if (isDocumentAbsent(error)) return undefined;
       throw error;
     }
   }

@@ -6,8 +6,9 @@
  */
 import * as z from 'zod';
 import { describeIssues } from '../core/validation';
+import { InputError } from '../errors';
 
-export class InvalidEventError extends Error {
+export class InvalidEventError extends InputError {
   override name = 'InvalidEventError';
 }
 

@@ -1,16 +1,15 @@
 /** Rule parameters arrive as a JSON object of strings; each rule declares its own zod schema. */
 import * as z from 'zod';
+import { InputError, type InputProblem } from '../errors';
 
-/** One rejected InputParameter: its name (`(parameters)` for the whole object) and why. */
-export interface ParameterProblem {
-  readonly parameter: string;
-  readonly problem: string;
-}
-
-export class InvalidRuleParameterError extends Error {
+/**
+ * Rule parameters Config passed that the rule cannot run with. Each problem's `where` is the
+ * parameter's name (`BreakGlassArns.0` for a list item, `(parameters)` for the whole object).
+ */
+export class InvalidRuleParameterError extends InputError {
   override name = 'InvalidRuleParameterError';
-  constructor(readonly problems: readonly ParameterProblem[]) {
-    super(`Invalid rule parameters: ${problems.map((p) => `rule parameter ${p.parameter}: ${p.problem}`).join('; ')}. Fix the Config rule's InputParameters.`);
+  constructor(problems: readonly InputProblem[]) {
+    super(`Invalid rule parameters: ${problems.map((p) => `rule parameter ${p.where}: ${p.problem}`).join('; ')}. Fix the Config rule's InputParameters.`, problems);
   }
 }
 
@@ -18,7 +17,7 @@ export function parseRuleParameters<S extends z.ZodType>(schema: S, raw: Record<
   const result = schema.safeParse(raw ?? {});
   if (result.success) return result.data;
   throw new InvalidRuleParameterError(
-    result.error.issues.map((issue) => ({ parameter: issue.path.length > 0 ? issue.path.join('.') : '(parameters)', problem: issue.message })),
+    result.error.issues.map((issue) => ({ where: issue.path.length > 0 ? issue.path.join('.') : '(parameters)', problem: issue.message })),
   );
 }
 

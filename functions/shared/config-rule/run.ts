@@ -17,6 +17,7 @@ import {
   InvalidEventError,
 } from './event';
 import type { ConfigRule, ResourceVerdict, SweepContext } from './rule';
+import { InputError } from '../errors';
 
 export interface EvaluatedResource {
   readonly resourceType: string;
@@ -33,7 +34,7 @@ export interface ConfigGateway {
   listEvaluatedResources(configRuleName: string): Promise<readonly EvaluatedResource[]>;
 }
 
-export class RuleNotPeriodicError extends Error {
+export class RuleNotPeriodicError extends InputError {
   override name = 'RuleNotPeriodicError';
 }
 

@@ -5,6 +5,7 @@
  * (test/core/aws-partitions.test.ts fails when the SDK knows a region this list does not).
  * https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html
  */
+import { InputError } from '../errors';
 export const PARTITION_REGIONS: Readonly<Record<string, readonly string[]>> = {
   aws: [
     'af-south-1', 'ap-east-1', 'ap-east-2', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-south-1',
@@ -23,7 +24,7 @@ export const PARTITION_REGIONS: Readonly<Record<string, readonly string[]>> = {
   'aws-iso-f': ['us-isof-east-1', 'us-isof-south-1'],
 };
 
-export class UnknownPartitionError extends Error {
+export class UnknownPartitionError extends InputError {
   override name = 'UnknownPartitionError';
 }
 

@@ -6,8 +6,9 @@
  * turns all of that into one normalised shape, so no other module has to care.
  */
 import { isRecord } from './validation';
+import { InputError } from '../errors';
 
-export class PolicyDocumentError extends Error {
+export class PolicyDocumentError extends InputError {
   override name = 'PolicyDocumentError';
 }
 

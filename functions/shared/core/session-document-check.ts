@@ -11,6 +11,7 @@
 import { compliant, nonCompliant, notApplicable, type Verdict } from './compliance';
 import { SESSION_PREFERENCES_DOCUMENT_NAME } from './session-preferences';
 import { isRecord } from './validation';
+import { InputError } from '../errors';
 
 /**
  * Session Manager ends an idle session after this many minutes when the document does not say.
@@ -80,7 +81,7 @@ export interface SessionLimits {
 
 export const DEFAULT_SESSION_LIMITS: SessionLimits = { maxIdleSessionTimeoutMinutes: 20, maxSessionDurationMinutes: 60 };
 
-export class SessionDocumentContentError extends Error {
+export class SessionDocumentContentError extends InputError {
   override name = 'SessionDocumentContentError';
 }
 

@@ -8,6 +8,7 @@
  * Standard_Stream): booleans are JSON booleans, the two durations are strings of minutes.
  */
 import * as z from 'zod';
+import { InputError } from '../errors';
 
 /** The document Session Manager reads its account-and-region preferences from. */
 export const SESSION_PREFERENCES_DOCUMENT_NAME = 'SSM-SessionManagerRunShell';
@@ -136,7 +137,7 @@ function deepEqual(a: unknown, b: unknown): boolean {
 
 // ----- validation of the custom resource's properties -----
 
-export class SessionPreferencesError extends Error {
+export class SessionPreferencesError extends InputError {
   override name = 'SessionPreferencesError';
 }
 

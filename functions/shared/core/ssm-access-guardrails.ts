@@ -36,6 +36,7 @@ import { compliant, nonCompliant, notApplicable, type Verdict } from './complian
 import { type AccessGrant, type AccountHome, checkIdentityStatements, type EffectivePolicies, findAccess, type PolicyInForce, type ResourceKind } from './effective-access';
 import { parsePolicyDocument, PolicyDocumentError, wildcardMatches } from './policy-document';
 import type { NamedPolicyDocument, PolicySubject } from './policy-subject';
+import { InputError } from '../errors';
 
 export type { AccountHome } from './effective-access';
 
@@ -177,7 +178,7 @@ export type SubjectFinding =
   | { readonly kind: 'grant'; readonly guardrail: SsmGuardrail; readonly what: string; readonly grant: AccessGrant }
   | { readonly kind: 'unreadable'; readonly document: string; readonly reason: string };
 
-export class SubjectArnError extends Error {
+export class SubjectArnError extends InputError {
   override name = 'SubjectArnError';
 }
 

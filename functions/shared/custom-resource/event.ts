@@ -4,8 +4,9 @@
  */
 import * as z from 'zod';
 import { describeIssues } from '../core/validation';
+import { InputError } from '../errors';
 
-export class InvalidCustomResourceEventError extends Error {
+export class InvalidCustomResourceEventError extends InputError {
   override name = 'InvalidCustomResourceEventError';
 }
 

@@ -6,6 +6,7 @@
  */
 import type { CreateEvent, DeleteEvent, ResponseTarget, UpdateEvent } from './event';
 import { parseCustomResourceEvent } from './event';
+import { SessionGuardError } from '../errors';
 
 /** The JSON body CloudFormation expects at the ResponseURL. */
 export interface CustomResourceAnswer {
@@ -117,7 +118,7 @@ export async function runCustomResource(rawEvent: unknown, provider: CustomResou
 }
 
 /** The abort reason the provider's calls see once the deadline answered for them. */
-export class CustomResourceDeadlineError extends Error {
+export class CustomResourceDeadlineError extends SessionGuardError {
   override name = 'CustomResourceDeadlineError';
 }
 

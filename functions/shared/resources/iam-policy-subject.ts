@@ -15,6 +15,7 @@ import * as z from 'zod';
 import { defaultVersionDocument, type NamedPolicyDocument, type PolicySubjectKind, type PolicySubjectParts } from '../core/policy-subject';
 import type { ConfigurationItem } from '../config-rule/event';
 import { itemTags, parseConfiguration, type TagPairs, tagPairsSchema } from './configuration-item';
+import { InputError } from '../errors';
 
 export const IAM_POLICY_SUBJECT_TYPES = {
   'AWS::IAM::Policy': 'Policy',
@@ -27,7 +28,7 @@ export type IamPolicySubjectType = keyof typeof IAM_POLICY_SUBJECT_TYPES;
 
 export const IAM_POLICY_SUBJECT_RESOURCE_TYPES = Object.keys(IAM_POLICY_SUBJECT_TYPES) as IamPolicySubjectType[];
 
-export class PolicySubjectItemError extends Error {
+export class PolicySubjectItemError extends InputError {
   override name = 'PolicySubjectItemError';
 }
 

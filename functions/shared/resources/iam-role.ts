@@ -9,10 +9,11 @@ import * as z from 'zod';
 import type { RoleFacts } from '../core/instance-role';
 import type { ConfigurationItem } from '../config-rule/event';
 import { itemTags, parseConfiguration, tagPairsSchema } from './configuration-item';
+import { InputError } from '../errors';
 
 export const IAM_ROLE_RESOURCE_TYPE = 'AWS::IAM::Role';
 
-export class RoleItemError extends Error {
+export class RoleItemError extends InputError {
   override name = 'RoleItemError';
 }
 

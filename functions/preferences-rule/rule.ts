@@ -12,7 +12,7 @@ import {
   notASessionDocument,
   type SessionLimits,
 } from '../shared/core/session-document-check';
-import { SESSION_PREFERENCES_DOCUMENT_NAME } from '../shared/core/session-preferences';
+import { IDLE_SESSION_TIMEOUT_MINUTES, MAX_SESSION_DURATION_MINUTES, SESSION_PREFERENCES_DOCUMENT_NAME } from '../shared/core/session-preferences';
 import { notApplicable, type Verdict } from '../shared/core/compliance';
 import { parseRuleParameters, wholeNumberBetween } from '../shared/config-rule/parameters';
 import type { ConfigRule, ResourceVerdict } from '../shared/config-rule/rule';
@@ -22,13 +22,13 @@ import { yamlParserFor } from '../shared/adapters/yaml';
 
 const SESSION_DOCUMENT_TYPE = 'Session';
 
-const minutesUpTo = (max: number) => wholeNumberBetween(1, max);
+/** A limit the rule is given must itself be a value Session Manager accepts. */
+const minutesWithin = (range: { readonly min: number; readonly max: number }) => wholeNumberBetween(range.min, range.max);
 
 export const preferencesParametersSchema = z
   .object({
-    // Session Manager accepts 1-60 minutes idle and 1-1440 minutes in total.
-    MaxIdleSessionTimeoutMinutes: minutesUpTo(60).optional(),
-    MaxSessionDurationMinutes: minutesUpTo(1440).optional(),
+    MaxIdleSessionTimeoutMinutes: minutesWithin(IDLE_SESSION_TIMEOUT_MINUTES).optional(),
+    MaxSessionDurationMinutes: minutesWithin(MAX_SESSION_DURATION_MINUTES).optional(),
   })
   .transform(
     (p): SessionLimits => ({

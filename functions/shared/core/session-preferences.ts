@@ -12,6 +12,12 @@ import * as z from 'zod';
 /** The document Session Manager reads its account-and-region preferences from. */
 export const SESSION_PREFERENCES_DOCUMENT_NAME = 'SSM-SessionManagerRunShell';
 
+/**
+ * What Session Manager accepts, in minutes, for a Session document's `idleSessionTimeout` (1-60)
+ * and `maxSessionDuration` (1-1440): the preferences we write, the limits the session-preferences
+ * rule may be given and the template's parameters all stay inside these ranges.
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-schema.html
+ */
 export const IDLE_SESSION_TIMEOUT_MINUTES = { min: 1, max: 60 } as const;
 export const MAX_SESSION_DURATION_MINUTES = { min: 1, max: 1440 } as const;
 

@@ -14,7 +14,8 @@ import {
 } from '../shared/core/session-document-check';
 import { IDLE_SESSION_TIMEOUT_MINUTES, MAX_SESSION_DURATION_MINUTES, SESSION_PREFERENCES_DOCUMENT_NAME } from '../shared/core/session-preferences';
 import { notApplicable, type Verdict } from '../shared/core/compliance';
-import { parseRuleParameters, wholeNumberBetween } from '../shared/config-rule/parameters';
+import { wholeNumberWithin } from '../shared/core/validation';
+import { parseRuleParameters } from '../shared/config-rule/parameters';
 import type { ConfigRule, ResourceVerdict } from '../shared/config-rule/rule';
 import { ACCOUNT_RESOURCE_TYPE, SSM_DOCUMENT_RESOURCE_TYPE, ssmDocumentFromItem } from '../shared/resources/ssm-document';
 import type { FetchedDocument } from '../shared/adapters/ssm-session-documents';
@@ -22,13 +23,11 @@ import { yamlParserFor } from '../shared/adapters/yaml';
 
 const SESSION_DOCUMENT_TYPE = 'Session';
 
-/** A limit the rule is given must itself be a value Session Manager accepts. */
-const minutesWithin = (range: { readonly min: number; readonly max: number }) => wholeNumberBetween(range.min, range.max);
-
 export const preferencesParametersSchema = z
   .object({
-    MaxIdleSessionTimeoutMinutes: minutesWithin(IDLE_SESSION_TIMEOUT_MINUTES).optional(),
-    MaxSessionDurationMinutes: minutesWithin(MAX_SESSION_DURATION_MINUTES).optional(),
+    // A limit the rule is given must itself be a value Session Manager accepts.
+    MaxIdleSessionTimeoutMinutes: wholeNumberWithin(IDLE_SESSION_TIMEOUT_MINUTES).optional(),
+    MaxSessionDurationMinutes: wholeNumberWithin(MAX_SESSION_DURATION_MINUTES).optional(),
   })
   .transform(
     (p): SessionLimits => ({

@@ -60,22 +60,3 @@ function splitList(text: string): string[] {
   }
   return trimmed.split(',');
 }
-
-/**
- * A whole number from `min` to `max`, as Config passes it: the rule's InputParameters reach the
- * function as a JSON object whose values are text ("20").
- * https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules_example-events.html
- * A JSON number is accepted too (InputParameters written by hand for put-config-rule). Anything
- * else, `true` or "20 minutes", is an error naming the parameter: never coerced into a number.
- */
-export function wholeNumberBetween(min: number, max: number) {
-  return z
-    .unknown()
-    .transform((value, ctx) => {
-      if (typeof value === 'number' && Number.isInteger(value)) return value;
-      if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) return Number(value);
-      ctx.addIssue({ code: 'custom', message: `must be a whole number written as text, such as "${min}"; got ${JSON.stringify(value)} (${typeof value})` });
-      return z.NEVER;
-    })
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
-}

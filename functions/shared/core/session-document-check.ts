@@ -10,7 +10,7 @@
  */
 import { compliant, nonCompliant, notApplicable, type Verdict } from './compliance';
 import { SESSION_PREFERENCES_DOCUMENT_NAME } from './session-preferences';
-import { isRecord } from './validation';
+import { isRecord, parseWholeNumber } from './validation';
 
 /**
  * Session Manager ends an idle session after this many minutes when the document does not say.
@@ -189,8 +189,8 @@ function readMinutes(setting: string, value: unknown, what: string): { readonly 
   const chosen = chosenWhenSessionStarts(setting, value, what);
   if (chosen) return { failure: chosen };
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return { minutes: undefined };
-  const number = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim()) : Number.NaN;
-  return Number.isInteger(number) && number > 0 ? { minutes: number } : { failure: `${setting} ${JSON.stringify(value)} is not a number of minutes` };
+  const minutes = parseWholeNumber(value);
+  return minutes !== undefined && minutes > 0 ? { minutes } : { failure: `${setting} ${JSON.stringify(value)} is not a number of minutes` };
 }
 
 /** A `{{ name }}` reference to a document parameter, or `{{ssm:name}}` to Parameter Store. */

@@ -8,6 +8,7 @@
  * Standard_Stream): booleans are JSON booleans, the two durations are strings of minutes.
  */
 import * as z from 'zod';
+import { wholeNumberWithin } from './validation';
 
 /** The document Session Manager reads its account-and-region preferences from. */
 export const SESSION_PREFERENCES_DOCUMENT_NAME = 'SSM-SessionManagerRunShell';
@@ -156,20 +157,6 @@ const flag = z
   )
   .transform((value) => value === true || value === 'true');
 
-const minutes = (range: { min: number; max: number }) =>
-  z
-    .union([z.number(), z.string().trim().regex(/^\d+$/, `must be a whole number of minutes from ${range.min} to ${range.max}`)], {
-      error: (issue) => `${issue.input === undefined ? 'is required' : 'must be'}: a whole number of minutes from ${range.min} to ${range.max}`,
-    })
-    .transform(Number)
-    .pipe(
-      z
-        .number()
-        .int(`must be a whole number of minutes from ${range.min} to ${range.max}`)
-        .min(range.min, `must be from ${range.min} to ${range.max} minutes`)
-        .max(range.max, `must be from ${range.min} to ${range.max} minutes`),
-    );
-
 const text = z.string().trim();
 /** A KMS key ARN, key ID (UUID or multi-Region mrk-...) or alias: what `kmsKeyId` accepts. */
 const kmsKeyReference = /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[\w/-]+)$/;
@@ -195,8 +182,8 @@ export const sessionPreferencesPropertiesSchema = z
     CloudWatchStreamingEnabled: flag.default(true),
     RunAsEnabled: flag.default(false),
     RunAsDefaultUser: text.default(''),
-    IdleSessionTimeout: minutes(IDLE_SESSION_TIMEOUT_MINUTES),
-    MaxSessionDuration: minutes(MAX_SESSION_DURATION_MINUTES),
+    IdleSessionTimeout: wholeNumberWithin(IDLE_SESSION_TIMEOUT_MINUTES, 'minutes'),
+    MaxSessionDuration: wholeNumberWithin(MAX_SESSION_DURATION_MINUTES, 'minutes'),
     ShellProfileWindows: z.string().default(''),
     ShellProfileLinux: z.string().default(''),
   })

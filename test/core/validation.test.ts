@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseWholeNumber, wholeNumberWithin } from '../../functions/shared/core/validation';
+import { isTrueText, parseWholeNumber, wholeNumberWithin } from '../../functions/shared/core/validation';
 
 describe('parseWholeNumber', () => {
   it.each([
@@ -38,5 +38,15 @@ describe('wholeNumberWithin', () => {
     expect(problemWith(true)).toEqual(['must be a whole number of minutes written as text, such as "1"; got true (boolean)']);
     expect(problemWith('2.5')).toEqual(['must be a whole number of minutes written as text, such as "1"; got "2.5" (string)']);
     expect(problemWith(undefined)).toEqual(['is required: a whole number of minutes from 1 to 60']);
+  });
+});
+
+describe('isTrueText', () => {
+  it.each([true, 'true', 'TRUE', ' True '])('reads %j as yes', (value) => {
+    expect(isTrueText(value)).toBe(true);
+  });
+
+  it.each([false, 'false', 'yes', '1', 1, '', null, undefined])('reads %j as no', (value) => {
+    expect(isTrueText(value)).toBe(false);
   });
 });

@@ -36,6 +36,7 @@ import { compliant, nonCompliant, notApplicable, type Verdict } from './complian
 import { type AccessGrant, type AccountHome, checkIdentityStatements, type EffectivePolicies, findAccess, type PolicyInForce, type ResourceKind } from './effective-access';
 import { parsePolicyDocument, PolicyDocumentError, wildcardMatches } from './policy-document';
 import type { NamedPolicyDocument, PolicySubject } from './policy-subject';
+import { isTaggedTrue } from './tags';
 
 export type { AccountHome } from './effective-access';
 
@@ -264,8 +265,7 @@ export function needsTagsToDecide(subject: PolicySubject, exemptions: SsmAccessE
 
 function exemptionOf(subject: PolicySubject, exemptions: SsmAccessExemptions): string | undefined {
   if (exemptions.breakGlassArns.includes(subject.arn)) return 'ARN listed in BreakGlassArns';
-  const value = Object.entries(subject.tags ?? {}).find(([key]) => key === exemptions.breakGlassTagKey)?.[1];
-  if (value?.trim().toLowerCase() === 'true') return `tag ${exemptions.breakGlassTagKey}=true`;
+  if (isTaggedTrue(subject.tags, exemptions.breakGlassTagKey)) return `tag ${exemptions.breakGlassTagKey}=true`;
   return undefined;
 }
 

@@ -10,6 +10,11 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A yes written as `true` or as text in any case, spaces around it ignored (`"true"`, `" TRUE "`). */
+export function isTrueText(value: unknown): boolean {
+  return value === true || (typeof value === 'string' && value.trim().toLowerCase() === 'true');
+}
+
 /**
  * A whole number as our inputs write one: text of decimal digits (spaces around them allowed), or
  * an integer JSON number. CloudFormation passes every custom-resource property as text, Config

@@ -1,0 +1,11 @@
+/** Resource tags as the rules read them: one map from key to value. */
+import { isTrueText } from './validation';
+
+/**
+ * Whether the resource carries the tag `key` with the value "true" (any case, spaces around it
+ * ignored): how a role, user or policy is exempted from a rule. Only the resource's own tag counts;
+ * a key such as `constructor` never reaches the map's prototype.
+ */
+export function isTaggedTrue(tags: Readonly<Record<string, string>> | undefined, key: string): boolean {
+  return tags !== undefined && Object.hasOwn(tags, key) && isTrueText(tags[key]);
+}

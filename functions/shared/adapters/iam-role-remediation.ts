@@ -13,6 +13,7 @@ import {
   paginateListRoles,
 } from '@aws-sdk/client-iam';
 import type { RoleFacts } from '../core/instance-role';
+import { tagMap } from '../core/tags';
 import { AwsAccessDeniedError, awsErrorCode, callAws } from './aws-errors';
 
 /** The largest page IAM's List* operations return. */
@@ -64,7 +65,7 @@ export class IamRoleRemediationGateway {
       assumeRolePolicyDocument: role.AssumeRolePolicyDocument,
       instanceProfileNames: await this.listInstanceProfileNames(roleName),
       attachedPolicyArns: await this.listAttachedPolicyArns(roleName),
-      tags: Object.fromEntries((role.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+      tags: tagMap(role.Tags),
     };
   }
 

@@ -26,6 +26,7 @@ import {
   type PolicySubjectParts,
   referencedPolicyArns,
 } from '../core/policy-subject';
+import { tagMap } from '../core/tags';
 import type { IamPolicySubjectType } from '../resources/iam-policy-subject';
 
 /** GetAccountAuthorizationDetails returns at most this many entries per page. */
@@ -230,10 +231,6 @@ function principalParts(
 function required(value: string | undefined, what: string, call = 'GetAccountAuthorizationDetails'): string {
   if (!value) throw new IamDetailError(`${call} returned no ${what}; cannot report it to Config.`);
   return value;
-}
-
-function tagMap(tags: Tag[] | undefined): Record<string, string> {
-  return Object.fromEntries((tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
 }
 
 export function roleFactsFromDetail(detail: RoleDetail): RoleFacts {

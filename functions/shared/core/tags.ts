@@ -9,3 +9,8 @@ import { isTrueText } from './validation';
 export function isTaggedTrue(tags: Readonly<Record<string, string>> | undefined, key: string): boolean {
   return tags !== undefined && Object.hasOwn(tags, key) && isTrueText(tags[key]);
 }
+
+/** A tag list as IAM's APIs return it, `{ Key, Value }` pairs, as one map; a later pair wins. */
+export function tagMap(tags: readonly { readonly Key?: string; readonly Value?: string }[] | undefined): Record<string, string> {
+  return Object.fromEntries((tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+}

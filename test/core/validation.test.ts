@@ -1,5 +1,6 @@
+import * as z from 'zod';
 import { describe, expect, it } from 'vitest';
-import { isTrueText, parseWholeNumber, wholeNumberWithin } from '../../functions/shared/core/validation';
+import { describeIssues, isTrueText, listIssues, parseWholeNumber, wholeNumberWithin } from '../../functions/shared/core/validation';
 
 describe('parseWholeNumber', () => {
   it.each([
@@ -48,5 +49,30 @@ describe('isTrueText', () => {
 
   it.each([false, 'false', 'yes', '1', 1, '', null, undefined])('reads %j as no', (value) => {
     expect(isTrueText(value)).toBe(false);
+  });
+});
+
+describe('listIssues and describeIssues', () => {
+  const schema = z
+    .object({ RoleName: z.string(), Limits: z.object({ Idle: z.number() }) })
+    .refine((value) => value.RoleName !== 'root', 'must not be root');
+  const errorFor = (value: unknown) => schema.safeParse(value).error!;
+
+  it('name each problem by the dotted path of the value it is about', () => {
+    expect(listIssues(errorFor({ RoleName: 7, Limits: { Idle: 'x' } }), '(event)')).toEqual([
+      { path: 'RoleName', message: expect.stringContaining('expected string') },
+      { path: 'Limits.Idle', message: expect.stringContaining('expected number') },
+    ]);
+  });
+
+  it('name a problem with the whole value by its root', () => {
+    expect(listIssues(errorFor({ RoleName: 'root', Limits: { Idle: 1 } }), '(event)')).toEqual([{ path: '(event)', message: 'must not be root' }]);
+  });
+
+  it('join every problem into one sentence, with the separator the messages are written for', () => {
+    const error = errorFor({ RoleName: 'root', Limits: { Idle: 1 } });
+    expect(describeIssues(error, '(event)')).toBe('(event): must not be root');
+    expect(describeIssues(error, 'RoleName', ' ')).toBe('RoleName must not be root');
+    expect(describeIssues(errorFor({ Limits: {} }), '(event)').split('; ').map((problem) => problem.split(':')[0])).toEqual(['RoleName', 'Limits.Idle']);
   });
 });

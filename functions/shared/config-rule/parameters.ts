@@ -1,5 +1,6 @@
 /** Rule parameters arrive as a JSON object of strings; each rule declares its own zod schema. */
 import * as z from 'zod';
+import { listIssues } from '../core/validation';
 
 /** One rejected InputParameter: its name (`(parameters)` for the whole object) and why. */
 export interface ParameterProblem {
@@ -17,9 +18,7 @@ export class InvalidRuleParameterError extends Error {
 export function parseRuleParameters<S extends z.ZodType>(schema: S, raw: Record<string, unknown> | undefined): z.infer<S> {
   const result = schema.safeParse(raw ?? {});
   if (result.success) return result.data;
-  throw new InvalidRuleParameterError(
-    result.error.issues.map((issue) => ({ parameter: issue.path.length > 0 ? issue.path.join('.') : '(parameters)', problem: issue.message })),
-  );
+  throw new InvalidRuleParameterError(listIssues(result.error, '(parameters)').map(({ path, message }) => ({ parameter: path, problem: message })));
 }
 
 /** An IAM policy ARN in any partition (`aws`, `aws-cn`, `aws-us-gov`). */

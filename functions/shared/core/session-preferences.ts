@@ -8,7 +8,7 @@
  * Standard_Stream): booleans are JSON booleans, the two durations are strings of minutes.
  */
 import * as z from 'zod';
-import { wholeNumberWithin } from './validation';
+import { describeIssues, wholeNumberWithin } from './validation';
 
 /** The document Session Manager reads its account-and-region preferences from. */
 export const SESSION_PREFERENCES_DOCUMENT_NAME = 'SSM-SessionManagerRunShell';
@@ -208,8 +208,8 @@ export const sessionPreferencesPropertiesSchema = z
 export function validateSessionPreferences(rawProperties: unknown): SessionPreferences {
   const result = sessionPreferencesPropertiesSchema.safeParse(rawProperties ?? {});
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(properties)'} ${issue.message}`);
-    throw new SessionPreferencesError(`Invalid session preferences: ${problems.join('; ')}. Fix the SessionPreferences resource's properties (the stack's parameters).`);
+    const problems = describeIssues(result.error, '(properties)', ' ');
+    throw new SessionPreferencesError(`Invalid session preferences: ${problems}. Fix the SessionPreferences resource's properties (the stack's parameters).`);
   }
   const p = result.data;
   return {

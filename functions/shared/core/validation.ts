@@ -1,9 +1,19 @@
 /** Small checks every parser at our edges shares, so their error messages read alike. */
 import * as z from 'zod';
 
-/** Each zod issue as `path: message` (`root` names the whole value), joined into one sentence. */
-export function describeIssues(error: z.ZodError, root = ''): string {
-  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : root}: ${issue.message}`).join('; ');
+/** Each zod issue as the dotted path of the value it is about (`root` for the whole value) and its message. */
+export function listIssues(error: z.ZodError, root = ''): { readonly path: string; readonly message: string }[] {
+  return error.issues.map((issue) => ({ path: issue.path.length > 0 ? issue.path.join('.') : root, message: issue.message }));
+}
+
+/**
+ * Each zod issue as `path: message`, joined into one sentence. `separator` `' '` reads
+ * "KmsKeyId is empty ..." where the messages are written to follow the name.
+ */
+export function describeIssues(error: z.ZodError, root = '', separator = ': '): string {
+  return listIssues(error, root)
+    .map(({ path, message }) => `${path}${separator}${message}`)
+    .join('; ');
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -27,6 +27,7 @@ import {
   referencedPolicyArns,
 } from '../core/policy-subject';
 import { tagMap } from '../core/tags';
+import { nameInArn } from '../core/arn';
 import type { IamPolicySubjectType } from '../resources/iam-policy-subject';
 
 /** GetAccountAuthorizationDetails returns at most this many entries per page. */
@@ -171,7 +172,7 @@ export class IamGateway {
 
   private async customerManagedPolicySubject(policy: ManagedPolicyDetail, document: NamedPolicyDocument): Promise<IdentifiedPolicySubject> {
     const arn = policy.Arn!;
-    const name = policy.PolicyName ?? arn.slice(arn.lastIndexOf('/') + 1);
+    const name = policy.PolicyName ?? nameInArn(arn);
     // The API marks PolicyId optional and some emulators leave it out; Config reports on it, so ask.
     const policyId = policy.PolicyId ?? (await this.getPolicySummary(arn)).policyId;
     return {

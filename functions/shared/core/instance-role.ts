@@ -9,6 +9,7 @@
  * whether it came from a Config item, from GetAccountAuthorizationDetails, or from live IAM during
  * remediation: the decision is made in one place.
  */
+import { nameInArn } from './arn';
 import { compliant, nonCompliant, notApplicable, type Verdict } from './compliance';
 import { parsePolicyDocument, PolicyDocumentError, statementCoversAction } from './policy-document';
 import { describeNodeRoleUses, type NodeRoleUse } from './session-node-roles';
@@ -106,7 +107,7 @@ export function evaluateInstanceRole(role: RoleFacts, policy: InstanceRolePolicy
   if (carried) {
     // The policy's name, not its ARN: the room is for what the role's nodes still need.
     const note = withoutCoreAccess ? ` ${coreAccessNote(nodeUses)}` : '';
-    return compliant(`Role ${role.roleName} (${eligibility.scope}) has ${carried.slice(carried.lastIndexOf('/') + 1)} attached.${note}`);
+    return compliant(`Role ${role.roleName} (${eligibility.scope}) has ${nameInArn(carried)} attached.${note}`);
   }
   // Role and policy first: when a long scope is clipped, what to do survives.
   const note = withoutCoreAccess ? ' It lacks ssm:UpdateInstanceInformation too.' : '';

@@ -32,6 +32,7 @@
  * core/effective-access.ts. Anything this module cannot read is reported, never passed: doubt is
  * not compliance.
  */
+import { nameInArn } from './arn';
 import { compliant, nonCompliant, notApplicable, type Verdict } from './compliance';
 import { type AccessGrant, type AccountHome, checkIdentityStatements, type EffectivePolicies, findAccess, type PolicyInForce, type ResourceKind } from './effective-access';
 import { parsePolicyDocument, PolicyDocumentError, wildcardMatches } from './policy-document';
@@ -154,7 +155,7 @@ export const SSM_GUARDRAILS: readonly SsmGuardrail[] = [
       const grant =
         findAccess(policies, { action, resources: AWS_DOCUMENTS, includeNamed: true, excludedIds, excludedArns: allowedArns }, home) ??
         findAccess(policies, { action, resources: OWN_DOCUMENTS, excludedIds, excludedArns: allowedArns }, home);
-      return grant && { what: `${action} with ${grant.resourceArn.slice(grant.resourceArn.lastIndexOf('/') + 1)}`, grant };
+      return grant && { what: `${action} with ${nameInArn(grant.resourceArn)}`, grant };
     },
   },
   {

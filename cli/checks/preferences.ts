@@ -1,5 +1,6 @@
 /** The session-preferences rule (functions/preferences-rule) as a CLI check. */
 import { createPreferencesRule } from '../../functions/preferences-rule/rule';
+import { DEFAULT_SESSION_LIMITS } from '../../functions/shared/core/session-document-check';
 import { SESSION_PREFERENCES_DOCUMENT_NAME } from '../../functions/shared/core/session-preferences';
 import { SSM_DOCUMENT_RESOURCE_TYPE } from '../../functions/shared/resources/ssm-document';
 import type { Check } from './check';
@@ -14,13 +15,13 @@ export const preferencesCheck: Check = {
     {
       name: 'MaxIdleSessionTimeoutMinutes',
       flag: '--max-idle-session-timeout-minutes <minutes>',
-      description: "largest idleSessionTimeout a Session document may set (default: the stack's PreferencesRuleMaxIdleSessionTimeoutMinutes parameter, else 20)",
+      description: `largest idleSessionTimeout a Session document may set (default: the stack's PreferencesRuleMaxIdleSessionTimeoutMinutes parameter, else ${DEFAULT_SESSION_LIMITS.maxIdleSessionTimeoutMinutes})`,
       fromStack: { parameter: 'PreferencesRuleMaxIdleSessionTimeoutMinutes' },
     },
     {
       name: 'MaxSessionDurationMinutes',
       flag: '--max-session-duration-minutes <minutes>',
-      description: "largest maxSessionDuration a Session document may set (default: the stack's PreferencesRuleMaxSessionDurationMinutes parameter, else 60)",
+      description: `largest maxSessionDuration a Session document may set (default: the stack's PreferencesRuleMaxSessionDurationMinutes parameter, else ${DEFAULT_SESSION_LIMITS.maxSessionDurationMinutes})`,
       fromStack: { parameter: 'PreferencesRuleMaxSessionDurationMinutes' },
     },
   ],

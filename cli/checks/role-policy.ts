@@ -1,5 +1,6 @@
 /** The instance-role rule (functions/role-policy-rule) as a CLI check. */
 import { createRolePolicyRule } from '../../functions/role-policy-rule/rule';
+import { DEFAULT_EXEMPTION_TAG_KEY } from '../../functions/shared/core/instance-role';
 import { IAM_ROLE_RESOURCE_TYPE } from '../../functions/shared/resources/iam-role';
 import type { Check } from './check';
 
@@ -26,7 +27,7 @@ export const rolePolicyCheck: Check = {
     {
       name: 'ExemptionTagKey',
       flag: '--exemption-tag-key <key>',
-      description: "roles tagged <key>=true are out of scope (default: the stack's ExemptionTagKey parameter, else SessionManagerExempt)",
+      description: `roles tagged <key>=true are out of scope (default: the stack's ExemptionTagKey parameter, else ${DEFAULT_EXEMPTION_TAG_KEY})`,
       fromStack: { parameter: 'ExemptionTagKey' },
     },
     {

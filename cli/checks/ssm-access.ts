@@ -1,5 +1,6 @@
 /** The SSM access guardrail rule (functions/ssm-access-rule, IAM-SSM-1 and IAM-SSM-2) as a CLI check. */
 import { createSsmAccessRule } from '../../functions/ssm-access-rule/rule';
+import { DEFAULT_BREAK_GLASS_TAG_KEY } from '../../functions/shared/core/ssm-access-guardrails';
 import { IAM_POLICY_SUBJECT_RESOURCE_TYPES } from '../../functions/shared/resources/iam-policy-subject';
 import type { Check } from './check';
 
@@ -13,7 +14,7 @@ export const ssmAccessCheck: Check = {
     {
       name: 'BreakGlassTagKey',
       flag: '--break-glass-tag-key <key>',
-      description: "policies, roles and users tagged <key>=true are break-glass (default: the stack's SsmAccessBreakGlassTagKey parameter, else SessionGuardBreakGlass)",
+      description: `policies, roles and users tagged <key>=true are break-glass (default: the stack's SsmAccessBreakGlassTagKey parameter, else ${DEFAULT_BREAK_GLASS_TAG_KEY})`,
       fromStack: { parameter: 'SsmAccessBreakGlassTagKey' },
     },
     {

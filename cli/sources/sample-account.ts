@@ -31,6 +31,7 @@ import { IamGateway } from '../../functions/shared/adapters/iam';
 import { NodeRoleGateway } from '../../functions/shared/adapters/ssm-node-roles';
 import { SsmSessionDocumentsGateway } from '../../functions/shared/adapters/ssm-session-documents';
 import type { ConfigurationItem, ConfigurationItemSummary } from '../../functions/shared/config-rule/event';
+import { tagMap } from '../../functions/shared/core/tags';
 import { SSM_DOCUMENT_RESOURCE_TYPE } from '../../functions/shared/resources/ssm-document';
 import { UsageError } from '../io';
 import { type AccountSource, deploymentFromStack } from './account-source';
@@ -196,7 +197,7 @@ function configurationItem(account: SampleAccountFile, summary: ConfigurationIte
     configurationItemCaptureTime: summary.configurationItemCaptureTime,
     configurationItemStatus: summary.configurationItemStatus,
     configuration,
-    tags: Object.fromEntries(tags.map((t) => [t.Key ?? '', t.Value ?? ''])),
+    tags: tagMap(tags),
   });
   const id = summary.resourceId;
   switch (summary.resourceType) {

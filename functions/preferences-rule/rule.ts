@@ -13,21 +13,20 @@ import {
   type SessionLimits,
   type YamlParser,
 } from '../shared/core/session-document-check';
-import { SESSION_PREFERENCES_DOCUMENT_NAME } from '../shared/core/session-preferences';
+import { IDLE_SESSION_TIMEOUT_MINUTES, MAX_SESSION_DURATION_MINUTES, SESSION_PREFERENCES_DOCUMENT_NAME } from '../shared/core/session-preferences';
 import { notApplicable, type Verdict } from '../shared/core/compliance';
-import { parseRuleParameters, wholeNumberBetween } from '../shared/config-rule/parameters';
+import { wholeNumberWithin } from '../shared/core/validation';
+import { parseRuleParameters } from '../shared/config-rule/parameters';
 import type { ConfigRule, ResourceVerdict } from '../shared/config-rule/rule';
 import { ACCOUNT_RESOURCE_TYPE, SSM_DOCUMENT_RESOURCE_TYPE, ssmDocumentFromItem } from '../shared/resources/ssm-document';
 
 const SESSION_DOCUMENT_TYPE = 'Session';
 
-const minutesUpTo = (max: number) => wholeNumberBetween(1, max);
-
 export const preferencesParametersSchema = z
   .object({
-    // Session Manager accepts 1-60 minutes idle and 1-1440 minutes in total.
-    MaxIdleSessionTimeoutMinutes: minutesUpTo(60).optional(),
-    MaxSessionDurationMinutes: minutesUpTo(1440).optional(),
+    // A limit the rule is given must itself be a value Session Manager accepts.
+    MaxIdleSessionTimeoutMinutes: wholeNumberWithin(IDLE_SESSION_TIMEOUT_MINUTES).optional(),
+    MaxSessionDurationMinutes: wholeNumberWithin(MAX_SESSION_DURATION_MINUTES).optional(),
   })
   .transform(
     (p): SessionLimits => ({

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readTemplate } from '../../scripts/template';
-import { flagKey } from '../../cli/checks/check';
+import { type Check, flagKey } from '../../cli/checks/check';
 import { CHECKS, checksForResourceType } from '../../cli/checks/registry';
 import { preferencesCheck } from '../../cli/checks/preferences';
 import { rolePolicyCheck } from '../../cli/checks/role-policy';
@@ -50,6 +50,18 @@ describe('the checks registry', () => {
     expect(checksForResourceType('AWS::IAM::Policy')).toEqual([ssmAccessCheck]);
     expect(checksForResourceType('AWS::SSM::Document')).toEqual([preferencesCheck]);
     expect(checksForResourceType('AWS::S3::Bucket')).toEqual([]);
+  });
+
+  it("names, in each parameter's help, the default its rule applies when neither the flag nor the stack gives one", () => {
+    const sample = loadSampleAccount();
+    const defaults = (check: Check, raw: Record<string, string> = {}) => check.rule(sample).parseParameters(raw) as unknown as Record<string, unknown>;
+    const helpOf = (check: Check, name: string) => check.parameters.find((p) => p.name === name)?.description;
+    const preferences = defaults(preferencesCheck);
+    expect(helpOf(preferencesCheck, 'MaxIdleSessionTimeoutMinutes')).toMatch(new RegExp(`, else ${preferences.maxIdleSessionTimeoutMinutes}\\)$`));
+    expect(helpOf(preferencesCheck, 'MaxSessionDurationMinutes')).toMatch(new RegExp(`, else ${preferences.maxSessionDurationMinutes}\\)$`));
+    const rolePolicy = defaults(rolePolicyCheck, { PolicyArn: 'arn:aws:iam::111122223333:policy/SessionManagerInstancePolicy' });
+    expect(helpOf(rolePolicyCheck, 'ExemptionTagKey')).toMatch(new RegExp(`, else ${rolePolicy.exemptionTagKey}\\)$`));
+    expect(helpOf(ssmAccessCheck, 'BreakGlassTagKey')).toMatch(new RegExp(`, else ${defaults(ssmAccessCheck).breakGlassTagKey}\\)$`));
   });
 
   it('names the resources of each check for reports', async () => {

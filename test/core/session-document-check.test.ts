@@ -84,6 +84,7 @@ describe('sessionPreferenceFailures', () => {
     [21, ['idleSessionTimeout 21 above 20 minutes']],
     ['60', ['idleSessionTimeout 60 above 20 minutes']],
     ['soon', ['idleSessionTimeout "soon" is not a number of minutes']],
+    ['20.0', ['idleSessionTimeout "20.0" is not a number of minutes']],
     ['', []],
   ])('idleSessionTimeout %j against the default limit gives %j', (value, expected) => {
     expect(failures({ ...goodInputs, idleSessionTimeout: value })).toEqual(expected);

@@ -4,7 +4,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it, vi } from 'vitest';
-import { type CustomResourceAnswer, CustomResourceDeadlineError, type CustomResourceProvider } from '../../functions/shared/custom-resource/run';
+import { type CustomResourceAnswer, CustomResourceDeadlineError, type CustomResourceProvider, MAX_REASON_LENGTH } from '../../functions/shared/custom-resource/run';
 import { customResourceHandler } from '../../functions/shared/handler/custom-resource-handler';
 import { lambdaContext, samEvent } from '../support/lambda';
 
@@ -56,6 +56,18 @@ describe('customResourceHandler', () => {
     const handler = customResourceHandler(provider, { send: async () => {}, logger: new Logger({ logLevel: 'SILENT' }) });
     await handler(CREATE, lambdaContext('SessionPreferencesFunction'));
     expect(signals.map((s) => s.aborted)).toEqual([false]);
+  });
+
+  it('clips a long failure reason to what CloudFormation takes, marking the cut', async () => {
+    const problem = `SessionPreferences is invalid: ${'KmsKeyId must be a KMS key ARN; '.repeat(100)}`;
+    const { provider } = recordingProvider({ create: async () => Promise.reject(new Error(problem)) });
+    const sent: CustomResourceAnswer[] = [];
+    const handler = customResourceHandler(provider, { send: async (_url, body) => void sent.push(body), logger: new Logger({ logLevel: 'SILENT' }) });
+
+    await handler(CREATE, lambdaContext('SessionPreferencesFunction'));
+
+    expect(sent).toEqual([expect.objectContaining({ Status: 'FAILED', Reason: expect.stringMatching(/^SessionPreferences is invalid: KmsKeyId .*…$/) })]);
+    expect(sent[0]?.Reason).toHaveLength(MAX_REASON_LENGTH);
   });
 
   it('tells CloudFormation, and the log, why a SUCCESS did less than asked', async () => {

@@ -118,6 +118,16 @@ describe('PreferencesRuleFunction on configuration changes', () => {
     expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
   });
 
+  it.each([
+    ['MaxIdleSessionTimeoutMinutes', '61', 'must be at most 60'],
+    ['MaxSessionDurationMinutes', '1441', 'must be at most 1440'],
+    ['MaxSessionDurationMinutes', '0', 'must be at least 1'],
+  ])('refuses %s %s, outside what Session Manager accepts', async (parameter, value, problem) => {
+    const event = withChanges(samEvent('PreferencesRuleFunction', 'document-change'), { ruleParameters: { [parameter]: value } });
+    await expect(handler(event, context)).rejects.toThrow(`rule parameter ${parameter}: ${problem}`);
+    expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
+  });
+
   it('refuses a limit of the wrong type rather than reading true as 1, naming the parameter', async () => {
     const event = withChanges(samEvent('PreferencesRuleFunction', 'document-change'), { ruleParameters: { MaxIdleSessionTimeoutMinutes: true } });
     await expect(handler(event, context)).rejects.toMatchObject({

@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { ManagedPolicyQuotaError, PolicyNotFoundError, RoleNotFoundError } from '../../attach-policy/remediate';
 import type { RoleFacts } from '../core/instance-role';
+import { tagMap } from '../core/tags';
 import { withAwsErrors } from './aws-clients';
 import { AwsAccessDeniedError, awsErrorName, withHint } from './aws-errors';
 
@@ -55,7 +56,7 @@ export class IamRoleRemediationGateway {
       assumeRolePolicyDocument: role.AssumeRolePolicyDocument,
       instanceProfileNames: await this.listInstanceProfileNames(roleName),
       attachedPolicyArns: await this.listAttachedPolicyArns(roleName),
-      tags: Object.fromEntries((role.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+      tags: tagMap(role.Tags),
     };
   }
 

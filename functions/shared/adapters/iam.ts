@@ -26,6 +26,8 @@ import {
   type PolicySubjectParts,
   referencedPolicyArns,
 } from '../core/policy-subject';
+import { tagMap } from '../core/tags';
+import { nameInArn } from '../core/arn';
 import type { IamPolicySubjectType } from '../resources/iam-policy-subject';
 import type { IdentifiedPolicySubject, PolicySummary } from '../../ssm-access-rule/rule';
 import { SessionGuardError } from '../errors';
@@ -162,7 +164,7 @@ export class IamGateway {
 
   private async customerManagedPolicySubject(policy: ManagedPolicyDetail, document: NamedPolicyDocument): Promise<IdentifiedPolicySubject> {
     const arn = policy.Arn!;
-    const name = policy.PolicyName ?? arn.slice(arn.lastIndexOf('/') + 1);
+    const name = policy.PolicyName ?? nameInArn(arn);
     // The API marks PolicyId optional and some emulators leave it out; Config reports on it, so ask.
     const policyId = policy.PolicyId ?? (await this.getPolicySummary(arn)).policyId;
     return {
@@ -222,10 +224,6 @@ function principalParts(
 function required(value: string | undefined, what: string, call = 'GetAccountAuthorizationDetails'): string {
   if (!value) throw new IamDetailError(`${call} returned no ${what}; cannot report it to Config.`);
   return value;
-}
-
-function tagMap(tags: Tag[] | undefined): Record<string, string> {
-  return Object.fromEntries((tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
 }
 
 export function roleFactsFromDetail(detail: RoleDetail): RoleFacts {

@@ -1,5 +1,6 @@
 /** Rule parameters arrive as a JSON object of strings; each rule declares its own zod schema. */
 import * as z from 'zod';
+import { listIssues } from '../core/validation';
 import { InputError, type InputProblem } from '../errors';
 
 /**
@@ -16,9 +17,7 @@ export class InvalidRuleParameterError extends InputError {
 export function parseRuleParameters<S extends z.ZodType>(schema: S, raw: Record<string, unknown> | undefined): z.infer<S> {
   const result = schema.safeParse(raw ?? {});
   if (result.success) return result.data;
-  throw new InvalidRuleParameterError(
-    result.error.issues.map((issue) => ({ where: issue.path.length > 0 ? issue.path.join('.') : '(parameters)', problem: issue.message })),
-  );
+  throw new InvalidRuleParameterError(listIssues(result.error, '(parameters)').map(({ path, message }) => ({ where: path, problem: message })));
 }
 
 /** An IAM policy ARN in any partition (`aws`, `aws-cn`, `aws-us-gov`). */
@@ -58,23 +57,4 @@ function splitList(text: string): string[] {
     }
   }
   return trimmed.split(',');
-}
-
-/**
- * A whole number from `min` to `max`, as Config passes it: the rule's InputParameters reach the
- * function as a JSON object whose values are text ("20").
- * https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules_example-events.html
- * A JSON number is accepted too (InputParameters written by hand for put-config-rule). Anything
- * else, `true` or "20 minutes", is an error naming the parameter: never coerced into a number.
- */
-export function wholeNumberBetween(min: number, max: number) {
-  return z
-    .unknown()
-    .transform((value, ctx) => {
-      if (typeof value === 'number' && Number.isInteger(value)) return value;
-      if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) return Number(value);
-      ctx.addIssue({ code: 'custom', message: `must be a whole number written as text, such as "${min}"; got ${JSON.stringify(value)} (${typeof value})` });
-      return z.NEVER;
-    })
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 }

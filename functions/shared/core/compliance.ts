@@ -1,4 +1,5 @@
 /** The vocabulary every rule speaks: verdicts, evaluations, annotations. */
+import { clipText } from './text';
 
 export type ComplianceType = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
 
@@ -27,8 +28,7 @@ export const MAX_ANNOTATION_LENGTH = 256;
 
 /** Clips an annotation to what Config accepts, marking the cut so nobody mistakes it for whole. */
 export function clipAnnotation(text: string): string {
-  if (text.length <= MAX_ANNOTATION_LENGTH) return text;
-  return `${text.slice(0, MAX_ANNOTATION_LENGTH - 1)}…`;
+  return clipText(text, MAX_ANNOTATION_LENGTH);
 }
 
 export const compliant = (annotation: string): Verdict => ({ compliance: 'COMPLIANT', annotation });

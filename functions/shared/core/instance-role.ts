@@ -9,9 +9,11 @@
  * whether it came from a Config item, from GetAccountAuthorizationDetails, or from live IAM during
  * remediation: the decision is made in one place.
  */
+import { nameInArn } from './arn';
 import { compliant, nonCompliant, notApplicable, type Verdict } from './compliance';
 import { parsePolicyDocument, PolicyDocumentError, statementCoversAction } from './policy-document';
 import { describeNodeRoleUses, type NodeRoleUse } from './session-node-roles';
+import { isTaggedTrue } from './tags';
 import { ec2CanAssume, ssmCanAssume } from './trust-policy';
 
 export interface RoleFacts {
@@ -52,7 +54,7 @@ export type RoleEligibility =
 export function instanceRoleEligibility(role: RoleFacts, policy: InstanceRolePolicy, nodeUses: readonly NodeRoleUse[] = []): RoleEligibility {
   const notEligible = (reason: string): RoleEligibility => ({ eligible: false, reason: `Role ${role.roleName} ${reason}` });
   if (role.path.startsWith(SERVICE_LINKED_PATH_PREFIX)) return notEligible('is service-linked; AWS manages its policies.');
-  if (isExempt(role, policy.exemptionTagKey)) return notEligible(`is exempt by its tag ${policy.exemptionTagKey}=true.`);
+  if (isTaggedTrue(role.tags, policy.exemptionTagKey)) return notEligible(`is exempt by its tag ${policy.exemptionTagKey}=true.`);
   const inProfile = role.instanceProfileNames.length > 0;
   if (!inProfile && nodeUses.length === 0) {
     return notEligible('is in no instance profile and is no DHMC, activation or hybrid-node role, so no node can use it.');
@@ -80,7 +82,7 @@ export function instanceRoleEligibility(role: RoleFacts, policy: InstanceRolePol
  * policy we cannot read may allow it.
  */
 export function mayServeManagedNodes(role: RoleFacts, policy: InstanceRolePolicy): boolean {
-  if (role.path.startsWith(SERVICE_LINKED_PATH_PREFIX) || isExempt(role, policy.exemptionTagKey)) return false;
+  if (role.path.startsWith(SERVICE_LINKED_PATH_PREFIX) || isTaggedTrue(role.tags, policy.exemptionTagKey)) return false;
   try {
     return ssmCanAssume(parsePolicyDocument(role.assumeRolePolicyDocument));
   } catch (error) {
@@ -105,7 +107,7 @@ export function evaluateInstanceRole(role: RoleFacts, policy: InstanceRolePolicy
   if (carried) {
     // The policy's name, not its ARN: the room is for what the role's nodes still need.
     const note = withoutCoreAccess ? ` ${coreAccessNote(nodeUses)}` : '';
-    return compliant(`Role ${role.roleName} (${eligibility.scope}) has ${carried.slice(carried.lastIndexOf('/') + 1)} attached.${note}`);
+    return compliant(`Role ${role.roleName} (${eligibility.scope}) has ${nameInArn(carried)} attached.${note}`);
   }
   // Role and policy first: when a long scope is clipped, what to do survives.
   const note = withoutCoreAccess ? ' It lacks ssm:UpdateInstanceInformation too.' : '';
@@ -148,8 +150,3 @@ function acceptedPolicyArns(policy: InstanceRolePolicy): Set<string> {
 }
 
 const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
-
-function isExempt(role: RoleFacts, tagKey: string): boolean {
-  const value = Object.entries(role.tags).find(([key]) => key === tagKey)?.[1];
-  return value?.trim().toLowerCase() === 'true';
-}

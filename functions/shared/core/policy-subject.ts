@@ -6,6 +6,7 @@
  * belongs to. Attached policies are customer or AWS managed, read on their default version.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html
  */
+import { nameInArn } from './arn';
 
 export type PolicySubjectKind = 'Policy' | 'Role' | 'User' | 'Group';
 
@@ -60,12 +61,10 @@ export interface PolicyLookup {
 /** AWS managed policies live in the `aws` account: `arn:aws:iam::aws:policy/AdministratorAccess`. */
 export const isAwsManagedPolicyArn = (arn: string): boolean => /^arn:[a-z-]+:iam::aws:policy\//.test(arn);
 
-const policyNameOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
-
 /** How annotations name a managed policy: AWS managed ones by name, customer managed ones with their version. */
 export function managedPolicyLabel(arn: string, versionId?: string | null): string {
-  if (isAwsManagedPolicyArn(arn)) return `AWS managed policy ${policyNameOf(arn)}`;
-  return `policy ${policyNameOf(arn)}${versionId ? ` ${versionId}` : ''}`;
+  if (isAwsManagedPolicyArn(arn)) return `AWS managed policy ${nameInArn(arn)}`;
+  return `policy ${nameInArn(arn)}${versionId ? ` ${versionId}` : ''}`;
 }
 
 /**

@@ -10,7 +10,7 @@
  */
 import { compliant, nonCompliant, notApplicable, type Verdict } from './compliance';
 import { SESSION_PREFERENCES_DOCUMENT_NAME } from './session-preferences';
-import { isRecord } from './validation';
+import { isRecord, isTrueText, parseWholeNumber } from './validation';
 import { InputError } from '../errors';
 
 /**
@@ -154,12 +154,12 @@ function loggingFailures(inputs: Readonly<Record<string, unknown>>): string[] {
   if (s3Bucket) {
     const chosen = chosenWhenSessionStarts('s3BucketName', s3Bucket, 'where logs go');
     if (chosen) failures.push(chosen);
-    if (!isTrue(inputs.s3EncryptionEnabled)) failures.push(`logs to S3 bucket ${s3Bucket} without s3EncryptionEnabled true`);
+    if (!isTrueText(inputs.s3EncryptionEnabled)) failures.push(`logs to S3 bucket ${s3Bucket} without s3EncryptionEnabled true`);
   }
   if (logGroup) {
     const chosen = chosenWhenSessionStarts('cloudWatchLogGroupName', logGroup, 'where logs go');
     if (chosen) failures.push(chosen);
-    if (!isTrue(inputs.cloudWatchEncryptionEnabled)) failures.push(`logs to CloudWatch log group ${logGroup} without cloudWatchEncryptionEnabled true`);
+    if (!isTrueText(inputs.cloudWatchEncryptionEnabled)) failures.push(`logs to CloudWatch log group ${logGroup} without cloudWatchEncryptionEnabled true`);
   }
   if (!s3Bucket && !logGroup) failures.push('logs nowhere (no S3 bucket or CloudWatch log group)');
   return failures;
@@ -190,8 +190,8 @@ function readMinutes(setting: string, value: unknown, what: string): { readonly 
   const chosen = chosenWhenSessionStarts(setting, value, what);
   if (chosen) return { failure: chosen };
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return { minutes: undefined };
-  const number = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim()) : Number.NaN;
-  return Number.isInteger(number) && number > 0 ? { minutes: number } : { failure: `${setting} ${JSON.stringify(value)} is not a number of minutes` };
+  const minutes = parseWholeNumber(value);
+  return minutes !== undefined && minutes > 0 ? { minutes } : { failure: `${setting} ${JSON.stringify(value)} is not a number of minutes` };
 }
 
 /** A `{{ name }}` reference to a document parameter, or `{{ssm:name}}` to Parameter Store. */
@@ -253,11 +253,6 @@ export function evaluateAccountPreferences(preferencesDocumentExists: boolean): 
 
 export const notASessionDocument = (name: string, documentType: string): Verdict =>
   notApplicable(`SSM document ${name} is of type ${documentType}, not Session.`);
-
-/** Booleans may be written as `true` or as text (`"true"`, `"TRUE"`). */
-function isTrue(value: unknown): boolean {
-  return value === true || (typeof value === 'string' && value.trim().toLowerCase() === 'true');
-}
 
 function nonEmptyText(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;

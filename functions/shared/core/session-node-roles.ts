@@ -12,6 +12,7 @@
  *   https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-getting-started-instance-profile.html
  * Both roles are trusted by ssm.amazonaws.com; the trust check lives in trust-policy.ts.
  */
+import { nameInArn } from './arn';
 
 export type NodeRoleUse =
   | { readonly kind: 'dhmc'; readonly region: string }
@@ -34,7 +35,7 @@ const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
  * placeholder an unset DHMC setting holds, is no role: undefined.
  */
 export function roleNameOf(reference: string): string | undefined {
-  const name = reference.trim().split('/').pop() ?? '';
+  const name = nameInArn(reference.trim());
   return ROLE_NAME.test(name) ? name : undefined;
 }
 

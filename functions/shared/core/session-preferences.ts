@@ -8,11 +8,18 @@
  * Standard_Stream): booleans are JSON booleans, the two durations are strings of minutes.
  */
 import * as z from 'zod';
+import { describeIssues, wholeNumberWithin } from './validation';
 import { InputError } from '../errors';
 
 /** The document Session Manager reads its account-and-region preferences from. */
 export const SESSION_PREFERENCES_DOCUMENT_NAME = 'SSM-SessionManagerRunShell';
 
+/**
+ * What Session Manager accepts, in minutes, for a Session document's `idleSessionTimeout` (1-60)
+ * and `maxSessionDuration` (1-1440): the preferences we write, the limits the session-preferences
+ * rule may be given and the template's parameters all stay inside these ranges.
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-schema.html
+ */
 export const IDLE_SESSION_TIMEOUT_MINUTES = { min: 1, max: 60 } as const;
 export const MAX_SESSION_DURATION_MINUTES = { min: 1, max: 1440 } as const;
 
@@ -151,20 +158,6 @@ const flag = z
   )
   .transform((value) => value === true || value === 'true');
 
-const minutes = (range: { min: number; max: number }) =>
-  z
-    .union([z.number(), z.string().trim().regex(/^\d+$/, `must be a whole number of minutes from ${range.min} to ${range.max}`)], {
-      error: (issue) => `${issue.input === undefined ? 'is required' : 'must be'}: a whole number of minutes from ${range.min} to ${range.max}`,
-    })
-    .transform(Number)
-    .pipe(
-      z
-        .number()
-        .int(`must be a whole number of minutes from ${range.min} to ${range.max}`)
-        .min(range.min, `must be from ${range.min} to ${range.max} minutes`)
-        .max(range.max, `must be from ${range.min} to ${range.max} minutes`),
-    );
-
 const text = z.string().trim();
 /** A KMS key ARN, key ID (UUID or multi-Region mrk-...) or alias: what `kmsKeyId` accepts. */
 const kmsKeyReference = /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[\w/-]+)$/;
@@ -190,8 +183,8 @@ export const sessionPreferencesPropertiesSchema = z
     CloudWatchStreamingEnabled: flag.default(true),
     RunAsEnabled: flag.default(false),
     RunAsDefaultUser: text.default(''),
-    IdleSessionTimeout: minutes(IDLE_SESSION_TIMEOUT_MINUTES),
-    MaxSessionDuration: minutes(MAX_SESSION_DURATION_MINUTES),
+    IdleSessionTimeout: wholeNumberWithin(IDLE_SESSION_TIMEOUT_MINUTES, 'minutes'),
+    MaxSessionDuration: wholeNumberWithin(MAX_SESSION_DURATION_MINUTES, 'minutes'),
     ShellProfileWindows: z.string().default(''),
     ShellProfileLinux: z.string().default(''),
   })
@@ -216,8 +209,8 @@ export const sessionPreferencesPropertiesSchema = z
 export function validateSessionPreferences(rawProperties: unknown): SessionPreferences {
   const result = sessionPreferencesPropertiesSchema.safeParse(rawProperties ?? {});
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(properties)'} ${issue.message}`);
-    throw new SessionPreferencesError(`Invalid session preferences: ${problems.join('; ')}. Fix the SessionPreferences resource's properties (the stack's parameters).`);
+    const problems = describeIssues(result.error, '(properties)', ' ');
+    throw new SessionPreferencesError(`Invalid session preferences: ${problems}. Fix the SessionPreferences resource's properties (the stack's parameters).`);
   }
   const p = result.data;
   return {

@@ -32,10 +32,12 @@
  * core/effective-access.ts. Anything this module cannot read is reported, never passed: doubt is
  * not compliance.
  */
+import { nameInArn } from './arn';
 import { compliant, nonCompliant, notApplicable, type Verdict } from './compliance';
 import { type AccessGrant, type AccountHome, checkIdentityStatements, type EffectivePolicies, findAccess, type PolicyInForce, type ResourceKind } from './effective-access';
 import { parsePolicyDocument, PolicyDocumentError, wildcardMatches } from './policy-document';
 import type { NamedPolicyDocument, PolicySubject } from './policy-subject';
+import { isTaggedTrue } from './tags';
 import { InputError } from '../errors';
 
 export type { AccountHome } from './effective-access';
@@ -154,7 +156,7 @@ export const SSM_GUARDRAILS: readonly SsmGuardrail[] = [
       const grant =
         findAccess(policies, { action, resources: AWS_DOCUMENTS, includeNamed: true, excludedIds, excludedArns: allowedArns }, home) ??
         findAccess(policies, { action, resources: OWN_DOCUMENTS, excludedIds, excludedArns: allowedArns }, home);
-      return grant && { what: `${action} with ${grant.resourceArn.slice(grant.resourceArn.lastIndexOf('/') + 1)}`, grant };
+      return grant && { what: `${action} with ${nameInArn(grant.resourceArn)}`, grant };
     },
   },
   {
@@ -265,8 +267,7 @@ export function needsTagsToDecide(subject: PolicySubject, exemptions: SsmAccessE
 
 function exemptionOf(subject: PolicySubject, exemptions: SsmAccessExemptions): string | undefined {
   if (exemptions.breakGlassArns.includes(subject.arn)) return 'ARN listed in BreakGlassArns';
-  const value = Object.entries(subject.tags ?? {}).find(([key]) => key === exemptions.breakGlassTagKey)?.[1];
-  if (value?.trim().toLowerCase() === 'true') return `tag ${exemptions.breakGlassTagKey}=true`;
+  if (isTaggedTrue(subject.tags, exemptions.breakGlassTagKey)) return `tag ${exemptions.breakGlassTagKey}=true`;
   return undefined;
 }
 

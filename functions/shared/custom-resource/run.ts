@@ -4,6 +4,7 @@
  * Lambda's own time running out), so a stack never hangs waiting for us; and once an answer is on
  * its way, stop the provider's work, so nothing changes after CloudFormation was told it is over.
  */
+import { clipText } from '../core/text';
 import type { CreateEvent, DeleteEvent, ResponseTarget, UpdateEvent } from './event';
 import { parseCustomResourceEvent } from './event';
 import { SessionGuardError } from '../errors';
@@ -91,7 +92,7 @@ export async function runCustomResource(rawEvent: unknown, provider: CustomResou
       ...target(event),
       Status: 'SUCCESS',
       PhysicalResourceId: result.physicalResourceId,
-      ...(result.reason ? { Reason: clipReason(result.reason) } : {}),
+      ...(result.reason ? { Reason: clipText(result.reason, MAX_REASON_LENGTH) } : {}),
       ...(result.data ? { Data: result.data } : {}),
     }),
     (error: unknown) => failed(event, physicalId, `${errorMessage(error)}${seeLogs}`),
@@ -139,11 +140,7 @@ function dispatch(provider: CustomResourceProvider, event: CreateEvent | UpdateE
 const target = (t: ResponseTarget) => ({ StackId: t.StackId, RequestId: t.RequestId, LogicalResourceId: t.LogicalResourceId });
 
 function failed(t: ResponseTarget, physicalResourceId: string, reason: string): CustomResourceAnswer {
-  return { ...target(t), Status: 'FAILED', PhysicalResourceId: physicalResourceId, Reason: clipReason(reason) };
-}
-
-export function clipReason(reason: string): string {
-  return reason.length <= MAX_REASON_LENGTH ? reason : `${reason.slice(0, MAX_REASON_LENGTH - 1)}…`;
+  return { ...target(t), Status: 'FAILED', PhysicalResourceId: physicalResourceId, Reason: clipText(reason, MAX_REASON_LENGTH) };
 }
 
 function errorMessage(error: unknown): string {

@@ -11,21 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
-import { readTemplate } from './template';
-
-/** The SAM transform, as CloudFormation runs it (samtranslator ships with cfn-lint). */
-const TRANSFORM = `
-import json, sys
-from samtranslator.yaml_helper import yaml_parse
-from samtranslator.translator.transform import transform
-class NoManagedPolicies:
-    def load(self): return {}
-template = yaml_parse(open(sys.argv[1]).read())
-for resource in template["Resources"].values():
-    if resource["Type"] == "AWS::Serverless::Function":
-        resource["Properties"]["CodeUri"] = "s3://bucket/key"   # what sam package writes
-print(json.dumps(transform(template, {}, NoManagedPolicies())))
-`;
+import { readTemplate, samTransformed } from './template';
 
 /** Paths under which `a` and `b` differ, as `Resources.X.Properties.Y`. */
 export function differences(a: unknown, b: unknown, path = ''): string[] {
@@ -40,18 +26,12 @@ export function differences(a: unknown, b: unknown, path = ''): string[] {
   return [path || '(the whole template)'];
 }
 
-function transformed(path: string): unknown {
-  const run = spawnSync('python3', ['-c', TRANSFORM, path], { encoding: 'utf8', env: { ...process.env, AWS_DEFAULT_REGION: 'us-east-1' } });
-  if (run.status !== 0) throw new Error(`The SAM translator failed on ${path}:\n${run.stderr}`);
-  return JSON.parse(run.stdout);
-}
-
 function main(): void {
   const [before, after] = process.argv.slice(2);
   if (!before || !after) throw new Error('Usage: npx tsx scripts/compare-templates.ts <before.yaml> <after.yaml>');
   const found = differences(readTemplate(before), readTemplate(after)).map((p) => `as written: ${p}`);
   const translator = spawnSync('python3', ['-c', 'import samtranslator'], { stdio: 'ignore' }).status === 0;
-  if (translator) found.push(...differences(transformed(before), transformed(after)).map((p) => `after the SAM transform: ${p}`));
+  if (translator) found.push(...differences(samTransformed(before), samTransformed(after)).map((p) => `after the SAM transform: ${p}`));
   if (found.length > 0) {
     console.log(found.join('\n'));
     process.exit(1);

@@ -265,8 +265,8 @@ function ruleResources(fn: FunctionDescription, title: string, rule: readonly st
   ];
 }
 
-export const beginMarker = (name: string) => `  # BEGIN function ${name} (npm run generate writes this block from ${DESCRIPTION_FILE})`;
-export const endMarker = (name: string) => `  # END function ${name}`;
+const beginMarker = (name: string) => `  # BEGIN function ${name} (npm run generate writes this block from ${DESCRIPTION_FILE})`;
+const endMarker = (name: string) => `  # END function ${name}`;
 
 /** template.yaml's text with every function's block written from the description. */
 export function withFunctionBlocks(templateText: string, descriptionText: string, root: string): string {

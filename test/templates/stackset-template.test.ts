@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STACKSET_OWN_PARAMETERS, STACKSET_TEMPLATE, templateParameters, withTemplateParameters } from '../../scripts/stackset-parameters';
 import { stackSetTemplate } from '../../scripts/stackset-template';
-import { readTemplate } from '../../scripts/template';
+import { readTemplate, samTransformed } from '../../scripts/template';
 import { cfnLintAvailable, samTranslatorAvailable } from '../support/tools';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -65,27 +65,10 @@ describe('stackSetTemplate', () => {
 // transform; cfn-lint ships it), then made StackSet-ready and linted.
 const toolsAvailable = samTranslatorAvailable() && cfnLintAvailable();
 
-const EXPAND = `
-import json, sys
-from samtranslator.yaml_helper import yaml_parse
-from samtranslator.translator.transform import transform
-template = yaml_parse(open(sys.argv[1]).read())
-for resource in template["Resources"].values():
-    if resource["Type"] == "AWS::Serverless::Function":
-        resource["Properties"]["CodeUri"] = sys.argv[2]   # what sam package writes
-class NoManagedPolicies:
-    def load(self): return {}
-print(json.dumps(transform(template, {}, NoManagedPolicies())))
-`;
-
 describe.skipIf(!toolsAvailable)('the StackSet template made from template.yaml', () => {
   it('has no transform, regional code for every function, and is cfn-lint clean', () => {
-    const expanded = spawnSync('python3', ['-c', EXPAND, join(root, 'template.yaml'), `s3://${PACKAGED_CODE.S3Bucket}/${PACKAGED_CODE.S3Key}`], {
-      encoding: 'utf8',
-      env: { ...process.env, AWS_DEFAULT_REGION: 'us-east-1' },
-    });
-    expect(expanded.stderr).toBe('');
-    const out = stackSetTemplate(JSON.parse(expanded.stdout), PREFIX);
+    const expanded = samTransformed(join(root, 'template.yaml'), `s3://${PACKAGED_CODE.S3Bucket}/${PACKAGED_CODE.S3Key}`);
+    const out = stackSetTemplate(expanded, PREFIX);
 
     expect(out).not.toHaveProperty('Transform');
     const functions = Object.values(out.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');

@@ -4,7 +4,7 @@
  * forwarding is neither logged nor encrypted); and the account has SSM-SessionManagerRunShell at
  * all. The decision lives in core/session-document-check; this file says where the inputs come from.
  */
-import * as z from 'zod';
+import * as z from '../shared/core/zod';
 import {
   DEFAULT_SESSION_LIMITS,
   evaluateAccountPreferences,
@@ -24,18 +24,19 @@ const SESSION_DOCUMENT_TYPE = 'Session';
 
 const minutesUpTo = (max: number) => wholeNumberBetween(1, max);
 
-export const preferencesParametersSchema = z
-  .object({
+export const preferencesParametersSchema = z.pipe(
+  z.object({
     // Session Manager accepts 1-60 minutes idle and 1-1440 minutes in total.
-    MaxIdleSessionTimeoutMinutes: minutesUpTo(60).optional(),
-    MaxSessionDurationMinutes: minutesUpTo(1440).optional(),
-  })
-  .transform(
+    MaxIdleSessionTimeoutMinutes: z.optional(minutesUpTo(60)),
+    MaxSessionDurationMinutes: z.optional(minutesUpTo(1440)),
+  }),
+  z.transform(
     (p): SessionLimits => ({
       maxIdleSessionTimeoutMinutes: p.MaxIdleSessionTimeoutMinutes ?? DEFAULT_SESSION_LIMITS.maxIdleSessionTimeoutMinutes,
       maxSessionDurationMinutes: p.MaxSessionDurationMinutes ?? DEFAULT_SESSION_LIMITS.maxSessionDurationMinutes,
     }),
-  );
+  ),
+);
 
 export interface PreferencesRuleSources {
   /** Names of the Session documents the account owns (ListDocuments in production). */

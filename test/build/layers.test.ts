@@ -11,7 +11,7 @@ const root = resolve(import.meta.dirname, '../..');
 const coreDir = join(root, 'functions/shared/core');
 const coreFiles = readdirSync(coreDir).filter((f) => f.endsWith('.ts'));
 
-const PURE_PACKAGES = new Set(['zod']);
+const PURE_PACKAGES = new Set(['zod/mini', 'zod/locales']);
 const IMPURE = [/\bprocess\./, /\bDate\.now\b/, /\bnew Date\(\)/, /\bsetTimeout\b/, /\bsetInterval\b/, /\bMath\.random\b/];
 
 /** Every module specifier the file imports or re-exports, statically or with import(). */

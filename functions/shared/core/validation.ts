@@ -1,8 +1,8 @@
 /** Small checks every parser at our edges shares, so their error messages read alike. */
-import type { z } from 'zod';
+import type * as z from './zod';
 
 /** Each zod issue as `path: message` (`root` names the whole value), joined into one sentence. */
-export function describeIssues(error: z.ZodError, root = ''): string {
+export function describeIssues(error: z.core.$ZodError, root = ''): string {
   return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : root}: ${issue.message}`).join('; ');
 }
 

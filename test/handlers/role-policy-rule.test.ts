@@ -123,6 +123,13 @@ describe('RolePolicyRuleFunction on a configuration change', () => {
     expect(read.sort()).toEqual(['ap-east-1', 'eu-west-1']);
   });
 
+  it('fails, reporting nothing, when the region list is denied, and names the parameter that avoids it', async () => {
+    account.on(ListRegionsCommand).rejects(Object.assign(new Error('with an explicit deny in a service control policy'), { name: 'AccessDeniedException' }));
+    await expect(handler(event('dhmc-role-change'), context)).rejects.toThrow(/account:ListRegions was denied .* NodeRoleRegions/);
+    expect(ssm.calls()).toHaveLength(0);
+    expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
+  });
+
   it('fails, reporting nothing, when a region cannot be read, and says how to leave it out', async () => {
     ssm.on(DescribeActivationsCommand).rejects(Object.assign(new Error('with an explicit deny in a service control policy'), { name: 'AccessDeniedException' }));
     await expect(handler(event('dhmc-role-change'), context)).rejects.toThrow(/ssm:DescribeActivations in eu-west-1 was denied .* NodeRoleRegions/);

@@ -62,7 +62,7 @@ export class NodeRoleGateway {
    */
   private async enabledRegions(): Promise<string[]> {
     const [sdk, account] = await Promise.all([loadSdk(), typeof this.account === 'function' ? this.account() : this.account]);
-    return callAws('account:ListRegions', async () => {
+    const listed = callAws('account:ListRegions', async () => {
       const regions: string[] = [];
       const pages = sdk.paginateListRegions({ client: account, pageSize: LIST_REGIONS_PAGE_SIZE }, { RegionOptStatusContains: USABLE_REGION_STATUSES });
       for await (const page of pages) {
@@ -71,6 +71,10 @@ export class NodeRoleGateway {
         }
       }
       return regions.sort();
+    });
+    return listed.catch((error: unknown) => {
+      if (!(error instanceof AwsAccessDeniedError)) throw error;
+      throw new AwsAccessDeniedError(`${error.message} Or list the regions the account uses in the rule's NodeRoleRegions parameter.`, { cause: error });
     });
   }
 

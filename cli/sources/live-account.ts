@@ -4,9 +4,9 @@
  * role; the account's own Session documents through SsmSessionDocumentsGateway; the DHMC, activation and
  * hybrid-node roles of every region through NodeRoleGateway.
  */
+import { AccountClient } from '@aws-sdk/client-account';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
-import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -45,7 +45,7 @@ export function liveClientSettings(options: LiveAccountOptions, env: NodeJS.Proc
 /** DHMC, activation and hybrid-node roles of the account the user named, region by region. */
 export function liveNodeRoleGateway(options: LiveAccountOptions, env: NodeJS.ProcessEnv): NodeRoleGateway {
   const settings = liveClientSettings(options, env);
-  return new NodeRoleGateway(new EC2Client(settings('EC2')), (region) => new SSMClient({ ...settings('SSM'), region }));
+  return new NodeRoleGateway(new AccountClient(settings('ACCOUNT')), (region) => new SSMClient({ ...settings('SSM'), region }));
 }
 
 export function liveAccount(options: LiveAccountOptions, io: Pick<CliIo, 'env' | 'stderr'>, progress: Progress): AccountSource {

@@ -4,6 +4,7 @@
  * rules' own adapters read it through SDK clients that answer from the file (recorded-client.ts).
  */
 import { readFileSync } from 'node:fs';
+import { AccountClient, type Region } from '@aws-sdk/client-account';
 import type { Stack } from '@aws-sdk/client-cloudformation';
 import {
   type AttachedPermissionsBoundary,
@@ -16,7 +17,6 @@ import {
   type Tag,
   type UserDetail,
 } from '@aws-sdk/client-iam';
-import { EC2Client, type Region } from '@aws-sdk/client-ec2';
 import {
   type Activation,
   type DocumentKeyValuesFilter,
@@ -54,7 +54,7 @@ interface SampleAccountFile {
   PolicyTags: Record<string, Tag[]>;
   /** The account's own documents, each as GetDocument returns its default version. */
   Documents: GetDocumentResult[];
-  /** The regions enabled for the account, as DescribeRegions lists them. */
+  /** The account's regions and their opt-in status, as ListRegions lists them (a disabled one included). */
   Regions: Region[];
   /** Per region: the DHMC service setting, activations and hybrid nodes, as Systems Manager returns them. */
   SystemsManager: Record<string, RegionalSystemsManager>;
@@ -71,7 +71,7 @@ export function loadSampleAccount(path: URL | string = SAMPLE_ACCOUNT_PATH): Acc
   const iam = new IamGateway(answeringFrom(new IAMClient({ region: raw.region }), (command, input) => iamAnswer(raw, command, input)));
   const ssm = new SsmSessionDocumentsGateway(answeringFrom(new SSMClient({ region: raw.region }), (command, input) => ssmAnswer(raw, command, input)));
   const nodeRoles = new NodeRoleGateway(
-    answeringFrom(new EC2Client({ region: raw.region }), (command) => ec2Answer(raw, command)),
+    answeringFrom(new AccountClient({ region: raw.region }), (command, input) => accountAnswer(raw, command, input)),
     (region) => answeringFrom(new SSMClient({ region }), (command, input) => regionalSsmAnswer(raw, region, command, input)),
   );
   return {
@@ -159,9 +159,11 @@ function ssmAnswer(account: SampleAccountFile, command: string, input: Record<st
   }
 }
 
-function ec2Answer(account: SampleAccountFile, command: string): object {
-  if (command === 'DescribeRegions') return { Regions: account.Regions };
-  throw new Error(`The bundled sample account does not answer ec2:${command}.`);
+/** ListRegions, honouring RegionOptStatusContains as the Account Management API does; one page. */
+function accountAnswer(account: SampleAccountFile, command: string, input: Record<string, unknown>): object {
+  if (command !== 'ListRegions') throw new Error(`The bundled sample account does not answer account:${command}.`);
+  const statuses = input.RegionOptStatusContains as string[] | undefined;
+  return { Regions: account.Regions.filter((region) => !statuses?.length || statuses.includes(region.RegionOptStatus ?? '')) };
 }
 
 /** GetServiceSetting, DescribeActivations and DescribeInstanceInformation (honouring ResourceType) of one region, from the file. */

@@ -6,7 +6,7 @@
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { IAMClient } from '@aws-sdk/client-iam';
 import middy from '@middy/core';
-import * as z from 'zod';
+import * as z from '../shared/core/zod';
 import { boundedClientSettings, sleep as timerSleep } from '../shared/adapters/aws-clients';
 import { ConfigServiceGateway } from '../shared/adapters/config-service';
 import { IamRoleRemediationGateway } from '../shared/adapters/iam-role-remediation';
@@ -30,8 +30,7 @@ export class InvalidFunctionSettingError extends InputError {
 const attachPolicyEventSchema = z.object({
   RoleId: z
     .string()
-    .trim()
-    .regex(/^AROA[A-Z0-9]+$/, 'must be an IAM role ID such as AROAEXAMPLEID12345678 (AWS Config passes RESOURCE_ID), not a role name or ARN'),
+    .check(z.trim(), z.regex(/^AROA[A-Z0-9]+$/, 'must be an IAM role ID such as AROAEXAMPLEID12345678 (AWS Config passes RESOURCE_ID), not a role name or ARN')),
   PolicyArn: policyArn,
 });
 

@@ -4,7 +4,7 @@
  * forwarding is neither logged nor encrypted); and the account has SSM-SessionManagerRunShell at
  * all. The decision lives in core/session-document-check; this file says where the inputs come from.
  */
-import * as z from 'zod';
+import * as z from '../shared/core/zod';
 import {
   DEFAULT_SESSION_LIMITS,
   evaluateAccountPreferences,
@@ -22,18 +22,19 @@ import { ACCOUNT_RESOURCE_TYPE, SSM_DOCUMENT_RESOURCE_TYPE, ssmDocumentFromItem 
 
 const SESSION_DOCUMENT_TYPE = 'Session';
 
-export const preferencesParametersSchema = z
-  .object({
+export const preferencesParametersSchema = z.pipe(
+  z.object({
     // A limit the rule is given must itself be a value Session Manager accepts.
-    MaxIdleSessionTimeoutMinutes: wholeNumberWithin(IDLE_SESSION_TIMEOUT_MINUTES).optional(),
-    MaxSessionDurationMinutes: wholeNumberWithin(MAX_SESSION_DURATION_MINUTES).optional(),
-  })
-  .transform(
+    MaxIdleSessionTimeoutMinutes: z.optional(wholeNumberWithin(IDLE_SESSION_TIMEOUT_MINUTES)),
+    MaxSessionDurationMinutes: z.optional(wholeNumberWithin(MAX_SESSION_DURATION_MINUTES)),
+  }),
+  z.transform(
     (p): SessionLimits => ({
       maxIdleSessionTimeoutMinutes: p.MaxIdleSessionTimeoutMinutes ?? DEFAULT_SESSION_LIMITS.maxIdleSessionTimeoutMinutes,
       maxSessionDurationMinutes: p.MaxSessionDurationMinutes ?? DEFAULT_SESSION_LIMITS.maxSessionDurationMinutes,
     }),
-  );
+  ),
+);
 
 /** One SSM document as the rule reads it: the default version. */
 export interface FetchedDocument {

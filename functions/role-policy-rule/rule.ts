@@ -4,7 +4,7 @@
  * hybrid-node roles of every region read. The decision lives in core/instance-role; this file only
  * says where the rule's inputs come from.
  */
-import * as z from 'zod';
+import * as z from '../shared/core/zod';
 import {
   DEFAULT_EXEMPTION_TAG_KEY,
   evaluateInstanceRole,
@@ -17,21 +17,22 @@ import { listOf, parseRuleParameters, policyArn, regionName } from '../shared/co
 import type { ConfigRule } from '../shared/config-rule/rule';
 import { IAM_ROLE_RESOURCE_TYPE, roleFactsFromItem } from '../shared/resources/iam-role';
 
-export const rolePolicyParametersSchema = z
-  .object({
+export const rolePolicyParametersSchema = z.pipe(
+  z.object({
     PolicyArn: policyArn,
-    AlternativePolicyArns: listOf(policyArn).optional(),
-    ExemptionTagKey: z.string().trim().min(1).max(128).optional(),
-    NodeRoleRegions: listOf(regionName).optional(),
-  })
-  .transform(
+    AlternativePolicyArns: z.optional(listOf(policyArn)),
+    ExemptionTagKey: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(128))),
+    NodeRoleRegions: z.optional(listOf(regionName)),
+  }),
+  z.transform(
     (p): RolePolicyRuleParameters => ({
       policyArn: p.PolicyArn,
       alternativePolicyArns: p.AlternativePolicyArns ?? [],
       exemptionTagKey: p.ExemptionTagKey || DEFAULT_EXEMPTION_TAG_KEY,
       nodeRoleRegions: p.NodeRoleRegions ?? [],
     }),
-  );
+  ),
+);
 
 export interface RolePolicyRuleParameters extends InstanceRolePolicy {
   /** Regions whose DHMC, activation and hybrid-node roles are in scope; empty: every enabled region. */

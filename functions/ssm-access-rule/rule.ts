@@ -5,7 +5,7 @@
  * controls (SG-SSM-4), judged on every policy in force for it. The decision
  * lives in core/ssm-access-guardrails; this file says where the policies come from.
  */
-import * as z from 'zod';
+import * as z from '../shared/core/zod';
 import {
   DEFAULT_BREAK_GLASS_TAG_KEY,
   evaluateSsmAccess,
@@ -26,47 +26,48 @@ import type { ConfigRule, ResourceVerdict } from '../shared/config-rule/rule';
 import { IAM_POLICY_SUBJECT_RESOURCE_TYPES, type IamPolicySubjectType, policySubjectFromItem } from '../shared/resources/iam-policy-subject';
 
 /** A customer managed policy, role, user or group ARN in any partition. */
-const breakGlassArn = z
-  .string()
-  .trim()
-  .regex(
+const breakGlassArn = z.string().check(
+  z.trim(),
+  z.regex(
     /^arn:aws[a-z-]*:iam::\d{12}:(policy|role|user|group)\/(.+\/)?[\w+=,.@-]+$/,
     'must be the ARN of an IAM policy, role, user or group, such as arn:aws:iam::123456789012:role/BreakGlass',
-  );
+  ),
+);
 
 /** A session document by name (`MyTeamShell`) or, for one region only, by ARN. */
-const sessionDocument = z
-  .string()
-  .trim()
-  .regex(
+const sessionDocument = z.string().check(
+  z.trim(),
+  z.regex(
     /^([a-zA-Z0-9_.-]{3,128}|arn:aws[a-z-]*:ssm:[a-z0-9-]+:(\d{12})?:document\/[a-zA-Z0-9_.-]{3,128})$/,
     'must be a session document name such as TeamShell, or its ARN such as arn:aws:ssm:us-east-1:123456789012:document/TeamShell',
-  );
+  ),
+);
 
 /** A role or user ARN in any partition; `*` and `?` match as in IAM (a path of roles: `role/team/*`). */
-const principalArn = z
-  .string()
-  .trim()
-  .regex(
+const principalArn = z.string().check(
+  z.trim(),
+  z.regex(
     /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/*?-]+$/,
     'must be the ARN of an IAM role or user, such as arn:aws:iam::123456789012:role/session-guard/session-preferences/*',
-  );
+  ),
+);
 
-export const ssmAccessParametersSchema = z
-  .object({
-    BreakGlassTagKey: z.string().trim().max(128).optional(),
-    BreakGlassArns: listOf(breakGlassArn).optional(),
-    AllowedSessionDocuments: listOf(sessionDocument).optional(),
-    SessionControlManagerArns: listOf(principalArn).optional(),
-  })
-  .transform(
+export const ssmAccessParametersSchema = z.pipe(
+  z.object({
+    BreakGlassTagKey: z.optional(z.string().check(z.trim(), z.maxLength(128))),
+    BreakGlassArns: z.optional(listOf(breakGlassArn)),
+    AllowedSessionDocuments: z.optional(listOf(sessionDocument)),
+    SessionControlManagerArns: z.optional(listOf(principalArn)),
+  }),
+  z.transform(
     (p): SsmAccessExemptions => ({
       breakGlassTagKey: p.BreakGlassTagKey || DEFAULT_BREAK_GLASS_TAG_KEY,
       breakGlassArns: p.BreakGlassArns ?? [],
       allowedSessionDocuments: p.AllowedSessionDocuments ?? [],
       sessionControlManagerArns: p.SessionControlManagerArns ?? [],
     }),
-  );
+  ),
+);
 
 /** A policy subject with the type and ID AWS Config knows it by. */
 export interface IdentifiedPolicySubject {

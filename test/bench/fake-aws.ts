@@ -1,5 +1,5 @@
 /**
- * A loopback stand-in for IAM, AWS Config, SSM documents, EC2's region list and the Systems Manager
+ * A loopback stand-in for IAM, AWS Config, SSM documents, the account's region list and the Systems Manager
  * reads of DHMC, activation and hybrid-node roles, that serves a synthetic account of any size and
  * counts the calls made to it. The benchmark points the built Lambda bundles at it, so the figures
  * are those of the real SDK, paging and batching included.
@@ -11,7 +11,7 @@ export interface FakeAccount {
   roles: number;
   /** AWS managed policies GetAccountAuthorizationDetails lists under the AWSManagedPolicy filter. */
   awsManagedPolicies?: number;
-  /** Regions enabled for the account (DescribeRegions); each has DHMC off and no activations. */
+  /** Regions enabled for the account (ListRegions); each has DHMC off and no activations. */
   regions: number;
   /** GetAccountAuthorizationDetails page size cap, as IAM applies it. */
   pageSize: number;
@@ -26,7 +26,9 @@ export class FakeAws {
     this.server = createServer(async (request, response) => {
       const body = await readBody(request);
       const target = request.headers['x-amz-target'];
-      const action = typeof target === 'string' ? target.split('.').pop()! : new URLSearchParams(body).get('Action') ?? 'unknown';
+      // The Account Management API is REST-JSON: its operation is the path (POST /listRegions).
+      const action =
+        typeof target === 'string' ? target.split('.').pop()! : request.url === '/listRegions' ? 'ListRegions' : (new URLSearchParams(body).get('Action') ?? 'unknown');
       this.calls.set(action, (this.calls.get(action) ?? 0) + 1);
       if (action === 'GetAccountAuthorizationDetails') {
         response.writeHead(200, { 'content-type': 'text/xml' });
@@ -40,8 +42,8 @@ export class FakeAws {
       } else if (action === 'GetComplianceDetailsByConfigRule') {
         response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
         response.end('{"EvaluationResults":[]}');
-      } else if (action === 'DescribeRegions') {
-        response.writeHead(200, { 'content-type': 'text/xml' });
+      } else if (action === 'ListRegions') {
+        response.writeHead(200, { 'content-type': 'application/json' });
         response.end(this.regionsResponse());
       } else if (action in SYSTEMS_MANAGER_ANSWERS) {
         response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
@@ -65,8 +67,8 @@ export class FakeAws {
   }
 
   private regionsResponse(): string {
-    const items = Array.from({ length: this.account.regions }, (_, i) => `<item><regionName>bench-region-${i + 1}</regionName><regionEndpoint>ec2.bench-region-${i + 1}.amazonaws.com</regionEndpoint><optInStatus>opt-in-not-required</optInStatus></item>`);
-    return `<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>bench</requestId><regionInfo>${items.join('')}</regionInfo></DescribeRegionsResponse>`;
+    const regions = Array.from({ length: this.account.regions }, (_, i) => ({ RegionName: `bench-region-${i + 1}`, RegionOptStatus: 'ENABLED_BY_DEFAULT' }));
+    return JSON.stringify({ Regions: regions });
   }
 
   /** One page of the listing, honouring Filter; MaxItems counts entries of every kind, as IAM does. */

@@ -2,10 +2,10 @@
  * `npm run bench`: the figures session-guard promises, measured.
  *
  * 1. A periodic sweep of a 10,000-role account in 17 regions by the built RolePolicyRuleFunction
- *    bundle, over HTTP against a counting stand-in for IAM, Config, EC2 and Systems Manager: IAM
+ *    bundle, over HTTP against a counting stand-in for IAM, Config, Account Management and Systems Manager: IAM
  *    reads per role, Config calls, and the node-role reads per region.
  *    Targets: IAM reads <= ceil(N/1000) + 1; PutEvaluations calls = ceil(N/100); one
- *    DescribeRegions and three Systems Manager reads per region, whatever N.
+ *    ListRegions and three Systems Manager reads per region, whatever N.
  *    The same account swept by the built SsmAccessRuleFunction bundle, which also reads the AWS
  *    managed policies attached to its roles in the same paged listing (M of them, as many as AWS
  *    publishes). Targets: IAM reads <= ceil(N/1000) + 1 + ceil(M/1000), no per-policy reads;
@@ -79,7 +79,7 @@ async function benchSweep(logicalId: 'RolePolicyRuleFunction' | 'SsmAccessRuleFu
   const putTarget = Math.ceil(evaluated / 100);
   // Only the instance-role rule looks for DHMC and activation roles, region by region.
   const readsNodeRoles = logicalId === 'RolePolicyRuleFunction';
-  const regionReads = fake.calls.get('DescribeRegions') ?? 0;
+  const regionReads = fake.calls.get('ListRegions') ?? 0;
   const regionTarget = readsNodeRoles ? 1 : 0;
   const nodeRoleReads = ['GetServiceSetting', 'DescribeActivations', 'DescribeInstanceInformation'].reduce((sum, a) => sum + (fake.calls.get(a) ?? 0), 0);
   const nodeRoleTarget = readsNodeRoles ? 3 * SWEEP_REGIONS : 0;
@@ -88,7 +88,7 @@ async function benchSweep(logicalId: 'RolePolicyRuleFunction' | 'SsmAccessRuleFu
   console.log(`  IAM read calls:            ${iamReads} (${listings} listing pages, ${policyReads} per-policy reads; target <= ${iamTarget})`);
   console.log(`  Config PutEvaluations:     ${puts} (target ${putTarget})`);
   console.log(`  Config GetComplianceDetailsByConfigRule: ${otherConfig}`);
-  console.log(`  EC2 DescribeRegions:       ${regionReads} (target ${regionTarget})`);
+  console.log(`  Account ListRegions:       ${regionReads} (target ${regionTarget})`);
   console.log(`  SSM node-role reads:       ${nodeRoleReads} over ${SWEEP_REGIONS} regions (target ${nodeRoleTarget})`);
   console.log(`  wall time:                 ${seconds.toFixed(2)} s (${Math.round(SWEEP_ROLES / seconds).toLocaleString('en')} roles/s)`);
   return iamReads <= iamTarget && puts === putTarget && regionReads === regionTarget && nodeRoleReads === nodeRoleTarget;

@@ -13,7 +13,7 @@ const root = resolve(import.meta.dirname, '../..');
 const coreDir = join(root, 'functions/shared/core');
 const coreFiles = readdirSync(coreDir).filter((f) => f.endsWith('.ts'));
 
-const PURE_PACKAGES = new Set(['zod']);
+const PURE_PACKAGES = new Set(['zod/mini', 'zod/locales']);
 /** The error classes every layer shares: a module of plain classes, pure itself. */
 const SHARED_ERRORS = '../errors';
 const IMPURE = [/\bprocess\./, /\bDate\.now\b/, /\bnew Date\(\)/, /\bsetTimeout\b/, /\bsetInterval\b/, /\bMath\.random\b/];

@@ -445,7 +445,7 @@ const denyingEndpoint = () =>
   standInEndpoint((body, response) => {
     const action = new URLSearchParams(body).get('Action') ?? 'Unknown';
     if (action === 'GetCallerIdentity') return answerCallerIdentity(response);
-    const service = action === 'DescribeStacks' ? 'cloudformation' : action === 'DescribeRegions' ? 'ec2' : 'iam';
+    const service = action === 'DescribeStacks' ? 'cloudformation' : 'iam';
     iamErrorResponse(
       response,
       403,

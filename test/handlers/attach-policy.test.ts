@@ -1,3 +1,4 @@
+import { AccountClient, ListRegionsCommand } from '@aws-sdk/client-account';
 import {
   BatchGetResourceConfigCommand,
   ConfigServiceClient,
@@ -17,13 +18,13 @@ import {
   ListRolesCommand,
   NoSuchEntityException,
 } from '@aws-sdk/client-iam';
-import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeActivationsCommand, DescribeInstanceInformationCommand, GetServiceSettingCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { attachPolicyHandler, parseNodeRoleRegions } from '../../functions/attach-policy/handler';
 import { NodeRoleGateway } from '../../functions/shared/adapters/ssm-node-roles';
+import { ACCOUNT_REGIONS, listRegionsOf } from '../support/account-regions';
 import { captureEmf, type EmfRecord, enabledTelemetry, metricNames } from '../support/emf';
 import { EC2_TRUST, SSM_TRUST, urlEncoded } from '../support/iam-documents';
 import { lambdaContext } from '../support/lambda';
@@ -38,9 +39,9 @@ const ROLE_NAME = 'web-server';
 
 const iamMock = mockClient(IAMClient);
 const configMock = mockClient(ConfigServiceClient);
-const ec2Mock = mockClient(EC2Client);
+const accountMock = mockClient(AccountClient);
 const ssmMock = mockClient(SSMClient);
-const nodeRoles = new NodeRoleGateway(new EC2Client({ region: 'us-east-1' }), (region) => new SSMClient({ region }));
+const nodeRoles = new NodeRoleGateway(new AccountClient({ region: 'us-east-1' }), (region) => new SSMClient({ region }));
 
 const handler = attachPolicyHandler({
   iam: new IAMClient({ region: 'us-east-1' }),
@@ -89,9 +90,9 @@ beforeEach(() => {
     .resolvesOnce({ AttachedPolicies: [], IsTruncated: false })
     .resolves({ AttachedPolicies: [{ PolicyName: 'session-guard-instance', PolicyArn: POLICY }], IsTruncated: false });
   iamMock.on(AttachRolePolicyCommand).resolves({});
-  ec2Mock.reset();
+  accountMock.reset();
   ssmMock.reset();
-  ec2Mock.on(DescribeRegionsCommand).resolves({ Regions: [{ RegionName: 'eu-west-1' }, { RegionName: 'us-east-1' }] });
+  accountMock.on(ListRegionsCommand).callsFake(listRegionsOf(ACCOUNT_REGIONS));
   ssmMock.on(GetServiceSettingCommand).resolves({ ServiceSetting: { SettingValue: '$None', Status: 'Default' } });
   ssmMock.on(DescribeActivationsCommand).resolves({ ActivationList: [] });
   ssmMock.on(DescribeInstanceInformationCommand).resolves({ InstanceInformationList: [] });
@@ -132,7 +133,7 @@ describe('AttachPolicyFunction handler', () => {
     ssmMock.on(GetServiceSettingCommand).resolves({ ServiceSetting: { SettingValue: `service-role/${ROLE_NAME}`, Status: 'Customized' } });
 
     await expect(invoke()).resolves.toMatchObject({ action: 'attached' });
-    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeRegionsCommand, 1);
+    expect(accountMock).toHaveReceivedCommandTimes(ListRegionsCommand, 1);
     expect(ssmMock).toHaveReceivedCommandTimes(GetServiceSettingCommand, 2);
 
     iamMock.resetHistory();

@@ -1,22 +1,23 @@
+import { AccountClient, ListRegionsCommand } from '@aws-sdk/client-account';
 import {
   ConfigServiceClient,
   GetComplianceDetailsByConfigRuleCommand,
   GetResourceConfigHistoryCommand,
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
-import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetAccountAuthorizationDetailsCommand, IAMClient, type RoleDetail } from '@aws-sdk/client-iam';
 import { DescribeActivationsCommand, DescribeInstanceInformationCommand, GetServiceSettingCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/role-policy-rule/handler';
+import { ACCOUNT_REGIONS, listRegionsOf } from '../support/account-regions';
 import { EC2_TRUST, LAMBDA_TRUST, urlEncoded } from '../support/iam-documents';
 import { lambdaContext, samEvent, withChanges } from '../support/lambda';
 import { roleHistoryResponse } from '../support/recorded';
 
 const config = mockClient(ConfigServiceClient);
 const iam = mockClient(IAMClient);
-const ec2 = mockClient(EC2Client);
+const account = mockClient(AccountClient);
 const ssm = mockClient(SSMClient);
 const DHMC_SETTING = '/ssm/managed-instance/default-ec2-instance-management-role';
 const context = lambdaContext('RolePolicyRuleFunction');
@@ -29,9 +30,9 @@ const evaluations = () => putInputs().flatMap((input) => input.Evaluations ?? []
 beforeEach(() => {
   config.reset();
   iam.reset();
-  ec2.reset();
+  account.reset();
   ssm.reset();
-  ec2.on(DescribeRegionsCommand).resolves({ Regions: [{ RegionName: 'eu-west-1' }, { RegionName: 'us-east-1' }] });
+  account.on(ListRegionsCommand).callsFake(listRegionsOf(ACCOUNT_REGIONS));
   ssm.on(GetServiceSettingCommand).resolves({ ServiceSetting: { SettingId: DHMC_SETTING, SettingValue: '$None', Status: 'Default' } });
   ssm.on(DescribeActivationsCommand).resolves({ ActivationList: [] });
   ssm.on(DescribeInstanceInformationCommand).resolves({ InstanceInformationList: [] });
@@ -57,7 +58,7 @@ describe('RolePolicyRuleFunction on a configuration change', () => {
     ]);
     expect(iam.calls()).toHaveLength(0);
     // EC2 alone can assume it: no region is read for DHMC or hybrid roles.
-    expect([...ec2.calls(), ...ssm.calls()]).toHaveLength(0);
+    expect([...account.calls(), ...ssm.calls()]).toHaveLength(0);
   });
 
   it("reads every enabled region for a role Systems Manager can assume, and names the region whose DHMC setting names it", async () => {
@@ -68,7 +69,9 @@ describe('RolePolicyRuleFunction on a configuration change', () => {
 
     await handler(event('dhmc-role-change'), context);
 
-    expect(ec2).toHaveReceivedCommandTimes(DescribeRegionsCommand, 1);
+    expect(account).toHaveReceivedCommandTimes(ListRegionsCommand, 1);
+    expect(account).toHaveReceivedCommandWith(ListRegionsCommand, { RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'], MaxResults: 50 });
+    // The two regions enabled by default; the disabled and the still-enabling opt-in regions are not read.
     expect(ssm).toHaveReceivedCommandTimes(GetServiceSettingCommand, 2);
     expect(ssm).toHaveReceivedCommandWith(GetServiceSettingCommand, { SettingId: DHMC_SETTING });
     expect(ssm).toHaveReceivedCommandWith(DescribeInstanceInformationCommand, { Filters: [{ Key: 'ResourceType', Values: ['ManagedInstance'] }], MaxResults: 50 });
@@ -96,11 +99,35 @@ describe('RolePolicyRuleFunction on a configuration change', () => {
 
     await handler(inOneRegion, context);
 
-    expect(ec2).not.toHaveReceivedCommand(DescribeRegionsCommand);
+    expect(account).not.toHaveReceivedCommand(ListRegionsCommand);
     expect(ssm).toHaveReceivedCommandTimes(DescribeActivationsCommand, 1);
     // Clipped at Config's 256 characters, after the fix and the reasons.
     expect(evaluations()[0]?.Annotation).toContain('Role of activation e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE (ap-southeast-2); role of hybrid node mi-01');
     expect(evaluations()[0]?.Annotation).not.toContain('expired-1');
+  });
+
+  it('follows every page of ListRegions and never reads a region the account cannot use, even one the listing holds', async () => {
+    account
+      .on(ListRegionsCommand)
+      .resolvesOnce({ Regions: [{ RegionName: 'eu-west-1', RegionOptStatus: 'ENABLED_BY_DEFAULT' }, { RegionName: 'me-south-1', RegionOptStatus: 'DISABLING' }], NextToken: 'page-2' })
+      .resolvesOnce({ Regions: [{ RegionName: 'ap-east-1', RegionOptStatus: 'ENABLED' }, { RegionName: 'af-south-1', RegionOptStatus: 'DISABLED' }] });
+    const read: string[] = [];
+    ssm.on(GetServiceSettingCommand).callsFake(async (_input, getClient) => {
+      read.push(await (getClient() as SSMClient).config.region());
+      return { ServiceSetting: { SettingId: DHMC_SETTING, SettingValue: '$None', Status: 'Default' } };
+    });
+
+    await handler(event('dhmc-role-change'), context);
+
+    expect(account).toHaveReceivedNthCommandWith(ListRegionsCommand, 2, { NextToken: 'page-2' });
+    expect(read.sort()).toEqual(['ap-east-1', 'eu-west-1']);
+  });
+
+  it('fails, reporting nothing, when the region list is denied, and names the parameter that avoids it', async () => {
+    account.on(ListRegionsCommand).rejects(Object.assign(new Error('with an explicit deny in a service control policy'), { name: 'AccessDeniedException' }));
+    await expect(handler(event('dhmc-role-change'), context)).rejects.toThrow(/account:ListRegions was denied .* NodeRoleRegions/);
+    expect(ssm.calls()).toHaveLength(0);
+    expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
   });
 
   it('fails, reporting nothing, when a region cannot be read, and says how to leave it out', async () => {
@@ -206,7 +233,7 @@ describe('RolePolicyRuleFunction on a periodic sweep', () => {
     });
     expect(summary).toEqual({ evaluations: 251, compliant: 75, nonCompliant: 175, notApplicable: 1 });
     // The node roles of every enabled region, read once for the whole sweep.
-    expect(ec2).toHaveReceivedCommandTimes(DescribeRegionsCommand, 1);
+    expect(account).toHaveReceivedCommandTimes(ListRegionsCommand, 1);
     expect(ssm).toHaveReceivedCommandTimes(GetServiceSettingCommand, 2);
     expect(putInputs().map((input) => input.Evaluations?.length)).toEqual([100, 100, 51]);
     expect(evaluations().find((e) => e.ComplianceResourceId === 'AROADELETEDLONGAGO')).toMatchObject({

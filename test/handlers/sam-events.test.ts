@@ -7,6 +7,7 @@
  * must fail) gets a few lines in SCENARIOS below. A new function's events are picked up without
  * touching this file, as long as `{}` answers are enough for them to complete.
  */
+import { AccountClient, ListRegionsCommand } from '@aws-sdk/client-account';
 import { ConfigServiceClient, GetResourceConfigHistoryCommand, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
 import { BatchGetResourceConfigCommand } from '@aws-sdk/client-config-service';
 import {
@@ -20,7 +21,6 @@ import {
   ListInstanceProfilesForRoleCommand,
   type RoleDetail,
 } from '@aws-sdk/client-iam';
-import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeActivationsCommand, GetDocumentCommand, GetServiceSettingCommand, ListDocumentsCommand, SSMClient, UpdateDocumentCommand } from '@aws-sdk/client-ssm';
 import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -145,7 +145,7 @@ const SCENARIOS: Record<string, FunctionScenario> = {
       // The scheduled event sweeps the account: give it one instance role to report.
       aws(IAMClient).on(GetAccountAuthorizationDetailsCommand).resolves({ RoleDetailList: [SWEPT_ROLE], IsTruncated: false });
       // The DHMC and activation role samples are named by eu-west-1's DHMC setting and activations.
-      aws(EC2Client).on(DescribeRegionsCommand).resolves({ Regions: [{ RegionName: 'eu-west-1' }] });
+      aws(AccountClient).on(ListRegionsCommand).resolves({ Regions: [{ RegionName: 'eu-west-1', RegionOptStatus: 'ENABLED_BY_DEFAULT' }] });
       aws(SSMClient).on(GetServiceSettingCommand).resolves({ ServiceSetting: { SettingValue: 'service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole' } });
       aws(SSMClient).on(DescribeActivationsCommand).resolves({ ActivationList: [{ ActivationId: 'e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE', IamRole: 'edge-devices-hybrid', Expired: false }] });
     },

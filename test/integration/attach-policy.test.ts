@@ -1,6 +1,6 @@
+import { AccountClient } from '@aws-sdk/client-account';
 import { BatchGetResourceConfigCommand, ConfigServiceClient, GetResourceConfigHistoryCommand, ResourceNotDiscoveredException } from '@aws-sdk/client-config-service';
 import { DeleteInstanceProfileCommand, DeleteRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, RemoveRoleFromInstanceProfileCommand } from '@aws-sdk/client-iam';
-import { EC2Client } from '@aws-sdk/client-ec2';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -37,7 +37,7 @@ describe.skipIf(!motoAvailable)('AttachPolicyFunction against moto IAM', () => {
       iam: new IAMClient({ ...MOTO_CLIENT_SETTINGS, ...boundedClientSettings('IAM', { AWS_ENDPOINT_URL_IAM: standIn.endpoint }) }),
       config: new ConfigServiceClient(moto.clientSettings()),
       exemptionTagKey: 'SessionManagerExempt',
-      nodeRoles: new NodeRoleGateway(new EC2Client(moto.clientSettings()), (region) => new SSMClient({ ...moto.clientSettings(), endpoint: systemsManager.endpoint, region })),
+      nodeRoles: new NodeRoleGateway(new AccountClient({ ...moto.clientSettings(), endpoint: systemsManager.endpoint }), (region) => new SSMClient({ ...moto.clientSettings(), endpoint: systemsManager.endpoint, region })),
       nodeRoleRegions: ['us-east-1'],
     });
     return handler({ RoleId: roleId, PolicyArn: arn }, lambdaContext('AttachPolicyFunction'));

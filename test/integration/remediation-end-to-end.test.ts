@@ -4,8 +4,8 @@
  * hybrid nodes moto lacks, the Systems Manager stand-in); then the instance-role rule evaluates the
  * role again from live IAM.
  */
+import { AccountClient } from '@aws-sdk/client-account';
 import { BatchGetResourceConfigCommand, type BatchGetResourceConfigCommandInput, ConfigServiceClient } from '@aws-sdk/client-config-service';
-import { EC2Client } from '@aws-sdk/client-ec2';
 import * as iamSdk from '@aws-sdk/client-iam';
 import { GetPolicyCommand, GetPolicyVersionCommand, IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -48,8 +48,8 @@ describe.skipIf(!motoAvailable)('remediation end to end (document + function + r
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
     vi.stubEnv('EXEMPTION_TAG_KEY', 'SessionManagerExempt');
-    // DescribeRegions from moto (every region), the Systems Manager reads from the stand-in.
-    vi.stubEnv('AWS_ENDPOINT_URL_EC2', moto.endpoint);
+    // The account's regions (ListRegions) and the Systems Manager reads from the stand-in.
+    vi.stubEnv('AWS_ENDPOINT_URL_ACCOUNT', systemsManager.endpoint);
     vi.stubEnv('AWS_ENDPOINT_URL_SSM', systemsManager.endpoint);
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
     // The deployed module, with the clients it builds from its environment.
@@ -98,7 +98,7 @@ describe.skipIf(!motoAvailable)('remediation end to end (document + function + r
 
   /** The rule's periodic evaluation over live IAM, for one role. */
   const ruleVerdict = async (roleId: string) => {
-    const nodeRoles = new NodeRoleGateway(new EC2Client(moto.clientSettings()), (region) => new SSMClient({ ...moto.clientSettings(), endpoint: systemsManager.endpoint, region }));
+    const nodeRoles = new NodeRoleGateway(new AccountClient({ ...moto.clientSettings(), endpoint: systemsManager.endpoint }), (region) => new SSMClient({ ...moto.clientSettings(), endpoint: systemsManager.endpoint, region }));
     const rule = createRolePolicyRule({ listRoles: () => new IamGateway(iam).listRoles(), listNodeRoles: (regions) => nodeRoles.listNodeRoles(regions) });
     const verdicts = await rule.sweep!(rule.parseParameters({ PolicyArn: policyArn, ExemptionTagKey: 'SessionManagerExempt' }), { accountId: '123456789012' });
     return verdicts.find((v) => v.resourceId === roleId);

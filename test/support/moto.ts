@@ -102,7 +102,8 @@ export async function loadBuiltHandler<H>(logicalId: string, awsEndpoint: string
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: awsEndpoint,
     AWS_ENDPOINT_URL_CONFIG_SERVICE: configEndpoint,
-    ...(ssmEndpoint ? { AWS_ENDPOINT_URL_SSM: ssmEndpoint } : {}),
+    // The node-role stand-in answers Systems Manager and the Account Management API's ListRegions.
+    ...(ssmEndpoint ? { AWS_ENDPOINT_URL_SSM: ssmEndpoint, AWS_ENDPOINT_URL_ACCOUNT: ssmEndpoint } : {}),
     AWS_REGION: MOTO_CLIENT_SETTINGS.region,
     AWS_ACCESS_KEY_ID: MOTO_CLIENT_SETTINGS.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: MOTO_CLIENT_SETTINGS.credentials.secretAccessKey,

@@ -1,12 +1,14 @@
 /**
- * moto 5.2 implements neither GetServiceSetting, DescribeActivations nor DescribeInstanceInformation.
- * This loopback stand-in answers those three in the shapes the Systems Manager API reference
- * documents, from what each test sets per region (the region is read from the request's SigV4
- * credential scope, as AWS's regional endpoints imply it), and forwards every other request, of any
- * service, to moto_server unchanged. Point AWS_ENDPOINT_URL (or --endpoint-url) at it.
+ * moto 5.2 implements neither GetServiceSetting, DescribeActivations nor DescribeInstanceInformation,
+ * nor the Account Management API's ListRegions. This loopback stand-in answers those four in the
+ * shapes the API references document, from what each test sets per region (the region is read from
+ * the request's SigV4 credential scope, as AWS's regional endpoints imply it), and forwards every
+ * other request, of any service, to moto_server unchanged. Point AWS_ENDPOINT_URL (or
+ * --endpoint-url) at it.
  * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetServiceSetting.html
  * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribeActivations.html
  * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribeInstanceInformation.html
+ * https://docs.aws.amazon.com/accounts/latest/reference/API_ListRegions.html
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
@@ -15,6 +17,19 @@ import type { Moto } from './moto';
 
 const DHMC_SETTING_ID = '/ssm/managed-instance/default-ec2-instance-management-role';
 const ACCOUNT_ID = '123456789012';
+
+/**
+ * The regions of a typical account: the 17 enabled by default (launched before March 20, 2019),
+ * and opt-in regions enabled, disabled and still being enabled.
+ * https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html
+ */
+export const STAND_IN_REGIONS: ReadonlyMap<string, string> = new Map([
+  ...['ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-south-1', 'ap-southeast-1', 'ap-southeast-2', 'ca-central-1', 'eu-central-1', 'eu-north-1', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'sa-east-1', 'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2'].map((region) => [region, 'ENABLED_BY_DEFAULT'] as const),
+  ['ap-east-1', 'ENABLED'],
+  ['af-south-1', 'DISABLED'],
+  ['me-south-1', 'DISABLED'],
+  ['eu-south-1', 'ENABLING'],
+]);
 
 export interface StandInActivation {
   readonly ActivationId: string;
@@ -79,6 +94,12 @@ export class SystemsManagerNodeRolesStandIn {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const body = await readBody(request);
+    if (request.method === 'POST' && request.url === '/listRegions') {
+      this.calls.push('ListRegions');
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(listRegions(body ? (JSON.parse(body) as ListRegionsInput) : {})));
+      return;
+    }
     const target = String(request.headers['x-amz-target'] ?? '');
     const region = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(String(request.headers.authorization ?? ''))?.[1] ?? 'us-east-1';
     const operation = target.startsWith('AmazonSSM.') ? target.slice('AmazonSSM.'.length) : '';
@@ -143,6 +164,20 @@ export class SystemsManagerNodeRolesStandIn {
         return undefined;
     }
   }
+}
+
+interface ListRegionsInput {
+  MaxResults?: number;
+  NextToken?: string;
+  RegionOptStatusContains?: string[];
+}
+
+/** One page of STAND_IN_REGIONS, with only the statuses asked for; NextToken is the next index. */
+function listRegions({ MaxResults = 20, NextToken, RegionOptStatusContains = [] }: ListRegionsInput): object {
+  const matching = [...STAND_IN_REGIONS].filter(([, status]) => RegionOptStatusContains.length === 0 || RegionOptStatusContains.includes(status));
+  const start = Number(NextToken ?? 0);
+  const page = matching.slice(start, start + MaxResults).map(([RegionName, RegionOptStatus]) => ({ RegionName, RegionOptStatus }));
+  return { Regions: page, ...(start + MaxResults < matching.length ? { NextToken: String(start + MaxResults) } : {}) };
 }
 
 /** Registers hooks that run the stand-in in front of the file's moto_server, reset between tests. */

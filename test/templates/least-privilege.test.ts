@@ -28,7 +28,6 @@ const WILDCARD_ONLY_ACTIONS = new Set([
   'cloudwatch:putmetricdata',
   'ssm:describeactivations',
   'ssm:describeinstanceinformation',
-  'ec2:describeregions',
 ]);
 
 interface FoundStatement {
@@ -62,6 +61,12 @@ describe('template.yaml least privilege', () => {
           .map((action) => `${where}: ${action} on *`),
       );
     expect(offenders).toEqual([]);
+  });
+
+  it("lets the node-role readers list this account's regions and no other account's", () => {
+    const listRegions = permissionStatements().filter(({ statement }) => asList(statement.Action).includes('account:ListRegions'));
+    expect(listRegions.map(({ where }) => where)).toEqual(['FindNodeRolesPolicy']);
+    expect(listRegions[0]!.statement.Resource).toBe('arn:aws:account::123456789012:account');
   });
 
   it('never grants a wildcard action', () => {

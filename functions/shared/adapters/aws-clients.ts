@@ -14,7 +14,7 @@ export interface ClientSettings {
 }
 
 /** The service part of `AWS_ENDPOINT_URL_<SERVICE>`, as the SDK spells it. */
-export type EndpointService = 'IAM' | 'CONFIG_SERVICE' | 'SSM' | 'CLOUDFORMATION' | 'STS' | 'EC2';
+export type EndpointService = 'IAM' | 'CONFIG_SERVICE' | 'SSM' | 'CLOUDFORMATION' | 'STS' | 'ACCOUNT';
 
 const endpointOf = (service: EndpointService, env: NodeJS.ProcessEnv) => env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL || undefined;
 

@@ -1,7 +1,7 @@
 /**
- * The part of the EC2 and Systems Manager SDKs that NodeRoleGateway calls, in a module of its own so
+ * The part of the Account Management and Systems Manager SDKs that NodeRoleGateway calls, in a module of its own so
  * that it is loaded with import() when node roles are first read: a change to an ordinary EC2 role
  * never needs it, and the function's cold start should not pay for it (see iam-sdk.ts).
  */
-export { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
+export { AccountClient, paginateListRegions } from '@aws-sdk/client-account';
 export { GetServiceSettingCommand, paginateDescribeActivations, paginateDescribeInstanceInformation, SSMClient } from '@aws-sdk/client-ssm';

@@ -4,7 +4,7 @@
  * regional, and IAM (so the instance-role rule) is global, so the rule reads every region it is
  * told to, or every region enabled for the account.
  */
-import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { AccountClient, RegionOptStatus } from '@aws-sdk/client-account';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { NamedNodeRole } from '../core/session-node-roles';
 import { type EndpointService, withAwsErrors } from './aws-clients';
@@ -16,6 +16,18 @@ const DHMC_SETTING_ID = '/ssm/managed-instance/default-ec2-instance-management-r
 /** The largest page DescribeActivations and DescribeInstanceInformation return. */
 const SSM_DESCRIBE_PAGE_SIZE = 50;
 
+/**
+ * The opt-in statuses of regions the account can call: those enabled by default and the opt-in
+ * regions someone enabled. A region still ENABLING, or DISABLING or DISABLED, is skipped: its
+ * endpoints refuse the account's credentials, and it holds no nodes.
+ * https://docs.aws.amazon.com/accounts/latest/reference/API_Region.html
+ * https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html
+ */
+const USABLE_REGION_STATUSES: RegionOptStatus[] = ['ENABLED', 'ENABLED_BY_DEFAULT'];
+
+/** The largest page ListRegions returns. */
+const LIST_REGIONS_PAGE_SIZE = 50;
+
 type NodeRoleSdk = typeof import('./ssm-node-roles-sdk');
 const loadSdk = (): Promise<NodeRoleSdk> => import('./ssm-node-roles-sdk');
 
@@ -24,11 +36,11 @@ type ClientSource<C> = C | (() => C | Promise<C>);
 
 export class NodeRoleGateway {
   /**
-   * @param ec2 lists the regions enabled for the account.
+   * @param account lists the regions enabled for the account.
    * @param ssmIn a Systems Manager client for one region.
    */
   constructor(
-    private readonly ec2: ClientSource<EC2Client>,
+    private readonly account: ClientSource<AccountClient>,
     private readonly ssmIn: (region: string) => SSMClient | Promise<SSMClient>,
   ) {}
 
@@ -43,13 +55,27 @@ export class NodeRoleGateway {
   }
 
   /**
-   * The regions enabled for the account: DescribeRegions without AllRegions lists only those.
-   * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeRegions.html
+   * The regions enabled for the account, from the Account Management API's ListRegions (its own
+   * account: no AccountId). The status is checked again here, not only asked of the filter: a region
+   * that is not usable must never be read.
+   * https://docs.aws.amazon.com/accounts/latest/reference/API_ListRegions.html
    */
   private async enabledRegions(): Promise<string[]> {
-    const [sdk, ec2] = await Promise.all([loadSdk(), typeof this.ec2 === 'function' ? this.ec2() : this.ec2]);
-    const { Regions = [] } = await withAwsErrors(ec2, 'ec2').send(new sdk.DescribeRegionsCommand({}));
-    return Regions.flatMap((r) => (r.RegionName ? [r.RegionName] : [])).sort();
+    const [sdk, client] = await Promise.all([loadSdk(), typeof this.account === 'function' ? this.account() : this.account]);
+    const account = withAwsErrors(client, 'account');
+    try {
+      const regions: string[] = [];
+      const pages = sdk.paginateListRegions({ client: account, pageSize: LIST_REGIONS_PAGE_SIZE }, { RegionOptStatusContains: USABLE_REGION_STATUSES });
+      for await (const page of pages) {
+        for (const region of page.Regions ?? []) {
+          if (region.RegionName && region.RegionOptStatus && USABLE_REGION_STATUSES.includes(region.RegionOptStatus)) regions.push(region.RegionName);
+        }
+      }
+      return regions.sort();
+    } catch (error) {
+      if (!(error instanceof AwsAccessDeniedError)) throw error;
+      throw withHint(error, "Or list the regions the account uses in the rule's NodeRoleRegions parameter.");
+    }
   }
 
   private async nodeRolesIn(region: string): Promise<NamedNodeRole[]> {
@@ -67,8 +93,8 @@ export class NodeRoleGateway {
 }
 
 /**
- * A gateway over SDK clients built from `settings` (endpoint, retries, credentials): one EC2 client
- * for the region list, and one Systems Manager client per region read, each made, and its code
+ * A gateway over SDK clients built from `settings` (endpoint, retries, credentials): one Account
+ * Management client for the region list, and one Systems Manager client per region read, each made, and its code
  * loaded, when first needed.
  */
 export function nodeRoleGateway(settings: (service: EndpointService) => object): NodeRoleGateway {
@@ -78,8 +104,8 @@ export function nodeRoleGateway(settings: (service: EndpointService) => object):
     if (!client) ssmClients.set(region, (client = loadSdk().then((sdk) => new sdk.SSMClient({ ...settings('SSM'), region }))));
     return client;
   };
-  let ec2: Promise<EC2Client> | undefined;
-  return new NodeRoleGateway(() => (ec2 ??= loadSdk().then((sdk) => new sdk.EC2Client(settings('EC2')))), ssmIn);
+  let account: Promise<AccountClient> | undefined;
+  return new NodeRoleGateway(() => (account ??= loadSdk().then((sdk) => new sdk.AccountClient(settings('ACCOUNT')))), ssmIn);
 }
 
 /**

@@ -4,7 +4,7 @@
  * `invokingEvent` and `ruleParameters` arrive as JSON text; each is parsed here so the rest of the
  * code sees typed values or a clear error naming what was wrong.
  */
-import * as z from 'zod';
+import * as z from '../core/zod';
 import { describeIssues } from '../core/validation';
 import { InputError } from '../errors';
 
@@ -13,14 +13,17 @@ export class InvalidEventError extends InputError {
 }
 
 const jsonText = (what: string) =>
-  z.string().transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: `${what} is not valid JSON` });
-      return z.NEVER;
-    }
-  });
+  z.pipe(
+    z.string(),
+    z.transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.issues.push({ code: 'custom', message: `${what} is not valid JSON`, input: text });
+        return z.NEVER;
+      }
+    }),
+  );
 
 /**
  * A time as Config writes it, ISO 8601 in UTC ("2016-02-17T01:36:34.043Z"). It becomes the
@@ -36,22 +39,22 @@ export const GONE_STATUSES = ['ResourceDeleted', 'ResourceDeletedNotRecorded', '
 export const configurationItemSchema = z.looseObject({
   resourceType: z.string(),
   resourceId: z.string(),
-  resourceName: z.string().nullish(),
-  ARN: z.string().nullish(),
-  awsAccountId: z.string().nullish(),
-  awsRegion: z.string().nullish(),
+  resourceName: z.nullish(z.string()),
+  ARN: z.nullish(z.string()),
+  awsAccountId: z.nullish(z.string()),
+  awsRegion: z.nullish(z.string()),
   configurationItemCaptureTime: configTimestamp,
   configurationItemStatus: z.string(),
-  configuration: z.unknown().nullish(),
-  supplementaryConfiguration: z.record(z.string(), z.unknown()).nullish(),
-  tags: z.record(z.string(), z.string()).nullish(),
+  configuration: z.nullish(z.unknown()),
+  supplementaryConfiguration: z.nullish(z.record(z.string(), z.unknown())),
+  tags: z.nullish(z.record(z.string(), z.string())),
 });
 export type ConfigurationItem = z.infer<typeof configurationItemSchema>;
 
 const configurationItemSummarySchema = z.looseObject({
   resourceType: z.string(),
   resourceId: z.string(),
-  resourceName: z.string().nullish(),
+  resourceName: z.nullish(z.string()),
   configurationItemCaptureTime: configTimestamp,
   configurationItemStatus: z.string(),
 });
@@ -71,19 +74,19 @@ const invokingEventSchema = z.discriminatedUnion('messageType', [
   z.looseObject({
     messageType: z.literal('ScheduledNotification'),
     notificationCreationTime: configTimestamp,
-    awsAccountId: z.string().optional(),
+    awsAccountId: z.optional(z.string()),
   }),
 ]);
 export type InvokingEvent = z.infer<typeof invokingEventSchema>;
 
 export const configRuleEventSchema = z.looseObject({
-  invokingEvent: jsonText('invokingEvent').pipe(invokingEventSchema),
-  ruleParameters: jsonText('ruleParameters').pipe(z.record(z.string(), z.unknown())).optional(),
-  resultToken: z.string().min(1),
-  eventLeftScope: z.boolean().optional().default(false),
-  configRuleName: z.string().min(1),
-  accountId: z.string().optional(),
-  configRuleArn: z.string().optional(),
+  invokingEvent: z.pipe(jsonText('invokingEvent'), invokingEventSchema),
+  ruleParameters: z.optional(z.pipe(jsonText('ruleParameters'), z.record(z.string(), z.unknown()))),
+  resultToken: z.string().check(z.minLength(1)),
+  eventLeftScope: z._default(z.optional(z.boolean()), false),
+  configRuleName: z.string().check(z.minLength(1)),
+  accountId: z.optional(z.string()),
+  configRuleArn: z.optional(z.string()),
 });
 export type ConfigRuleEvent = z.infer<typeof configRuleEventSchema>;
 

@@ -7,7 +7,7 @@
  * the property. Content follows the Session document schema (schemaVersion 1.0, sessionType
  * Standard_Stream): booleans are JSON booleans, the two durations are strings of minutes.
  */
-import * as z from 'zod';
+import * as z from './zod';
 import { describeIssues, wholeNumberWithin } from './validation';
 import { InputError } from '../errors';
 
@@ -149,16 +149,17 @@ export class SessionPreferencesError extends InputError {
 }
 
 /** CloudFormation passes every property as text; a JSON boolean is accepted too. */
-const flag = z
-  .preprocess(
-    (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
+const flag = z.pipe(
+  z.pipe(
+    z.transform((value: unknown) => (typeof value === 'string' ? value.trim().toLowerCase() : value)),
     z.union([z.boolean(), z.literal('true'), z.literal('false')], {
       error: (issue) => (issue.input === undefined ? 'is required ("true" or "false")' : 'must be "true" or "false"'),
     }),
-  )
-  .transform((value) => value === true || value === 'true');
+  ),
+  z.transform((value: boolean | 'true' | 'false') => value === true || value === 'true'),
+);
 
-const text = z.string().trim();
+const text = z.string().check(z.trim());
 /** A KMS key ARN, key ID (UUID or multi-Region mrk-...) or alias: what `kmsKeyId` accepts. */
 const kmsKeyReference = /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[\w/-]+)$/;
 /** Session Manager's run-as user: a Linux user name. */
@@ -172,38 +173,40 @@ const osUserName = /^[a-z_][a-z0-9_.-]{0,31}\$?$/i;
 export const sessionPreferencesPropertiesSchema = z
   .looseObject({
     EncryptSessionData: flag,
-    KmsKeyId: text.default(''),
-    S3Logging: flag.default(false),
-    S3BucketName: text.default(''),
-    S3KeyPrefix: text.default(''),
-    S3EncryptionEnabled: flag.default(true),
-    CloudWatchLogging: flag.default(false),
-    CloudWatchLogGroupName: text.default(''),
-    CloudWatchEncryptionEnabled: flag.default(true),
-    CloudWatchStreamingEnabled: flag.default(true),
-    RunAsEnabled: flag.default(false),
-    RunAsDefaultUser: text.default(''),
+    KmsKeyId: z._default(text, ''),
+    S3Logging: z._default(flag, false),
+    S3BucketName: z._default(text, ''),
+    S3KeyPrefix: z._default(text, ''),
+    S3EncryptionEnabled: z._default(flag, true),
+    CloudWatchLogging: z._default(flag, false),
+    CloudWatchLogGroupName: z._default(text, ''),
+    CloudWatchEncryptionEnabled: z._default(flag, true),
+    CloudWatchStreamingEnabled: z._default(flag, true),
+    RunAsEnabled: z._default(flag, false),
+    RunAsDefaultUser: z._default(text, ''),
     IdleSessionTimeout: wholeNumberWithin(IDLE_SESSION_TIMEOUT_MINUTES, 'minutes'),
     MaxSessionDuration: wholeNumberWithin(MAX_SESSION_DURATION_MINUTES, 'minutes'),
-    ShellProfileWindows: z.string().default(''),
-    ShellProfileLinux: z.string().default(''),
+    ShellProfileWindows: z._default(z.string(), ''),
+    ShellProfileLinux: z._default(z.string(), ''),
   })
-  .superRefine((p, ctx) => {
-    const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-    if (p.EncryptSessionData && p.KmsKeyId === '') {
-      problem('KmsKeyId', 'is empty while EncryptSessionData is true; pass the key straight from the key resource (!GetAtt Key.Arn)');
-    } else if (p.EncryptSessionData && !kmsKeyReference.test(p.KmsKeyId)) {
-      problem('KmsKeyId', 'must be a KMS key ARN, key ID or alias/name');
-    } else if (!p.EncryptSessionData && p.KmsKeyId !== '') {
-      problem('KmsKeyId', 'is set while EncryptSessionData is false; turn encryption on or leave the key empty');
-    }
-    if (p.S3Logging && p.S3BucketName === '') problem('S3BucketName', 'is empty while S3Logging is true; name the audit bucket or turn S3 logging off');
-    if (p.CloudWatchLogging && p.CloudWatchLogGroupName === '') {
-      problem('CloudWatchLogGroupName', 'is empty while CloudWatchLogging is true; name the log group or turn CloudWatch logging off');
-    }
-    if (p.RunAsEnabled && p.RunAsDefaultUser === '') problem('RunAsDefaultUser', 'is empty while RunAsEnabled is true; name the OS user sessions run as');
-    else if (p.RunAsEnabled && !osUserName.test(p.RunAsDefaultUser)) problem('RunAsDefaultUser', 'must be an operating-system user name such as ec2-user');
-  });
+  .check(
+    z.superRefine((p, ctx) => {
+      const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+      if (p.EncryptSessionData && p.KmsKeyId === '') {
+        problem('KmsKeyId', 'is empty while EncryptSessionData is true; pass the key straight from the key resource (!GetAtt Key.Arn)');
+      } else if (p.EncryptSessionData && !kmsKeyReference.test(p.KmsKeyId)) {
+        problem('KmsKeyId', 'must be a KMS key ARN, key ID or alias/name');
+      } else if (!p.EncryptSessionData && p.KmsKeyId !== '') {
+        problem('KmsKeyId', 'is set while EncryptSessionData is false; turn encryption on or leave the key empty');
+      }
+      if (p.S3Logging && p.S3BucketName === '') problem('S3BucketName', 'is empty while S3Logging is true; name the audit bucket or turn S3 logging off');
+      if (p.CloudWatchLogging && p.CloudWatchLogGroupName === '') {
+        problem('CloudWatchLogGroupName', 'is empty while CloudWatchLogging is true; name the log group or turn CloudWatch logging off');
+      }
+      if (p.RunAsEnabled && p.RunAsDefaultUser === '') problem('RunAsDefaultUser', 'is empty while RunAsEnabled is true; name the OS user sessions run as');
+      else if (p.RunAsEnabled && !osUserName.test(p.RunAsDefaultUser)) problem('RunAsDefaultUser', 'must be an operating-system user name such as ec2-user');
+    }),
+  );
 
 /** Validates raw custom-resource properties into preferences, or throws an error naming each bad property. */
 export function validateSessionPreferences(rawProperties: unknown): SessionPreferences {

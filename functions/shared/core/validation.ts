@@ -1,8 +1,8 @@
 /** Small checks every parser at our edges shares, so their error messages read alike. */
-import * as z from 'zod';
+import * as z from './zod';
 
 /** Each zod issue as the dotted path of the value it is about (`root` for the whole value) and its message. */
-export function listIssues(error: z.ZodError, root = ''): { readonly path: string; readonly message: string }[] {
+export function listIssues(error: z.core.$ZodError, root = ''): { readonly path: string; readonly message: string }[] {
   return error.issues.map((issue) => ({ path: issue.path.length > 0 ? issue.path.join('.') : root, message: issue.message }));
 }
 
@@ -10,7 +10,7 @@ export function listIssues(error: z.ZodError, root = ''): { readonly path: strin
  * Each zod issue as `path: message`, joined into one sentence. `separator` `' '` reads
  * "KmsKeyId is empty ..." where the messages are written to follow the name.
  */
-export function describeIssues(error: z.ZodError, root = '', separator = ': '): string {
+export function describeIssues(error: z.core.$ZodError, root = '', separator = ': '): string {
   return listIssues(error, root)
     .map(({ path, message }) => `${path}${separator}${message}`)
     .join('; ');
@@ -45,9 +45,8 @@ export function parseWholeNumber(value: unknown): number | undefined {
  */
 export function wholeNumberWithin({ min, max }: { readonly min: number; readonly max: number }, unit?: string) {
   const outOfRange = unit ? `must be from ${min} to ${max} ${unit}` : undefined;
-  return z
-    .unknown()
-    .transform((value, ctx) => {
+  return z.pipe(
+    z.transform((value: unknown, ctx) => {
       const number = parseWholeNumber(value);
       if (number !== undefined) return number;
       const what = `a whole number${unit ? ` of ${unit}` : ''}`;
@@ -55,8 +54,9 @@ export function wholeNumberWithin({ min, max }: { readonly min: number; readonly
         value === undefined
           ? `is required: ${what} from ${min} to ${max}`
           : `must be ${what} written as text, such as "${min}"; got ${JSON.stringify(value)} (${typeof value})`;
-      ctx.addIssue({ code: 'custom', message });
+      ctx.issues.push({ code: 'custom', message, input: value });
       return z.NEVER;
-    })
-    .pipe(z.number().min(min, outOfRange ?? `must be at least ${min}`).max(max, outOfRange ?? `must be at most ${max}`));
+    }),
+    z.number().check(z.gte(min, outOfRange ?? `must be at least ${min}`), z.lte(max, outOfRange ?? `must be at most ${max}`)),
+  );
 }

@@ -2,7 +2,7 @@
  * The request CloudFormation sends a Lambda-backed custom resource, parsed at the edge.
  * Every property value in ResourceProperties arrives as text (or lists / objects of text).
  */
-import * as z from 'zod';
+import * as z from '../core/zod';
 import { describeIssues } from '../core/validation';
 import { InputError } from '../errors';
 
@@ -13,19 +13,19 @@ export class InvalidCustomResourceEventError extends InputError {
 /** The fields every answer copies back verbatim; enough to answer even a request we cannot read. */
 export const responseTargetSchema = z.looseObject({
   ResponseURL: z.url({ protocol: /^https?$/ }),
-  StackId: z.string().min(1),
-  RequestId: z.string().min(1),
-  LogicalResourceId: z.string().min(1),
+  StackId: z.string().check(z.minLength(1)),
+  RequestId: z.string().check(z.minLength(1)),
+  LogicalResourceId: z.string().check(z.minLength(1)),
 });
 export type ResponseTarget = z.infer<typeof responseTargetSchema>;
 
 const properties = z.record(z.string(), z.unknown());
-const common = responseTargetSchema.extend({ ResourceType: z.string().min(1), ResourceProperties: properties.default({}) });
+const common = z.extend(responseTargetSchema, { ResourceType: z.string().check(z.minLength(1)), ResourceProperties: z._default(properties, {}) });
 
 export const customResourceEventSchema = z.discriminatedUnion('RequestType', [
-  common.extend({ RequestType: z.literal('Create') }),
-  common.extend({ RequestType: z.literal('Update'), PhysicalResourceId: z.string().min(1), OldResourceProperties: properties.default({}) }),
-  common.extend({ RequestType: z.literal('Delete'), PhysicalResourceId: z.string().min(1) }),
+  z.extend(common, { RequestType: z.literal('Create') }),
+  z.extend(common, { RequestType: z.literal('Update'), PhysicalResourceId: z.string().check(z.minLength(1)), OldResourceProperties: z._default(properties, {}) }),
+  z.extend(common, { RequestType: z.literal('Delete'), PhysicalResourceId: z.string().check(z.minLength(1)) }),
 ]);
 export type CustomResourceEvent = z.infer<typeof customResourceEventSchema>;
 export type CreateEvent = Extract<CustomResourceEvent, { RequestType: 'Create' }>;

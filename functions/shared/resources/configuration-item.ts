@@ -3,17 +3,17 @@
  * schema (an error names the item and each problem), and gather its tags, which Config records
  * twice: as a map at the item's top level and as key/value pairs in the configuration.
  */
-import * as z from 'zod';
+import * as z from '../core/zod';
 import type { ConfigurationItem } from '../config-rule/event';
 import { describeIssues } from '../core/validation';
 
 /** Tags as the configuration of IAM items records them. */
-export const tagPairsSchema = z.array(z.looseObject({ key: z.string(), value: z.string().nullish() })).nullish();
+export const tagPairsSchema = z.nullish(z.array(z.looseObject({ key: z.string(), value: z.nullish(z.string()) })));
 export type TagPairs = z.infer<typeof tagPairsSchema>;
 
 /** The item's configuration read with `schema`; otherwise an error built by `fail` from a message naming each problem. */
-export function parseConfiguration<S extends z.ZodType>(schema: S, item: ConfigurationItem, fail: (message: string) => Error): z.infer<S> {
-  const parsed = schema.safeParse(item.configuration);
+export function parseConfiguration<S extends z.ZodMiniType>(schema: S, item: ConfigurationItem, fail: (message: string) => Error): z.infer<S> {
+  const parsed = z.safeParse(schema, item.configuration);
   if (parsed.success) return parsed.data;
   throw fail(`Configuration item ${item.resourceId} is not a readable ${item.resourceType}: ${describeIssues(parsed.error)}`);
 }

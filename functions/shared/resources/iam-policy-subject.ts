@@ -11,7 +11,7 @@
  *
  * Tags arrive twice, as a map at the item's top level and as key/value pairs in the configuration.
  */
-import * as z from 'zod';
+import * as z from '../core/zod';
 import { defaultVersionDocument, type NamedPolicyDocument, type PolicySubjectKind, type PolicySubjectParts } from '../core/policy-subject';
 import type { ConfigurationItem } from '../config-rule/event';
 import { itemTags, parseConfiguration, type TagPairs, tagPairsSchema } from './configuration-item';
@@ -32,30 +32,30 @@ export class PolicySubjectItemError extends InputError {
   override name = 'PolicySubjectItemError';
 }
 
-const inlinePolicies = z.array(z.looseObject({ policyName: z.string(), policyDocument: z.unknown() })).nullish();
-const attachedPolicies = z.array(z.looseObject({ policyArn: z.string() })).nullish();
-const permissionsBoundary = z.looseObject({ permissionsBoundaryArn: z.string().nullish() }).nullish();
+const inlinePolicies = z.nullish(z.array(z.looseObject({ policyName: z.string(), policyDocument: z.unknown() })));
+const attachedPolicies = z.nullish(z.array(z.looseObject({ policyArn: z.string() })));
+const permissionsBoundary = z.nullish(z.looseObject({ permissionsBoundaryArn: z.nullish(z.string()) }));
 
 const managedPolicySchema = z.looseObject({
   policyName: z.string(),
-  arn: z.string().optional(),
-  defaultVersionId: z.string().nullish(),
+  arn: z.optional(z.string()),
+  defaultVersionId: z.nullish(z.string()),
   policyVersionList: z.array(
-    z.looseObject({ versionId: z.string().nullish(), isDefaultVersion: z.boolean().nullish(), document: z.unknown() }),
+    z.looseObject({ versionId: z.nullish(z.string()), isDefaultVersion: z.nullish(z.boolean()), document: z.unknown() }),
   ),
   tags: tagPairsSchema,
 });
 
 const principalSchemas = {
   'AWS::IAM::Role': z.looseObject({
-    roleName: z.string(), arn: z.string().optional(), rolePolicyList: inlinePolicies, attachedManagedPolicies: attachedPolicies,
+    roleName: z.string(), arn: z.optional(z.string()), rolePolicyList: inlinePolicies, attachedManagedPolicies: attachedPolicies,
     permissionsBoundary, tags: tagPairsSchema,
   }),
   'AWS::IAM::User': z.looseObject({
-    userName: z.string(), arn: z.string().optional(), userPolicyList: inlinePolicies, attachedManagedPolicies: attachedPolicies,
-    permissionsBoundary, groupList: z.array(z.string()).nullish(), tags: tagPairsSchema,
+    userName: z.string(), arn: z.optional(z.string()), userPolicyList: inlinePolicies, attachedManagedPolicies: attachedPolicies,
+    permissionsBoundary, groupList: z.nullish(z.array(z.string())), tags: tagPairsSchema,
   }),
-  'AWS::IAM::Group': z.looseObject({ groupName: z.string(), arn: z.string().optional(), groupPolicyList: inlinePolicies, attachedManagedPolicies: attachedPolicies }),
+  'AWS::IAM::Group': z.looseObject({ groupName: z.string(), arn: z.optional(z.string()), groupPolicyList: inlinePolicies, attachedManagedPolicies: attachedPolicies }),
 };
 
 export function policySubjectFromItem(item: ConfigurationItem): PolicySubjectParts {
@@ -113,7 +113,7 @@ const attached = (policies: readonly { policyArn: string }[] | null | undefined)
 const boundaryOf = (boundary: { permissionsBoundaryArn?: string | null } | null | undefined) =>
   boundary?.permissionsBoundaryArn ? { boundaryArn: boundary.permissionsBoundaryArn } : {};
 
-function parse<S extends z.ZodType>(schema: S, item: ConfigurationItem): z.infer<S> {
+function parse<S extends z.ZodMiniType>(schema: S, item: ConfigurationItem): z.infer<S> {
   return parseConfiguration(schema, item, (message) => new PolicySubjectItemError(message));
 }
 

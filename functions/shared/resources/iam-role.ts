@@ -5,7 +5,7 @@
  * is in, its attached managed and inline policies, and its tags (both in the configuration, as key/value
  * pairs, and at the item's top level, as a map).
  */
-import * as z from 'zod';
+import * as z from '../core/zod';
 import type { RoleFacts } from '../core/instance-role';
 import type { ConfigurationItem } from '../config-rule/event';
 import { itemTags, parseConfiguration, tagPairsSchema } from './configuration-item';
@@ -20,12 +20,12 @@ export class RoleItemError extends InputError {
 const roleConfigurationSchema = z.looseObject({
   roleName: z.string(),
   roleId: z.string(),
-  path: z.string().default('/'),
-  arn: z.string().optional(),
+  path: z._default(z.string(), '/'),
+  arn: z.optional(z.string()),
   assumeRolePolicyDocument: z.unknown(),
-  instanceProfileList: z.array(z.looseObject({ instanceProfileName: z.string() })).nullish(),
-  attachedManagedPolicies: z.array(z.looseObject({ policyArn: z.string() })).nullish(),
-  rolePolicyList: z.array(z.looseObject({ policyDocument: z.unknown() })).nullish(),
+  instanceProfileList: z.nullish(z.array(z.looseObject({ instanceProfileName: z.string() }))),
+  attachedManagedPolicies: z.nullish(z.array(z.looseObject({ policyArn: z.string() }))),
+  rolePolicyList: z.nullish(z.array(z.looseObject({ policyDocument: z.unknown() }))),
   tags: tagPairsSchema,
 });
 

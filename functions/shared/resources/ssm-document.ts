@@ -3,7 +3,7 @@
  * but not its content (the resource schema lists no Content property), so the rule fetches the
  * content of the default version with GetDocument.
  */
-import * as z from 'zod';
+import * as z from '../core/zod';
 import type { ConfigurationItem } from '../config-rule/event';
 
 export const SSM_DOCUMENT_RESOURCE_TYPE = 'AWS::SSM::Document';
@@ -15,9 +15,7 @@ export interface SsmDocumentReference {
   readonly documentType: string | undefined;
 }
 
-const documentConfigurationSchema = z
-  .looseObject({ Name: z.string().nullish(), DocumentType: z.string().nullish() })
-  .nullish();
+const documentConfigurationSchema = z.nullish(z.looseObject({ Name: z.nullish(z.string()), DocumentType: z.nullish(z.string()) }));
 
 export function ssmDocumentFromItem(item: ConfigurationItem): SsmDocumentReference {
   const parsed = documentConfigurationSchema.safeParse(item.configuration);

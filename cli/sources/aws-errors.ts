@@ -100,7 +100,7 @@ function unparsableResponse(error: Error): { status: number | string; contentTyp
  * Adds the translation to every call a client makes. The middleware knows the command being
  * sent, so the message names `<prefix>:<Operation>`, which is the IAM action for every API we call.
  */
-export function explainErrorsOf<C extends Client<any, MetadataBearer, any>>(client: C, actionPrefix: string): C {
+export function explainErrorsOf<C extends Client<object, MetadataBearer, unknown>>(client: C, actionPrefix: string): C {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       try {

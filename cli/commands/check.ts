@@ -160,7 +160,7 @@ function knownAwsManagedPolicies(partition: string): (arn: string) => NamedPolic
 async function readInfrastructureFile(path: string, text: string) {
   if (extname(path) === '.tf') return readTerraformFile(path, text);
   const read = readCloudFormation(path, text);
-  if (isTerraformPlan(read.template)) return readTerraformPlan(path, read.template, text);
+  if (isTerraformPlan(read.template)) return readTerraformPlan(read.template, text);
   return isCloudFormationTemplate(read.template) ? { template: read.template, lineOf: read.lineOf } : undefined;
 }
 

@@ -58,7 +58,7 @@ export async function readTerraformFile(file: string, text: string): Promise<{ t
 }
 
 /** A `terraform show -json` plan: planned values, with what is known only after apply left unknown. */
-export async function readTerraformPlan(file: string, plan: TerraformPlan, text: string): Promise<{ template: TerraformTemplate; lineOf: (address: string) => number }> {
+export async function readTerraformPlan(plan: TerraformPlan, text: string): Promise<{ template: TerraformTemplate; lineOf: (address: string) => number }> {
   const unknownAfterApply = new Map((plan.resource_changes ?? []).map((c) => [c.address, c.change?.after_unknown ?? {}]));
   const resources: Block[] = [];
   const walk = (module: PlanModule | undefined) => {

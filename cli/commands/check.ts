@@ -65,7 +65,7 @@ export function checkCommand(program: Command, io: CliIo, exit: (code: number) =
     const home = { partition: flags.partition, accountId: flags.accountId };
     const knownManagedPolicy = knownAwsManagedPolicies(flags.partition);
     for (const { path, named } of files) {
-      let read;
+      let read: Awaited<ReturnType<typeof readInfrastructureFile>>;
       try {
         read = await readInfrastructureFile(path, readText(path));
       } catch (error) {

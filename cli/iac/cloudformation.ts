@@ -11,7 +11,7 @@
  * decides a NON_COMPLIANT verdict, the annotation names the unknown values.
  */
 import { LineCounter, parseDocument, isMap, isScalar } from 'yaml';
-import { type ComplianceType, type Verdict } from '../../functions/shared/core/compliance';
+import type { ComplianceType, Verdict } from '../../functions/shared/core/compliance';
 import { evaluateInstanceRole, type InstanceRolePolicy, type RoleFacts } from '../../functions/shared/core/instance-role';
 import { assembleSubject, isAwsManagedPolicyArn, managedPolicyLabel, type NamedPolicyDocument, type PolicySubjectKind, type PolicySubjectParts } from '../../functions/shared/core/policy-subject';
 import { evaluateSessionDocument, type SessionLimits } from '../../functions/shared/core/session-document-check';

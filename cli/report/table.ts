@@ -128,7 +128,7 @@ export function renderScanText(report: ScanReport, style: TextStyle = PLAIN): st
     { style, colourOf: (row, column) => (column === 1 && row[column] !== '0' ? 'red' : undefined) },
   );
   const heading = fitText(`session-guard scan of account ${report.account.id}: ${report.account.description}`, style);
-  return [heading, ...sections, `Summary\n${summary}`].join('\n\n') + '\n';
+  return `${[heading, ...sections, `Summary\n${summary}`].join('\n\n')}\n`;
 }
 
 function renderCheck(check: CheckResult, style: TextStyle): string {

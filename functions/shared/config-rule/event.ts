@@ -73,7 +73,6 @@ const invokingEventSchema = z.discriminatedUnion('messageType', [
     awsAccountId: z.string().optional(),
   }),
 ]);
-export type InvokingEvent = z.infer<typeof invokingEventSchema>;
 
 export const configRuleEventSchema = z.looseObject({
   invokingEvent: jsonText('invokingEvent').pipe(invokingEventSchema),

@@ -124,7 +124,7 @@ export async function checkParameters(
     }
     if (deploymentDenied) {
       if (parameter.required) throw new MissingParameterError(`The ${check.id} check needs ${parameter.name}: pass ${flagName(parameter)}. ${deploymentDenied.message}`);
-      notes.push(`${check.id}: ${parameter.name} uses the rule's default, since the stack could not be read (${deploymentDenied.action} denied); pass ${flagName(parameter)} to set it.`);
+      notes.push(`${check.id}: ${parameter.name} uses the rule's default, since the stack could not ` + `be read (${deploymentDenied.action} denied); pass ${flagName(parameter)} to set it.`);
       continue;
     }
     const fromStack = deployment && stackValue(deployment, parameter.fromStack);

@@ -7,20 +7,20 @@ import type { Check } from './check';
 export const preferencesCheck: Check = {
   id: 'preferences',
   logicalId: 'PreferencesRule',
-  title: 'Session documents encrypt and log sessions as far as their session type allows, and keep them short; SSM-SessionManagerRunShell exists',
+  title: 'Session documents encrypt and log sessions as far as their session ' + 'type allows, and keep them short; SSM-SessionManagerRunShell exists',
   resourceTypes: [SSM_DOCUMENT_RESOURCE_TYPE],
   // Names and stack sources as in template.yaml (PreferencesRule InputParameters).
   parameters: [
     {
       name: 'MaxIdleSessionTimeoutMinutes',
       flag: '--max-idle-session-timeout-minutes <minutes>',
-      description: "largest idleSessionTimeout a Session document may set (default: the stack's PreferencesRuleMaxIdleSessionTimeoutMinutes parameter, else 20)",
+      description: "largest idleSessionTimeout a Session document may set (default: the " + "stack's PreferencesRuleMaxIdleSessionTimeoutMinutes parameter, else 20)",
       fromStack: { parameter: 'PreferencesRuleMaxIdleSessionTimeoutMinutes' },
     },
     {
       name: 'MaxSessionDurationMinutes',
       flag: '--max-session-duration-minutes <minutes>',
-      description: "largest maxSessionDuration a Session document may set (default: the stack's PreferencesRuleMaxSessionDurationMinutes parameter, else 60)",
+      description: "largest maxSessionDuration a Session document may set (default: the " + "stack's PreferencesRuleMaxSessionDurationMinutes parameter, else 60)",
       fromStack: { parameter: 'PreferencesRuleMaxSessionDurationMinutes' },
     },
   ],

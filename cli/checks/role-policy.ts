@@ -13,7 +13,7 @@ export const rolePolicyCheck: Check = {
     {
       name: 'PolicyArn',
       flag: '--policy-arn <arn>',
-      description: "the instance policy every instance role must carry (default: the stack's SessionManagerInstancePolicyArn output)",
+      description: "the instance policy every instance role must carry " + "(default: the stack's SessionManagerInstancePolicyArn output)",
       required: true,
       fromStack: { output: 'SessionManagerInstancePolicyArn' },
     },
@@ -26,13 +26,13 @@ export const rolePolicyCheck: Check = {
     {
       name: 'ExemptionTagKey',
       flag: '--exemption-tag-key <key>',
-      description: "roles tagged <key>=true are out of scope (default: the stack's ExemptionTagKey parameter, else SessionManagerExempt)",
+      description: "roles tagged <key>=true are out of scope (default: the " + "stack's ExemptionTagKey parameter, else SessionManagerExempt)",
       fromStack: { parameter: 'ExemptionTagKey' },
     },
     {
       name: 'NodeRoleRegions',
       flag: '--node-role-regions <regions>',
-      description: "comma-separated regions whose DHMC and hybrid activation roles are in scope (default: the stack's NodeRoleRegions parameter, else every enabled region)",
+      description: "comma-separated regions whose DHMC and hybrid activation roles are in scope " + "(default: the stack's NodeRoleRegions parameter, else every enabled region)",
       fromStack: { parameter: 'NodeRoleRegions' },
     },
   ],

@@ -41,8 +41,8 @@ export function checkCommand(program: Command, io: CliIo, exit: (code: number) =
   const command = program
     .command('check')
     .description(
-      'Run the checks on CloudFormation and SAM templates (YAML or JSON, CDK cdk.out/*.template.json), Terraform .tf files and `terraform show -json` plans before they are deployed: ' +
-        'IAM policies, roles, users and groups (ssm-access), Session documents (preferences), and, with --policy-arn, roles in instance profiles (role-policy). ' +
+      'Run the checks on CloudFormation and SAM templates (YAML or JSON, CDK cdk.out/*.template.json), ' + 'Terraform .tf files and `terraform show -json` plans before they are deployed: ' +
+        'IAM policies, roles, users and groups (ssm-access), Session documents ' + '(preferences), and, with --policy-arn, roles in instance profiles (role-policy). ' +
         'Folders are searched for templates; files that are not templates are left out.',
     )
     .argument('<paths...>', 'templates, .tf files, plan JSON, or folders to search')
@@ -75,7 +75,7 @@ export function checkCommand(program: Command, io: CliIo, exit: (code: number) =
         continue;
       }
       if (!read) {
-        if (named) throw new UsageError(`${path} is neither a CloudFormation or SAM template (no Resources with a Type) nor a Terraform plan; name a template, a .tf file, a plan, or a folder to search.`);
+        if (named) throw new UsageError(`${path} is neither a CloudFormation or SAM template (no Resources with a Type) ` + 'nor a Terraform plan; name a template, a .tf file, a plan, or a folder to search.');
         continue;
       }
       const { template, lineOf } = read;

@@ -29,8 +29,8 @@ export function evaluateCommand(program: Command, io: CliIo, exit: (code: number
   const command = program
     .command('evaluate')
     .description(
-      'Run a rule on a saved AWS Config rule event (the Lambda event) and print the evaluations it would send to PutEvaluations. ' +
-        "Without --rule, the rule is the one for the event's resource type, or, where that is not enough (AWS::IAM::Role, scheduled events), the one the event's configRuleName names. " +
+      'Run a rule on a saved AWS Config rule event (the Lambda event) ' + 'and print the evaluations it would send to PutEvaluations. ' +
+        "Without --rule, the rule is the one for the event's resource type, or, where that is " + "not enough (AWS::IAM::Role, scheduled events), the one the event's configRuleName names. " +
         'Oversized and scheduled events read the account (the bundled sample unless --live).',
     )
     .requiredOption('--event <file>', 'the Config rule event as JSON, as Lambda receives it (invokingEvent and ruleParameters are JSON text)')
@@ -95,7 +95,7 @@ export function chooseCheck(event: ConfigRuleEvent, ruleId: string | undefined, 
   const named = candidates.filter((check) => event.configRuleName.split('-').includes(check.logicalId));
   const [chosen] = named;
   if (chosen && named.length === 1) {
-    io.stderr.write(`Note: running ${chosen.id}: the event's configRuleName ${event.configRuleName} is session-guard's ${chosen.logicalId}. Pass --rule to run another.\n`);
+    io.stderr.write(`Note: running ${chosen.id}: the event's configRuleName ${event.configRuleName} ` + `is session-guard's ${chosen.logicalId}. Pass --rule to run another.\n`);
     return chosen;
   }
   const ids = candidates.map((c) => c.id);

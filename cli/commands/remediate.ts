@@ -31,8 +31,8 @@ export function remediateCommand(program: Command, io: CliIo, exit: (code: numbe
   const command = program
     .command('remediate')
     .description(
-      'Attach the Session Manager instance policy to instance roles that lack it (the NON_COMPLIANT roles of the role-policy check), ' +
-        "with the attach-policy Lambda's own remediation: each role is re-checked in IAM, changed, and the attachment verified. " +
+      'Attach the Session Manager instance policy to instance roles ' + 'that lack it (the NON_COMPLIANT roles of the role-policy check), ' +
+        "with the attach-policy Lambda's own remediation: each role " + "is re-checked in IAM, changed, and the attachment verified. " +
         'Shows the plan, then asks before changing anything. Exit 1 when declined or when any role failed.',
     )
     .option('--role <name>', 'one role, by name or role ID (AROA...)')
@@ -66,7 +66,7 @@ export function remediateCommand(program: Command, io: CliIo, exit: (code: numbe
     }
 
     if (source.kind === 'sample') {
-      throw new UsageError('The bundled sample account is only data and cannot be changed: add --dry-run, or remediate a live account (--live, --profile).');
+      throw new UsageError('The bundled sample account is only data and cannot be changed: ' + 'add --dry-run, or remediate a live account (--live, --profile).');
     }
     if (!(await confirmed(plan, policy, await source.accountId(), flags.yes === true, io))) {
       report('declined');

@@ -83,7 +83,7 @@ function renderChart(checks: readonly CheckResult[]): string {
   const legendY = checks.length * rowHeight + 12;
   const legend = COMPLIANCE_TYPES.map(
     (type, i) =>
-      `<rect x="${labelWidth + i * 160}" y="${legendY}" width="12" height="12" fill="${COLOURS[type]}"/><text x="${labelWidth + i * 160 + 18}" y="${legendY + 11}">${LABELS[type]}</text>`,
+      `<rect x="${labelWidth + i * 160}" y="${legendY}" width="12" height="12" fill="${COLOURS[type]}"/><text ` + `x="${labelWidth + i * 160 + 18}" y="${legendY + 11}">${LABELS[type]}</text>`,
   );
   return `<svg class="chart" role="img" aria-label="Compliance by rule" viewBox="0 0 ${labelWidth + barWidth} ${height}" width="${labelWidth + barWidth}" height="${height}">${rows.join('')}${legend.join('')}</svg>`;
 }
@@ -108,7 +108,7 @@ function renderCheck(check: CheckResult): string {
         : renderTable(byVerdict('NON_COMPLIANT'));
   const folded = (['COMPLIANT', 'NOT_APPLICABLE'] as const)
     .filter((type) => counts[type] > 0)
-    .map((type) => `<details class="${type}"><summary>${LABELS[type]} (${counts[type]})</summary>\n${renderTable(byVerdict(type))}\n</details>`);
+    .map((type) => `<details class="${type}"><summary>${LABELS[type]} ` + `(${counts[type]})</summary>\n${renderTable(byVerdict(type))}\n</details>`);
   return `<section class="check" data-check="${escapeHtml(check.id)}">
 <h2>${escapeHtml(check.id)}: ${escapeHtml(check.title)}</h2>
 <dl class="parameters">${parameters.join('')}</dl>
@@ -140,7 +140,7 @@ ${rows.join('\n')}
 
 function renderSkipped(skipped: ScanReport['skipped']): string {
   if (skipped.length === 0) return '';
-  const items = skipped.map((s) => `<li data-skipped="${escapeHtml(s.id)}"><strong>${escapeHtml(s.id)}</strong> (${escapeHtml(s.title)}): ${escapeHtml(s.reason)}</li>`);
+  const items = skipped.map((s) => `<li data-skipped="${escapeHtml(s.id)}"><strong>${escapeHtml(s.id)}</strong> ` + `(${escapeHtml(s.title)}): ${escapeHtml(s.reason)}</li>`);
   return `<section class="skipped" aria-labelledby="skipped-title">
 <h2 id="skipped-title">Checks not run</h2>
 <ul>${items.join('')}</ul>

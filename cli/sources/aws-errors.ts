@@ -59,11 +59,11 @@ export function explainAwsError(error: unknown, action: string): unknown {
     );
   }
   if (CREDENTIALS_REJECTED.has(code)) {
-    return new UsageError(`AWS rejected the credentials (${code}) when calling ${action}: refresh them (aws sso login, new keys) or pick another --profile. AWS said: ${error.message}`);
+    return new UsageError(`AWS rejected the credentials (${code}) when calling ${action}: refresh them ` + `(aws sso login, new keys) or pick another --profile. AWS said: ${error.message}`);
   }
   if (error.name === 'CredentialsProviderError' || /could not load credentials/i.test(error.message)) {
     return new UsageError(
-      `No AWS credentials found for ${action}: pass --profile NAME, or set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY. Without --live, scan uses the bundled sample account.`,
+      `No AWS credentials found for ${action}: pass --profile NAME, or set AWS_PROFILE or ` + 'AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY. Without --live, scan uses the bundled sample account.',
     );
   }
   if (/region is missing|region not accepted/i.test(error.message)) {

@@ -92,7 +92,7 @@ export function loadSampleAccount(path: URL | string = SAMPLE_ACCOUNT_PATH): Acc
         const item = configurationItem(raw, summary);
         if (!item) {
           throw new UsageError(
-            `The bundled sample account holds no ${summary.resourceType} ${summary.resourceId}; evaluate this oversized event against a live account (--live).`,
+            `The bundled sample account holds no ${summary.resourceType} ${summary.resourceId}; ` + 'evaluate this oversized event against a live account (--live).',
           );
         }
         return item;

@@ -41,7 +41,7 @@ const sessionDocument = z
   .trim()
   .regex(
     /^([a-zA-Z0-9_.-]{3,128}|arn:aws[a-z-]*:ssm:[a-z0-9-]+:(\d{12})?:document\/[a-zA-Z0-9_.-]{3,128})$/,
-    'must be a session document name such as TeamShell, or its ARN such as arn:aws:ssm:us-east-1:123456789012:document/TeamShell',
+    'must be a session document name such as TeamShell, or its ARN ' + 'such as arn:aws:ssm:us-east-1:123456789012:document/TeamShell',
   );
 
 /** A role or user ARN in any partition; `*` and `?` match as in IAM (a path of roles: `role/team/*`). */
@@ -50,7 +50,7 @@ const principalArn = z
   .trim()
   .regex(
     /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/*?-]+$/,
-    'must be the ARN of an IAM role or user, such as arn:aws:iam::123456789012:role/session-guard/session-preferences/*',
+    'must be the ARN of an IAM role or user, such as ' + 'arn:aws:iam::123456789012:role/session-guard/session-preferences/*',
   );
 
 export const ssmAccessParametersSchema = z

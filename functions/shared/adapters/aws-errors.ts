@@ -52,13 +52,13 @@ export function explainAwsError(error: unknown, operation: string): unknown {
   const detail = error instanceof Error ? error.message : String(error);
   if (isAccessDenied(error)) {
     return new AwsAccessDeniedError(
-      `${operation} was denied (${detail}). Grant it to the function's role, and check that no service control policy or permissions boundary denies it.`,
+      `${operation} was denied (${detail}). Grant it to the function's role, and ` + 'check that no service control policy or permissions boundary denies it.',
       { cause: error },
     );
   }
   if (isThrottling(error)) {
     return new AwsThrottledError(
-      `${operation} was still throttled after the SDK's retries (${detail}). Run the remediation again later; Config retries automatic remediation by itself.`,
+      `${operation} was still throttled after the SDK's retries (${detail}). Run ` + 'the remediation again later; Config retries automatic remediation by itself.',
       { cause: error },
     );
   }

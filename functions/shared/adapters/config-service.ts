@@ -58,7 +58,7 @@ export class ConfigServiceGateway implements ConfigGateway {
     const item = response.configurationItems?.[0];
     if (!item?.resourceType || !item.resourceId) {
       throw new ConfigurationItemNotFoundError(
-        `AWS Config returned no configuration item for ${summary.resourceType} ${summary.resourceId} at ${summary.configurationItemCaptureTime}; check that Config records this resource type.`,
+        `AWS Config returned no configuration item for ${summary.resourceType} ${summary.resourceId} ` + `at ${summary.configurationItemCaptureTime}; check that Config records this resource type.`,
       );
     }
     return {

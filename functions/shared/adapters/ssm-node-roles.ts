@@ -61,7 +61,7 @@ export class NodeRoleGateway {
       if (!(error instanceof AwsAccessDeniedError)) throw error;
       // Organizations often deny whole regions with a service control policy.
       throw new AwsAccessDeniedError(
-        `${error.message} If a service control policy keeps this account out of ${region}, list the regions it uses in the rule's NodeRoleRegions parameter.`,
+        `${error.message} If a service control policy keeps this account out of ` + `${region}, list the regions it uses in the rule's NodeRoleRegions parameter.`,
         { cause: error },
       );
     }

@@ -246,7 +246,7 @@ export function evaluateAccountPreferences(preferencesDocumentExists: boolean): 
     return compliant(`${SESSION_PREFERENCES_DOCUMENT_NAME} exists; its settings are evaluated on the document itself.`);
   }
   return nonCompliant(
-    `${SESSION_PREFERENCES_DOCUMENT_NAME} does not exist: Session Manager runs on its defaults (no KMS encryption, no session logging, no maximum duration). Deploy the session preferences.`,
+    `${SESSION_PREFERENCES_DOCUMENT_NAME} does not exist: Session Manager runs on its defaults ` + '(no KMS encryption, no session logging, no maximum duration). Deploy the session preferences.',
   );
 }
 

@@ -79,7 +79,7 @@ export function stackSetTemplate(processed: unknown, bucketPrefix: string): Proc
     const leftover = pathsContaining(template, bucket);
     if (leftover.length > 0) {
       throw new StackSetTemplateError(
-        `${leftover.join(', ')} still refer(s) to ${bucket}, which exists in one region only; make it regional before deploying to several regions.`,
+        `${leftover.join(', ')} still refer(s) to ${bucket}, which exists in ` + 'one region only; make it regional before deploying to several regions.',
       );
     }
   }

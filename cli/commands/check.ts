@@ -54,7 +54,7 @@ export function checkCommand(program: Command, io: CliIo, exit: (code: number) =
   for (const check of [rolePolicyCheck, ssmAccessCheck, preferencesCheck]) {
     for (const parameter of check.parameters) {
       if (parameter.name === 'NodeRoleRegions') continue;
-      const description = parameter.name === 'PolicyArn' ? 'role-policy: the instance policy every instance role must carry, as an ARN or the logical ID of a managed policy in the template' : `${check.id}: ${parameter.description.replace(/ \(default: .*\)$/, '')}`;
+      const description = parameter.name === 'PolicyArn' ? 'role-policy: the instance policy every instance role must carry, ' + 'as an ARN or the logical ID of a managed policy in the template' : `${check.id}: ${parameter.description.replace(/ \(default: .*\)$/, '')}`;
       command.addOption(new Option(parameter.flag, description));
     }
   }

@@ -139,6 +139,6 @@ function renderEvaluations(check: Check, event: ConfigRuleEvent, evaluations: re
     long > 0
       ? `\n${fitText(`${count(long, 'annotation')} shown in full above ${long === 1 ? 'is' : 'are'} longer than Config's ${MAX_ANNOTATION_LENGTH} characters; --json shows the clipped text Config receives.`, style)}\n`
       : '';
-  const heading = `${check.id} on ${event.invokingEvent.messageType} for rule ${event.configRuleName}: ${count(evaluations.length, 'evaluation')} the Lambda would send to PutEvaluations${testMode ? ' (TestMode)' : ''}`;
+  const heading = `${check.id} on ${event.invokingEvent.messageType} for rule ${event.configRuleName}: ` + `${count(evaluations.length, 'evaluation')} the Lambda would send to ` + `PutEvaluations${testMode ? ' (TestMode)' : ''}`;
   return `${fitText(heading, style)}\n\n${table}\n${clipped}`;
 }

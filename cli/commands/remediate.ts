@@ -140,7 +140,7 @@ function remediationJson(
 async function confirmed(plan: readonly ResourceResult[], policy: InstanceRolePolicy, accountId: string, yes: boolean, io: CliIo): Promise<boolean> {
   if (yes) return true;
   if (!io.stdinIsTTY) {
-    throw new UsageError(`Refusing to change ${count(plan.length, 'role')} without confirmation: stdin is not a terminal. Add --yes to confirm, or --dry-run to only see the plan.`);
+    throw new UsageError(`Refusing to change ${count(plan.length, 'role')} without confirmation: stdin ` + 'is not a terminal. Add --yes to confirm, or --dry-run to only see the plan.');
   }
   const answer = await io.ask(`\nAttach ${policy.policyArn} to ${count(plan.length, 'role')} in account ${accountId}? [y/N] `);
   return ['y', 'yes'].includes(answer.trim().toLowerCase());
@@ -175,7 +175,7 @@ async function apply(plan: readonly ResourceResult[], remediator: RoleRemediator
  */
 function describeFailure(error: unknown, policyArn: string, PolicyNotFoundError: new (...args: never[]) => Error): string {
   if (error instanceof PolicyNotFoundError) {
-    return `Policy ${policyArn} does not exist or cannot be attached: check --policy-arn (default: the stack's SessionManagerInstancePolicyArn output).`;
+    return `Policy ${policyArn} does not exist or cannot be attached: check ` + `--policy-arn (default: the stack's SessionManagerInstancePolicyArn output).`;
   }
   return error instanceof Error ? error.message : String(error);
 }

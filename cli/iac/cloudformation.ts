@@ -66,7 +66,7 @@ export function readCloudFormation(file: string, text: string): { template: unkn
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { customTags: CLOUDFORMATION_TAGS, uniqueKeys: true, lineCounter, prettyErrors: false });
   const error = document.errors[0];
-  if (error) throw new TemplateFileError(`${file}:${lineCounter.linePos(error.pos[0]).line}: not valid YAML or JSON (${error.message.split('\n')[0]}); fix the file or leave it out.`);
+  if (error) throw new TemplateFileError(`${file}:${lineCounter.linePos(error.pos[0]).line}: not valid YAML or ` + `JSON (${error.message.split('\n')[0]}); fix the file or leave it out.`);
   const lines = new Map<string, number>();
   const resources = document.get('Resources', true);
   if (isMap(resources)) {
@@ -98,7 +98,7 @@ export function checkCloudFormation(file: string, template: CloudFormationTempla
     const worst = worstOf(verdicts);
     const decidedByUnknowns = worst.compliance === 'NON_COMPLIANT' && decisive.size > 0 && verdicts.some((v, i) => i % 2 === 1 && v.compliance !== 'NON_COMPLIANT');
     const annotation = decidedByUnknowns
-      ? `${worst.annotation} Not known before deployment: ${[...decisive].join(', ')}, read as ${checkId === 'preferences' ? 'unset' : 'any value'}.`
+      ? `${worst.annotation} Not known before deployment: ${[...decisive].join(', ')}, ` + `read as ${checkId === 'preferences' ? 'unset' : 'any value'}.`
       : worst.annotation;
     return { checkId, file, line: lineOf(resource), resourceType, resource, compliance: worst.compliance, annotation };
   });

@@ -45,7 +45,7 @@ export async function readTerraformFile(file: string, text: string): Promise<{ t
   try {
     parsed = (await parseHcl(file, text)) as typeof parsed;
   } catch (error) {
-    throw new TerraformFileError(`${file}: not valid Terraform (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); fix the file or leave it out.`);
+    throw new TerraformFileError(`${file}: not valid Terraform ` + `(${error instanceof Error ? error.message.split('\n')[0] : String(error)}); fix the file or leave it out.`);
   }
   const blocks = (kind: 'resource' | 'data', prefix: string): Block[] =>
     Object.entries(parsed[kind] ?? {}).flatMap(([type, byName]) =>

@@ -117,7 +117,7 @@ export function byConcern<T extends Pick<ResourceResult, 'compliance'>>(results:
 }
 
 export const describeCounts = (c: ComplianceCounts): string =>
-  `${c.NON_COMPLIANT} non-compliant, ${c.COMPLIANT} compliant, ${c.NOT_APPLICABLE} not applicable (${count(c.total, 'resource')})`;
+  `${c.NON_COMPLIANT} non-compliant, ${c.COMPLIANT} compliant, ` + `${c.NOT_APPLICABLE} not applicable (${count(c.total, 'resource')})`;
 
 export function renderScanText(report: ScanReport, style: TextStyle = PLAIN): string {
   const sections = report.checks.map((check) => renderCheck(check, style));

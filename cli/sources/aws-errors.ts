@@ -55,7 +55,7 @@ export function explainAwsError(error: unknown, action: string): unknown {
     return new AccessDeniedError(
       action,
       `Access denied: these credentials may not call ${action}${purpose ? `, which session-guard needs ${purpose}` : ''}. ` +
-        `Grant ${action}${WRITES.has(action) ? '' : ' (a read-only permission)'} or use other credentials. AWS said: ${error.message}`,
+        `Grant ${action}${WRITES.has(action) ? '' : ' (a read-only permission)'} ` + `or use other credentials. AWS said: ${error.message}`,
     );
   }
   if (CREDENTIALS_REJECTED.has(code)) {

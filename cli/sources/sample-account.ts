@@ -165,7 +165,7 @@ function ec2Answer(account: SampleAccountFile, command: string): object {
 /** GetServiceSetting, DescribeActivations and DescribeInstanceInformation (honouring ResourceType) of one region, from the file. */
 function regionalSsmAnswer(account: SampleAccountFile, region: string, command: string, input: Record<string, unknown>): object {
   const regional = account.SystemsManager[region];
-  if (!regional) throw new Error(`The bundled sample account holds no Systems Manager data for ${region}; it has ${Object.keys(account.SystemsManager).join(', ')}.`);
+  if (!regional) throw new Error('The bundled sample account holds no Systems Manager data for ' + `${region}; it has ${Object.keys(account.SystemsManager).join(', ')}.`);
   switch (command) {
     case 'GetServiceSetting':
       return regional.GetServiceSetting;

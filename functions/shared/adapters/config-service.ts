@@ -97,7 +97,7 @@ export class ConfigServiceGateway implements ConfigGateway {
       if (attempt >= this.failedEvaluationRetries) {
         const ids = failed.slice(0, 5).map((e) => `${e.ComplianceResourceType} ${e.ComplianceResourceId}`);
         throw new PutEvaluationsFailedError(
-          `AWS Config rejected ${failed.length} evaluation(s) after ${attempt + 1} attempts (${ids.join(', ')}${failed.length > 5 ? ', ...' : ''}); the rule will retry on its next run.`,
+          `AWS Config rejected ${failed.length} evaluation(s) after ${attempt + 1} attempts ` + `(${ids.join(', ')}${failed.length > 5 ? ', ...' : ''}); the rule will retry on its next run.`,
         );
       }
       pending = failed;

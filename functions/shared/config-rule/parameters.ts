@@ -74,7 +74,7 @@ export function wholeNumberBetween(min: number, max: number) {
     .transform((value, ctx) => {
       if (typeof value === 'number' && Number.isInteger(value)) return value;
       if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) return Number(value);
-      ctx.addIssue({ code: 'custom', message: `must be a whole number written as text, such as "${min}"; got ${JSON.stringify(value)} (${typeof value})` });
+      ctx.addIssue({ code: 'custom', message: 'must be a whole number written as text, such as ' + `"${min}"; got ${JSON.stringify(value)} (${typeof value})` });
       return z.NEVER;
     })
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));

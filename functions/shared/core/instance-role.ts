@@ -105,7 +105,7 @@ export function evaluateInstanceRole(role: RoleFacts, policy: InstanceRolePolicy
   if (carried) {
     // The policy's name, not its ARN: the room is for what the role's nodes still need.
     const note = withoutCoreAccess ? ` ${coreAccessNote(nodeUses)}` : '';
-    return compliant(`Role ${role.roleName} (${eligibility.scope}) has ${carried.slice(carried.lastIndexOf('/') + 1)} attached.${note}`);
+    return compliant(`Role ${role.roleName} (${eligibility.scope}) has ` + `${carried.slice(carried.lastIndexOf('/') + 1)} attached.${note}`);
   }
   // Role and policy first: when a long scope is clipped, what to do survives.
   const note = withoutCoreAccess ? ' It lacks ssm:UpdateInstanceInformation too.' : '';

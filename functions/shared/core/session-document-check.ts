@@ -123,7 +123,7 @@ export function sessionPreferenceFailures(content: Readonly<Record<string, unkno
   const failures: string[] = [];
   const sessionType = sessionTypeOf(content);
   if (sessionType === undefined) {
-    failures.push(`sessionType ${JSON.stringify(content.sessionType ?? null)} is not one of ${SESSION_TYPES.join(', ')} (checked as Standard_Stream)`);
+    failures.push(`sessionType ${JSON.stringify(content.sessionType ?? null)} is not ` + `one of ${SESSION_TYPES.join(', ')} (checked as Standard_Stream)`);
   }
   const settings = SESSION_TYPE_SETTINGS[sessionType ?? 'Standard_Stream'];
 
@@ -140,7 +140,7 @@ export function sessionPreferenceFailures(content: Readonly<Record<string, unkno
 function kmsKeyFailures(inputs: Readonly<Record<string, unknown>>): string[] {
   const kmsKeyId = inputs.kmsKeyId;
   if (typeof kmsKeyId !== 'string' || kmsKeyId.trim() === '') {
-    return [`kmsKeyId ${kmsKeyId === undefined || kmsKeyId === null ? 'missing' : 'empty'} (no session encryption beyond TLS)`];
+    return [`kmsKeyId ${kmsKeyId === undefined || kmsKeyId === null ? 'missing' : 'empty'} ` + '(no session encryption beyond TLS)'];
   }
   const chosen = chosenWhenSessionStarts('kmsKeyId', kmsKeyId, 'which key encrypts the session');
   return chosen ? [chosen] : [];
@@ -235,7 +235,7 @@ export function evaluateSessionDocument(document: SessionDocument, limits: Sessi
   const failures = sessionPreferenceFailures(content, limits);
   if (failures.length > 0) return nonCompliant(`${subject}: ${failures.join('; ')}.`);
 
-  const withinLimits = `keeps sessions within ${limits.maxIdleSessionTimeoutMinutes} idle / ${limits.maxSessionDurationMinutes} total minutes`;
+  const withinLimits = `keeps sessions within ${limits.maxIdleSessionTimeoutMinutes} ` + `idle / ${limits.maxSessionDurationMinutes} total minutes`;
   const { unusedSettings } = SESSION_TYPE_SETTINGS[sessionType ?? 'Standard_Stream'];
   return compliant(unusedSettings ? `${subject} ${withinLimits}; ${unusedSettings}.` : `${subject} encrypts sessions and logs, and ${withinLimits}.`);
 }

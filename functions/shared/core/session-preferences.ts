@@ -153,7 +153,7 @@ const flag = z
 const minutes = (range: { min: number; max: number }) =>
   z
     .union([z.number(), z.string().trim().regex(/^\d+$/, `must be a whole number of minutes from ${range.min} to ${range.max}`)], {
-      error: (issue) => `${issue.input === undefined ? 'is required' : 'must be'}: a whole number of minutes from ${range.min} to ${range.max}`,
+      error: (issue) => `${issue.input === undefined ? 'is required' : 'must be'}: ` + `a whole number of minutes from ${range.min} to ${range.max}`,
     })
     .transform(Number)
     .pipe(
@@ -216,7 +216,7 @@ export function validateSessionPreferences(rawProperties: unknown): SessionPrefe
   const result = sessionPreferencesPropertiesSchema.safeParse(rawProperties ?? {});
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(properties)'} ${issue.message}`);
-    throw new SessionPreferencesError(`Invalid session preferences: ${problems.join('; ')}. Fix the SessionPreferences resource's properties (the stack's parameters).`);
+    throw new SessionPreferencesError(`Invalid session preferences: ${problems.join('; ')}. Fix the ` + `SessionPreferences resource's properties (the stack's parameters).`);
   }
   const p = result.data;
   return {

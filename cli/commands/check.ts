@@ -18,7 +18,7 @@ import { ssmAccessCheck } from '../checks/ssm-access';
 import { checkCloudFormation, type IacFinding, type IacOptions, isCloudFormationTemplate, readCloudFormation, TemplateFileError, templateRuleParameters } from '../iac/cloudformation';
 import type { AccountHome } from '../../functions/shared/core/ssm-access-guardrails';
 import { isTerraformPlan, readTerraformFile, readTerraformPlan, TerraformFileError } from '../iac/terraform';
-import { type CliIo, EXIT_FINDINGS, EXIT_OK, stdoutStyle, UsageError, writeReportFile } from '../io';
+import { type CliIo, EXIT_FINDINGS, EXIT_OK, formatJson, stdoutStyle, UsageError, writeReportFile } from '../io';
 import { iacReportJson, type IacReport, renderIacText } from '../report/iac-report';
 import { renderSarif } from '../report/sarif';
 import { SAMPLE_ACCOUNT_PATH } from '../sources/sample-account';
@@ -83,10 +83,10 @@ export function checkCommand(program: Command, io: CliIo, exit: (code: number) =
       findings.push(...checkCloudFormation(path, template, lineOf, options));
     }
     const report: IacReport = { files: files.map((f) => f.path), findings };
-    if (flags.json) io.stdout.write(`${JSON.stringify(iacReportJson(report), null, 2)}\n`);
+    if (flags.json) io.stdout.write(formatJson(iacReportJson(report)));
     else io.stdout.write(renderIacText(report, stdoutStyle(io)));
     if (flags.sarif) {
-      writeReportFile(flags.sarif, `${JSON.stringify(renderSarif(report, packageJson.version), null, 2)}\n`, 'SARIF report');
+      writeReportFile(flags.sarif, formatJson(renderSarif(report, packageJson.version)), 'SARIF report');
       io.stderr.write(`SARIF written to ${flags.sarif}\n`);
     }
     const failing = flags.failOn === 'non-compliant' && findings.some((f) => f.compliance === 'NON_COMPLIANT');

@@ -8,7 +8,7 @@ import type { RolePolicyRuleParameters } from '../../functions/role-policy-rule/
 import type { InstanceRolePolicy } from '../../functions/shared/core/instance-role';
 import { type ResourceResult, runCheck } from '../checks/check';
 import { rolePolicyCheck } from '../checks/role-policy';
-import { type CliIo, EXIT_FINDINGS, EXIT_OK, stdoutStyle, type TextStyle, UsageError } from '../io';
+import { type CliIo, EXIT_FINDINGS, EXIT_OK, formatJson, stdoutStyle, type TextStyle, UsageError } from '../io';
 import type { RemediationAction } from '../../functions/attach-policy/remediate';
 import type { RemediatorFactory, RoleRemediator } from '../remediation/remediator';
 import { type Colour, count, fitText, renderTable } from '../report/table';
@@ -51,7 +51,7 @@ export function remediateCommand(program: Command, io: CliIo, exit: (code: numbe
     const policy = run.params as RolePolicyRuleParameters;
     const plan = planFor(run.results, flags.role);
     const report = (status: RemediationStatus, outcomes: readonly RoleOutcome[] = []) => {
-      if (flags.json) io.stdout.write(`${JSON.stringify(remediationJson(status, plan, outcomes, policy, source.description, flags.dryRun === true), null, 2)}\n`);
+      if (flags.json) io.stdout.write(formatJson(remediationJson(status, plan, outcomes, policy, source.description, flags.dryRun === true)));
     };
 
     if (plan.length === 0) {
@@ -99,7 +99,8 @@ function describeRole(results: readonly ResourceResult[], role: string): string 
 
 function renderPlan(plan: readonly ResourceResult[], policy: InstanceRolePolicy, where: string, style: TextStyle): string {
   const table = renderTable(['ROLE', 'ROLE ID', 'WHY'], plan.map((r) => [r.resourceName ?? '', r.resourceId, r.annotation]), { style });
-  return `${fitText(`Plan for ${where}: attach ${policy.policyArn} to ${count(plan.length, 'role')}.`, style)}\n\n${table}\n`;
+  const heading = fitText(`Plan for ${where}: attach ${policy.policyArn} to ${count(plan.length, 'role')}.`, style);
+  return `${heading}\n\n${table}\n`;
 }
 
 const OUTCOME_COLOURS: Readonly<Record<RoleOutcome['outcome'], Colour>> = {

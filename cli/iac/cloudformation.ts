@@ -38,7 +38,10 @@ export interface IacOptions {
   readonly home: AccountHome;
   readonly exemptions: SsmAccessExemptions;
   readonly limits: SessionLimits;
-  /** The Session Manager instance policy (an ARN, or a logical ID in the template); without it no role-policy findings. */
+  /**
+   * The Session Manager instance policy (an ARN, or a logical ID in the template); without it no
+   * role-policy findings.
+   */
   readonly instancePolicy: Omit<InstanceRolePolicy, 'policyArn'> & { readonly policyArn?: string };
   /** AWS managed policies whose documents are known (from the bundled sample account). */
   knownManagedPolicy(arn: string): NamedPolicyDocument | undefined;
@@ -216,7 +219,8 @@ class TemplateReading {
   private principalArn(kind: PolicySubjectKind, logicalId: string): string {
     const type = kind === 'Policy' ? 'policy' : kind.toLowerCase();
     const path = this.resolve(this.resources[logicalId]?.Properties?.Path, '*');
-    return `arn:${this.home.partition}:iam::${this.home.accountId}:${type}${typeof path === 'string' ? path : '/'}${logicalId}`;
+    const pathOrRoot = typeof path === 'string' ? path : '/';
+    return `arn:${this.home.partition}:iam::${this.home.accountId}:${type}${pathOrRoot}${logicalId}`;
   }
 
   private ofType(types: readonly string[]): [string, TemplateResourceLike][] {
@@ -282,7 +286,9 @@ class TemplateReading {
         if (inTemplate) return { name: `policy ${inTemplate[0]}`, document: this.resolve(inTemplate[1].Properties?.PolicyDocument, '*') };
         return (
           this.options.knownManagedPolicy(arn) ?? {
-            name: `${isAwsManagedPolicyArn(arn) ? managedPolicyLabel(arn) : `managed policy ${arn}`} (its document is not in the template nor among the AWS managed policies session-guard knows)`,
+            name:
+              `${isAwsManagedPolicyArn(arn) ? managedPolicyLabel(arn) : `managed policy ${arn}`} ` +
+              '(its document is not in the template nor among the AWS managed policies session-guard knows)',
             document: null,
           }
         );

@@ -14,7 +14,9 @@ import type { IacReport } from './iac-report';
 const HELP: Readonly<Record<IacCheckId, string>> = {
   'ssm-access':
     'IAM-SSM-1 / IAM-SSM-2: ssm:SendCommand or ssm:StartSession on managed nodes the policy does not name runs ' + 'commands or opens a shell anywhere; name the nodes, or require named values of ssm:resourceTag/<key>. ' +
-    'SG-SSM-3: ssm:StartSession with a session document other than SSM-SessionManagerRunShell skips the account\'s session preferences; name SSM-SessionManagerRunShell as StartSession\'s document resource, or allow the document on purpose. ' +
+    "SG-SSM-3: ssm:StartSession with a session document other than SSM-SessionManagerRunShell skips the account's " +
+    "session preferences; name SSM-SessionManagerRunShell as StartSession's document resource, or allow the document " +
+    'on purpose. ' +
     'SG-SSM-4: writing SSM-SessionManagerRunShell or the Default Host Management setting ' + 'turns the session controls off; leave them to the deployment that manages them. ' +
     'A policy whose document cannot be read (an AWS managed policy session-guard ' + 'does not know, a SAM policy template) is reported, never passed.',
   preferences:

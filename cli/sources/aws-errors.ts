@@ -10,7 +10,9 @@ import { UsageError } from '../io';
 /** Why the CLI makes each call, so a denial says what the permission is for. */
 const PURPOSES: Readonly<Record<string, string>> = {
   'iam:GetAccountAuthorizationDetails': 'to read every IAM role, user, group and customer managed policy with its policies (trust, inline, attached)',
-  'iam:GetPolicy': "to read a customer managed policy: its tags (break-glass exemptions), which GetAccountAuthorizationDetails leaves out, or in remediate whether the policy exists",
+  'iam:GetPolicy':
+    'to read a customer managed policy: its tags (break-glass exemptions), which GetAccountAuthorizationDetails ' +
+    'leaves out, or in remediate whether the policy exists',
   'ssm:ListDocuments': "to list the account's own Session documents in the region",
   'ssm:GetDocument': "to read each Session document's settings, and whether SSM-SessionManagerRunShell exists",
   'cloudformation:DescribeStacks': "to read the session-guard stack's outputs (or pass the value yourself, e.g. --policy-arn)",
@@ -54,7 +56,8 @@ export function explainAwsError(error: unknown, action: string): unknown {
     const purpose = PURPOSES[action];
     return new AccessDeniedError(
       action,
-      `Access denied: these credentials may not call ${action}${purpose ? `, which session-guard needs ${purpose}` : ''}. ` +
+      `Access denied: these credentials may not call ${action}` +
+        `${purpose ? `, which session-guard needs ${purpose}` : ''}. ` +
         `Grant ${action}${WRITES.has(action) ? '' : ' (a read-only permission)'} ` + `or use other credentials. AWS said: ${error.message}`,
     );
   }
@@ -72,7 +75,8 @@ export function explainAwsError(error: unknown, action: string): unknown {
   const response = unparsableResponse(error);
   if (response) {
     return new UsageError(
-      `The endpoint did not answer ${action} the way AWS does (HTTP ${response.status}${response.contentType ? `, ${response.contentType}` : ''}): ` +
+      `The endpoint did not answer ${action} the way AWS does ` +
+        `(HTTP ${response.status}${response.contentType ? `, ${response.contentType}` : ''}): ` +
         'check that --endpoint-url (or AWS_ENDPOINT_URL) points at AWS or at an emulator that implements this call.',
     );
   }

@@ -162,7 +162,10 @@ function ec2Answer(account: SampleAccountFile, command: string): object {
   throw new Error(`The bundled sample account does not answer ec2:${command}.`);
 }
 
-/** GetServiceSetting, DescribeActivations and DescribeInstanceInformation (honouring ResourceType) of one region, from the file. */
+/**
+ * GetServiceSetting, DescribeActivations and DescribeInstanceInformation (honouring ResourceType) of
+ * one region, from the file.
+ */
 function regionalSsmAnswer(account: SampleAccountFile, region: string, command: string, input: Record<string, unknown>): object {
   const regional = account.SystemsManager[region];
   if (!regional) throw new Error('The bundled sample account holds no Systems Manager data for ' + `${region}; it has ${Object.keys(account.SystemsManager).join(', ')}.`);

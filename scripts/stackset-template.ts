@@ -11,7 +11,8 @@
  *   whichever region the stack lands in (sam/artifacts.yaml), where the same objects were copied.
  *
  * Usage:
- *   npx tsx scripts/stackset-template.ts --processed processed.json --bucket-prefix <prefix> --out stackset-template.json
+ *   npx tsx scripts/stackset-template.ts --processed processed.json --bucket-prefix <prefix> \\
+ *     --out stackset-template.json
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';

@@ -10,7 +10,8 @@ export interface ParameterProblem {
 export class InvalidRuleParameterError extends Error {
   override name = 'InvalidRuleParameterError';
   constructor(readonly problems: readonly ParameterProblem[]) {
-    super(`Invalid rule parameters: ${problems.map((p) => `rule parameter ${p.parameter}: ${p.problem}`).join('; ')}. Fix the Config rule's InputParameters.`);
+    const listed = problems.map((p) => `rule parameter ${p.parameter}: ${p.problem}`).join('; ');
+    super(`Invalid rule parameters: ${listed}. Fix the Config rule's InputParameters.`);
   }
 }
 

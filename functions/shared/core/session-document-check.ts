@@ -231,7 +231,8 @@ export function evaluateSessionDocument(document: SessionDocument, limits: Sessi
   const sessionType = sessionTypeOf(content);
   // Standard_Stream is what people mean by a Session document; the other types say which they are,
   // so a reader knows why some settings are not named.
-  const subject = `Session document ${document.name}${sessionType && sessionType !== 'Standard_Stream' ? ` (${sessionType})` : ''}`;
+  const typeNote = sessionType && sessionType !== 'Standard_Stream' ? ` (${sessionType})` : '';
+  const subject = `Session document ${document.name}${typeNote}`;
   const failures = sessionPreferenceFailures(content, limits);
   if (failures.length > 0) return nonCompliant(`${subject}: ${failures.join('; ')}.`);
 

@@ -11,7 +11,10 @@ import { describeIssues } from '../core/validation';
 export const tagPairsSchema = z.array(z.looseObject({ key: z.string(), value: z.string().nullish() })).nullish();
 export type TagPairs = z.infer<typeof tagPairsSchema>;
 
-/** The item's configuration read with `schema`; otherwise an error built by `fail` from a message naming each problem. */
+/**
+ * The item's configuration read with `schema`; otherwise an error built by `fail` from a message
+ * naming each problem.
+ */
 export function parseConfiguration<S extends z.ZodType>(schema: S, item: ConfigurationItem, fail: (message: string) => Error): z.infer<S> {
   const parsed = schema.safeParse(item.configuration);
   if (parsed.success) return parsed.data;

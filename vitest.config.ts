@@ -17,5 +17,18 @@ export default defineConfig({
     },
     setupFiles: ['test/support/setup.ts'],
     globalSetup: ['test/support/build-functions.ts'],
+    // `npm test` runs with --coverage; a run of single test files collects none. The floors sit just
+    // under the figures measured when they were set (core 96.6% statements, 92.3% branches, 99.6%
+    // functions, 97.3% lines; config-rule 90.2 / 80.5 / 100 / 89.6), on the code every verdict
+    // passes through: a change that leaves part of it untested fails the run.
+    coverage: {
+      provider: 'v8',
+      include: ['functions/shared/core/**/*.ts', 'functions/shared/config-rule/**/*.ts'],
+      reporter: ['text-summary', ['text', { skipFull: true }]],
+      thresholds: {
+        'functions/shared/core/**': { statements: 95, branches: 91, functions: 99, lines: 96 },
+        'functions/shared/config-rule/**': { statements: 89, branches: 79, functions: 100, lines: 88 },
+      },
+    },
   },
 });

@@ -103,6 +103,11 @@ export class Progress {
 }
 
 /** Writes a report the user asked for (`--html`, `--sarif`); a path that cannot be written is theirs to fix. */
+/** JSON as the commands print and write it: indented two spaces, ending in a newline. */
+export function formatJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
 export function writeReportFile(path: string, text: string, what: string): void {
   try {
     writeFileSync(path, text);

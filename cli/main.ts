@@ -31,7 +31,7 @@ const DEFAULT_DEPENDENCIES: CliDependencies = {
 
 export function buildProgram(io: CliIo, exit: (code: number) => void, dependencies: CliDependencies = DEFAULT_DEPENDENCIES): Command {
   const program = new Command('session-guard')
-    .description('Check that AWS Systems Manager Session Manager is set up safely, with the same rules session-guard deploys to AWS Config.')
+    .description('Check that AWS Systems Manager Session Manager is set up ' + 'safely, with the same rules session-guard deploys to AWS Config.')
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     // Errors are returned, not exited on, so tests call main() in-process; settings reach every subcommand.
     .exitOverride()
@@ -40,7 +40,7 @@ export function buildProgram(io: CliIo, exit: (code: number) => void, dependenci
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',
-      "\nExit codes: 0 done; 1 NON_COMPLIANT found with --fail-on non-compliant, or remediate declined or failed for a role; 2 usage or access problem.\nRun `session-guard <command> --help` for a command's options. Full guide: docs/cli.md.",
+      "\nExit codes: 0 done; 1 NON_COMPLIANT found with --fail-on non-compliant, or remediate declined or failed " + "for a role; 2 usage or access problem.\nRun `session-guard <command> --help` for a command's options. " + "Full guide: docs/cli.md.",
     );
   scanCommand(program, io, exit);
   checkCommand(program, io, exit);
@@ -69,7 +69,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), dep
     if (program.opts<{ debug?: boolean }>().debug) {
       io.stderr.write(`session-guard: unexpected error: ${error instanceof Error ? (error.stack ?? message) : message}\n`);
     } else {
-      io.stderr.write(`session-guard: unexpected error: ${message}\nRun again with --debug for the stack trace, and please report it with that trace.\n`);
+      io.stderr.write(`session-guard: unexpected error: ${message}\nRun again with ` + '--debug for the stack trace, and please report it with that trace.\n');
     }
     return EXIT_USAGE;
   }

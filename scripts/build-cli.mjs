@@ -8,7 +8,7 @@
  * Plain JavaScript: the bin imports it without tsx.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const root = resolve(import.meta.dirname, '..');
@@ -57,7 +57,7 @@ export async function buildCli() {
     format: 'esm',
     target: 'node20',
     // The AWS SDK is CommonJS inside; ESM output needs a require of its own.
-    banner: { js: "import { createRequire as __sessionGuardCreateRequire } from 'node:module'; const require = __sessionGuardCreateRequire(import.meta.url);" },
+    banner: { js: "import { createRequire as __sessionGuardCreateRequire } from " + "'node:module'; const require = __sessionGuardCreateRequire(import.meta.url);" },
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunk-[hash]',
     sourcemap: 'linked',

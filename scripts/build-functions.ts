@@ -121,7 +121,7 @@ export function esbuildCommandLine(buildProperties: Record<string, unknown>, con
       args.push(...value.map((item) => `${flag}:${String(item)}`));
     } else {
       throw new BuildPropertiesError(
-        `BuildProperties ${key} is ${JSON.stringify(value)}; SAM passes only booleans, strings and lists to esbuild. Quote numbers ('22').`,
+        `BuildProperties ${key} is ${JSON.stringify(value)}; SAM passes ` + `only booleans, strings and lists to esbuild. Quote numbers ('22').`,
       );
     }
   }
@@ -190,7 +190,7 @@ export async function buildFunction(fn: FunctionBuild): Promise<void> {
     await run(ESBUILD_BINARY, [...fn.args, `--metafile=${fn.metafile}`], { cwd: fn.workingDirectory });
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim();
-    throw new Error(`esbuild failed for ${fn.logicalId} (Metadata.BuildProperties in template.yaml):\n${stderr || (error as Error).message}`);
+    throw new Error(`esbuild failed for ${fn.logicalId} (Metadata.BuildProperties ` + `in template.yaml):\n${stderr || (error as Error).message}`);
   }
 }
 

@@ -36,7 +36,7 @@ export function embedDocument(template: string, doc: EmbeddedDocument, documentT
   const start = template.indexOf(begin);
   const stop = template.indexOf(end);
   if (start < 0 || stop < start) {
-    throw new Error(`template.yaml has no block for ${doc.file} under ${doc.logicalId}; add the lines "${begin.trim()}" and "${end.trim()}" around its Content.`);
+    throw new Error(`template.yaml has no block for ${doc.file} under ${doc.logicalId}; ` + `add the lines "${begin.trim()}" and "${end.trim()}" around its Content.`);
   }
   if (documentText.includes('\t')) throw new Error(`${doc.file} contains a tab; YAML block text cannot hold one.`);
   const body = documentText

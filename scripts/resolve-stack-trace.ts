@@ -48,7 +48,7 @@ function main(argv: string[]): void {
   const fn = functionBuilds().find((f) => f.logicalId === logicalId);
   if (!fn) {
     const known = functionBuilds().map((f) => f.logicalId).join(', ');
-    throw new Error(`Usage: npm run resolve-stack-trace -- <LogicalId> [file]; LogicalId is one of ${known}, not ${logicalId ?? '(none)'}.`);
+    throw new Error('Usage: npm run resolve-stack-trace -- <LogicalId> [file]; ' + `LogicalId is one of ${known}, not ${logicalId ?? '(none)'}.`);
   }
   if (!existsSync(join(fn.outdir, 'handler.mjs.map'))) {
     throw new Error(`No source maps in ${fn.outdir}: run \`npm run build\` (or \`sam build\`) at the commit that was deployed.`);

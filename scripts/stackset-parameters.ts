@@ -74,7 +74,7 @@ export function withTemplateParameters(stackSetText: string, parameters: Record<
     const start = text.indexOf(begin);
     const stop = text.indexOf(end);
     if (start < 0 || stop < start) {
-      throw new StackSetParametersError(`${STACKSET_TEMPLATE} has no block "${block.begin}" ... "${block.end}" (indented ${block.indent.length} spaces); put the two marker lines back.`);
+      throw new StackSetParametersError(`${STACKSET_TEMPLATE} has no block "${block.begin}" ... "${block.end}" ` + `(indented ${block.indent.length} spaces); put the two marker lines back.`);
     }
     const lines = block.render(parameters).map((line) => `${block.indent}${line}`);
     text = `${text.slice(0, start)}${begin}${lines.join('\n')}\n${text.slice(stop)}`;
@@ -90,7 +90,7 @@ function main(): void {
   const path = join(root, STACKSET_TEMPLATE);
   const parameters = templateParameters();
   writeFileSync(path, withTemplateParameters(readFileSync(path, 'utf8'), parameters));
-  console.log(`${STACKSET_TEMPLATE}: ${Object.keys(parameters).length} parameters of template.yaml declared and passed to every stack.`);
+  console.log(`${STACKSET_TEMPLATE}: ${Object.keys(parameters).length} ` + 'parameters of template.yaml declared and passed to every stack.');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -11,7 +11,8 @@
  *   whichever region the stack lands in (sam/artifacts.yaml), where the same objects were copied.
  *
  * Usage:
- *   npx tsx scripts/stackset-template.ts --processed processed.json --bucket-prefix <prefix> --out stackset-template.json
+ *   npx tsx scripts/stackset-template.ts --processed processed.json --bucket-prefix <prefix> \\
+ *     --out stackset-template.json
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -36,7 +37,7 @@ const CODE_LOCATIONS: Record<string, string> = {
 /** The StackSet template, or an error naming what is wrong with the input and what to do. */
 export function stackSetTemplate(processed: unknown, bucketPrefix: string): ProcessedTemplate {
   if (!/^[a-z0-9][a-z0-9-]{2,40}[a-z0-9]$/.test(bucketPrefix)) {
-    throw new StackSetTemplateError(`--bucket-prefix "${bucketPrefix}" is not a BucketNamePrefix of sam/artifacts.yaml (lowercase letters, digits, hyphens).`);
+    throw new StackSetTemplateError(`--bucket-prefix "${bucketPrefix}" is not a BucketNamePrefix ` + 'of sam/artifacts.yaml (lowercase letters, digits, hyphens).');
   }
   if (typeof processed !== 'object' || processed === null || typeof (processed as ProcessedTemplate).Resources !== 'object') {
     throw new StackSetTemplateError('The input is not a CloudFormation template (no Resources section).');
@@ -44,7 +45,7 @@ export function stackSetTemplate(processed: unknown, bucketPrefix: string): Proc
   const template = structuredClone(processed) as ProcessedTemplate;
   if (template.Transform !== undefined) {
     throw new StackSetTemplateError(
-      `The template still declares Transform ${JSON.stringify(template.Transform)}; service-managed StackSets cannot run transforms. ` +
+      `The template still declares Transform ${JSON.stringify(template.Transform)}; ` + 'service-managed StackSets cannot run transforms. ' +
         'Pass the processed template: aws cloudformation get-template --template-stage Processed.',
     );
   }
@@ -59,12 +60,12 @@ export function stackSetTemplate(processed: unknown, bucketPrefix: string): Proc
     const bucket = code?.S3Bucket;
     if (!code || typeof bucket !== 'string') {
       throw new StackSetTemplateError(
-        `${logicalId}: ${property}.S3Bucket is ${JSON.stringify(bucket)}, not the bucket name sam package writes; package the template first (sam package --s3-bucket ${bucketPrefix}-<region>).`,
+        `${logicalId}: ${property}.S3Bucket is ${JSON.stringify(bucket)}, not the bucket name sam ` + `package writes; package the template first (sam package --s3-bucket ${bucketPrefix}-<region>).`,
       );
     }
     if (!bucket.startsWith(`${bucketPrefix}-`)) {
       throw new StackSetTemplateError(
-        `${logicalId}: its code is in bucket ${bucket}, which is not one of the ${bucketPrefix}-<region> artifact buckets; package with --s3-bucket ${bucketPrefix}-<region>.`,
+        `${logicalId}: its code is in bucket ${bucket}, which is not one of the ` + `${bucketPrefix}-<region> artifact buckets; package with --s3-bucket ${bucketPrefix}-<region>.`,
       );
     }
     packagingBuckets.add(bucket);
@@ -79,7 +80,7 @@ export function stackSetTemplate(processed: unknown, bucketPrefix: string): Proc
     const leftover = pathsContaining(template, bucket);
     if (leftover.length > 0) {
       throw new StackSetTemplateError(
-        `${leftover.join(', ')} still refer(s) to ${bucket}, which exists in one region only; make it regional before deploying to several regions.`,
+        `${leftover.join(', ')} still refer(s) to ${bucket}, which exists in ` + 'one region only; make it regional before deploying to several regions.',
       );
     }
   }
@@ -100,7 +101,7 @@ function main(): void {
     options: { processed: { type: 'string' }, 'bucket-prefix': { type: 'string' }, out: { type: 'string' } },
   });
   if (!values.processed || !values['bucket-prefix'] || !values.out) {
-    throw new StackSetTemplateError('Usage: tsx scripts/stackset-template.ts --processed processed.json --bucket-prefix <prefix> --out stackset-template.json');
+    throw new StackSetTemplateError('Usage: tsx scripts/stackset-template.ts --processed processed.json ' + '--bucket-prefix <prefix> --out stackset-template.json');
   }
   const processed: unknown = JSON.parse(readFileSync(values.processed, 'utf8'));
   const template = stackSetTemplate(processed, values['bucket-prefix']);

@@ -137,7 +137,7 @@ export async function checkParameters(
         `The ${check.id} check needs ${parameter.name}: pass ${flagName(parameter)}` +
           (deployment
             ? `; stack ${deployment.stackName} has no ${describeStackValue(parameter.fromStack)}.`
-            : `, or deploy session-guard in this account and region (its ${describeStackValue(parameter.fromStack)} is the default) and name the stack with --stack-name if it is not "session-guard".`),
+            : ', or deploy session-guard in this account and region (its ' + `${describeStackValue(parameter.fromStack)} is the default) and name the stack with --stack-name ` + 'if it is not "session-guard".'),
       );
     }
   }

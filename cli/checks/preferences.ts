@@ -8,7 +8,7 @@ import type { Check } from './check';
 export const preferencesCheck: Check = {
   id: 'preferences',
   logicalId: 'PreferencesRule',
-  title: 'Session documents encrypt and log sessions as far as their session type allows, and keep them short; SSM-SessionManagerRunShell exists',
+  title: 'Session documents encrypt and log sessions as far as their session ' + 'type allows, and keep them short; SSM-SessionManagerRunShell exists',
   resourceTypes: [SSM_DOCUMENT_RESOURCE_TYPE],
   // Names and stack sources as in template.yaml (PreferencesRule InputParameters).
   parameters: [

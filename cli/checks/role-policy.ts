@@ -14,7 +14,7 @@ export const rolePolicyCheck: Check = {
     {
       name: 'PolicyArn',
       flag: '--policy-arn <arn>',
-      description: "the instance policy every instance role must carry (default: the stack's SessionManagerInstancePolicyArn output)",
+      description: "the instance policy every instance role must carry " + "(default: the stack's SessionManagerInstancePolicyArn output)",
       required: true,
       fromStack: { output: 'SessionManagerInstancePolicyArn' },
     },
@@ -33,7 +33,7 @@ export const rolePolicyCheck: Check = {
     {
       name: 'NodeRoleRegions',
       flag: '--node-role-regions <regions>',
-      description: "comma-separated regions whose DHMC and hybrid activation roles are in scope (default: the stack's NodeRoleRegions parameter, else every enabled region)",
+      description: "comma-separated regions whose DHMC and hybrid activation roles are in scope " + "(default: the stack's NodeRoleRegions parameter, else every enabled region)",
       fromStack: { parameter: 'NodeRoleRegions' },
     },
   ],

@@ -18,7 +18,7 @@ import { ssmAccessCheck } from '../checks/ssm-access';
 import { checkCloudFormation, type IacFinding, type IacOptions, isCloudFormationTemplate, readCloudFormation, TemplateFileError, templateRuleParameters } from '../iac/cloudformation';
 import type { AccountHome } from '../../functions/shared/core/ssm-access-guardrails';
 import { isTerraformPlan, readTerraformFile, readTerraformPlan, TerraformFileError } from '../iac/terraform';
-import { type CliIo, EXIT_FINDINGS, EXIT_OK, stdoutStyle, UsageError, writeReportFile } from '../io';
+import { type CliIo, EXIT_FINDINGS, EXIT_OK, formatJson, stdoutStyle, UsageError, writeReportFile } from '../io';
 import { iacReportJson, type IacReport, renderIacText } from '../report/iac-report';
 import { renderSarif } from '../report/sarif';
 import { SAMPLE_ACCOUNT_PATH } from '../sources/sample-account';
@@ -41,8 +41,8 @@ export function checkCommand(program: Command, io: CliIo, exit: (code: number) =
   const command = program
     .command('check')
     .description(
-      'Run the checks on CloudFormation and SAM templates (YAML or JSON, CDK cdk.out/*.template.json), Terraform .tf files and `terraform show -json` plans before they are deployed: ' +
-        'IAM policies, roles, users and groups (ssm-access), Session documents (preferences), and, with --policy-arn, roles in instance profiles (role-policy). ' +
+      'Run the checks on CloudFormation and SAM templates (YAML or JSON, CDK cdk.out/*.template.json), ' + 'Terraform .tf files and `terraform show -json` plans before they are deployed: ' +
+        'IAM policies, roles, users and groups (ssm-access), Session documents ' + '(preferences), and, with --policy-arn, roles in instance profiles (role-policy). ' +
         'Folders are searched for templates; files that are not templates are left out.',
     )
     .argument('<paths...>', 'templates, .tf files, plan JSON, or folders to search')
@@ -54,7 +54,7 @@ export function checkCommand(program: Command, io: CliIo, exit: (code: number) =
   for (const check of [rolePolicyCheck, ssmAccessCheck, preferencesCheck]) {
     for (const parameter of check.parameters) {
       if (parameter.name === 'NodeRoleRegions') continue;
-      const description = parameter.name === 'PolicyArn' ? 'role-policy: the instance policy every instance role must carry, as an ARN or the logical ID of a managed policy in the template' : `${check.id}: ${parameter.description.replace(/ \(default: .*\)$/, '')}`;
+      const description = parameter.name === 'PolicyArn' ? 'role-policy: the instance policy every instance role must carry, ' + 'as an ARN or the logical ID of a managed policy in the template' : `${check.id}: ${parameter.description.replace(/ \(default: .*\)$/, '')}`;
       command.addOption(new Option(parameter.flag, description));
     }
   }
@@ -65,7 +65,7 @@ export function checkCommand(program: Command, io: CliIo, exit: (code: number) =
     const home = { partition: flags.partition, accountId: flags.accountId };
     const knownManagedPolicy = knownAwsManagedPolicies(flags.partition);
     for (const { path, named } of files) {
-      let read;
+      let read: Awaited<ReturnType<typeof readInfrastructureFile>>;
       try {
         read = await readInfrastructureFile(path, readText(path));
       } catch (error) {
@@ -75,7 +75,7 @@ export function checkCommand(program: Command, io: CliIo, exit: (code: number) =
         continue;
       }
       if (!read) {
-        if (named) throw new UsageError(`${path} is neither a CloudFormation or SAM template (no Resources with a Type) nor a Terraform plan; name a template, a .tf file, a plan, or a folder to search.`);
+        if (named) throw new UsageError(`${path} is neither a CloudFormation or SAM template (no Resources with a Type) ` + 'nor a Terraform plan; name a template, a .tf file, a plan, or a folder to search.');
         continue;
       }
       const { template, lineOf } = read;
@@ -83,10 +83,10 @@ export function checkCommand(program: Command, io: CliIo, exit: (code: number) =
       findings.push(...checkCloudFormation(path, template, lineOf, options));
     }
     const report: IacReport = { files: files.map((f) => f.path), findings };
-    if (flags.json) io.stdout.write(`${JSON.stringify(iacReportJson(report), null, 2)}\n`);
+    if (flags.json) io.stdout.write(formatJson(iacReportJson(report)));
     else io.stdout.write(renderIacText(report, stdoutStyle(io)));
     if (flags.sarif) {
-      writeReportFile(flags.sarif, `${JSON.stringify(renderSarif(report, packageJson.version), null, 2)}\n`, 'SARIF report');
+      writeReportFile(flags.sarif, formatJson(renderSarif(report, packageJson.version)), 'SARIF report');
       io.stderr.write(`SARIF written to ${flags.sarif}\n`);
     }
     const failing = flags.failOn === 'non-compliant' && findings.some((f) => f.compliance === 'NON_COMPLIANT');
@@ -160,7 +160,7 @@ function knownAwsManagedPolicies(partition: string): (arn: string) => NamedPolic
 async function readInfrastructureFile(path: string, text: string) {
   if (extname(path) === '.tf') return readTerraformFile(path, text);
   const read = readCloudFormation(path, text);
-  if (isTerraformPlan(read.template)) return readTerraformPlan(path, read.template, text);
+  if (isTerraformPlan(read.template)) return readTerraformPlan(read.template, text);
   return isCloudFormationTemplate(read.template) ? { template: read.template, lineOf: read.lineOf } : undefined;
 }
 

@@ -10,7 +10,7 @@ import { type ConfigRuleEvent, InvalidEventError, parseConfigRuleEvent } from '.
 import { evaluateConfigRuleEvent } from '../../functions/shared/config-rule/run';
 import type { Check } from '../checks/check';
 import { CHECKS, checkIds, checksForResourceType, findCheck } from '../checks/registry';
-import { type CliIo, EXIT_OK, stdoutStyle, type TextStyle, UsageError } from '../io';
+import { type CliIo, EXIT_OK, formatJson, stdoutStyle, type TextStyle, UsageError } from '../io';
 import { count, fitText, renderTable, verdictsIn } from '../report/table';
 import type { AccountSource } from '../sources/account-source';
 import { accountSource, addSourceOptions, type SourceFlags } from './source-options';
@@ -25,8 +25,8 @@ export function evaluateCommand(program: Command, io: CliIo, exit: (code: number
   const command = program
     .command('evaluate')
     .description(
-      'Run a rule on a saved AWS Config rule event (the Lambda event) and print the evaluations it would send to PutEvaluations. ' +
-        "Without --rule, the rule is the one for the event's resource type, or, where that is not enough (AWS::IAM::Role, scheduled events), the one the event's configRuleName names. " +
+      'Run a rule on a saved AWS Config rule event (the Lambda event) ' + 'and print the evaluations it would send to PutEvaluations. ' +
+        "Without --rule, the rule is the one for the event's resource type, or, where that is " + "not enough (AWS::IAM::Role, scheduled events), the one the event's configRuleName names. " +
         'Oversized and scheduled events read the account (the bundled sample unless --live).',
     )
     .requiredOption('--event <file>', 'the Config rule event as JSON, as Lambda receives it (invokingEvent and ruleParameters are JSON text)')
@@ -46,7 +46,7 @@ export function evaluateCommand(program: Command, io: CliIo, exit: (code: number
     const testMode = event.resultToken === configService.TEST_MODE_RESULT_TOKEN;
     io.stdout.write(
       flags.json
-        ? `${JSON.stringify(putEvaluationsRequest(evaluations, event, testMode, configService.toSdkEvaluation), null, 2)}\n`
+        ? formatJson(putEvaluationsRequest(evaluations, event, testMode, configService.toSdkEvaluation))
         : renderEvaluations(check, event, evaluations, testMode, stdoutStyle(io)),
     );
     exit(EXIT_OK);
@@ -92,13 +92,15 @@ export function chooseCheck(event: ConfigRuleEvent, ruleId: string | undefined, 
   const named = candidates.filter((check) => event.configRuleName.split('-').includes(check.logicalId));
   const [chosen] = named;
   if (chosen && named.length === 1) {
-    io.stderr.write(`Note: running ${chosen.id}: the event's configRuleName ${event.configRuleName} is session-guard's ${chosen.logicalId}. Pass --rule to run another.\n`);
+    io.stderr.write(`Note: running ${chosen.id}: the event's configRuleName ${event.configRuleName} ` + `is session-guard's ${chosen.logicalId}. Pass --rule to run another.\n`);
     return chosen;
   }
   const ids = candidates.map((c) => c.id);
   const why = resourceType === undefined ? 'A ScheduledNotification event names no resource' : `${resourceType} is evaluated by ${ids.join(' and ')}`;
   throw new UsageError(
-    `${why}, and the event's configRuleName "${event.configRuleName}" is not one of session-guard's rules (${candidates.map((c) => `<stack>-${c.logicalId}-<suffix>`).join(', ')}): pass --rule ${ids.join(' or --rule ')}.`,
+    `${why}, and the event's configRuleName "${event.configRuleName}" is not one of session-guard's rules ` +
+      `(${candidates.map((c) => `<stack>-${c.logicalId}-<suffix>`).join(', ')}): ` +
+      `pass --rule ${ids.join(' or --rule ')}.`,
   );
 }
 
@@ -118,8 +120,12 @@ function renderEvaluations(check: Check, event: ConfigRuleEvent, evaluations: re
   const long = evaluations.filter((e) => e.annotation.length > MAX_ANNOTATION_LENGTH).length;
   const clipped =
     long > 0
-      ? `\n${fitText(`${count(long, 'annotation')} shown in full above ${long === 1 ? 'is' : 'are'} longer than Config's ${MAX_ANNOTATION_LENGTH} characters; --json shows the clipped text Config receives.`, style)}\n`
+      ? `\n${fitText(
+          `${count(long, 'annotation')} shown in full above ${long === 1 ? 'is' : 'are'} longer than ` +
+            `Config's ${MAX_ANNOTATION_LENGTH} characters; --json shows the clipped text Config receives.`,
+          style,
+        )}\n`
       : '';
-  const heading = `${check.id} on ${event.invokingEvent.messageType} for rule ${event.configRuleName}: ${count(evaluations.length, 'evaluation')} the Lambda would send to PutEvaluations${testMode ? ' (TestMode)' : ''}`;
+  const heading = `${check.id} on ${event.invokingEvent.messageType} for rule ${event.configRuleName}: ` + `${count(evaluations.length, 'evaluation')} the Lambda would send to ` + `PutEvaluations${testMode ? ' (TestMode)' : ''}`;
   return `${fitText(heading, style)}\n\n${table}\n${clipped}`;
 }

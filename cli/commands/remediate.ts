@@ -9,7 +9,7 @@ import type { InstanceRolePolicy } from '../../functions/shared/core/instance-ro
 import { type ResourceResult, runCheck } from '../checks/check';
 import { rolePolicyCheck } from '../checks/role-policy';
 import { AwsAccessError } from '../../functions/shared/errors';
-import { type CliIo, EXIT_FINDINGS, EXIT_OK, stdoutStyle, type TextStyle, UsageError } from '../io';
+import { type CliIo, EXIT_FINDINGS, EXIT_OK, formatJson, stdoutStyle, type TextStyle, UsageError } from '../io';
 import { describeAwsAccessError } from '../sources/aws-errors';
 import type { RemediationAction } from '../../functions/attach-policy/remediate';
 import type { RemediatorFactory, RoleRemediator } from '../remediation/remediator';
@@ -33,8 +33,8 @@ export function remediateCommand(program: Command, io: CliIo, exit: (code: numbe
   const command = program
     .command('remediate')
     .description(
-      'Attach the Session Manager instance policy to instance roles that lack it (the NON_COMPLIANT roles of the role-policy check), ' +
-        "with the attach-policy Lambda's own remediation: each role is re-checked in IAM, changed, and the attachment verified. " +
+      'Attach the Session Manager instance policy to instance roles ' + 'that lack it (the NON_COMPLIANT roles of the role-policy check), ' +
+        "with the attach-policy Lambda's own remediation: each role " + "is re-checked in IAM, changed, and the attachment verified. " +
         'Shows the plan, then asks before changing anything. Exit 1 when declined or when any role failed.',
     )
     .option('--role <name>', 'one role, by name or role ID (AROA...)')
@@ -53,7 +53,7 @@ export function remediateCommand(program: Command, io: CliIo, exit: (code: numbe
     const policy = run.params as RolePolicyRuleParameters;
     const plan = planFor(run.results, flags.role);
     const report = (status: RemediationStatus, outcomes: readonly RoleOutcome[] = []) => {
-      if (flags.json) io.stdout.write(`${JSON.stringify(remediationJson(status, plan, outcomes, policy, source.description, flags.dryRun === true), null, 2)}\n`);
+      if (flags.json) io.stdout.write(formatJson(remediationJson(status, plan, outcomes, policy, source.description, flags.dryRun === true)));
     };
 
     if (plan.length === 0) {
@@ -68,7 +68,7 @@ export function remediateCommand(program: Command, io: CliIo, exit: (code: numbe
     }
 
     if (source.kind === 'sample') {
-      throw new UsageError('The bundled sample account is only data and cannot be changed: add --dry-run, or remediate a live account (--live, --profile).');
+      throw new UsageError('The bundled sample account is only data and cannot be changed: ' + 'add --dry-run, or remediate a live account (--live, --profile).');
     }
     if (!(await confirmed(plan, policy, await source.accountId(), flags.yes === true, io))) {
       report('declined');
@@ -101,7 +101,8 @@ function describeRole(results: readonly ResourceResult[], role: string): string 
 
 function renderPlan(plan: readonly ResourceResult[], policy: InstanceRolePolicy, where: string, style: TextStyle): string {
   const table = renderTable(['ROLE', 'ROLE ID', 'WHY'], plan.map((r) => [r.resourceName ?? '', r.resourceId, r.annotation]), { style });
-  return `${fitText(`Plan for ${where}: attach ${policy.policyArn} to ${count(plan.length, 'role')}.`, style)}\n\n${table}\n`;
+  const heading = fitText(`Plan for ${where}: attach ${policy.policyArn} to ${count(plan.length, 'role')}.`, style);
+  return `${heading}\n\n${table}\n`;
 }
 
 const OUTCOME_COLOURS: Readonly<Record<RoleOutcome['outcome'], Colour>> = {
@@ -142,7 +143,7 @@ function remediationJson(
 async function confirmed(plan: readonly ResourceResult[], policy: InstanceRolePolicy, accountId: string, yes: boolean, io: CliIo): Promise<boolean> {
   if (yes) return true;
   if (!io.stdinIsTTY) {
-    throw new UsageError(`Refusing to change ${count(plan.length, 'role')} without confirmation: stdin is not a terminal. Add --yes to confirm, or --dry-run to only see the plan.`);
+    throw new UsageError(`Refusing to change ${count(plan.length, 'role')} without confirmation: stdin ` + 'is not a terminal. Add --yes to confirm, or --dry-run to only see the plan.');
   }
   const answer = await io.ask(`\nAttach ${policy.policyArn} to ${count(plan.length, 'role')} in account ${accountId}? [y/N] `);
   return ['y', 'yes'].includes(answer.trim().toLowerCase());
@@ -178,7 +179,7 @@ async function apply(plan: readonly ResourceResult[], remediator: RoleRemediator
  */
 function describeFailure(error: unknown, policyArn: string, PolicyNotFoundError: new (...args: never[]) => Error): string {
   if (error instanceof PolicyNotFoundError) {
-    return `Policy ${policyArn} does not exist or cannot be attached: check --policy-arn (default: the stack's SessionManagerInstancePolicyArn output).`;
+    return `Policy ${policyArn} does not exist or cannot be attached: check ` + `--policy-arn (default: the stack's SessionManagerInstancePolicyArn output).`;
   }
   if (error instanceof AwsAccessError) return describeAwsAccessError(error);
   return error instanceof Error ? error.message : String(error);

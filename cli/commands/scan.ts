@@ -2,7 +2,7 @@
 import { type Command, Option } from 'commander';
 import { type Check, type CheckResult, MissingParameterError, runCheck } from '../checks/check';
 import { CHECKS, checkIds, findCheck } from '../checks/registry';
-import { type CliIo, EXIT_FINDINGS, EXIT_OK, Progress, stdoutStyle, writeReportFile } from '../io';
+import { type CliIo, EXIT_FINDINGS, EXIT_OK, formatJson, Progress, stdoutStyle, writeReportFile } from '../io';
 import { renderScanHtml } from '../report/html';
 import { allResults, type ScanReport, scanReportJson, type SkippedCheck } from '../report/scan-report';
 import { renderScanText } from '../report/table';
@@ -22,7 +22,7 @@ export function scanCommand(program: Command, io: CliIo, exit: (code: number) =>
     .command('scan')
     .description(
       "Run the checks over one account (the bundled sample unless --live) and report each resource's verdict. " +
-        'A check whose required parameter is neither given nor found in a deployed stack (role-policy without --policy-arn) is skipped, with a note on stderr, unless --rule asks for it.',
+        'A check whose required parameter is neither given nor found in a deployed stack (role-policy ' + 'without --policy-arn) is skipped, with a note on stderr, unless --rule asks for it.',
     )
     .addOption(new Option('--rule <id...>', 'only these checks').choices(checkIds()))
     .option('--json', 'print the report as JSON on stdout instead of tables')
@@ -32,7 +32,7 @@ export function scanCommand(program: Command, io: CliIo, exit: (code: number) =>
   addCheckParameterOptions(command);
   return command.action(async (flags: ScanFlags) => {
     const report = await scan(await accountSource(flags, io), selectedChecks(flags.rule), flags, io, { skipUnconfigured: !flags.rule });
-    if (flags.json) io.stdout.write(`${JSON.stringify(scanReportJson(report), null, 2)}\n`);
+    if (flags.json) io.stdout.write(formatJson(scanReportJson(report)));
     else io.stdout.write(renderScanText(report, stdoutStyle(io)));
     if (flags.html) {
       writeReportFile(flags.html, renderScanHtml(report), 'HTML report');

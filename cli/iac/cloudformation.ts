@@ -11,7 +11,7 @@
  * decides a NON_COMPLIANT verdict, the annotation names the unknown values.
  */
 import { LineCounter, parseDocument, isMap, isScalar } from 'yaml';
-import { type ComplianceType, type Verdict } from '../../functions/shared/core/compliance';
+import type { ComplianceType, Verdict } from '../../functions/shared/core/compliance';
 import { evaluateInstanceRole, type InstanceRolePolicy, type RoleFacts } from '../../functions/shared/core/instance-role';
 import { assembleSubject, isAwsManagedPolicyArn, managedPolicyLabel, type NamedPolicyDocument, type PolicySubjectKind, type PolicySubjectParts } from '../../functions/shared/core/policy-subject';
 import { evaluateSessionDocument, type SessionLimits } from '../../functions/shared/core/session-document-check';
@@ -39,7 +39,10 @@ export interface IacOptions {
   readonly home: AccountHome;
   readonly exemptions: SsmAccessExemptions;
   readonly limits: SessionLimits;
-  /** The Session Manager instance policy (an ARN, or a logical ID in the template); without it no role-policy findings. */
+  /**
+   * The Session Manager instance policy (an ARN, or a logical ID in the template); without it no
+   * role-policy findings.
+   */
   readonly instancePolicy: Omit<InstanceRolePolicy, 'policyArn'> & { readonly policyArn?: string };
   /** AWS managed policies whose documents are known (from the bundled sample account). */
   knownManagedPolicy(arn: string): NamedPolicyDocument | undefined;
@@ -67,7 +70,7 @@ export function readCloudFormation(file: string, text: string): { template: unkn
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { customTags: CLOUDFORMATION_TAGS, uniqueKeys: true, lineCounter, prettyErrors: false });
   const error = document.errors[0];
-  if (error) throw new TemplateFileError(`${file}:${lineCounter.linePos(error.pos[0]).line}: not valid YAML or JSON (${error.message.split('\n')[0]}); fix the file or leave it out.`);
+  if (error) throw new TemplateFileError(`${file}:${lineCounter.linePos(error.pos[0]).line}: not valid YAML or ` + `JSON (${error.message.split('\n')[0]}); fix the file or leave it out.`);
   const lines = new Map<string, number>();
   const resources = document.get('Resources', true);
   if (isMap(resources)) {
@@ -99,7 +102,7 @@ export function checkCloudFormation(file: string, template: CloudFormationTempla
     const worst = worstOf(verdicts);
     const decidedByUnknowns = worst.compliance === 'NON_COMPLIANT' && decisive.size > 0 && verdicts.some((v, i) => i % 2 === 1 && v.compliance !== 'NON_COMPLIANT');
     const annotation = decidedByUnknowns
-      ? `${worst.annotation} Not known before deployment: ${[...decisive].join(', ')}, read as ${checkId === 'preferences' ? 'unset' : 'any value'}.`
+      ? `${worst.annotation} Not known before deployment: ${[...decisive].join(', ')}, ` + `read as ${checkId === 'preferences' ? 'unset' : 'any value'}.`
       : worst.annotation;
     return { checkId, file, line: lineOf(resource), resourceType, resource, compliance: worst.compliance, annotation };
   });
@@ -217,7 +220,8 @@ class TemplateReading {
   private principalArn(kind: PolicySubjectKind, logicalId: string): string {
     const type = kind === 'Policy' ? 'policy' : kind.toLowerCase();
     const path = this.resolve(this.resources[logicalId]?.Properties?.Path, '*');
-    return `arn:${this.home.partition}:iam::${this.home.accountId}:${type}${typeof path === 'string' ? path : '/'}${logicalId}`;
+    const pathOrRoot = typeof path === 'string' ? path : '/';
+    return `arn:${this.home.partition}:iam::${this.home.accountId}:${type}${pathOrRoot}${logicalId}`;
   }
 
   private ofType(types: readonly string[]): [string, TemplateResourceLike][] {
@@ -283,7 +287,9 @@ class TemplateReading {
         if (inTemplate) return { name: `policy ${inTemplate[0]}`, document: this.resolve(inTemplate[1].Properties?.PolicyDocument, '*') };
         return (
           this.options.knownManagedPolicy(arn) ?? {
-            name: `${isAwsManagedPolicyArn(arn) ? managedPolicyLabel(arn) : `managed policy ${arn}`} (its document is not in the template nor among the AWS managed policies session-guard knows)`,
+            name:
+              `${isAwsManagedPolicyArn(arn) ? managedPolicyLabel(arn) : `managed policy ${arn}`} ` +
+              '(its document is not in the template nor among the AWS managed policies session-guard knows)',
             document: null,
           }
         );

@@ -49,7 +49,7 @@ export function templatePolicies(resources: Readonly<Record<string, TemplateReso
         else if (typeof policy === 'object' && policy !== null && 'Statement' in policy) add(where, `inline policy ${where}`, { document: policy });
         else {
           const template = typeof policy === 'object' && policy !== null ? Object.keys(policy)[0] : String(policy);
-          add(where, `SAM policy template ${template}`, { unreadable: `SAM policy template ${template} is expanded by SAM at deployment; write the statements out to have them checked` });
+          add(where, `SAM policy template ${template}`, { unreadable: `SAM policy template ${template} is expanded by SAM at ` + 'deployment; write the statements out to have them checked' });
         }
       }
     }

@@ -46,7 +46,7 @@ export async function readTerraformFile(file: string, text: string): Promise<{ t
   try {
     parsed = (await parseHcl(file, text)) as typeof parsed;
   } catch (error) {
-    throw new TerraformFileError(`${file}: not valid Terraform (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); fix the file or leave it out.`);
+    throw new TerraformFileError(`${file}: not valid Terraform ` + `(${error instanceof Error ? error.message.split('\n')[0] : String(error)}); fix the file or leave it out.`);
   }
   const blocks = (kind: 'resource' | 'data', prefix: string): Block[] =>
     Object.entries(parsed[kind] ?? {}).flatMap(([type, byName]) =>
@@ -59,7 +59,7 @@ export async function readTerraformFile(file: string, text: string): Promise<{ t
 }
 
 /** A `terraform show -json` plan: planned values, with what is known only after apply left unknown. */
-export async function readTerraformPlan(file: string, plan: TerraformPlan, text: string): Promise<{ template: TerraformTemplate; lineOf: (address: string) => number }> {
+export async function readTerraformPlan(plan: TerraformPlan, text: string): Promise<{ template: TerraformTemplate; lineOf: (address: string) => number }> {
   const unknownAfterApply = new Map((plan.resource_changes ?? []).map((c) => [c.address, c.change?.after_unknown ?? {}]));
   const resources: Block[] = [];
   const walk = (module: PlanModule | undefined) => {

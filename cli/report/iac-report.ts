@@ -26,7 +26,8 @@ export function renderIacText(report: IacReport, style: TextStyle = PLAIN): stri
     return [fitText(`${check.id}: ${check.title}`, style), '', table, '', describeCounts(countCompliance(findings))].join('\n');
   });
   const none = report.findings.length === 0 ? ['No IAM policy, role, user, group, Session document or instance role found to check.'] : [];
-  return [heading, ...sections, ...none, `All files: ${describeCounts(countCompliance(report.findings))}`].join('\n\n') + '\n';
+  const total = `All files: ${describeCounts(countCompliance(report.findings))}`;
+  return `${[heading, ...sections, ...none, total].join('\n\n')}\n`;
 }
 
 /** The `--json` document: findings in Config's vocabulary, with where they are written. */

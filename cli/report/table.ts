@@ -117,7 +117,7 @@ export function byConcern<T extends Pick<ResourceResult, 'compliance'>>(results:
 }
 
 export const describeCounts = (c: ComplianceCounts): string =>
-  `${c.NON_COMPLIANT} non-compliant, ${c.COMPLIANT} compliant, ${c.NOT_APPLICABLE} not applicable (${count(c.total, 'resource')})`;
+  `${c.NON_COMPLIANT} non-compliant, ${c.COMPLIANT} compliant, ` + `${c.NOT_APPLICABLE} not applicable (${count(c.total, 'resource')})`;
 
 export function renderScanText(report: ScanReport, style: TextStyle = PLAIN): string {
   const sections = report.checks.map((check) => renderCheck(check, style));
@@ -128,7 +128,7 @@ export function renderScanText(report: ScanReport, style: TextStyle = PLAIN): st
     { style, colourOf: (row, column) => (column === 1 && row[column] !== '0' ? 'red' : undefined) },
   );
   const heading = fitText(`session-guard scan of account ${report.account.id}: ${report.account.description}`, style);
-  return [heading, ...sections, `Summary\n${summary}`].join('\n\n') + '\n';
+  return `${[heading, ...sections, `Summary\n${summary}`].join('\n\n')}\n`;
 }
 
 function renderCheck(check: CheckResult, style: TextStyle): string {

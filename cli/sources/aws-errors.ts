@@ -11,7 +11,9 @@ import type { AwsAccessError } from '../../functions/shared/errors';
 /** Why the CLI makes each call, so a denial says what the permission is for. */
 const PURPOSES: Readonly<Record<string, string>> = {
   'iam:GetAccountAuthorizationDetails': 'to read every IAM role, user, group and customer managed policy with its policies (trust, inline, attached)',
-  'iam:GetPolicy': "to read a customer managed policy: its tags (break-glass exemptions), which GetAccountAuthorizationDetails leaves out, or in remediate whether the policy exists",
+  'iam:GetPolicy':
+    'to read a customer managed policy: its tags (break-glass exemptions), which GetAccountAuthorizationDetails ' +
+    'leaves out, or in remediate whether the policy exists',
   'ssm:ListDocuments': "to list the account's own Session documents in the region",
   'ssm:GetDocument': "to read each Session document's settings, and whether SSM-SessionManagerRunShell exists",
   'cloudformation:DescribeStacks': "to read the session-guard stack's outputs (or pass the value yourself, e.g. --policy-arn)",

@@ -9,7 +9,7 @@ import type { Client, MetadataBearer } from '@smithy/types';
 /** Returns the response for one call, or throws the error AWS would. */
 export type RecordedAnswer = (commandName: string, input: Record<string, unknown>) => object;
 
-export function answeringFrom<C extends Client<any, MetadataBearer, any>>(client: C, answer: RecordedAnswer): C {
+export function answeringFrom<C extends Client<object, MetadataBearer, unknown>>(client: C, answer: RecordedAnswer): C {
   client.middlewareStack.add(
     // `initialize` runs before endpoints, credentials and signing: nothing reaches a network.
     (_next, context) => async (args) => ({

@@ -94,7 +94,7 @@ export function loadSampleAccount(path: URL | string = SAMPLE_ACCOUNT_PATH): Acc
         const item = configurationItem(raw, summary);
         if (!item) {
           throw new UsageError(
-            `The bundled sample account holds no ${summary.resourceType} ${summary.resourceId}; evaluate this oversized event against a live account (--live).`,
+            `The bundled sample account holds no ${summary.resourceType} ${summary.resourceId}; ` + 'evaluate this oversized event against a live account (--live).',
           );
         }
         return item;
@@ -166,10 +166,13 @@ function accountAnswer(account: SampleAccountFile, command: string, input: Recor
   return { Regions: account.Regions.filter((region) => !statuses?.length || statuses.includes(region.RegionOptStatus ?? '')) };
 }
 
-/** GetServiceSetting, DescribeActivations and DescribeInstanceInformation (honouring ResourceType) of one region, from the file. */
+/**
+ * GetServiceSetting, DescribeActivations and DescribeInstanceInformation (honouring ResourceType) of
+ * one region, from the file.
+ */
 function regionalSsmAnswer(account: SampleAccountFile, region: string, command: string, input: Record<string, unknown>): object {
   const regional = account.SystemsManager[region];
-  if (!regional) throw new Error(`The bundled sample account holds no Systems Manager data for ${region}; it has ${Object.keys(account.SystemsManager).join(', ')}.`);
+  if (!regional) throw new Error('The bundled sample account holds no Systems Manager data for ' + `${region}; it has ${Object.keys(account.SystemsManager).join(', ')}.`);
   switch (command) {
     case 'GetServiceSetting':
       return regional.GetServiceSetting;

@@ -94,7 +94,7 @@ export function attachPolicyHandler({ iam, config, exemptionTagKey, nodeRoles, n
 /** NODE_ROLE_REGIONS: the template passes the rule's NodeRoleRegions, comma-separated (empty: every enabled region). */
 export function parseNodeRoleRegions(value: string | undefined): string[] {
   const result = listOf(regionName).safeParse(value ?? '');
-  if (!result.success) throw new InvalidFunctionSettingError(`Environment variable NODE_ROLE_REGIONS ${describeIssues(result.error, '')}; set the stack's NodeRoleRegions parameter to comma-separated region names, or leave it empty.`);
+  if (!result.success) throw new InvalidFunctionSettingError(`Environment variable NODE_ROLE_REGIONS ${describeIssues(result.error, '')}; set the ` + `stack's NodeRoleRegions parameter to comma-separated region names, or leave it empty.`);
   return result.data;
 }
 

@@ -111,14 +111,14 @@ export class InstanceRoleRemediation {
     const roleName = (await this.sources.knownRoleName(roleId)) ?? (await this.sources.findRoleName(roleId));
     if (!roleName) {
       throw new RoleNotFoundError(
-        `No IAM role has ID ${roleId}: neither AWS Config nor IAM knows it. It was probably deleted; Config marks it NOT_APPLICABLE once it records the deletion.`,
+        `No IAM role has ID ${roleId}: neither AWS Config nor IAM knows it. It was ` + 'probably deleted; Config marks it NOT_APPLICABLE once it records the deletion.',
       );
     }
     const role = await this.sources.readRoleFacts(roleName);
     if (role.roleId !== roleId) {
       // Config remembers the name of a deleted role; a new role may carry that name since.
       throw new RoleNotFoundError(
-        `Role ${roleId} no longer exists: its name ${roleName} now belongs to another role (${role.roleId}), which Config evaluates separately.`,
+        `Role ${roleId} no longer exists: its name ${roleName} now belongs ` + `to another role (${role.roleId}), which Config evaluates separately.`,
       );
     }
     return role;
@@ -165,7 +165,7 @@ export class InstanceRoleRemediation {
       if (attached.includes(policyArn)) return;
       if (attempt >= this.verifyAttempts) {
         throw new AttachNotVerifiedError(
-          `${policyArn} was attached to role ${roleName}, but ListAttachedRolePolicies still did not show it after ${attempt} reads. Check the role in IAM, then remediate again.`,
+          `${policyArn} was attached to role ${roleName}, but ListAttachedRolePolicies still ` + `did not show it after ${attempt} reads. Check the role in IAM, then remediate again.`,
         );
       }
       await this.sleep(this.verifyFirstDelayMs * 2 ** (attempt - 1));

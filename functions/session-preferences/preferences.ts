@@ -110,7 +110,7 @@ function refuseAnotherStacksDocument(name: string, current: VersionContent, stac
   const owner = sessionPreferencesOwner(current.content);
   if (owner.kind !== 'session-guard' || owner.stackId === stackId) return;
   throw new PreferencesManagedElsewhereError(
-    `${name} is managed by another session-guard stack, ${owner.stackId} (it wrote default version ${current.version}). ` +
+    `${name} is managed by another session-guard stack, ` + `${owner.stackId} (it wrote default version ${current.version}). ` +
       'There is one preferences document per account and region, so only one deployment there may manage it: ' +
       `deploy this stack with ManageSessionPreferences=false, or set that on the other stack first.${afterward}`,
   );
@@ -122,7 +122,7 @@ async function writePreferences(store: SessionDocumentStore, content: string, cu
   if (sameDocumentContent(content, current.content)) return { action: 'unchanged', defaultVersion: current.version };
   const version = await store.versionWith(content, signal);
   if ((await store.setDefaultVersion(version, signal)) === 'no-such-version') {
-    throw new Error(`${store.documentName} lost version ${version} before it could be made the default (deleted meanwhile?); deploy again.`);
+    throw new Error(`${store.documentName} lost version ${version} before it ` + 'could be made the default (deleted meanwhile?); deploy again.');
   }
   return { action: 'updated', defaultVersion: version };
 }
@@ -145,7 +145,7 @@ async function restore(store: SessionDocumentStore, point: RestorePoint | undefi
       action: 'left-as-is',
       defaultVersion: current.version,
       reason:
-        `Left ${name} as it is: its default version ${current.version} was written by ${describe(owner)} since this stack wrote its own, ` +
+        `Left ${name} as it is: its default version ${current.version} ` + `was written by ${describe(owner)} since this stack wrote its own, ` +
         'and restoring what was there before this stack would destroy those settings.',
     };
   }
@@ -158,7 +158,7 @@ async function restore(store: SessionDocumentStore, point: RestorePoint | undefi
       action: 'nothing-to-restore',
       defaultVersion: current.version,
       reason:
-        `${name} no longer has version ${point.version}, its default before this stack (the version or the whole document was deleted since), ` +
+        `${name} no longer has version ${point.version}, its default before ` + 'this stack (the version or the whole document was deleted since), ' +
         `so there is nothing to restore and the default stays at version ${current.version}, written by this stack. ` +
         "Review the account's Session Manager preferences: they may name this stack's key, log group or bucket.",
     };

@@ -10,6 +10,7 @@ import { runBin, runCli } from '../support/cli';
 import { answerCallerIdentity, standInEndpoint } from '../support/stand-in-endpoint';
 
 const root = resolve(import.meta.dirname, '../..');
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching the terminal's colour escapes is the point.
 const ANSI = /\x1b\[[0-9;]*m/g;
 const RED = '\x1b[31m';
 const GREEN = '\x1b[32m';

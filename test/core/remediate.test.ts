@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  AttachNotVerifiedError,
   InstanceRoleRemediation,
   ManagedPolicyQuotaError,
   type RemediationSources,
@@ -31,8 +30,14 @@ function fakeSources(role: RoleFacts | undefined, { configKnows = true, staleRea
   let reads = 0;
   const calls: string[] = [];
   const sources: RemediationSources = {
-    knownRoleName: async (id) => (calls.push('config'), configKnows && role?.roleId === id ? role.roleName : undefined),
-    findRoleName: async (id) => (calls.push('listRoles'), role?.roleId === id ? role.roleName : undefined),
+    knownRoleName: async (id) => {
+      calls.push('config');
+      return configKnows && role?.roleId === id ? role.roleName : undefined;
+    },
+    findRoleName: async (id) => {
+      calls.push('listRoles');
+      return role?.roleId === id ? role.roleName : undefined;
+    },
     readRoleFacts: async (name) => {
       if (!role || role.roleName !== name) throw new RoleNotFoundError(`Role ${name} no longer exists`);
       return { ...role, attachedPolicyArns: [...attached] };
@@ -43,7 +48,10 @@ function fakeSources(role: RoleFacts | undefined, { configKnows = true, staleRea
       reads = 0;
     },
     listAttachedPolicyArns: async () => (reads++ < staleReads ? (role?.attachedPolicyArns ?? []) : [...attached]),
-    listNodeRoles: async (regions) => (calls.push(`nodeRoles ${regions.join(',')}`), nodeRoles),
+    listNodeRoles: async (regions) => {
+      calls.push(`nodeRoles ${regions.join(',')}`);
+      return nodeRoles;
+    },
   };
   return { sources, attached, calls };
 }

@@ -20,7 +20,7 @@ export class IamStandIn {
   private readonly moto: IAMClient;
 
   private constructor(
-    private readonly motoEndpoint: string,
+    motoEndpoint: string,
     private readonly managedPoliciesPerRole: number,
   ) {
     this.moto = new IAMClient({ ...MOTO_CLIENT_SETTINGS, endpoint: motoEndpoint });

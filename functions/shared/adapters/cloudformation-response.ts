@@ -27,7 +27,7 @@ export async function sendCustomResourceAnswer(responseUrl: string, answer: Cust
       if (attempt < attempts) await sleep(200 * attempt);
     }
   }
-  throw new Error(`Could not deliver the ${answer.Status} answer for ${answer.LogicalResourceId} to CloudFormation after ${attempts} attempts: ${String(lastError)}`);
+  throw new Error(`Could not deliver the ${answer.Status} answer for ${answer.LogicalResourceId} ` + `to CloudFormation after ${attempts} attempts: ${String(lastError)}`);
 }
 
 function put(url: URL, body: string, timeoutMs: number): Promise<void> {

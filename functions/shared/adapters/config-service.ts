@@ -58,7 +58,7 @@ export class ConfigServiceGateway implements ConfigGateway {
     const item = response.configurationItems?.[0];
     if (!item?.resourceType || !item.resourceId) {
       throw new ConfigurationItemNotFoundError(
-        `AWS Config returned no configuration item for ${summary.resourceType} ${summary.resourceId} at ${summary.configurationItemCaptureTime}; check that Config records this resource type.`,
+        `AWS Config returned no configuration item for ${summary.resourceType} ${summary.resourceId} ` + `at ${summary.configurationItemCaptureTime}; check that Config records this resource type.`,
       );
     }
     return {
@@ -97,7 +97,7 @@ export class ConfigServiceGateway implements ConfigGateway {
       if (attempt >= this.failedEvaluationRetries) {
         const ids = failed.slice(0, 5).map((e) => `${e.ComplianceResourceType} ${e.ComplianceResourceId}`);
         throw new PutEvaluationsFailedError(
-          `AWS Config rejected ${failed.length} evaluation(s) after ${attempt + 1} attempts (${ids.join(', ')}${failed.length > 5 ? ', ...' : ''}); the rule will retry on its next run.`,
+          `AWS Config rejected ${failed.length} evaluation(s) after ${attempt + 1} attempts ` + `(${ids.join(', ')}${failed.length > 5 ? ', ...' : ''}); the rule will retry on its next run.`,
         );
       }
       pending = failed;

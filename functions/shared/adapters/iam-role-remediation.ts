@@ -47,7 +47,7 @@ export class IamRoleRemediationGateway {
       },
     );
     if (!role?.RoleId) {
-      throw new RoleNotFoundError(`Role ${roleName} no longer exists in IAM; nothing to remediate. Config marks it NOT_APPLICABLE once it records the deletion.`);
+      throw new RoleNotFoundError(`Role ${roleName} no longer exists in IAM; nothing to remediate. ` + 'Config marks it NOT_APPLICABLE once it records the deletion.');
     }
     return {
       roleId: role.RoleId,
@@ -82,10 +82,10 @@ export class IamRoleRemediationGateway {
           // IAM says NoSuchEntity for a missing role and for a missing policy alike.
           throw (await this.policyExists(policyArn))
             ? new RoleNotFoundError(`Role ${roleName} was deleted while it was being remediated; nothing to do.`, { cause: error })
-            : new PolicyNotFoundError(`Policy ${policyArn} does not exist or cannot be attached. Check the remediation's PolicyArn parameter; it must be the stack's Session Manager instance policy.`, { cause: error });
+            : new PolicyNotFoundError(`Policy ${policyArn} does not exist or cannot be attached. Check the remediation's ` + `PolicyArn parameter; it must be the stack's Session Manager instance policy.`, { cause: error });
         case 'LimitExceededException':
           throw new ManagedPolicyQuotaError(
-            `Role ${roleName} already holds as many managed policies as its quota allows (a role holds at most 10 managed policies by default, 20 with a quota increase). Detach a policy it no longer needs, or request a quota increase, then remediate again.`,
+            `Role ${roleName} already holds as many managed policies as its quota allows (a role holds at most ` + '10 managed policies by default, 20 with a quota increase). Detach a policy it no longer needs, or ' + 'request a quota increase, then remediate again.',
             { cause: error },
           );
         default:

@@ -1,4 +1,7 @@
-/** How we read and write one SSM document's versions. Returns plain data; errors other than an absent document or version propagate. */
+/**
+ * How we read and write one SSM document's versions. Returns plain data; errors other than an
+ * absent document or version propagate.
+ */
 import {
   CreateDocumentCommand,
   DeleteDocumentCommand,

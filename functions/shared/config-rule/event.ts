@@ -77,7 +77,6 @@ const invokingEventSchema = z.discriminatedUnion('messageType', [
     awsAccountId: z.optional(z.string()),
   }),
 ]);
-export type InvokingEvent = z.infer<typeof invokingEventSchema>;
 
 export const configRuleEventSchema = z.looseObject({
   invokingEvent: z.pipe(jsonText('invokingEvent'), invokingEventSchema),

@@ -71,7 +71,7 @@ export function instanceRoleEligibility(role: RoleFacts, policy: InstanceRolePol
   if (nodeUses.length > 0) {
     const uses = describeNodeRoleUses(nodeUses);
     if (ssmCanAssume(trustPolicy)) scope.push(uses);
-    else refusals.push(`is named as ${uses}, but Systems Manager cannot use it (its trust policy allows no ssm.amazonaws.com sts:AssumeRole)`);
+    else refusals.push(`is named as ${uses}, but Systems Manager cannot use it (its ` + 'trust policy allows no ssm.amazonaws.com sts:AssumeRole)');
   }
   return scope.length > 0 ? { eligible: true, scope: scope.join('; ') } : notEligible(`${refusals.join('; it ')}.`);
 }
@@ -97,7 +97,7 @@ export function evaluateInstanceRole(role: RoleFacts, policy: InstanceRolePolicy
     eligibility = instanceRoleEligibility(role, policy, nodeUses);
   } catch (error) {
     if (!(error instanceof PolicyDocumentError)) throw error;
-    return nonCompliant(`Role ${role.roleName}: its trust policy could not be read (${error.message}); review it, then attach ${policy.policyArn}.`);
+    return nonCompliant(`Role ${role.roleName}: its trust policy could not be read ` + `(${error.message}); review it, then attach ${policy.policyArn}.`);
   }
   if (!eligibility.eligible) return notApplicable(eligibility.reason);
 
@@ -111,7 +111,7 @@ export function evaluateInstanceRole(role: RoleFacts, policy: InstanceRolePolicy
   }
   // Role and policy first: when a long scope is clipped, what to do survives.
   const note = withoutCoreAccess ? ' It lacks ssm:UpdateInstanceInformation too.' : '';
-  return nonCompliant(`Role ${role.roleName} lacks the Session Manager policy: attach ${policy.policyArn}. ${capitalized(eligibility.scope)}.${note}`);
+  return nonCompliant(`Role ${role.roleName} lacks the Session Manager policy: attach ` + `${policy.policyArn}. ${capitalized(eligibility.scope)}.${note}`);
 }
 
 /**

@@ -124,7 +124,7 @@ export function sessionPreferenceFailures(content: Readonly<Record<string, unkno
   const failures: string[] = [];
   const sessionType = sessionTypeOf(content);
   if (sessionType === undefined) {
-    failures.push(`sessionType ${JSON.stringify(content.sessionType ?? null)} is not one of ${SESSION_TYPES.join(', ')} (checked as Standard_Stream)`);
+    failures.push(`sessionType ${JSON.stringify(content.sessionType ?? null)} is not ` + `one of ${SESSION_TYPES.join(', ')} (checked as Standard_Stream)`);
   }
   const settings = SESSION_TYPE_SETTINGS[sessionType ?? 'Standard_Stream'];
 
@@ -141,7 +141,7 @@ export function sessionPreferenceFailures(content: Readonly<Record<string, unkno
 function kmsKeyFailures(inputs: Readonly<Record<string, unknown>>): string[] {
   const kmsKeyId = inputs.kmsKeyId;
   if (typeof kmsKeyId !== 'string' || kmsKeyId.trim() === '') {
-    return [`kmsKeyId ${kmsKeyId === undefined || kmsKeyId === null ? 'missing' : 'empty'} (no session encryption beyond TLS)`];
+    return [`kmsKeyId ${kmsKeyId === undefined || kmsKeyId === null ? 'missing' : 'empty'} ` + '(no session encryption beyond TLS)'];
   }
   const chosen = chosenWhenSessionStarts('kmsKeyId', kmsKeyId, 'which key encrypts the session');
   return chosen ? [chosen] : [];
@@ -232,11 +232,12 @@ export function evaluateSessionDocument(document: SessionDocument, limits: Sessi
   const sessionType = sessionTypeOf(content);
   // Standard_Stream is what people mean by a Session document; the other types say which they are,
   // so a reader knows why some settings are not named.
-  const subject = `Session document ${document.name}${sessionType && sessionType !== 'Standard_Stream' ? ` (${sessionType})` : ''}`;
+  const typeNote = sessionType && sessionType !== 'Standard_Stream' ? ` (${sessionType})` : '';
+  const subject = `Session document ${document.name}${typeNote}`;
   const failures = sessionPreferenceFailures(content, limits);
   if (failures.length > 0) return nonCompliant(`${subject}: ${failures.join('; ')}.`);
 
-  const withinLimits = `keeps sessions within ${limits.maxIdleSessionTimeoutMinutes} idle / ${limits.maxSessionDurationMinutes} total minutes`;
+  const withinLimits = `keeps sessions within ${limits.maxIdleSessionTimeoutMinutes} ` + `idle / ${limits.maxSessionDurationMinutes} total minutes`;
   const { unusedSettings } = SESSION_TYPE_SETTINGS[sessionType ?? 'Standard_Stream'];
   return compliant(unusedSettings ? `${subject} ${withinLimits}; ${unusedSettings}.` : `${subject} encrypts sessions and logs, and ${withinLimits}.`);
 }
@@ -247,7 +248,7 @@ export function evaluateAccountPreferences(preferencesDocumentExists: boolean): 
     return compliant(`${SESSION_PREFERENCES_DOCUMENT_NAME} exists; its settings are evaluated on the document itself.`);
   }
   return nonCompliant(
-    `${SESSION_PREFERENCES_DOCUMENT_NAME} does not exist: Session Manager runs on its defaults (no KMS encryption, no session logging, no maximum duration). Deploy the session preferences.`,
+    `${SESSION_PREFERENCES_DOCUMENT_NAME} does not exist: Session Manager runs on its defaults ` + '(no KMS encryption, no session logging, no maximum duration). Deploy the session preferences.',
   );
 }
 

@@ -161,7 +161,16 @@ const flag = z.pipe(
 
 const text = z.string().check(z.trim());
 /** A KMS key ARN, key ID (UUID or multi-Region mrk-...) or alias: what `kmsKeyId` accepts. */
-const kmsKeyReference = /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[\w/-]+)$/;
+const kmsKeyReference = new RegExp(
+  `^(${[
+    /arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+/,
+    /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/,
+    /mrk-[0-9a-f]{32}/,
+    /alias\/[\w/-]+/,
+  ]
+    .map((alternative) => alternative.source)
+    .join('|')})$`,
+);
 /** Session Manager's run-as user: a Linux user name. */
 const osUserName = /^[a-z_][a-z0-9_.-]{0,31}\$?$/i;
 

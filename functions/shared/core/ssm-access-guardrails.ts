@@ -231,7 +231,7 @@ export function evaluateSsmAccess(
 ): Verdict {
   const who = `${subject.kind} ${subject.name}`;
   if (findings.length === 0) {
-    return compliant(`${who} allows no ssm:SendCommand or ssm:StartSession on nodes it does not name, no session with another document, no change to the session controls.`);
+    return compliant(`${who} allows no ssm:SendCommand or ssm:StartSession on nodes it does not ` + 'name, no session with another document, no change to the session controls.');
   }
   const exemption = exemptionOf(subject, exemptions);
   const summary = describeFindings(findings);

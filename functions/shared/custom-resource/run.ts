@@ -102,7 +102,7 @@ export async function runCustomResource(rawEvent: unknown, provider: CustomResou
   const deadline = new Promise<CustomResourceAnswer>((resolve) => {
     const waitMs = Math.max(0, options.remainingTimeMs() - (options.marginMs ?? DEFAULT_ANSWER_MARGIN_MS));
     timer = setTimeout(() => {
-      const reason = `${event.RequestType} did not finish before the function's time ran out; it was stopped and nothing more will be done.${seeLogs}`;
+      const reason = `${event.RequestType} did not finish before the function's time ` + `ran out; it was stopped and nothing more will be done.${seeLogs}`;
       // Stop first: from here on the provider's calls fail instead of writing.
       stop.abort(new CustomResourceDeadlineError(reason));
       resolve(failed(event, physicalId, reason));

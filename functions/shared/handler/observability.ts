@@ -99,6 +99,6 @@ export function recordFailedRun(metrics: Metrics): void {
 /** One remediation's outcome, as a count of 1 under its own metric name (`RemediationFailed`, ...). */
 export function recordRemediation(metrics: Metrics, outcome: RemediationOutcome): void {
   const name = METRIC.remediations[outcome];
-  if (!name) throw new TypeError(`Unknown remediation outcome "${String(outcome)}"; expected one of ${Object.keys(METRIC.remediations).join(', ')}.`);
+  if (!name) throw new TypeError(`Unknown remediation outcome "${String(outcome)}"; expected ` + `one of ${Object.keys(METRIC.remediations).join(', ')}.`);
   metrics.addMetric(name, MetricUnit.Count, 1);
 }

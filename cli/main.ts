@@ -60,8 +60,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), dep
     // Commander has already printed its own message (unknown option, missing value, help).
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     // The user's to fix: a wrong flag, file, event or parameter, or an AWS call the credentials may not make.
-    if (error instanceof InputError || error instanceof AwsAccessError) {
-      io.stderr.write(`session-guard: ${error instanceof AwsAccessError ? describeAwsAccessError(error) : error.message}\n`);
+    const usersToFix = error instanceof InputError ? error.message : error instanceof AwsAccessError ? describeAwsAccessError(error) : undefined;
+    if (usersToFix !== undefined) {
+      io.stderr.write(`session-guard: ${usersToFix}\n`);
       return EXIT_USAGE;
     }
     // Not the user's to fix: say what happened in one line; the stack only when asked for.

@@ -181,7 +181,7 @@ function describeFailure(error: unknown, policyArn: string, PolicyNotFoundError:
   if (error instanceof PolicyNotFoundError) {
     return `Policy ${policyArn} does not exist or cannot be attached: check ` + `--policy-arn (default: the stack's SessionManagerInstancePolicyArn output).`;
   }
-  if (error instanceof AwsAccessError) return describeAwsAccessError(error);
+  if (error instanceof AwsAccessError) return describeAwsAccessError(error) ?? error.message;
   return error instanceof Error ? error.message : String(error);
 }
 

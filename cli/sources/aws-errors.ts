@@ -39,8 +39,12 @@ const CREDENTIALS_REJECTED = new Set([
   'InvalidAccessKeyId',
 ]);
 
-/** The failure in the words of someone running the command line with their own credentials. */
-export function describeAwsAccessError(error: AwsAccessError): string {
+/**
+ * The failure in the words of someone running the command line with their own credentials, or
+ * undefined when it is nothing they can fix (an error AWS should not have answered): that one is
+ * reported as unexpected, with its stack trace on --debug.
+ */
+export function describeAwsAccessError(error: AwsAccessError): string | undefined {
   const { operation: action, awsErrorName: code, detail } = error;
   const hint = error.hint ? ` ${error.hint}` : '';
   if (error instanceof AwsAccessDeniedError) {
@@ -67,7 +71,7 @@ export function describeAwsAccessError(error: AwsAccessError): string {
     );
   }
   if (UNREACHABLE.has(code)) return `Cannot reach AWS for ${action} (${code}): check --endpoint-url, AWS_ENDPOINT_URL and your network.`;
-  return error.message;
+  return undefined;
 }
 
 /** Network errors that mean the endpoint was never reached. */

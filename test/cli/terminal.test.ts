@@ -127,11 +127,13 @@ describe('the session-guard bin', () => {
     const args = ['scan', '--endpoint-url', weird.url(), '--region', 'us-east-1', ...PREFERENCES_ONLY];
     const run = await runBin(args, AWS_ENV);
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe('session-guard: unexpected error: the stand-in fails this call\nRun again with --debug for the stack trace, and please report it with that trace.\n');
+    expect(run.stderr).toBe(
+      'session-guard: unexpected error: ssm:ListDocuments failed with WeirdFailure: the stand-in fails this call\nRun again with --debug for the stack trace, and please report it with that trace.\n',
+    );
 
     const debug = await runBin([...args, '--debug'], AWS_ENV);
     expect(debug.code).toBe(2);
-    expect(debug.stderr).toMatch(/^session-guard: unexpected error: WeirdFailure: the stand-in fails this call\n\s+at /);
+    expect(debug.stderr).toMatch(/^session-guard: unexpected error: AwsAccessError: ssm:ListDocuments failed with WeirdFailure: the stand-in fails this call\n\s+at /);
   });
 
   it('says an endpoint that is not AWS did not answer as AWS does, without a stack trace', async () => {

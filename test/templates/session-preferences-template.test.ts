@@ -11,14 +11,14 @@ import { parseDocument } from 'yaml';
 import { readTemplate } from '../../scripts/template';
 import { parsePolicyDocument, statementCoversAction } from '../../functions/shared/core/policy-document';
 import { policyDocuments } from '../support/template-policies';
-import { cfnLintAvailable } from '../support/tools';
+import { requireTool, toolPath } from '../support/tools';
 
 const root = resolve(import.meta.dirname, '../..');
 const templatePath = join(root, 'template.yaml');
 const template = readTemplate(templatePath);
 const resources = template.Resources;
 
-const lintable = cfnLintAvailable();
+const lintable = requireTool('cfnLint');
 
 type Variant = {
   encrypt: 'true' | 'false';
@@ -78,7 +78,7 @@ describe.skipIf(!lintable)('template variants for the optional session-preferenc
     expect(readFileSync(files[0]!, 'utf8')).toMatch(/EncryptSessionsOn: !Equals \[ "?true"?, 'true' \]/);
     // Pinning a condition to a constant is what W8003 (constant Equals) and W1028 (unreachable
     // If branch) report; both are how the variants are made, not findings.
-    const lint = spawnSync('cfn-lint', ['--ignore-checks', 'W8003', 'W1028', '--', ...files], { encoding: 'utf8' });
+    const lint = spawnSync(toolPath('cfnLint'), ['--ignore-checks', 'W8003', 'W1028', '--', ...files], { encoding: 'utf8' });
     expect(`${lint.stdout}${lint.stderr}`).toBe('');
     expect(lint.status).toBe(0);
   });

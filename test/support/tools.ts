@@ -4,7 +4,8 @@
  * The global setup probes the machine once per run (`probeToolbox`) and hands the result to every
  * test file (`toolbox()`): probing in each file cost a Python start-up or two per file. Python
  * tools resolve to the console scripts beside the interpreter `python3` runs, so each use starts
- * the tool itself rather than a version manager's shim (a pyenv shim adds about a second per call).
+ * the tool itself rather than a version manager's shim (a pyenv shim adds about half a second
+ * of CPU per call).
  *
  * On a developer's machine a missing tool skips the suites that need it, and the run ends with one
  * `SKIPPED:` line saying what did not run and how to get the tool (test/support/skipped-summary.ts).

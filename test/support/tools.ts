@@ -12,7 +12,7 @@
  * Under `CI=true` a missing tool fails the run instead: a green CI must mean every tier ran, not
  * that the integration tier was quietly left out.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject } from 'vitest';
@@ -130,4 +130,16 @@ export function toolPath(key: 'python3' | 'motoServer' | 'cfnLint' | 'chromium')
   const path = toolbox()[key];
   if (!path) throw new MissingToolError(`${TOOLS[key].what} is missing: ${TOOLS[key].howToGet}.`);
   return path;
+}
+
+/** Runs a tool to its end without blocking the test file; its stdout and stderr come back together. */
+export function runTool(key: 'python3' | 'motoServer' | 'cfnLint', args: readonly string[]): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(toolPath(key), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, output }));
+  });
 }

@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Integration suites share one moto_server per file; the server is started on a free port.
+    // Integration suites share one moto_server per worker (test/support/moto.ts), reset per test.
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Handlers log one JSON line per evaluation (and one per failed run) and flush EMF metrics to
@@ -16,7 +16,9 @@ export default defineConfig({
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
     setupFiles: ['test/support/setup.ts'],
-    globalSetup: ['test/support/build-functions.ts'],
+    globalSetup: ['test/support/build-functions.ts', 'test/support/outside-tools.ts'],
+    // A local run without moto_server, cfn-lint or Chromium ends with one SKIPPED: line.
+    reporters: ['default', './test/support/skipped-summary.ts'],
     // `npm test` runs with --coverage; a run of single test files collects none. The floors sit just
     // under the figures measured when they were set (core 96.6% statements, 92.3% branches, 99.6%
     // functions, 97.3% lines; config-rule 90.2 / 80.5 / 100 / 89.6), on the code every verdict

@@ -4,7 +4,7 @@
  * first, and at desktop and phone widths every verdict stays in view (screenshots in
  * test-results/html-report/).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,10 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeHtml, renderScanHtml } from '../../cli/report/html';
 import type { ScanReport } from '../../cli/report/scan-report';
 import { runCli } from '../support/cli';
-import { requireTool } from '../support/tools';
+import { requireTool, toolPath } from '../support/tools';
 
-const CHROMIUM = '/usr/bin/chromium';
-const chromiumAvailable = requireTool(`Chromium (${CHROMIUM}, Debian's package)`, existsSync(CHROMIUM), 'install it with `apt-get install -y chromium`');
+const chromiumAvailable = requireTool('chromium');
 
 const HOSTILE = `<script>window.__pwned = 1</script><img src="https://example.com/x.png" onerror="window.__pwned = 2">&amp; "quoted" 'single'`;
 
@@ -73,7 +72,7 @@ describe.skipIf(!chromiumAvailable)('the HTML report in headless Chromium', () =
 
   beforeAll(async () => {
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath: toolPath('chromium'),
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
   });

@@ -19,7 +19,8 @@ import { useSystemsManagerNodeRoles } from '../support/ssm-node-roles';
 const configMock = mockClient(ConfigServiceClient);
 
 describe.skipIf(!motoAvailable)('AttachPolicyFunction against moto IAM', () => {
-  const moto = useMoto();
+  // No AWS managed policy is attached or read here: skip loading them, which costs a second per reset.
+  const moto = useMoto({ awsManagedPolicies: false });
   let standIn: IamStandIn;
   // The DHMC setting and activations moto lacks (none set here: no role is a node role).
   const systemsManager = useSystemsManagerNodeRoles(moto);

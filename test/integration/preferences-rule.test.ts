@@ -72,7 +72,8 @@ const COMMAND = JSON.stringify({
 });
 
 describe.skipIf(!motoAvailable)('PreferencesRuleFunction against moto_server', () => {
-  const moto = useMoto();
+  // No AWS managed policy is attached or read here: skip loading them, which costs a second per reset.
+  const moto = useMoto({ awsManagedPolicies: false });
   const run = (event: unknown) =>
     runConfigRule(
       createPreferencesRule(new SsmSessionDocumentsGateway(new SSMClient(moto.clientSettings()))),

@@ -36,7 +36,8 @@ const configMock = mockClient(ConfigServiceClient);
 const recordedRoles = new Map<string, string>();
 
 describe.skipIf(!motoAvailable)('remediation end to end (document + function + rule, against moto IAM)', () => {
-  const moto = useMoto();
+  // No AWS managed policy is attached or read here: skip loading them, which costs a second per reset.
+  const moto = useMoto({ awsManagedPolicies: false });
   const systemsManager = useSystemsManagerNodeRoles(moto);
   let iam: IAMClient;
   let policyArn: string;

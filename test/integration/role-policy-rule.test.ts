@@ -59,7 +59,9 @@ describe.skipIf(!motoAvailable)('instance-role rule against moto_server', () => 
     return Role!.RoleId!;
   }
 
-  it('sweeps every role with the real SDK and reaches the right verdict for each', async () => {
+  // Seeding 280 roles takes over a thousand IAM calls; the long timeout only guards against a hang
+  // on a busy machine.
+  it('sweeps every role with the real SDK and reaches the right verdict for each', { timeout: 180_000 }, async () => {
     const instancePolicy = (await iam.send(new CreatePolicyCommand({ PolicyName: 'SessionGuardInstancePolicy', Path: '/session-guard/', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ssmmessages:CreateControlChannel', Resource: '*' }] }) }))).Policy!.Arn!;
     // Same name, other path: must not count.
     const lookalike = (await iam.send(new CreatePolicyCommand({ PolicyName: 'SessionGuardInstancePolicy', Path: '/lookalike/', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' }] }) }))).Policy!.Arn!;

@@ -11,6 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { toolPath } from './tools';
 
 export interface StepOutput {
   readonly Name: string;
@@ -244,7 +245,7 @@ function runPythonScript(inputs: Record<string, unknown>): unknown {
     '    sys.exit(1)',
     'json.dump(result, sys.stdout, default=str)',
   ].join('\n');
-  const run = spawnSync('python3', ['-c', bootstrap], {
+  const run = spawnSync(toolPath('python3'), ['-c', bootstrap], {
     input: JSON.stringify({ script: inputs.Script, handler: inputs.Handler, events: inputs.InputPayload ?? {} }),
     encoding: 'utf8',
   });

@@ -3,12 +3,49 @@
  * `.aws-sam/build/<LogicalId>/handler.mjs` run exactly what SAM would deploy. Also what a built
  * function weighs, for the bundle-size test and `npm run bench`.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { buildFunctions, type FunctionBuild, functionBuilds } from '../../scripts/build-functions';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { buildFunction, type FunctionBuild, functionBuilds } from '../../scripts/build-functions';
+
+const root = resolve(import.meta.dirname, '../..');
 
 export default async function setup(): Promise<void> {
-  await buildFunctions();
+  await Promise.all(functionBuilds().map(buildUnlessUnchanged));
+}
+
+/**
+ * Builds the function unless its last build was made from exactly what is there now: the same
+ * esbuild command line, the same installed packages, and every file its esbuild metafile lists
+ * byte for byte the same. A repeated run then spends nothing on bundling; a clean clone, or any
+ * change to a file the bundle holds, builds as `sam build` would.
+ */
+async function buildUnlessUnchanged(fn: FunctionBuild): Promise<void> {
+  const stamp = `${fn.metafile}.sha256`;
+  if (existsSync(stamp) && existsSync(builtHandlerPath(fn.logicalId)) && readFileSync(stamp, 'utf8') === buildFingerprint(fn)) return;
+  await buildFunction(fn);
+  writeFileSync(stamp, buildFingerprint(fn));
+}
+
+/** A hash of the command line, the installed packages, and every input of the function's last build. */
+function buildFingerprint(fn: FunctionBuild): string {
+  const hash = createHash('sha256').update(JSON.stringify(fn.args));
+  const add = (path: string) => hash.update(`\0${path}\0${fileDigest(path)}`);
+  [join(root, 'package.json'), join(root, 'tsconfig.json'), join(root, 'node_modules', '.package-lock.json')].forEach(add);
+  const { inputs } = JSON.parse(readFileSync(fn.metafile, 'utf8')) as Metafile;
+  for (const input of Object.keys(inputs).sort()) add(join(fn.workingDirectory, input));
+  return hash.digest('hex');
+}
+
+/** The functions share most of their inputs (the SDK, the shared code): read each file once. */
+const fileDigests = new Map<string, string>();
+function fileDigest(path: string): string {
+  let digest = fileDigests.get(path);
+  if (digest === undefined) {
+    digest = existsSync(path) ? createHash('sha256').update(readFileSync(path)).digest('hex') : 'missing';
+    fileDigests.set(path, digest);
+  }
+  return digest;
 }
 
 /** The built bundle of a function, as SAM would deploy it. */

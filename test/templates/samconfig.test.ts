@@ -8,25 +8,23 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readTemplate } from '../../scripts/template';
+import { requireTool, toolPath } from '../support/tools';
 
 const root = join(import.meta.dirname, '../..');
 const CONFIG = 'sam/samconfig.toml';
 
 type Sections = Record<string, Record<string, { parameters?: Record<string, unknown> }>>;
 
-function readSamConfig(): Sections | undefined {
-  const read = spawnSync('python3', ['-c', 'import json, sys, tomllib; print(json.dumps(tomllib.load(open(sys.argv[1], "rb"))))', join(root, CONFIG)], {
+function readSamConfig(): Sections {
+  const read = spawnSync(toolPath('python3'), ['-c', 'import json, sys, tomllib; print(json.dumps(tomllib.load(open(sys.argv[1], "rb"))))', join(root, CONFIG)], {
     encoding: 'utf8',
   });
-  if (read.error || read.status !== 0) {
-    if (read.stderr?.includes('TOMLDecodeError')) throw new Error(`${CONFIG} is not valid TOML: ${read.stderr}`);
-    return undefined;
-  }
+  if (read.error) throw read.error;
+  if (read.status !== 0) throw new Error(`${CONFIG} could not be read with Python's tomllib: ${read.stderr}`);
   return JSON.parse(read.stdout) as Sections;
 }
 
-const config = readSamConfig();
-if (!config) console.log(`python3 with tomllib (3.11+) not found: ${CONFIG} was not checked.`);
+const config = requireTool('pythonReadsToml') ? readSamConfig() : undefined;
 
 describe.skipIf(!config)(CONFIG, () => {
   const settings = (command: string) => config?.default?.[command]?.parameters ?? {};

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { STACKSET_OWN_PARAMETERS, STACKSET_TEMPLATE, templateParameters, withTemplateParameters } from '../../scripts/stackset-parameters';
 import { stackSetTemplate } from '../../scripts/stackset-template';
 import { readTemplate, samTransformed } from '../../scripts/template';
-import { cfnLintAvailable, samTranslatorAvailable } from '../support/tools';
+import { requireTool, toolPath } from '../support/tools';
 
 const root = resolve(import.meta.dirname, '../..');
 const PREFIX = 'sg-artifacts-111122223333';
@@ -63,7 +63,7 @@ describe('stackSetTemplate', () => {
 
 // The real template.yaml, expanded by the SAM translator (the code CloudFormation runs for the
 // transform; cfn-lint ships it), then made StackSet-ready and linted.
-const toolsAvailable = samTranslatorAvailable() && cfnLintAvailable();
+const toolsAvailable = requireTool('samTranslator') && requireTool('cfnLint');
 
 describe.skipIf(!toolsAvailable)('the StackSet template made from template.yaml', () => {
   it('has no transform, regional code for every function, and is cfn-lint clean', () => {
@@ -80,7 +80,7 @@ describe.skipIf(!toolsAvailable)('the StackSet template made from template.yaml'
 
     const file = join(mkdtempSync(join(tmpdir(), 'stackset-')), 'stackset-template.json');
     writeFileSync(file, JSON.stringify(out));
-    const lint = spawnSync('cfn-lint', ['--', file], { encoding: 'utf8' });
+    const lint = spawnSync(toolPath('cfnLint'), ['--', file], { encoding: 'utf8' });
     expect(lint.stdout + lint.stderr).toBe('');
     expect(lint.status).toBe(0);
   });

@@ -24,7 +24,7 @@ export interface CheckParameter {
 }
 
 export interface Check {
-  /** What `--rule` selects, e.g. `role-policy`. */
+  /** What `--rule` selects, e.g. `instance-role`. */
   readonly id: string;
   /**
    * The rule's logical ID in template.yaml. CloudFormation names the deployed rule

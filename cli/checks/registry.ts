@@ -1,14 +1,14 @@
 /**
  * Every check `scan` runs, in report order. A new Config rule joins the command line with one
- * entry here (a `Check` next to rolePolicyCheck) plus its inputs on `AccountSource`.
+ * entry here (a `Check` next to instanceRoleCheck) plus its inputs on `AccountSource`.
  */
 import { UsageError } from '../io';
 import type { Check } from './check';
-import { preferencesCheck } from './preferences';
-import { rolePolicyCheck } from './role-policy';
+import { sessionDocumentCheck } from './session-document';
+import { instanceRoleCheck } from './instance-role';
 import { ssmAccessCheck } from './ssm-access';
 
-export const CHECKS: readonly Check[] = [rolePolicyCheck, ssmAccessCheck, preferencesCheck];
+export const CHECKS: readonly Check[] = [instanceRoleCheck, ssmAccessCheck, sessionDocumentCheck];
 
 export const checkIds = (checks: readonly Check[] = CHECKS): string[] => checks.map((c) => c.id);
 

@@ -8,12 +8,12 @@ import { type Command, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { InvalidRuleParameterError, parseRuleParameters } from '../../functions/shared/config-rule/parameters';
 import { defaultVersionDocument, type NamedPolicyDocument } from '../../functions/shared/core/policy-subject';
-import { preferencesParametersSchema } from '../../functions/preferences-rule/rule';
-import { rolePolicyParametersSchema } from '../../functions/role-policy-rule/rule';
+import { sessionDocumentParametersSchema } from '../../functions/session-document-rule/rule';
+import { instanceRoleParametersSchema } from '../../functions/instance-role-rule/rule';
 import { ssmAccessParametersSchema } from '../../functions/ssm-access-rule/rule';
 import { type Check, flagKey } from '../checks/check';
-import { preferencesCheck } from '../checks/preferences';
-import { rolePolicyCheck } from '../checks/role-policy';
+import { sessionDocumentCheck } from '../checks/session-document';
+import { instanceRoleCheck } from '../checks/instance-role';
 import { ssmAccessCheck } from '../checks/ssm-access';
 import { checkCloudFormation, type IacFinding, type IacOptions, isCloudFormationTemplate, readCloudFormation, TemplateFileError, templateRuleParameters } from '../iac/cloudformation';
 import type { AccountHome } from '../../functions/shared/core/ssm-access-guardrails';
@@ -42,7 +42,7 @@ export function checkCommand(program: Command, io: CliIo, exit: (code: number) =
     .command('check')
     .description(
       'Run the checks on CloudFormation and SAM templates (YAML or JSON, CDK cdk.out/*.template.json), ' + 'Terraform .tf files and `terraform show -json` plans before they are deployed: ' +
-        'IAM policies, roles, users and groups (ssm-access), Session documents ' + '(preferences), and, with --policy-arn, roles in instance profiles (role-policy). ' +
+        'IAM policies, roles, users and groups (ssm-access), Session documents ' + '(session-document), and, with --policy-arn, roles in instance profiles (instance-role). ' +
         'Folders are searched for templates; files that are not templates are left out.',
     )
     .argument('<paths...>', 'templates, .tf files, plan JSON, or folders to search')
@@ -51,10 +51,10 @@ export function checkCommand(program: Command, io: CliIo, exit: (code: number) =
     .addOption(new Option('--fail-on <when>', 'exit 1 when a resource is NON_COMPLIANT (for pipelines)').choices(['never', 'non-compliant']).default('never'))
     .option('--account-id <id>', 'the account the templates deploy to, as ${AWS::AccountId} reads', '123456789012')
     .addOption(new Option('--partition <partition>', 'the partition the templates deploy to, as ${AWS::Partition} reads').choices(['aws', 'aws-cn', 'aws-us-gov']).default('aws'));
-  for (const check of [rolePolicyCheck, ssmAccessCheck, preferencesCheck]) {
+  for (const check of [instanceRoleCheck, ssmAccessCheck, sessionDocumentCheck]) {
     for (const parameter of check.parameters) {
       if (parameter.name === 'NodeRoleRegions') continue;
-      const description = parameter.name === 'PolicyArn' ? 'role-policy: the instance policy every instance role must carry, ' + 'as an ARN or the logical ID of a managed policy in the template' : `${check.id}: ${parameter.description.replace(/ \(default: .*\)$/, '')}`;
+      const description = parameter.name === 'PolicyArn' ? 'instance-role: the instance policy every instance role must carry, ' + 'as an ARN or the logical ID of a managed policy in the template' : `${check.id}: ${parameter.description.replace(/ \(default: .*\)$/, '')}`;
       command.addOption(new Option(parameter.flag, description));
     }
   }
@@ -123,14 +123,14 @@ function checkOptions(
     }
   };
   // The instance policy may be named by its logical ID in the template; the schema checks ARNs.
-  const policyArn = raw(rolePolicyCheck).PolicyArn;
-  const rolePolicy = parse(rolePolicyCheck, () =>
-    parseRuleParameters(rolePolicyParametersSchema, { ...raw(rolePolicyCheck), PolicyArn: policyArn?.startsWith('arn:') ? policyArn : `arn:aws:iam::${flags.accountId}:policy/placeholder` }),
+  const policyArn = raw(instanceRoleCheck).PolicyArn;
+  const rolePolicy = parse(instanceRoleCheck, () =>
+    parseRuleParameters(instanceRoleParametersSchema, { ...raw(instanceRoleCheck), PolicyArn: policyArn?.startsWith('arn:') ? policyArn : `arn:aws:iam::${flags.accountId}:policy/placeholder` }),
   );
   return {
     home,
     exemptions: parse(ssmAccessCheck, () => parseRuleParameters(ssmAccessParametersSchema, raw(ssmAccessCheck))),
-    limits: parse(preferencesCheck, () => parseRuleParameters(preferencesParametersSchema, raw(preferencesCheck))),
+    limits: parse(sessionDocumentCheck, () => parseRuleParameters(sessionDocumentParametersSchema, raw(sessionDocumentCheck))),
     instancePolicy: { alternativePolicyArns: rolePolicy.alternativePolicyArns, exemptionTagKey: rolePolicy.exemptionTagKey, ...(policyArn ? { policyArn } : {}) },
     knownManagedPolicy,
   };

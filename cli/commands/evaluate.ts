@@ -70,7 +70,7 @@ function readEvent(path: string): ConfigRuleEvent {
 
 /**
  * The check a saved event is for: the one --rule names; else the one check scoped to the event's
- * resource type. When several are (AWS::IAM::Role: role-policy and ssm-access), or the event is a
+ * resource type. When several are (AWS::IAM::Role: instance-role and ssm-access), or the event is a
  * ScheduledNotification, which names no resource, the event's configRuleName decides:
  * CloudFormation names a rule `<stack>-<LogicalId>-<suffix>`, and session-guard never sets a fixed
  * name, so the name carries the rule's logical ID in template.yaml. Anything else needs --rule.

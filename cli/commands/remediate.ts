@@ -4,10 +4,10 @@
  * is made by the remediation service the Lambda uses. Asks before changing anything unless --yes.
  */
 import type { Command } from 'commander';
-import type { RolePolicyRuleParameters } from '../../functions/role-policy-rule/rule';
+import type { InstanceRoleRuleParameters } from '../../functions/instance-role-rule/rule';
 import type { InstanceRolePolicy } from '../../functions/shared/core/instance-role';
 import { type ResourceResult, runCheck } from '../checks/check';
-import { rolePolicyCheck } from '../checks/role-policy';
+import { instanceRoleCheck } from '../checks/instance-role';
 import { AwsAccessError } from '../../functions/shared/errors';
 import { type CliIo, EXIT_FINDINGS, EXIT_OK, formatJson, stdoutStyle, type TextStyle, UsageError } from '../io';
 import { describeAwsAccessError } from '../sources/aws-errors';
@@ -33,7 +33,7 @@ export function remediateCommand(program: Command, io: CliIo, exit: (code: numbe
   const command = program
     .command('remediate')
     .description(
-      'Attach the Session Manager instance policy to instance roles ' + 'that lack it (the NON_COMPLIANT roles of the role-policy check), ' +
+      'Attach the Session Manager instance policy to instance roles ' + 'that lack it (the NON_COMPLIANT roles of the instance-role check), ' +
         "with the attach-policy Lambda's own remediation: each role " + "is re-checked in IAM, changed, and the attachment verified. " +
         'Shows the plan, then asks before changing anything. Exit 1 when declined or when any role failed.',
     )
@@ -43,14 +43,14 @@ export function remediateCommand(program: Command, io: CliIo, exit: (code: numbe
     .option('--yes', 'do not ask for confirmation (required when stdin is not a terminal)')
     .option('--json', 'print the plan and each outcome as JSON on stdout (the question, if any, goes to stderr)');
   addSourceOptions(command);
-  addCheckParameterOptions(command, [rolePolicyCheck]);
+  addCheckParameterOptions(command, [instanceRoleCheck]);
   return command.action(async (flags: RemediateFlags) => {
     if (Boolean(flags.role) === Boolean(flags.all)) throw new UsageError('remediate needs exactly one of --role NAME or --all.');
     const style = stdoutStyle(io);
     const source = await accountSource(flags, io);
-    const run = await runCheck(rolePolicyCheck, source, flags);
+    const run = await runCheck(instanceRoleCheck, source, flags);
     for (const note of run.notes) io.stderr.write(`Note: ${note}\n`);
-    const policy = run.params as RolePolicyRuleParameters;
+    const policy = run.params as InstanceRoleRuleParameters;
     const plan = planFor(run.results, flags.role);
     const report = (status: RemediationStatus, outcomes: readonly RoleOutcome[] = []) => {
       if (flags.json) io.stdout.write(formatJson(remediationJson(status, plan, outcomes, policy, source.description, flags.dryRun === true)));

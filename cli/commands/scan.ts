@@ -22,7 +22,7 @@ export function scanCommand(program: Command, io: CliIo, exit: (code: number) =>
     .command('scan')
     .description(
       "Run the checks over one account (the bundled sample unless --live) and report each resource's verdict. " +
-        'A check whose required parameter is neither given nor found in a deployed stack (role-policy ' + 'without --policy-arn) is skipped, with a note on stderr, unless --rule asks for it.',
+        'A check whose required parameter is neither given nor found in a deployed stack (instance-role ' + 'without --policy-arn) is skipped, with a note on stderr, unless --rule asks for it.',
     )
     .addOption(new Option('--rule <id...>', 'only these checks').choices(checkIds()))
     .option('--json', 'print the report as JSON on stdout instead of tables')

@@ -23,7 +23,7 @@ import { isIntrinsic, listOf, POLICY_RESOURCE_TYPES, PRINCIPAL_RESOURCE_TYPES, S
 import { InputError } from '../../functions/shared/errors';
 
 /** Which CLI check a finding belongs to (the ids `scan --rule` takes). */
-export type IacCheckId = 'role-policy' | 'ssm-access' | 'preferences';
+export type IacCheckId = 'instance-role' | 'ssm-access' | 'session-document';
 
 export interface IacFinding extends Verdict {
   readonly checkId: IacCheckId;
@@ -41,7 +41,7 @@ export interface IacOptions {
   readonly limits: SessionLimits;
   /**
    * The Session Manager instance policy (an ARN, or a logical ID in the template); without it no
-   * role-policy findings.
+   * instance-role findings.
    */
   readonly instancePolicy: Omit<InstanceRolePolicy, 'policyArn'> & { readonly policyArn?: string };
   /** AWS managed policies whose documents are known (from the bundled sample account). */
@@ -102,7 +102,7 @@ export function checkCloudFormation(file: string, template: CloudFormationTempla
     const worst = worstOf(verdicts);
     const decidedByUnknowns = worst.compliance === 'NON_COMPLIANT' && decisive.size > 0 && verdicts.some((v, i) => i % 2 === 1 && v.compliance !== 'NON_COMPLIANT');
     const annotation = decidedByUnknowns
-      ? `${worst.annotation} Not known before deployment: ${[...decisive].join(', ')}, ` + `read as ${checkId === 'preferences' ? 'unset' : 'any value'}.`
+      ? `${worst.annotation} Not known before deployment: ${[...decisive].join(', ')}, ` + `read as ${checkId === 'session-document' ? 'unset' : 'any value'}.`
       : worst.annotation;
     return { checkId, file, line: lineOf(resource), resourceType, resource, compliance: worst.compliance, annotation };
   });
@@ -360,7 +360,7 @@ class TemplateReading {
       const name = props.Name === undefined ? logicalId : String(this.resolve(props.Name, logicalId));
       const text = typeof content === 'string' ? content : JSON.stringify(content);
       const verdict = evaluateSessionDocument({ name, content: text }, this.options.limits, parseYaml);
-      return [{ checkId: 'preferences', resourceType: resource.Type, resource: logicalId, verdict, unknowns: this.takeUnknowns() }];
+      return [{ checkId: 'session-document', resourceType: resource.Type, resource: logicalId, verdict, unknowns: this.takeUnknowns() }];
     });
   }
 
@@ -393,7 +393,7 @@ class TemplateReading {
         attachedPolicyArns: [...(attachedByPolicies.get(logicalId) ?? []), ...this.arnList(props.ManagedPolicyArns)],
         tags: tagsOf(this.resolve(props.Tags, '')),
       };
-      return { checkId: 'role-policy', resourceType: resource.Type, resource: logicalId, verdict: evaluateInstanceRole(role, policy), unknowns: this.takeUnknowns() };
+      return { checkId: 'instance-role', resourceType: resource.Type, resource: logicalId, verdict: evaluateInstanceRole(role, policy), unknowns: this.takeUnknowns() };
     });
   }
 }

@@ -8,7 +8,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { InstanceRoleRemediation, type RemediationOutcome } from '../../functions/attach-policy/remediate';
 import { boundedClientSettings, sleep } from '../../functions/shared/adapters/aws-clients';
 import { IamRoleRemediationGateway } from '../../functions/shared/adapters/iam-role-remediation';
-import type { RolePolicyRuleParameters } from '../../functions/role-policy-rule/rule';
+import type { InstanceRoleRuleParameters } from '../../functions/instance-role-rule/rule';
 import { type LiveAccountOptions, liveClientSettings, liveNodeRoleGateway } from '../sources/live-account';
 
 export interface RoleToRemediate {
@@ -26,7 +26,7 @@ export interface RemediatorContext {
   /** The account that was scanned: the IAM client is built from the same settings. */
   readonly live: LiveAccountOptions;
   readonly env: NodeJS.ProcessEnv;
-  readonly policy: RolePolicyRuleParameters;
+  readonly policy: InstanceRoleRuleParameters;
 }
 
 export type RemediatorFactory = (context: RemediatorContext) => RoleRemediator;

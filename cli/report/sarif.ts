@@ -19,15 +19,15 @@ const HELP: Readonly<Record<IacCheckId, string>> = {
     'on purpose. ' +
     'SG-SSM-4: writing SSM-SessionManagerRunShell or the Default Host Management setting ' + 'turns the session controls off; leave them to the deployment that manages them. ' +
     'A policy whose document cannot be read (an AWS managed policy session-guard ' + 'does not know, a SAM policy template) is reported, never passed.',
-  preferences:
+  'session-document':
     'Session documents must encrypt sessions (kmsKeyId), log to an encrypted CloudWatch log group or S3 bucket, ' + 'and keep idleSessionTimeout and maxSessionDuration within the limits, as far as their session type allows.',
-  'role-policy':
+  'instance-role':
     'Every role EC2 can assume that sits in an instance profile must carry the Session Manager instance ' + 'policy: attach it (ManagedPolicyArns), or tag the role with the exemption tag if it never runs sessions.',
 };
 
 export function renderSarif(report: IacReport, version: string, cwd: string = process.cwd()): unknown {
   const failing = report.findings.filter((f) => f.compliance === 'NON_COMPLIANT');
-  const ruleIds = (['ssm-access', 'preferences', 'role-policy'] as const).filter((id) => report.findings.some((f) => f.checkId === id));
+  const ruleIds = (['ssm-access', 'session-document', 'instance-role'] as const).filter((id) => report.findings.some((f) => f.checkId === id));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',

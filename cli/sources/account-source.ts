@@ -4,8 +4,8 @@
  * rule's sweep runs unchanged on either.
  */
 import type { Stack } from '@aws-sdk/client-cloudformation';
-import type { PreferencesRuleSources } from '../../functions/preferences-rule/rule';
-import type { RolePolicyRuleSources } from '../../functions/role-policy-rule/rule';
+import type { SessionDocumentRuleSources } from '../../functions/session-document-rule/rule';
+import type { InstanceRoleRuleSources } from '../../functions/instance-role-rule/rule';
 import type { SsmAccessRuleSources } from '../../functions/ssm-access-rule/rule';
 import type { ConfigGateway } from '../../functions/shared/config-rule/run';
 
@@ -19,7 +19,7 @@ export interface Deployment {
   readonly parameters: Readonly<Record<string, string>>;
 }
 
-export interface AccountSource extends RolePolicyRuleSources, SsmAccessRuleSources, PreferencesRuleSources {
+export interface AccountSource extends InstanceRoleRuleSources, SsmAccessRuleSources, SessionDocumentRuleSources {
   readonly kind: 'sample' | 'live';
   /** For headings: "bundled sample account" or "live account (profile dev, us-east-1)". */
   readonly description: string;

@@ -5,7 +5,7 @@
  * policy, and prove the attachment before reporting success. Any doubt ends in an error, never in
  * "done".
  */
-import { nodeUsesOf, type RolePolicyRuleSources } from '../role-policy-rule/rule';
+import { nodeUsesOf, type InstanceRoleRuleSources } from '../instance-role-rule/rule';
 import { instanceRoleEligibility, type RoleFacts } from '../shared/core/instance-role';
 import { PolicyDocumentError } from '../shared/core/policy-document';
 import { InputError, SessionGuardError } from '../shared/errors';
@@ -42,7 +42,7 @@ export class ManagedPolicyQuotaError extends SessionGuardError {
 }
 
 /** Where remediation reads and writes; the SDK adapters implement it. */
-export interface RemediationSources extends Pick<RolePolicyRuleSources, 'listNodeRoles'> {
+export interface RemediationSources extends Pick<InstanceRoleRuleSources, 'listNodeRoles'> {
   /**
    * A cheap hint for the role's name (AWS Config's record in the Lambda, the scan in the CLI), or
    * undefined. It is verified: the role read by that name must still have this RoleId.

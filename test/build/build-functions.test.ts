@@ -20,7 +20,7 @@ describe('esbuildCommandLine, as AWS Lambda Builders writes it', () => {
     // The same properties as Lambda Builders' own test_builds_args_from_config, in template spelling.
     const args = esbuildCommandLine(
       {
-        EntryPoints: ['functions/role-policy-rule/handler.ts'],
+        EntryPoints: ['functions/instance-role-rule/handler.ts'],
         Minify: true,
         Sourcemap: false,
         SourcesContent: 'false',
@@ -34,7 +34,7 @@ describe('esbuildCommandLine, as AWS Lambda Builders writes it', () => {
       },
       context,
     );
-    expect(args.slice(0, 4)).toEqual(['functions/role-policy-rule/handler.ts', '--bundle', '--platform=node', '--outdir=/build/out']);
+    expect(args.slice(0, 4)).toEqual(['functions/instance-role-rule/handler.ts', '--bundle', '--platform=node', '--outdir=/build/out']);
     expect(new Set(args.slice(4))).toEqual(
       new Set([
         '--minify',
@@ -52,8 +52,8 @@ describe('esbuildCommandLine, as AWS Lambda Builders writes it', () => {
   });
 
   it('adds esbuild defaults only for what the template leaves out, and bundles the handler file without EntryPoints', () => {
-    expect(esbuildCommandLine({}, { ...context, handler: 'functions/role-policy-rule/handler.handler' })).toEqual([
-      'functions/role-policy-rule/handler.ts',
+    expect(esbuildCommandLine({}, { ...context, handler: 'functions/instance-role-rule/handler.handler' })).toEqual([
+      'functions/instance-role-rule/handler.ts',
       '--bundle',
       '--platform=node',
       '--outdir=/build/out',
@@ -61,23 +61,23 @@ describe('esbuildCommandLine, as AWS Lambda Builders writes it', () => {
       '--format=cjs',
       '--minify',
     ]);
-    expect(esbuildCommandLine({ EntryPoints: ['functions/role-policy-rule/handler'], Minify: false }, context)).not.toContain('--minify');
+    expect(esbuildCommandLine({ EntryPoints: ['functions/instance-role-rule/handler'], Minify: false }, context)).not.toContain('--minify');
   });
 
   it('writes a Banner string as --banner=..., which esbuild refuses: the template writes it as a list', () => {
     const banner = "js=import { createRequire } from 'module';";
-    const entry = { EntryPoints: ['functions/role-policy-rule/handler.ts'] };
+    const entry = { EntryPoints: ['functions/instance-role-rule/handler.ts'] };
     expect(esbuildCommandLine({ ...entry, Banner: banner }, context)).toContain(`--banner=${banner}`);
     expect(esbuildCommandLine({ ...entry, Banner: [banner] }, context)).toContain(`--banner:${banner}`);
   });
 
   it("marks every package.json dependency external for External: ['./node_modules/*']", () => {
-    const args = esbuildCommandLine({ EntryPoints: ['functions/role-policy-rule/handler.ts'], External: ['./node_modules/*'] }, context);
+    const args = esbuildCommandLine({ EntryPoints: ['functions/instance-role-rule/handler.ts'], External: ['./node_modules/*'] }, context);
     expect(args.filter((a) => a.startsWith('--external'))).toEqual(['--external:yaml', '--external:zod']);
   });
 
   it('names what is wrong: a number, a missing entry point, no entry points at all', () => {
-    expect(() => esbuildCommandLine({ EntryPoints: ['functions/role-policy-rule/handler.ts'], Target: 22 }, context)).toThrow(/Target.*Quote numbers/);
+    expect(() => esbuildCommandLine({ EntryPoints: ['functions/instance-role-rule/handler.ts'], Target: 22 }, context)).toThrow(/Target.*Quote numbers/);
     expect(() => esbuildCommandLine({ EntryPoints: ['functions/nowhere.ts'] }, context)).toThrow(/functions\/nowhere.ts does not exist/);
     expect(() => esbuildCommandLine({}, context)).toThrow(BuildPropertiesError);
   });

@@ -94,8 +94,8 @@ describe('layers call inward only: handler -> adapters -> rules and services -> 
 
   it('names the file and the import that reaches outward (the check itself can fail)', () => {
     const source = "import type { FetchedDocument } from '../shared/adapters/ssm-session-documents';\nimport { evaluate } from '../shared/core/compliance';";
-    expect(outwardImports('functions/preferences-rule/rule.ts', source)).toEqual([
-      "functions/preferences-rule/rule.ts imports '../shared/adapters/ssm-session-documents' (rules and services -> adapters)",
+    expect(outwardImports('functions/session-document-rule/rule.ts', source)).toEqual([
+      "functions/session-document-rule/rule.ts imports '../shared/adapters/ssm-session-documents' (rules and services -> adapters)",
     ]);
     expect(outwardImports('functions/shared/core/compliance.ts', "import { x } from '../config-rule/run';")).toEqual([
       "functions/shared/core/compliance.ts imports '../config-rule/run' (core -> rules and services)",

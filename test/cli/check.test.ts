@@ -39,9 +39,9 @@ const verdicts = (report: JsonReport) =>
   report.checks.flatMap((c) => c.results.map((r) => `${c.id} ${r.file}:${r.line} ${r.resource} ${r.compliance}`)).sort();
 
 const TERRAFORM_VERDICTS = [
-  `role-policy ${IAC}/terraform/main.tf:46 aws_iam_role.runner NOT_APPLICABLE`,
-  `role-policy ${IAC}/terraform/main.tf:66 aws_iam_role.web COMPLIANT`,
-  `role-policy ${IAC}/terraform/plan.json:8 aws_iam_role.batch NON_COMPLIANT`,
+  `instance-role ${IAC}/terraform/main.tf:46 aws_iam_role.runner NOT_APPLICABLE`,
+  `instance-role ${IAC}/terraform/main.tf:66 aws_iam_role.web COMPLIANT`,
+  `instance-role ${IAC}/terraform/plan.json:8 aws_iam_role.batch NON_COMPLIANT`,
   `ssm-access ${IAC}/terraform/main.tf:13 aws_iam_policy.operators NON_COMPLIANT`,
   `ssm-access ${IAC}/terraform/main.tf:39 aws_iam_policy.fleet_commands COMPLIANT`,
   `ssm-access ${IAC}/terraform/main.tf:46 aws_iam_role.runner NON_COMPLIANT`,
@@ -50,7 +50,7 @@ const TERRAFORM_VERDICTS = [
   `ssm-access ${IAC}/terraform/plan.json:8 aws_iam_role.batch NON_COMPLIANT`,
   `ssm-access ${IAC}/terraform/plan.json:36 module.audit.aws_iam_policy.reader COMPLIANT`,
   `ssm-access ${IAC}/terraform/plan.json:47 module.audit.aws_iam_policy.key_admin NON_COMPLIANT`,
-  `preferences ${IAC}/terraform/main.tf:85 aws_ssm_document.sessions NON_COMPLIANT`,
+  `session-document ${IAC}/terraform/main.tf:85 aws_ssm_document.sessions NON_COMPLIANT`,
 ];
 
 const find = (report: JsonReport, checkId: string, resource: string) => report.checks.find((c) => c.id === checkId)?.results.find((r) => r.resource === resource);
@@ -68,10 +68,10 @@ describe('session-guard check on CloudFormation and SAM templates', () => {
     ]);
     expect(verdicts(report)).toEqual(
       [
-        `role-policy ${IAC}/cloudformation.yaml:87 BastionRole NON_COMPLIANT`,
-        `role-policy ${IAC}/cloudformation.yaml:42 TargetedCommandsRole NOT_APPLICABLE`,
-        `role-policy ${IAC}/cloudformation.yaml:61 SupportRole NOT_APPLICABLE`,
-        `role-policy ${IAC}/cdk.out/FleetStack.template.json:21 FleetRole5E6F7A8B NOT_APPLICABLE`,
+        `instance-role ${IAC}/cloudformation.yaml:87 BastionRole NON_COMPLIANT`,
+        `instance-role ${IAC}/cloudformation.yaml:42 TargetedCommandsRole NOT_APPLICABLE`,
+        `instance-role ${IAC}/cloudformation.yaml:61 SupportRole NOT_APPLICABLE`,
+        `instance-role ${IAC}/cdk.out/FleetStack.template.json:21 FleetRole5E6F7A8B NOT_APPLICABLE`,
         `ssm-access ${IAC}/cloudformation.yaml:15 OperatorsPolicy NON_COMPLIANT`,
         `ssm-access ${IAC}/cloudformation.yaml:26 FleetCommandsPolicy COMPLIANT`,
         `ssm-access ${IAC}/cloudformation.yaml:42 TargetedCommandsRole NON_COMPLIANT`,
@@ -83,9 +83,9 @@ describe('session-guard check on CloudFormation and SAM templates', () => {
         `ssm-access ${IAC}/sam.yaml:18 ReportFunction COMPLIANT`,
         `ssm-access ${IAC}/sam.yaml:26 InventoryFunction NON_COMPLIANT`,
         `ssm-access ${IAC}/cdk.out/FleetStack.template.json:21 FleetRole5E6F7A8B COMPLIANT`,
-        `preferences ${IAC}/session-documents.json:7 EncryptedSessions COMPLIANT`,
-        `preferences ${IAC}/session-documents.json:27 PlainSessions NON_COMPLIANT`,
-        `preferences ${IAC}/session-documents.json:34 KeyFromParameter NON_COMPLIANT`,
+        `session-document ${IAC}/session-documents.json:7 EncryptedSessions COMPLIANT`,
+        `session-document ${IAC}/session-documents.json:27 PlainSessions NON_COMPLIANT`,
+        `session-document ${IAC}/session-documents.json:34 KeyFromParameter NON_COMPLIANT`,
         ...TERRAFORM_VERDICTS,
       ].sort(),
     );
@@ -126,14 +126,14 @@ describe('session-guard check on CloudFormation and SAM templates', () => {
 
   it('reads a Session document whose key comes from a parameter as unencrypted, and says so', async () => {
     const report = await checkJson(`${IAC}/session-documents.json`);
-    expect(find(report, 'preferences', 'KeyFromParameter')?.annotation).toBe(
+    expect(find(report, 'session-document', 'KeyFromParameter')?.annotation).toBe(
       'Session document KeyFromParameter: kmsKeyId empty (no session encryption beyond TLS). Not known before deployment: SessionKeyId, read as unset.',
     );
-    expect(find(report, 'preferences', 'RunbookCommand')).toBeUndefined();
+    expect(find(report, 'session-document', 'RunbookCommand')).toBeUndefined();
   });
 
   it('checks instance roles only when the instance policy is known, and takes it by logical ID', async () => {
-    expect((await checkJson(`${IAC}/cloudformation.yaml`)).checks.map((c) => c.id)).not.toContain('role-policy');
+    expect((await checkJson(`${IAC}/cloudformation.yaml`)).checks.map((c) => c.id)).not.toContain('instance-role');
     const dir = mkdtempSync(join(tmpdir(), 'sg-check-'));
     const template = join(dir, 'template.yaml');
     writeFileSync(
@@ -155,7 +155,7 @@ describe('session-guard check on CloudFormation and SAM templates', () => {
       ].join('\n'),
     );
     const report = await checkJson(template, '--policy-arn', 'InstancePolicy');
-    expect(find(report, 'role-policy', 'WebRole')).toMatchObject({ line: 6, compliance: 'COMPLIANT' });
+    expect(find(report, 'instance-role', 'WebRole')).toMatchObject({ line: 6, compliance: 'COMPLIANT' });
   });
 
   it('passes our own template, with the rule parameters it deploys', async () => {
@@ -164,7 +164,7 @@ describe('session-guard check on CloudFormation and SAM templates', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/All files: 0 non-compliant, \d+ compliant/);
     // The instance policy comes from the RolePolicyRule it deploys, so its roles are checked.
-    expect(run.stdout).toMatch(/role-policy: /);
+    expect(run.stdout).toMatch(/instance-role: /);
   });
 
   it('exits 1 with --fail-on non-compliant when something is NON_COMPLIANT, 0 without it', async () => {
@@ -207,12 +207,12 @@ describe('session-guard check on CloudFormation and SAM templates', () => {
     expect(validateSarif(sarif), JSON.stringify(validateSarif.errors)).toBe(true);
 
     const [sarifRun] = sarif.runs;
-    expect(sarifRun?.tool.driver.rules.map((r) => r.id)).toEqual(['ssm-access', 'preferences', 'role-policy']);
+    expect(sarifRun?.tool.driver.rules.map((r) => r.id)).toEqual(['ssm-access', 'session-document', 'instance-role']);
     expect(sarifRun?.tool.driver.rules.every((r) => r.help.text.length > 50)).toBe(true);
     const results = sarifRun?.results.map((r) => `${r.ruleId}#${r.ruleIndex} ${r.level} ${r.locations[0]?.physicalLocation.artifactLocation.uri}:${r.locations[0]?.physicalLocation.region.startLine}`);
     expect(results?.sort()).toEqual(
       [
-        `role-policy#2 error ${IAC}/cloudformation.yaml:87`,
+        `instance-role#2 error ${IAC}/cloudformation.yaml:87`,
         `ssm-access#0 error ${IAC}/cloudformation.yaml:15`,
         `ssm-access#0 error ${IAC}/cloudformation.yaml:42`,
         `ssm-access#0 error ${IAC}/cloudformation.yaml:61`,
@@ -224,7 +224,7 @@ describe('session-guard check on CloudFormation and SAM templates', () => {
         `preferences#1 error ${IAC}/session-documents.json:34`,
         ...TERRAFORM_VERDICTS.filter((v) => v.endsWith('NON_COMPLIANT')).map((v) => {
           const [id, where] = v.split(' ');
-          return `${id}#${['ssm-access', 'preferences', 'role-policy'].indexOf(id!)} error ${where}`;
+          return `${id}#${['ssm-access', 'session-document', 'instance-role'].indexOf(id!)} error ${where}`;
         }),
       ].sort(),
     );
@@ -246,12 +246,12 @@ describe('session-guard check on Terraform', () => {
     expect(find(report, 'ssm-access', 'aws_iam_role.runner')?.annotation).toMatch(
       /through policy aws_iam_role_policy.runner, statement OneInstance .* Not known before deployment: var\.target_instance_arn, read as any value\.$/,
     );
-    expect(find(report, 'preferences', 'aws_ssm_document.sessions')?.annotation).toMatch(/^Session document team-sessions: kmsKeyId missing/);
+    expect(find(report, 'session-document', 'aws_ssm_document.sessions')?.annotation).toMatch(/^Session document team-sessions: kmsKeyId missing/);
   });
 
   it('reads a plan: child modules, roles named by name, and values known only after apply', async () => {
     const report = await checkJson(`${IAC}/terraform/plan.json`, '--policy-arn', INSTANCE_POLICY);
-    expect(find(report, 'role-policy', 'aws_iam_role.batch')?.annotation).toMatch(/Instance profile aws_iam_instance_profile\.batch/);
+    expect(find(report, 'instance-role', 'aws_iam_role.batch')?.annotation).toMatch(/Instance profile aws_iam_instance_profile\.batch/);
     expect(find(report, 'ssm-access', 'module.audit.aws_iam_policy.key_admin')?.annotation).toMatch(
       /\(module\.audit\.aws_iam_policy\.key_admin\.policy, not known before deployment\) that could not be read/,
     );

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { readTemplate } from '../../scripts/template';
 import { type Check, flagKey } from '../../cli/checks/check';
 import { CHECKS, checksForResourceType } from '../../cli/checks/registry';
-import { preferencesCheck } from '../../cli/checks/preferences';
-import { rolePolicyCheck } from '../../cli/checks/role-policy';
+import { sessionDocumentCheck } from '../../cli/checks/session-document';
+import { instanceRoleCheck } from '../../cli/checks/instance-role';
 import { ssmAccessCheck } from '../../cli/checks/ssm-access';
 import { loadSampleAccount } from '../../cli/sources/sample-account';
 
@@ -13,7 +13,7 @@ const template = readTemplate(resolve(import.meta.dirname, '../../template.yaml'
 
 describe('the checks registry', () => {
   it('gives every check a unique id and every parameter a unique flag (scan registers them all)', () => {
-    expect(CHECKS.map((c) => c.id)).toEqual(['role-policy', 'ssm-access', 'preferences']);
+    expect(CHECKS.map((c) => c.id)).toEqual(['instance-role', 'ssm-access', 'session-document']);
     expect(new Set(CHECKS.map((c) => c.logicalId)).size).toBe(CHECKS.length);
     const flags = CHECKS.flatMap((c) => c.parameters.map(flagKey));
     expect(new Set(flags).size).toBe(flags.length);
@@ -46,9 +46,9 @@ describe('the checks registry', () => {
   });
 
   it('finds the checks for a resource type, as evaluate does for change events', () => {
-    expect(checksForResourceType('AWS::IAM::Role')).toEqual([rolePolicyCheck, ssmAccessCheck]);
+    expect(checksForResourceType('AWS::IAM::Role')).toEqual([instanceRoleCheck, ssmAccessCheck]);
     expect(checksForResourceType('AWS::IAM::Policy')).toEqual([ssmAccessCheck]);
-    expect(checksForResourceType('AWS::SSM::Document')).toEqual([preferencesCheck]);
+    expect(checksForResourceType('AWS::SSM::Document')).toEqual([sessionDocumentCheck]);
     expect(checksForResourceType('AWS::S3::Bucket')).toEqual([]);
   });
 
@@ -56,17 +56,17 @@ describe('the checks registry', () => {
     const sample = loadSampleAccount();
     const defaults = (check: Check, raw: Record<string, string> = {}) => check.rule(sample).parseParameters(raw) as unknown as Record<string, unknown>;
     const helpOf = (check: Check, name: string) => check.parameters.find((p) => p.name === name)?.description;
-    const preferences = defaults(preferencesCheck);
-    expect(helpOf(preferencesCheck, 'MaxIdleSessionTimeoutMinutes')).toMatch(new RegExp(`, else ${preferences.maxIdleSessionTimeoutMinutes}\\)$`));
-    expect(helpOf(preferencesCheck, 'MaxSessionDurationMinutes')).toMatch(new RegExp(`, else ${preferences.maxSessionDurationMinutes}\\)$`));
-    const rolePolicy = defaults(rolePolicyCheck, { PolicyArn: 'arn:aws:iam::111122223333:policy/SessionManagerInstancePolicy' });
-    expect(helpOf(rolePolicyCheck, 'ExemptionTagKey')).toMatch(new RegExp(`, else ${rolePolicy.exemptionTagKey}\\)$`));
+    const preferences = defaults(sessionDocumentCheck);
+    expect(helpOf(sessionDocumentCheck, 'MaxIdleSessionTimeoutMinutes')).toMatch(new RegExp(`, else ${preferences.maxIdleSessionTimeoutMinutes}\\)$`));
+    expect(helpOf(sessionDocumentCheck, 'MaxSessionDurationMinutes')).toMatch(new RegExp(`, else ${preferences.maxSessionDurationMinutes}\\)$`));
+    const rolePolicy = defaults(instanceRoleCheck, { PolicyArn: 'arn:aws:iam::111122223333:policy/SessionManagerInstancePolicy' });
+    expect(helpOf(instanceRoleCheck, 'ExemptionTagKey')).toMatch(new RegExp(`, else ${rolePolicy.exemptionTagKey}\\)$`));
     expect(helpOf(ssmAccessCheck, 'BreakGlassTagKey')).toMatch(new RegExp(`, else ${defaults(ssmAccessCheck).breakGlassTagKey}\\)$`));
   });
 
   it('names the resources of each check for reports', async () => {
     const sample = loadSampleAccount();
     expect((await ssmAccessCheck.resourceNames(sample)).get('AGPAQXAMPLEINCIDENT02')).toBe('incident-responders');
-    expect((await preferencesCheck.resourceNames(sample)).get('111122223333')).toBe('AWS account');
+    expect((await sessionDocumentCheck.resourceNames(sample)).get('111122223333')).toBe('AWS account');
   });
 });

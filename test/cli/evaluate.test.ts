@@ -39,7 +39,7 @@ describe('session-guard evaluate', () => {
     const run = await runCli(['evaluate', '--event', fixture('role-change')]);
 
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain('role-policy on ConfigurationItemChangeNotification for rule session-guard-RolePolicyRule-1A2B3C4D5E6F: 1 evaluation the Lambda');
+    expect(run.stdout).toContain('instance-role on ConfigurationItemChangeNotification for rule session-guard-RolePolicyRule-1A2B3C4D5E6F: 1 evaluation the Lambda');
     expect(run.stdout).toContain('(TestMode)');
     expect(run.stdout).toMatch(/AWS::IAM::Role\s+AROAQXAMPLEBATCHWORK2\s+NON_COMPLIANT\s+2026-05-11T08:12:45.331Z\s+Role batch-worker lacks/);
   });
@@ -129,7 +129,7 @@ describe('session-guard evaluate', () => {
 
       const rolePolicy = await runCli(['evaluate', '--event', samEvent('RolePolicyRuleFunction', 'change')]);
       expect(rolePolicy.code, rolePolicy.stderr).toBe(0);
-      expect(rolePolicy.stdout).toMatch(/^role-policy on ConfigurationItemChangeNotification/);
+      expect(rolePolicy.stdout).toMatch(/^instance-role on ConfigurationItemChangeNotification/);
       expect(rolePolicy.stdout).toMatch(/AWS::IAM::Role\s+AROAQXAMPLEBATCHWORK2\s+NON_COMPLIANT\s+.*lacks the Session Manager policy/);
     });
 
@@ -138,13 +138,13 @@ describe('session-guard evaluate', () => {
       const refused = await runCli(['evaluate', '--event', renamed]);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toBe(
-        'session-guard: AWS::IAM::Role is evaluated by role-policy and ssm-access, and the event\'s configRuleName "iam-role-checks" is not one of session-guard\'s rules (<stack>-RolePolicyRule-<suffix>, <stack>-SsmAccessRule-<suffix>): pass --rule role-policy or --rule ssm-access.\n',
+        'session-guard: AWS::IAM::Role is evaluated by instance-role and ssm-access, and the event\'s configRuleName "iam-role-checks" is not one of session-guard\'s rules (<stack>-RolePolicyRule-<suffix>, <stack>-SsmAccessRule-<suffix>): pass --rule instance-role or --rule ssm-access.\n',
       );
       const chosen = await evaluateJson('--event', renamed, '--rule', 'ssm-access');
       expect(chosen.Evaluations[0]?.ComplianceType).toBe('COMPLIANT');
     });
 
-    it('AWS::SSM::Document: preferences, reading the document from the account source', async () => {
+    it('AWS::SSM::Document: session-document, reading the document from the account source', async () => {
       const request = await evaluateJson('--event', samEvent('PreferencesRuleFunction', 'document-change'));
       expect(request.Evaluations).toEqual([
         {
@@ -217,7 +217,7 @@ describe('session-guard evaluate', () => {
   });
 
   it('sweeps the account source for a scheduled event with --rule, stamped with the notification time', async () => {
-    const request = await evaluateJson('--event', fixture('scheduled'), '--rule', 'role-policy');
+    const request = await evaluateJson('--event', fixture('scheduled'), '--rule', 'instance-role');
     expect(request.Evaluations).toHaveLength(12);
     expect(new Set(request.Evaluations.map((e) => e.OrderingTimestamp))).toEqual(new Set(['2026-05-12T00:00:00.000Z']));
     expect(request.Evaluations.filter((e) => e.ComplianceType === 'NON_COMPLIANT').map((e) => e.ComplianceResourceId).sort()).toEqual([
@@ -233,7 +233,7 @@ describe('session-guard evaluate', () => {
       [
         'a scheduled event of a rule session-guard did not name, without --rule',
         () => ['--event', variant('scheduled', (event) => (event.configRuleName = 'nightly-checks'))],
-        /A ScheduledNotification event names no resource, and the event's configRuleName "nightly-checks" is not one of session-guard's rules .*: pass --rule role-policy or --rule ssm-access or --rule preferences\./,
+        /A ScheduledNotification event names no resource, and the event's configRuleName "nightly-checks" is not one of session-guard's rules .*: pass --rule instance-role or --rule ssm-access or --rule session-document\./,
       ],
       ['no --event', () => [], /required option '--event <file>' not specified/],
       ['a missing file', () => ['--event', join(scratch, 'nope.json')], /Cannot read the event file .*nope\.json/],

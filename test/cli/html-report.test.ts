@@ -25,7 +25,7 @@ const hostileReport: ScanReport = {
   generatedAt: '2026-05-12T00:00:00.000Z',
   checks: [
     {
-      id: 'role-policy',
+      id: 'instance-role',
       title: 'EC2 instance roles carry the Session Manager instance policy',
       ruleName: 'session-guard instance-role rule',
       parameters: { ExemptionTagKey: HOSTILE },
@@ -59,10 +59,10 @@ describe('the HTML report as text', () => {
 
 describe('a check that could not run', () => {
   it('is listed under "Checks not run" with the reason, and gets no section', () => {
-    const reason = 'The role-policy check needs PolicyArn: pass --policy-arn <arn>.';
-    const html = renderScanHtml({ ...hostileReport, checks: [], skipped: [{ id: 'role-policy', title: 'EC2 instance roles', reason }] });
+    const reason = 'The instance-role check needs PolicyArn: pass --policy-arn <arn>.';
+    const html = renderScanHtml({ ...hostileReport, checks: [], skipped: [{ id: 'instance-role', title: 'EC2 instance roles', reason }] });
     expect(html).toContain('<h2 id="skipped-title">Checks not run</h2>');
-    expect(html).toContain(`<li data-skipped="role-policy"><strong>role-policy</strong> (EC2 instance roles): ${escapeHtml(reason)}</li>`);
+    expect(html).toContain(`<li data-skipped="instance-role"><strong>instance-role</strong> (EC2 instance roles): ${escapeHtml(reason)}</li>`);
     expect(html).not.toContain('<section class="check"');
   });
 });
@@ -112,9 +112,9 @@ describe.skipIf(!chromiumAvailable)('the HTML report in headless Chromium', () =
 
       // A section and a chart row for each of the three rules, with the counts --json gives it.
       expect(json.checks.map((c) => [c.id, c.summary])).toEqual([
-        ['role-policy', { NON_COMPLIANT: 4, COMPLIANT: 2, NOT_APPLICABLE: 6, total: 12 }],
+        ['instance-role', { NON_COMPLIANT: 4, COMPLIANT: 2, NOT_APPLICABLE: 6, total: 12 }],
         ['ssm-access', { NON_COMPLIANT: 16, COMPLIANT: 17, NOT_APPLICABLE: 4, total: 37 }],
-        ['preferences', { NON_COMPLIANT: 3, COMPLIANT: 4, NOT_APPLICABLE: 0, total: 7 }],
+        ['session-document', { NON_COMPLIANT: 3, COMPLIANT: 4, NOT_APPLICABLE: 0, total: 7 }],
       ]);
       expect(await page.locator('section.check').evaluateAll((sections) => sections.map((s) => s.getAttribute('data-check')))).toEqual(json.checks.map((c) => c.id));
       for (const check of json.checks) {

@@ -144,12 +144,12 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
     const report = JSON.parse(run.stdout) as JsonReport;
     expect(report.account).toMatchObject({ id: '123456789012', source: 'live' });
     expect(report.checks.map((c) => [c.id, c.parameters])).toEqual([
-      ['role-policy', { PolicyArn: instancePolicyArn, ExemptionTagKey: 'NoSessionManager', AlternativePolicyArns: '' }],
+      ['instance-role', { PolicyArn: instancePolicyArn, ExemptionTagKey: 'NoSessionManager', AlternativePolicyArns: '' }],
       ['ssm-access', { BreakGlassTagKey: 'Emergency' }],
-      ['preferences', { MaxSessionDurationMinutes: '30' }],
+      ['session-document', { MaxSessionDurationMinutes: '30' }],
     ]);
     // jump-host's SessionManagerExempt tag is not the stack's exemption tag.
-    expect(verdicts(report, 'role-policy')).toEqual({ 'app-server': 'COMPLIANT', worker: 'NON_COMPLIANT', 'jump-host': 'NON_COMPLIANT', 'order-fn': 'NOT_APPLICABLE' });
+    expect(verdicts(report, 'instance-role')).toEqual({ 'app-server': 'COMPLIANT', worker: 'NON_COMPLIANT', 'jump-host': 'NON_COMPLIANT', 'order-fn': 'NOT_APPLICABLE' });
     expect(report.checks[0]?.results.find((r) => r.resourceName === 'worker')?.resourceId).toMatch(/^AROA/);
     // oncall's SessionGuardBreakGlass tag is not the stack's break-glass tag either.
     expect(verdicts(report, 'ssm-access')).toMatchObject({ 'ops-shells': 'NON_COMPLIANT', SessionGuardInstancePolicy: 'COMPLIANT', alice: 'COMPLIANT', oncall: 'NON_COMPLIANT', worker: 'COMPLIANT' });
@@ -168,7 +168,7 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
     const run = await runCli(['scan', '--json', ...withPolicy(), '--break-glass-arns', `arn:aws:iam::123456789012:policy/ops-shells`, '--max-idle-session-timeout-minutes', '10']);
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout) as JsonReport;
-    expect(verdicts(report, 'role-policy')).toMatchObject({ 'jump-host': 'NOT_APPLICABLE', worker: 'NON_COMPLIANT' });
+    expect(verdicts(report, 'instance-role')).toMatchObject({ 'jump-host': 'NOT_APPLICABLE', worker: 'NON_COMPLIANT' });
     expect(verdicts(report, 'ssm-access')).toMatchObject({ 'ops-shells': 'NOT_APPLICABLE', oncall: 'NOT_APPLICABLE' });
     expect(report.checks[2]?.results[0]?.annotation).toContain('idleSessionTimeout 20 above 10 minutes');
 
@@ -184,7 +184,7 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
     nodeRoles.addActivation('us-east-1', { ActivationId: 'e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE', IamRole: 'edge-hybrid' });
     const regions = ['--node-role-regions', 'eu-west-1,us-east-1'];
 
-    const scan = await runCli(['scan', '--json', '--rule', 'role-policy', ...withPolicy(), ...regions]);
+    const scan = await runCli(['scan', '--json', '--rule', 'instance-role', ...withPolicy(), ...regions]);
     expect(scan.code, scan.stderr).toBe(0);
     const results = (JSON.parse(scan.stdout) as JsonReport).checks[0]!.results;
     expect(results.find((r) => r.resourceName === 'dhmc-role')).toMatchObject({ compliance: 'NON_COMPLIANT', annotation: expect.stringContaining('DHMC role in eu-west-1') });
@@ -197,21 +197,21 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
     expect(await attachedTo('edge-hybrid')).toEqual([instancePolicyArn]);
   });
 
-  it('without --policy-arn or a stack, runs the other checks and says on stderr that role-policy was skipped and why', async () => {
+  it('without --policy-arn or a stack, runs the other checks and says on stderr that instance-role was skipped and why', async () => {
     const run = await runCli(['scan', '--json', ...live(), '--stack-name', 'not-deployed']);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(/^Skipped role-policy \(Roles that run sessions \(EC2 instance, DHMC, hybrid\) carry the Session Manager instance policy\)\. The role-policy check needs PolicyArn: pass --policy-arn, or deploy session-guard .*--stack-name/m);
+    expect(run.stderr).toMatch(/^Skipped instance-role \(Roles that run sessions \(EC2 instance, DHMC, hybrid\) carry the Session Manager instance policy\)\. The instance-role check needs PolicyArn: pass --policy-arn, or deploy session-guard .*--stack-name/m);
     const report = JSON.parse(run.stdout) as JsonReport & { skipped: { id: string; reason: string }[] };
-    expect(report.checks.map((c) => c.id)).toEqual(['ssm-access', 'preferences']);
-    expect(report.skipped).toEqual([{ id: 'role-policy', title: expect.any(String), reason: expect.stringContaining('pass --policy-arn') }]);
+    expect(report.checks.map((c) => c.id)).toEqual(['ssm-access', 'session-document']);
+    expect(report.skipped).toEqual([{ id: 'instance-role', title: expect.any(String), reason: expect.stringContaining('pass --policy-arn') }]);
     // The checks that ran decide the exit code.
     expect((await runCli(['scan', '--fail-on', 'non-compliant', ...live(), '--stack-name', 'not-deployed'])).code).toBe(1);
   });
 
-  it('exits 2 naming --policy-arn when --rule asks for role-policy and nothing supplies it', async () => {
-    const run = await runCli(['scan', '--rule', 'role-policy', ...live(), '--stack-name', 'not-deployed']);
+  it('exits 2 naming --policy-arn when --rule asks for instance-role and nothing supplies it', async () => {
+    const run = await runCli(['scan', '--rule', 'instance-role', ...live(), '--stack-name', 'not-deployed']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('The role-policy check needs PolicyArn: pass --policy-arn');
+    expect(run.stderr).toContain('The instance-role check needs PolicyArn: pass --policy-arn');
     expect(run.stderr).toContain('--stack-name');
   });
 
@@ -226,7 +226,7 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
     }
     const htmlPath = join(mkdtempSync(join(tmpdir(), 'session-guard-long-')), 'report.html');
 
-    const run = await runCli(['scan', '--rule', 'role-policy', ...withPolicy(), '--html', htmlPath]);
+    const run = await runCli(['scan', '--rule', 'instance-role', ...withPolicy(), '--html', htmlPath]);
 
     expect(run.code, run.stderr).toBe(0);
     const row = run.stdout.split('\n').find((line) => line.startsWith(roleName)) ?? '';
@@ -251,7 +251,7 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
         'Create it with `aws configure --profile nosuch` or `aws configure sso`, or pass another --profile.\n',
     );
     // A profile that exists gets past the check (and on to the endpoint).
-    const audit = await runCli(['scan', '--rule', 'preferences', '--profile', 'audit', '--endpoint-url', moto.endpoint], { env });
+    const audit = await runCli(['scan', '--rule', 'session-document', '--profile', 'audit', '--endpoint-url', moto.endpoint], { env });
     expect(audit.stderr).not.toContain('does not exist');
   });
 

@@ -29,7 +29,7 @@ async function scanJson(...args: string[]): Promise<JsonReport> {
 
 const resultOf = (report: JsonReport, checkId: string, name: string) =>
   report.checks.find((c) => c.id === checkId)?.results.find((r) => (r.resourceName ?? r.resourceId) === name);
-const verdictOf = (report: JsonReport, roleName: string) => resultOf(report, 'role-policy', roleName)?.compliance;
+const verdictOf = (report: JsonReport, roleName: string) => resultOf(report, 'instance-role', roleName)?.compliance;
 const verdictsOf = (report: JsonReport, checkId: string) =>
   Object.fromEntries((report.checks.find((c) => c.id === checkId)?.results ?? []).map((r) => [r.resourceName ?? r.resourceId, r.compliance]));
 
@@ -46,8 +46,8 @@ describe('session-guard scan (bundled sample account)', () => {
 
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('session-guard scan of account 111122223333: bundled sample account');
-    const rolePolicy = sectionOf(run.stdout, 'role-policy');
-    expect(rolePolicy).toContain('role-policy: Roles that run sessions (EC2 instance, DHMC, hybrid) carry the Session Manager instance policy');
+    const rolePolicy = sectionOf(run.stdout, 'instance-role');
+    expect(rolePolicy).toContain('instance-role: Roles that run sessions (EC2 instance, DHMC, hybrid) carry the Session Manager instance policy');
     expect(rolePolicy).toMatch(/batch-worker\s+AROAQXAMPLEBATCHWORK2\s+NON_COMPLIANT\s+Role batch-worker lacks the Session Manager policy/);
     expect(rolePolicy).toMatch(/web-server\s+AROAQXAMPLEWEBSERVER1\s+COMPLIANT/);
     // Problems first, then compliant roles, then the rest.
@@ -58,7 +58,7 @@ describe('session-guard scan (bundled sample account)', () => {
     expect(ssmAccess).toContain('  BreakGlassTagKey: SessionGuardBreakGlass');
     expect(ssmAccess).toMatch(/ops-session-access\s+ANPAQXAMPLEOPSSESS002\s+NON_COMPLIANT\s+Policy ops-session-access allows IAM-SSM-2, SG-SSM-3 through policy ops-session-access v2, statement AnyShell/);
     expect(ssmAccess).toMatch(/fleet-patching\s+ANPAQXAMPLEFLEETPAT03\s+COMPLIANT/);
-    const preferences = sectionOf(run.stdout, 'preferences');
+    const preferences = sectionOf(run.stdout, 'session-document');
     expect(preferences).toMatch(/SSM-SessionManagerRunShell\s+SSM-SessionManagerRunShell\s+NON_COMPLIANT\s+Session document SSM-SessionManagerRunShell: kmsKeyId empty/);
     expect(preferences).toMatch(/AWS account\s+111122223333\s+COMPLIANT/);
 
@@ -135,8 +135,8 @@ describe('session-guard scan (bundled sample account)', () => {
     expect(resultOf(report, 'ssm-access', 'nora')?.annotation).toContain('SG-SSM-4 through inline policy edit-documents, statement EditAnyDocument (ssm:UpdateDocument on SSM-SessionManagerRunShell)');
   });
 
-  it('preferences: every Session document the account owns, and the account itself', async () => {
-    const report = await scanJson('--rule', 'preferences');
+  it('session-document: every Session document the account owns, and the account itself', async () => {
+    const report = await scanJson('--rule', 'session-document');
 
     expect(report.checks[0]).toMatchObject({
       ruleName: 'session-guard session-preferences rule',
@@ -155,16 +155,16 @@ describe('session-guard scan (bundled sample account)', () => {
     ]);
   });
 
-  it('preferences: each session type is judged on the settings Session Manager applies to it', async () => {
-    const report = await scanJson('--rule', 'preferences');
+  it('session-document: each session type is judged on the settings Session Manager applies to it', async () => {
+    const report = await scanJson('--rule', 'session-document');
 
     // A port-forwarding document is never logged nor KMS-encrypted: its unencrypted S3 bucket is not a finding, its limits are.
-    expect(resultOf(report, 'preferences', 'PortForwardLegacy')?.annotation).toBe(
+    expect(resultOf(report, 'session-document', 'PortForwardLegacy')?.annotation).toBe(
       'Session document PortForwardLegacy (Port): idleSessionTimeout 60 above 20 minutes; maxSessionDuration unset (allowed 60 minutes).',
     );
-    expect(resultOf(report, 'preferences', 'SessionGuard-DatabaseTunnel')?.annotation).toContain('(Port) keeps sessions within 20 idle / 60 total minutes');
-    expect(resultOf(report, 'preferences', 'SessionGuard-TailAgentLog')?.annotation).toContain('(InteractiveCommands) encrypts sessions and logs');
-    expect(resultOf(report, 'preferences', 'Team-DebugCommands')?.annotation).toBe(
+    expect(resultOf(report, 'session-document', 'SessionGuard-DatabaseTunnel')?.annotation).toContain('(Port) keeps sessions within 20 idle / 60 total minutes');
+    expect(resultOf(report, 'session-document', 'SessionGuard-TailAgentLog')?.annotation).toContain('(InteractiveCommands) encrypts sessions and logs');
+    expect(resultOf(report, 'session-document', 'Team-DebugCommands')?.annotation).toBe(
       "Session document Team-DebugCommands (InteractiveCommands): s3BucketName is the parameter {{ logBucket }}: the session's starter can choose where logs go.",
     );
   });
@@ -181,7 +181,7 @@ describe('session-guard scan (bundled sample account)', () => {
     });
     expect(verdictsOf(report, 'ssm-access')).toMatchObject({ 'break-glass-admin': 'NON_COMPLIANT', 'incident-responders': 'NON_COMPLIANT' });
     // Idle 60 is allowed now; an unset maximum is still a failure.
-    expect(resultOf(report, 'preferences', 'PortForwardLegacy')?.annotation).toBe(
+    expect(resultOf(report, 'session-document', 'PortForwardLegacy')?.annotation).toBe(
       'Session document PortForwardLegacy (Port): maxSessionDuration unset (allowed 1440 minutes).',
     );
   });
@@ -192,10 +192,10 @@ describe('session-guard scan (bundled sample account)', () => {
     expect(report.account).toEqual({ id: '111122223333', source: 'sample', description: 'bundled sample account' });
     expect(Number.isNaN(Date.parse(report.generatedAt))).toBe(false);
     expect(report.summary).toEqual({ COMPLIANT: 23, NON_COMPLIANT: 23, NOT_APPLICABLE: 10, total: 56 });
-    expect(report.checks.map((c) => c.id)).toEqual(['role-policy', 'ssm-access', 'preferences']);
+    expect(report.checks.map((c) => c.id)).toEqual(['instance-role', 'ssm-access', 'session-document']);
     const [check] = report.checks;
     expect(check).toMatchObject({
-      id: 'role-policy',
+      id: 'instance-role',
       ruleName: 'session-guard instance-role rule',
       parameters: { PolicyArn: SAMPLE_POLICY, ExemptionTagKey: 'SessionManagerExempt', AlternativePolicyArns: '' },
       summary: { COMPLIANT: 2, NON_COMPLIANT: 4, NOT_APPLICABLE: 6, total: 12 },
@@ -237,8 +237,8 @@ describe('session-guard scan (bundled sample account)', () => {
   });
 
   it('--rule selects checks by id', async () => {
-    const report = await scanJson('--rule', 'role-policy');
-    expect(report.checks.map((c) => c.id)).toEqual(['role-policy']);
+    const report = await scanJson('--rule', 'instance-role');
+    expect(report.checks.map((c) => c.id)).toEqual(['instance-role']);
   });
 
   describe('exit codes', () => {
@@ -255,16 +255,16 @@ describe('session-guard scan (bundled sample account)', () => {
         'arn:aws:iam::999988887777:policy/session-guard/session-guard-instance-policy',
         'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
       ].join(',');
-      const run = await runCli(['scan', '--rule', 'role-policy', '--fail-on', 'non-compliant', '--alternative-policy-arns', alternatives]);
-      expect(run.stdout).toMatch(/role-policy\s+0\s+6\s+6\s+12/);
+      const run = await runCli(['scan', '--rule', 'instance-role', '--fail-on', 'non-compliant', '--alternative-policy-arns', alternatives]);
+      expect(run.stdout).toMatch(/instance-role\s+0\s+6\s+6\s+12/);
       expect(run.code).toBe(0);
     });
 
     it.each([
       [['scan', '--bogus'], /unknown option '--bogus'/],
-      [['scan', '--rule', 'nope'], /Allowed choices are role-policy, ssm-access, preferences/],
-      [['scan', '--max-session-duration-minutes', '2000'], /^session-guard: The preferences check cannot run: --max-session-duration-minutes "2000": must be at most 1440\.\n$/],
-      [['scan', '--max-idle-session-timeout-minutes', 'ten'], /^session-guard: The preferences check cannot run: --max-idle-session-timeout-minutes "ten": must be a whole number written as text, such as "1"; got "ten" \(string\)\.\n$/],
+      [['scan', '--rule', 'nope'], /Allowed choices are instance-role, ssm-access, preferences/],
+      [['scan', '--max-session-duration-minutes', '2000'], /^session-guard: The session-document check cannot run: --max-session-duration-minutes "2000": must be at most 1440\.\n$/],
+      [['scan', '--max-idle-session-timeout-minutes', 'ten'], /^session-guard: The session-document check cannot run: --max-idle-session-timeout-minutes "ten": must be a whole number written as text, such as "1"; got "ten" \(string\)\.\n$/],
       [['scan', '--max-idle-session-timeout-minutes', '2.5'], /--max-idle-session-timeout-minutes "2.5": must be a whole number/],
       [['scan', '--break-glass-arns', 'BreakGlass'], /The ssm-access check cannot run: --break-glass-arns "BreakGlass": must be the ARN of an IAM policy, role, user or group/],
       [['scan', '--fail-on', 'sometimes'], /Allowed choices are never, non-compliant/],

@@ -44,7 +44,7 @@ describe('scan tables on a terminal', () => {
   });
 
   it('keep one plain line per row in a pipe, however long the finding', async () => {
-    const run = await runCli(['scan', '--rule', 'role-policy'], { stdoutIsTTY: false });
+    const run = await runCli(['scan', '--rule', 'instance-role'], { stdoutIsTTY: false });
     expect(run.stdout).not.toMatch(ANSI);
     expect(run.stdout).toMatch(/^batch-worker\s+AROAQXAMPLEBATCHWORK2\s+NON_COMPLIANT\s+Role batch-worker lacks .*Instance profile batch-worker\.$/m);
   });
@@ -57,7 +57,7 @@ describe('scan tables on a terminal', () => {
     ['FORCE_COLOR over NO_COLOR, as Node has it', false, { FORCE_COLOR: '1', NO_COLOR: '1' }, true],
     ['NO_COLOR empty, which the convention ignores', true, { NO_COLOR: '' }, true],
   ])('colour with %s: %s', async (_, stdoutIsTTY, env, coloured) => {
-    const run = await runCli(['scan', '--rule', 'role-policy'], { stdoutIsTTY, env });
+    const run = await runCli(['scan', '--rule', 'instance-role'], { stdoutIsTTY, env });
     expect(run.stdout.includes(RED)).toBe(coloured);
   });
 
@@ -69,7 +69,7 @@ describe('scan tables on a terminal', () => {
   });
 
   it('counts in words: 1 resource, 1 role', async () => {
-    const run = await runCli(['scan', '--rule', 'role-policy', '--exemption-tag-key', 'SessionManagerExempt']);
+    const run = await runCli(['scan', '--rule', 'instance-role', '--exemption-tag-key', 'SessionManagerExempt']);
     expect(run.stdout).toMatch(/\(\d+ resources\)/);
     const one = await runCli(['remediate', '--role', 'batch-worker', '--dry-run']);
     expect(one.stdout).toContain('to 1 role.');
@@ -94,7 +94,7 @@ const webServer = () =>
 
 /** Credentials and region from the environment only, never the machine's ~/.aws. */
 const AWS_ENV = { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials' };
-const PREFERENCES_ONLY = ['--rule', 'preferences', '--max-idle-session-timeout-minutes', '20', '--max-session-duration-minutes', '60'];
+const PREFERENCES_ONLY = ['--rule', 'session-document', '--max-idle-session-timeout-minutes', '20', '--max-session-duration-minutes', '60'];
 
 describe('the session-guard bin', () => {
   const weird = unexpectedErrorEndpoint();

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRolePolicyRule } from '../../functions/role-policy-rule/rule';
+import { createInstanceRoleRule } from '../../functions/instance-role-rule/rule';
 import type { ConfigGateway } from '../../functions/shared/config-rule/run';
 import type { RoleFacts } from '../../functions/shared/core/instance-role';
 import { configRuleHandler } from '../../functions/shared/handler/config-rule-handler';
@@ -52,7 +52,7 @@ const onlyRecord = (): EmfRecord => {
 };
 
 describe('Config rule metrics (embedded metric format)', () => {
-  const rule = createRolePolicyRule({
+  const rule = createInstanceRoleRule({
     listRoles: async () => [instanceRole('AROACOMPLIANT', [POLICY]), instanceRole('AROAMISSING', [])],
     listNodeRoles: async () => [],
   });

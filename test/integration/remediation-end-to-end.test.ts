@@ -12,7 +12,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createRolePolicyRule } from '../../functions/role-policy-rule/rule';
+import { createInstanceRoleRule } from '../../functions/instance-role-rule/rule';
 import { IamGateway } from '../../functions/shared/adapters/iam';
 import { NodeRoleGateway } from '../../functions/shared/adapters/ssm-node-roles';
 import { parsePolicyDocument, statementCoversAction } from '../../functions/shared/core/policy-document';
@@ -100,7 +100,7 @@ describe.skipIf(!motoAvailable)('remediation end to end (document + function + r
   /** The rule's periodic evaluation over live IAM, for one role. */
   const ruleVerdict = async (roleId: string) => {
     const nodeRoles = new NodeRoleGateway(new AccountClient({ ...moto.clientSettings(), endpoint: systemsManager.endpoint }), (region) => new SSMClient({ ...moto.clientSettings(), endpoint: systemsManager.endpoint, region }));
-    const rule = createRolePolicyRule({ listRoles: () => new IamGateway(iam).listRoles(), listNodeRoles: (regions) => nodeRoles.listNodeRoles(regions) });
+    const rule = createInstanceRoleRule({ listRoles: () => new IamGateway(iam).listRoles(), listNodeRoles: (regions) => nodeRoles.listNodeRoles(regions) });
     const verdicts = await rule.sweep!(rule.parseParameters({ PolicyArn: policyArn, ExemptionTagKey: 'SessionManagerExempt' }), { accountId: '123456789012' });
     return verdicts.find((v) => v.resourceId === roleId);
   };

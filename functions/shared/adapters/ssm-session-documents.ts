@@ -3,7 +3,7 @@ import { GetDocumentCommand, paginateListDocuments, type SSMClient } from '@aws-
 import { withAwsErrors } from './aws-clients';
 import { isDocumentAbsent } from './aws-errors';
 import { SessionGuardError } from '../errors';
-import type { FetchedDocument } from '../../preferences-rule/rule';
+import type { FetchedDocument } from '../../session-document-rule/rule';
 import type { YamlParser } from '../core/session-document-check';
 import { yamlParserFor } from './yaml';
 

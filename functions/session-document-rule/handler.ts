@@ -5,9 +5,9 @@ import { clientSettings } from '../shared/adapters/aws-clients';
 import { ConfigServiceGateway } from '../shared/adapters/config-service';
 import { SsmSessionDocumentsGateway } from '../shared/adapters/ssm-session-documents';
 import { configRuleHandler } from '../shared/handler/config-rule-handler';
-import { createPreferencesRule } from './rule';
+import { createSessionDocumentRule } from './rule';
 
 const ssm = new SsmSessionDocumentsGateway(new SSMClient(clientSettings('SSM')));
 const config = new ConfigServiceGateway(new ConfigServiceClient(clientSettings('CONFIG_SERVICE')));
 
-export const handler = configRuleHandler(createPreferencesRule(ssm), config);
+export const handler = configRuleHandler(createSessionDocumentRule(ssm), config);

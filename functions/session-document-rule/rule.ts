@@ -22,7 +22,7 @@ import { ACCOUNT_RESOURCE_TYPE, SSM_DOCUMENT_RESOURCE_TYPE, ssmDocumentFromItem 
 
 const SESSION_DOCUMENT_TYPE = 'Session';
 
-export const preferencesParametersSchema = z.pipe(
+export const sessionDocumentParametersSchema = z.pipe(
   z.object({
     // A limit the rule is given must itself be a value Session Manager accepts.
     MaxIdleSessionTimeoutMinutes: z.optional(wholeNumberWithin(IDLE_SESSION_TIMEOUT_MINUTES)),
@@ -44,7 +44,7 @@ export interface FetchedDocument {
   readonly documentType: string;
 }
 
-export interface PreferencesRuleSources {
+export interface SessionDocumentRuleSources {
   /** Names of the Session documents the account owns (ListDocuments in production). */
   listOwnSessionDocumentNames(): Promise<readonly string[]>;
   /** The default version of a document; undefined when it does not exist (GetDocument). */
@@ -56,7 +56,7 @@ export interface PreferencesRuleSources {
   yamlParserFor(content: string): Promise<YamlParser | undefined>;
 }
 
-export function createPreferencesRule(sources: PreferencesRuleSources): ConfigRule<SessionLimits> {
+export function createSessionDocumentRule(sources: SessionDocumentRuleSources): ConfigRule<SessionLimits> {
   const verdictFor = async (document: FetchedDocument, limits: SessionLimits): Promise<Verdict> =>
     document.documentType === SESSION_DOCUMENT_TYPE
       ? evaluateSessionDocument(document, limits, await sources.yamlParserFor(document.content))
@@ -65,7 +65,7 @@ export function createPreferencesRule(sources: PreferencesRuleSources): ConfigRu
   return {
     name: 'session-guard session-preferences rule',
     resourceTypes: [SSM_DOCUMENT_RESOURCE_TYPE],
-    parseParameters: (raw) => parseRuleParameters(preferencesParametersSchema, raw),
+    parseParameters: (raw) => parseRuleParameters(sessionDocumentParametersSchema, raw),
 
     async evaluateItem(item, limits) {
       const reference = ssmDocumentFromItem(item);

@@ -9,7 +9,7 @@ import { GetAccountAuthorizationDetailsCommand, IAMClient, type RoleDetail } fro
 import { DescribeActivationsCommand, DescribeInstanceInformationCommand, GetServiceSettingCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { handler } from '../../functions/role-policy-rule/handler';
+import { handler } from '../../functions/instance-role-rule/handler';
 import { ACCOUNT_REGIONS, listRegionsOf } from '../support/account-regions';
 import { EC2_TRUST, LAMBDA_TRUST, urlEncoded } from '../support/iam-documents';
 import { lambdaContext, samEvent, withChanges } from '../support/lambda';

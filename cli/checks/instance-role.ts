@@ -1,11 +1,11 @@
-/** The instance-role rule (functions/role-policy-rule) as a CLI check. */
-import { createRolePolicyRule } from '../../functions/role-policy-rule/rule';
+/** The instance-role rule (functions/instance-role-rule) as a CLI check. */
+import { createInstanceRoleRule } from '../../functions/instance-role-rule/rule';
 import { DEFAULT_EXEMPTION_TAG_KEY } from '../../functions/shared/core/instance-role';
 import { IAM_ROLE_RESOURCE_TYPE } from '../../functions/shared/resources/iam-role';
 import type { Check } from './check';
 
-export const rolePolicyCheck: Check = {
-  id: 'role-policy',
+export const instanceRoleCheck: Check = {
+  id: 'instance-role',
   logicalId: 'RolePolicyRule',
   title: 'Roles that run sessions (EC2 instance, DHMC, hybrid) carry the Session Manager instance policy',
   resourceTypes: [IAM_ROLE_RESOURCE_TYPE],
@@ -37,6 +37,6 @@ export const rolePolicyCheck: Check = {
       fromStack: { parameter: 'NodeRoleRegions' },
     },
   ],
-  rule: (source) => createRolePolicyRule(source),
+  rule: (source) => createInstanceRoleRule(source),
   resourceNames: async (source) => new Map((await source.listRoles()).map((role) => [role.roleId, role.roleName])),
 };

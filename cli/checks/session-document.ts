@@ -1,12 +1,12 @@
-/** The session-preferences rule (functions/preferences-rule) as a CLI check. */
-import { createPreferencesRule } from '../../functions/preferences-rule/rule';
+/** The session-preferences rule (functions/session-document-rule) as a CLI check. */
+import { createSessionDocumentRule } from '../../functions/session-document-rule/rule';
 import { DEFAULT_SESSION_LIMITS } from '../../functions/shared/core/session-document-check';
 import { SESSION_PREFERENCES_DOCUMENT_NAME } from '../../functions/shared/core/session-preferences';
 import { SSM_DOCUMENT_RESOURCE_TYPE } from '../../functions/shared/resources/ssm-document';
 import type { Check } from './check';
 
-export const preferencesCheck: Check = {
-  id: 'preferences',
+export const sessionDocumentCheck: Check = {
+  id: 'session-document',
   logicalId: 'PreferencesRule',
   title: 'Session documents encrypt and log sessions as far as their session ' + 'type allows, and keep them short; SSM-SessionManagerRunShell exists',
   resourceTypes: [SSM_DOCUMENT_RESOURCE_TYPE],
@@ -25,7 +25,7 @@ export const preferencesCheck: Check = {
       fromStack: { parameter: 'PreferencesRuleMaxSessionDurationMinutes' },
     },
   ],
-  rule: (source) => createPreferencesRule(source),
+  rule: (source) => createSessionDocumentRule(source),
   // Config identifies a document by its name, so only the account's row needs a readable name.
   resourceNames: async (source) => {
     const names = new Map<string, string>([[await source.accountId(), 'AWS account']]);

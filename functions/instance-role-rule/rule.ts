@@ -17,7 +17,7 @@ import { listOf, parseRuleParameters, policyArn, regionName } from '../shared/co
 import type { ConfigRule } from '../shared/config-rule/rule';
 import { IAM_ROLE_RESOURCE_TYPE, roleFactsFromItem } from '../shared/resources/iam-role';
 
-export const rolePolicyParametersSchema = z.pipe(
+export const instanceRoleParametersSchema = z.pipe(
   z.object({
     PolicyArn: policyArn,
     AlternativePolicyArns: z.optional(listOf(policyArn)),
@@ -25,7 +25,7 @@ export const rolePolicyParametersSchema = z.pipe(
     NodeRoleRegions: z.optional(listOf(regionName)),
   }),
   z.transform(
-    (p): RolePolicyRuleParameters => ({
+    (p): InstanceRoleRuleParameters => ({
       policyArn: p.PolicyArn,
       alternativePolicyArns: p.AlternativePolicyArns ?? [],
       exemptionTagKey: p.ExemptionTagKey || DEFAULT_EXEMPTION_TAG_KEY,
@@ -34,23 +34,23 @@ export const rolePolicyParametersSchema = z.pipe(
   ),
 );
 
-export interface RolePolicyRuleParameters extends InstanceRolePolicy {
+export interface InstanceRoleRuleParameters extends InstanceRolePolicy {
   /** Regions whose DHMC, activation and hybrid-node roles are in scope; empty: every enabled region. */
   readonly nodeRoleRegions: readonly string[];
 }
 
-export interface RolePolicyRuleSources {
+export interface InstanceRoleRuleSources {
   /** Every role of the account (GetAccountAuthorizationDetails in production). */
   listRoles(): Promise<readonly RoleFacts[]>;
   /** The DHMC, activation and hybrid-node roles of these regions (every enabled region when empty). */
   listNodeRoles(regions: readonly string[]): Promise<readonly NamedNodeRole[]>;
 }
 
-export function createRolePolicyRule(sources: RolePolicyRuleSources): ConfigRule<RolePolicyRuleParameters> {
+export function createInstanceRoleRule(sources: InstanceRoleRuleSources): ConfigRule<InstanceRoleRuleParameters> {
   return {
     name: 'session-guard instance-role rule',
     resourceTypes: [IAM_ROLE_RESOURCE_TYPE],
-    parseParameters: (raw) => parseRuleParameters(rolePolicyParametersSchema, raw),
+    parseParameters: (raw) => parseRuleParameters(instanceRoleParametersSchema, raw),
     async evaluateItem(item, params) {
       const role = roleFactsFromItem(item);
       return evaluateInstanceRole(role, params, await nodeUsesOf(role, params, sources));
@@ -75,8 +75,8 @@ export function createRolePolicyRule(sources: RolePolicyRuleSources): ConfigRule
  */
 export async function nodeUsesOf(
   role: RoleFacts,
-  params: RolePolicyRuleParameters,
-  sources: Pick<RolePolicyRuleSources, 'listNodeRoles'>,
+  params: InstanceRoleRuleParameters,
+  sources: Pick<InstanceRoleRuleSources, 'listNodeRoles'>,
 ): Promise<readonly NodeRoleUse[]> {
   if (!mayServeManagedNodes(role, params)) return [];
   return new NodeRoleIndex(await sources.listNodeRoles(params.nodeRoleRegions)).usesOf(role.roleName);

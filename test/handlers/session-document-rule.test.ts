@@ -2,7 +2,7 @@ import { ConfigServiceClient, GetComplianceDetailsByConfigRuleCommand, PutEvalua
 import { GetDocumentCommand, InvalidDocument, ListDocumentsCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { handler } from '../../functions/preferences-rule/handler';
+import { handler } from '../../functions/session-document-rule/handler';
 import { lambdaContext, samEvent, withChanges } from '../support/lambda';
 
 const ssm = mockClient(SSMClient);

@@ -5,7 +5,7 @@
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { CreateDocumentCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
-import { createPreferencesRule } from '../../functions/preferences-rule/rule';
+import { createSessionDocumentRule } from '../../functions/session-document-rule/rule';
 import { SsmSessionDocumentsGateway } from '../../functions/shared/adapters/ssm-session-documents';
 import { parseConfigRuleEvent } from '../../functions/shared/config-rule/event';
 import { runConfigRule } from '../../functions/shared/config-rule/run';
@@ -76,7 +76,7 @@ describe.skipIf(!motoAvailable)('PreferencesRuleFunction against moto_server', (
   const moto = useMoto({ awsManagedPolicies: false });
   const run = (event: unknown) =>
     runConfigRule(
-      createPreferencesRule(new SsmSessionDocumentsGateway(new SSMClient(moto.clientSettings()))),
+      createSessionDocumentRule(new SsmSessionDocumentsGateway(new SSMClient(moto.clientSettings()))),
       parseConfigRuleEvent(event),
       configThroughMoto(new ConfigServiceClient(moto.clientSettings())),
     );

@@ -112,6 +112,8 @@ export function writeReportFile(path: string, text: string, what: string): void 
   try {
     writeFileSync(path, text);
   } catch (error) {
-    throw new UsageError(`Cannot write the ${what} to ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(
+      `Cannot write the ${what} to ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

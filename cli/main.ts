@@ -24,14 +24,23 @@ export interface CliDependencies {
 /** The remediation service and its IAM client load when a role is changed, not on every start. */
 const DEFAULT_DEPENDENCIES: CliDependencies = {
   remediatorFor(context) {
-    const remediator = import('./remediation/remediator').then(({ createRoleRemediator }) => createRoleRemediator(context));
+    const remediator = import('./remediation/remediator').then(({ createRoleRemediator }) =>
+      createRoleRemediator(context),
+    );
     return { remediate: async (role) => (await remediator).remediate(role) };
   },
 };
 
-export function buildProgram(io: CliIo, exit: (code: number) => void, dependencies: CliDependencies = DEFAULT_DEPENDENCIES): Command {
+export function buildProgram(
+  io: CliIo,
+  exit: (code: number) => void,
+  dependencies: CliDependencies = DEFAULT_DEPENDENCIES,
+): Command {
   const program = new Command('session-guard')
-    .description('Check that AWS Systems Manager Session Manager is set up ' + 'safely, with the same rules session-guard deploys to AWS Config.')
+    .description(
+      'Check that AWS Systems Manager Session Manager is set up ' +
+        'safely, with the same rules session-guard deploys to AWS Config.',
+    )
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     // Errors are returned, not exited on, so tests call main() in-process; settings reach every subcommand.
     .exitOverride()
@@ -40,7 +49,9 @@ export function buildProgram(io: CliIo, exit: (code: number) => void, dependenci
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',
-      "\nExit codes: 0 done; 1 NON_COMPLIANT found with --fail-on non-compliant, or remediate declined or failed " + "for a role; 2 usage or access problem.\nRun `session-guard <command> --help` for a command's options. " + "Full guide: docs/cli.md.",
+      '\nExit codes: 0 done; 1 NON_COMPLIANT found with --fail-on non-compliant, or remediate declined or failed ' +
+        "for a role; 2 usage or access problem.\nRun `session-guard <command> --help` for a command's options. " +
+        'Full guide: docs/cli.md.',
     );
   scanCommand(program, io, exit);
   checkCommand(program, io, exit);
@@ -50,7 +61,11 @@ export function buildProgram(io: CliIo, exit: (code: number) => void, dependenci
 }
 
 /** Runs one command line and returns its exit code; problems the user can fix are printed, not thrown. */
-export async function main(argv: readonly string[], io: CliIo = processIo(), dependencies?: CliDependencies): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: CliIo = processIo(),
+  dependencies?: CliDependencies,
+): Promise<number> {
   let code = EXIT_OK;
   const program = buildProgram(io, (c) => (code = c), dependencies);
   try {
@@ -60,7 +75,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), dep
     // Commander has already printed its own message (unknown option, missing value, help).
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     // The user's to fix: a wrong flag, file, event or parameter, or an AWS call the credentials may not make.
-    const usersToFix = error instanceof InputError ? error.message : error instanceof AwsAccessError ? describeAwsAccessError(error) : undefined;
+    const usersToFix =
+      error instanceof InputError
+        ? error.message
+        : error instanceof AwsAccessError
+          ? describeAwsAccessError(error)
+          : undefined;
     if (usersToFix !== undefined) {
       io.stderr.write(`session-guard: ${usersToFix}\n`);
       return EXIT_USAGE;
@@ -68,9 +88,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), dep
     // Not the user's to fix: say what happened in one line; the stack only when asked for.
     const message = error instanceof Error ? error.message : String(error);
     if (program.opts<{ debug?: boolean }>().debug) {
-      io.stderr.write(`session-guard: unexpected error: ${error instanceof Error ? (error.stack ?? message) : message}\n`);
+      io.stderr.write(
+        `session-guard: unexpected error: ${error instanceof Error ? (error.stack ?? message) : message}\n`,
+      );
     } else {
-      io.stderr.write(`session-guard: unexpected error: ${message}\nRun again with ` + '--debug for the stack trace, and please report it with that trace.\n');
+      io.stderr.write(
+        `session-guard: unexpected error: ${message}\nRun again with ` +
+          '--debug for the stack trace, and please report it with that trace.\n',
+      );
     }
     return EXIT_USAGE;
   }

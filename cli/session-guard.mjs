@@ -29,7 +29,10 @@ async function loadCli() {
     if (debug) process.setSourceMapsEnabled(true);
     return await import(pathToFileURL(CLI_BUNDLE).href);
   } catch (error) {
-    if (debug) process.stderr.write(`session-guard: running from source, the bundle could not be built: ${error.stack ?? error}\n`);
+    if (debug)
+      process.stderr.write(
+        `session-guard: running from source, the bundle could not be built: ${error.stack ?? error}\n`,
+      );
     const { tsImport } = await import('tsx/esm/api');
     return tsImport('./main.ts', import.meta.url);
   }

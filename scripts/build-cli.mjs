@@ -57,7 +57,11 @@ export async function buildCli() {
     format: 'esm',
     target: 'node20',
     // The AWS SDK is CommonJS inside; ESM output needs a require of its own.
-    banner: { js: "import { createRequire as __sessionGuardCreateRequire } from " + "'node:module'; const require = __sessionGuardCreateRequire(import.meta.url);" },
+    banner: {
+      js:
+        'import { createRequire as __sessionGuardCreateRequire } from ' +
+        "'node:module'; const require = __sessionGuardCreateRequire(import.meta.url);",
+    },
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunk-[hash]',
     sourcemap: 'linked',
@@ -72,7 +76,11 @@ export async function buildCli() {
   for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
   // Stamped with the build's start: a source saved while esbuild ran is newer, and triggers a rebuild.
   utimesSync(CLI_BUNDLE, started, started);
-  const sources = new Set(Object.values(result.metafile.outputs).flatMap((output) => Object.keys(output.inputs)).filter((input) => !input.startsWith('node_modules/')));
+  const sources = new Set(
+    Object.values(result.metafile.outputs)
+      .flatMap((output) => Object.keys(output.inputs))
+      .filter((input) => !input.startsWith('node_modules/')),
+  );
   writeAtomically(INPUTS, JSON.stringify([...sources, 'package.json', INSTALLED]));
   removeOldChunks(new Set(result.outputFiles.map((file) => file.path)));
   return CLI_BUNDLE;
@@ -82,7 +90,8 @@ export async function buildCli() {
 function removeOldChunks(current) {
   for (const name of readdirSync(OUTDIR)) {
     const path = join(OUTDIR, name);
-    if (name.startsWith('chunk-') && !current.has(path) && statSync(path).mtimeMs < Date.now() - 60_000) rmSync(path, { force: true });
+    if (name.startsWith('chunk-') && !current.has(path) && statSync(path).mtimeMs < Date.now() - 60_000)
+      rmSync(path, { force: true });
   }
 }
 

@@ -63,7 +63,10 @@ export function functionBuilds(templatePath = join(root, 'template.yaml')): Func
 
 function toBuild(template: Template, logicalId: string, resource: TemplateResource): FunctionBuild {
   const written = nodeOptionsOf(template, resource);
-  const props = withSourcemapFromNodeOptions((resource.Metadata?.BuildProperties ?? {}) as Record<string, unknown>, written);
+  const props = withSourcemapFromNodeOptions(
+    (resource.Metadata?.BuildProperties ?? {}) as Record<string, unknown>,
+    written,
+  );
   const workingDirectory = join(root, String(resource.Properties?.CodeUri ?? '.'));
   const outdir = join(root, '.aws-sam', 'build', logicalId);
   try {
@@ -72,10 +75,22 @@ function toBuild(template: Template, logicalId: string, resource: TemplateResour
       outdir,
       workingDirectory,
       handler: typeof resource.Properties?.Handler === 'string' ? resource.Properties.Handler : undefined,
-      dependencies: () => Object.keys((JSON.parse(readFileSync(join(workingDirectory, 'package.json'), 'utf8')) as { dependencies?: object }).dependencies ?? {}),
+      dependencies: () =>
+        Object.keys(
+          (JSON.parse(readFileSync(join(workingDirectory, 'package.json'), 'utf8')) as { dependencies?: object })
+            .dependencies ?? {},
+        ),
     });
     const metafile = join(root, '.aws-sam', 'esbuild-metafiles', `${logicalId}.json`);
-    return { logicalId, outdir, workingDirectory, args, entryPoints: args.filter((arg) => !arg.startsWith('--')), nodeOptions, metafile };
+    return {
+      logicalId,
+      outdir,
+      workingDirectory,
+      args,
+      entryPoints: args.filter((arg) => !arg.startsWith('--')),
+      nodeOptions,
+      metafile,
+    };
   } catch (error) {
     if (error instanceof BuildPropertiesError) throw new BuildPropertiesError(`${logicalId}: ${error.message}`);
     throw error;
@@ -111,7 +126,8 @@ export function esbuildCommandLine(buildProperties: Record<string, unknown>, con
   if (allDependenciesExternal) args.push(...context.dependencies().map((dependency) => `--external:${dependency}`));
 
   for (const { key, name, value } of properties) {
-    if (NON_CONFIGURABLE.has(name) || NOT_FOR_ESBUILD.has(name) || (name === 'external' && allDependenciesExternal)) continue;
+    if (NON_CONFIGURABLE.has(name) || NOT_FOR_ESBUILD.has(name) || (name === 'external' && allDependenciesExternal))
+      continue;
     const flag = `--${name.replaceAll('_', '-')}`;
     if (typeof value === 'boolean') {
       if (value) args.push(flag);
@@ -121,7 +137,8 @@ export function esbuildCommandLine(buildProperties: Record<string, unknown>, con
       args.push(...value.map((item) => `${flag}:${String(item)}`));
     } else {
       throw new BuildPropertiesError(
-        `BuildProperties ${key} is ${JSON.stringify(value)}; SAM passes ` + `only booleans, strings and lists to esbuild. Quote numbers ('22').`,
+        `BuildProperties ${key} is ${JSON.stringify(value)}; SAM passes ` +
+          `only booleans, strings and lists to esbuild. Quote numbers ('22').`,
       );
     }
   }
@@ -137,7 +154,9 @@ function entryPoints(config: Map<string, unknown>, context: CommandLineContext):
   // Without EntryPoints, SAM bundles the handler's file: `handler.handler` -> `handler`.
   const declared = config.get('entry_points') ?? (context.handler ? [context.handler.split('.')[0]] : undefined);
   if (!Array.isArray(declared) || declared.length === 0) {
-    throw new BuildPropertiesError('BuildProperties EntryPoints must be a non-empty list of files, relative to CodeUri.');
+    throw new BuildPropertiesError(
+      'BuildProperties EntryPoints must be a non-empty list of files, relative to CodeUri.',
+    );
   }
   return declared.map((entry) => {
     const path = String(entry);
@@ -173,7 +192,9 @@ function withSourcemapFromNodeOptions(props: Record<string, unknown>, nodeOption
  */
 export function deployedNodeOptions(written: unknown, sourcemap: unknown): string {
   if (written !== undefined && typeof written !== 'string') {
-    throw new BuildPropertiesError(`NODE_OPTIONS must be a plain string for sam build to read it, not ${JSON.stringify(written)}.`);
+    throw new BuildPropertiesError(
+      `NODE_OPTIONS must be a plain string for sam build to read it, not ${JSON.stringify(written)}.`,
+    );
   }
   const options = (written ?? '').split(/\s+/).filter(Boolean);
   if (sourcemap && !options.includes('--enable-source-maps')) options.push('--enable-source-maps');
@@ -190,7 +211,10 @@ export async function buildFunction(fn: FunctionBuild): Promise<void> {
     await run(ESBUILD_BINARY, [...fn.args, `--metafile=${fn.metafile}`], { cwd: fn.workingDirectory });
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim();
-    throw new Error(`esbuild failed for ${fn.logicalId} (Metadata.BuildProperties ` + `in template.yaml):\n${stderr || (error as Error).message}`);
+    throw new Error(
+      `esbuild failed for ${fn.logicalId} (Metadata.BuildProperties ` +
+        `in template.yaml):\n${stderr || (error as Error).message}`,
+    );
   }
 }
 

@@ -20,7 +20,9 @@ export function differences(a: unknown, b: unknown, path = ''): string[] {
   const bothLists = Array.isArray(a) && Array.isArray(b) && a.length === b.length;
   if (bothMaps) {
     const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
-    return [...keys].flatMap((k) => differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k));
+    return [...keys].flatMap((k) =>
+      differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k),
+    );
   }
   if (bothLists) return (a as unknown[]).flatMap((item, i) => differences(item, (b as unknown[])[i], `${path}[${i}]`));
   return [path || '(the whole template)'];
@@ -31,12 +33,17 @@ function main(): void {
   if (!before || !after) throw new Error('Usage: npx tsx scripts/compare-templates.ts <before.yaml> <after.yaml>');
   const found = differences(readTemplate(before), readTemplate(after)).map((p) => `as written: ${p}`);
   const translator = spawnSync('python3', ['-c', 'import samtranslator'], { stdio: 'ignore' }).status === 0;
-  if (translator) found.push(...differences(samTransformed(before), samTransformed(after)).map((p) => `after the SAM transform: ${p}`));
+  if (translator)
+    found.push(
+      ...differences(samTransformed(before), samTransformed(after)).map((p) => `after the SAM transform: ${p}`),
+    );
   if (found.length > 0) {
     console.log(found.join('\n'));
     process.exit(1);
   }
-  console.log(`${before} and ${after} declare the same template${translator ? ', before and after the SAM transform' : ' (SAM translator not installed: compared as written only)'}.`);
+  console.log(
+    `${before} and ${after} declare the same template${translator ? ', before and after the SAM transform' : ' (SAM translator not installed: compared as written only)'}.`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

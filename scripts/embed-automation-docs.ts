@@ -26,7 +26,8 @@ export const EMBEDDED_DOCUMENTS: readonly EmbeddedDocument[] = [
 /** Content is a property of the resource's Properties, six spaces in; its text goes two further. */
 const CONTENT_INDENT = '      ';
 
-export const beginMarker = (doc: EmbeddedDocument) => `# BEGIN ${doc.file} (npm run embed:automation-docs writes this block)`;
+export const beginMarker = (doc: EmbeddedDocument) =>
+  `# BEGIN ${doc.file} (npm run embed:automation-docs writes this block)`;
 export const endMarker = (doc: EmbeddedDocument) => `# END ${doc.file}`;
 
 /** The template text with the document's block replaced by the file's current text. */
@@ -36,7 +37,10 @@ export function embedDocument(template: string, doc: EmbeddedDocument, documentT
   const start = template.indexOf(begin);
   const stop = template.indexOf(end);
   if (start < 0 || stop < start) {
-    throw new Error(`template.yaml has no block for ${doc.file} under ${doc.logicalId}; ` + `add the lines "${begin.trim()}" and "${end.trim()}" around its Content.`);
+    throw new Error(
+      `template.yaml has no block for ${doc.file} under ${doc.logicalId}; ` +
+        `add the lines "${begin.trim()}" and "${end.trim()}" around its Content.`,
+    );
   }
   if (documentText.includes('\t')) throw new Error(`${doc.file} contains a tab; YAML block text cannot hold one.`);
   const body = documentText

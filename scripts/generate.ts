@@ -12,7 +12,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EMBEDDED_DOCUMENTS, embedDocument } from './embed-automation-docs';
-import { STACKSET_TEMPLATE, StackSetParametersError, templateParameters, withTemplateParameters } from './stackset-parameters';
+import {
+  STACKSET_TEMPLATE,
+  StackSetParametersError,
+  templateParameters,
+  withTemplateParameters,
+} from './stackset-parameters';
 import { DESCRIPTION_FILE, FunctionDescriptionError, withFunctionBlocks } from './template-functions';
 
 const root = resolve(import.meta.dirname, '..');
@@ -26,11 +31,23 @@ function update(file: string, text: string, what: string): void {
 }
 
 function main(): void {
-  update('template.yaml', withFunctionBlocks(read('template.yaml'), read(DESCRIPTION_FILE), root), `function resource sets from ${DESCRIPTION_FILE}`);
+  update(
+    'template.yaml',
+    withFunctionBlocks(read('template.yaml'), read(DESCRIPTION_FILE), root),
+    `function resource sets from ${DESCRIPTION_FILE}`,
+  );
   let template = read('template.yaml');
   for (const doc of EMBEDDED_DOCUMENTS) template = embedDocument(template, doc, read(doc.file));
-  update('template.yaml', template, `Automation documents from ${EMBEDDED_DOCUMENTS.map((doc) => doc.file).join(', ')}`);
-  update(STACKSET_TEMPLATE, withTemplateParameters(read(STACKSET_TEMPLATE), templateParameters()), 'parameters of template.yaml');
+  update(
+    'template.yaml',
+    template,
+    `Automation documents from ${EMBEDDED_DOCUMENTS.map((doc) => doc.file).join(', ')}`,
+  );
+  update(
+    STACKSET_TEMPLATE,
+    withTemplateParameters(read(STACKSET_TEMPLATE), templateParameters()),
+    'parameters of template.yaml',
+  );
 }
 
 try {

@@ -14,7 +14,10 @@ if (!command) {
   process.exit(2);
 }
 // The project's own tools first, as under `npm run`.
-const env = { ...process.env, PATH: `${join(resolve(import.meta.dirname, '..'), 'node_modules', '.bin')}${delimiter}${process.env.PATH ?? ''}` };
+const env = {
+  ...process.env,
+  PATH: `${join(resolve(import.meta.dirname, '..'), 'node_modules', '.bin')}${delimiter}${process.env.PATH ?? ''}`,
+};
 if (!process.stdout.isTTY && env.FORCE_COLOR === undefined) env.NO_COLOR = '1';
 
 const child = spawn(command, args, { stdio: 'inherit', env, shell: process.platform === 'win32' });

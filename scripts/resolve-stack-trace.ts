@@ -23,12 +23,19 @@ const LAMBDA_TASK_ROOT = '/var/task';
  * `bundleDir` to `<source>:<line>:<column>`, paths relative to the repository. `codeRoot` is where
  * the code ran: `/var/task` on Lambda, or `bundleDir` itself locally.
  */
-export function resolveStackTrace(trace: string, bundleDir: string, codeRoots: readonly string[] = [LAMBDA_TASK_ROOT, bundleDir]): string {
+export function resolveStackTrace(
+  trace: string,
+  bundleDir: string,
+  codeRoots: readonly string[] = [LAMBDA_TASK_ROOT, bundleDir],
+): string {
   const maps = new Map<string, SourceMap | undefined>();
   const mapOf = (file: string) => {
     if (!maps.has(file)) {
       const path = join(bundleDir, `${file}.map`);
-      maps.set(file, existsSync(path) ? new SourceMap(JSON.parse(readFileSync(path, 'utf8')) as SourceMapPayload) : undefined);
+      maps.set(
+        file,
+        existsSync(path) ? new SourceMap(JSON.parse(readFileSync(path, 'utf8')) as SourceMapPayload) : undefined,
+      );
     }
     return maps.get(file);
   };
@@ -47,11 +54,18 @@ function main(argv: string[]): void {
   const [logicalId, file] = argv;
   const fn = functionBuilds().find((f) => f.logicalId === logicalId);
   if (!fn) {
-    const known = functionBuilds().map((f) => f.logicalId).join(', ');
-    throw new Error('Usage: npm run resolve-stack-trace -- <LogicalId> [file]; ' + `LogicalId is one of ${known}, not ${logicalId ?? '(none)'}.`);
+    const known = functionBuilds()
+      .map((f) => f.logicalId)
+      .join(', ');
+    throw new Error(
+      'Usage: npm run resolve-stack-trace -- <LogicalId> [file]; ' +
+        `LogicalId is one of ${known}, not ${logicalId ?? '(none)'}.`,
+    );
   }
   if (!existsSync(join(fn.outdir, 'handler.mjs.map'))) {
-    throw new Error(`No source maps in ${fn.outdir}: run \`npm run build\` (or \`sam build\`) at the commit that was deployed.`);
+    throw new Error(
+      `No source maps in ${fn.outdir}: run \`npm run build\` (or \`sam build\`) at the commit that was deployed.`,
+    );
   }
   process.stdout.write(resolveStackTrace(readFileSync(file ?? 0, 'utf8'), fn.outdir));
 }

@@ -50,10 +50,12 @@ const BLOCKS: readonly Block[] = [
     },
   },
   {
-    begin: '# BEGIN every parameter of template.yaml, passed to every stack (npm run generate:stackset writes this block)',
+    begin:
+      '# BEGIN every parameter of template.yaml, passed to every stack (npm run generate:stackset writes this block)',
     end: '# END every parameter of template.yaml',
     indent: '        ',
-    render: (parameters) => Object.keys(parameters).flatMap((name) => [`- ParameterKey: ${name}`, `  ParameterValue: !Ref ${name}`]),
+    render: (parameters) =>
+      Object.keys(parameters).flatMap((name) => [`- ParameterKey: ${name}`, `  ParameterValue: !Ref ${name}`]),
   },
 ];
 
@@ -62,10 +64,15 @@ export class StackSetParametersError extends Error {
 }
 
 /** sam/stackset.yaml's text with both blocks written from template.yaml's parameters. */
-export function withTemplateParameters(stackSetText: string, parameters: Record<string, Record<string, unknown>>): string {
+export function withTemplateParameters(
+  stackSetText: string,
+  parameters: Record<string, Record<string, unknown>>,
+): string {
   const clashing = Object.keys(parameters).filter((name) => STACKSET_OWN_PARAMETERS.includes(name));
   if (clashing.length > 0) {
-    throw new StackSetParametersError(`template.yaml parameter(s) ${clashing.join(', ')} clash with ${STACKSET_TEMPLATE}'s own; rename one of them.`);
+    throw new StackSetParametersError(
+      `template.yaml parameter(s) ${clashing.join(', ')} clash with ${STACKSET_TEMPLATE}'s own; rename one of them.`,
+    );
   }
   let text = stackSetText;
   for (const block of BLOCKS) {
@@ -74,7 +81,10 @@ export function withTemplateParameters(stackSetText: string, parameters: Record<
     const start = text.indexOf(begin);
     const stop = text.indexOf(end);
     if (start < 0 || stop < start) {
-      throw new StackSetParametersError(`${STACKSET_TEMPLATE} has no block "${block.begin}" ... "${block.end}" ` + `(indented ${block.indent.length} spaces); put the two marker lines back.`);
+      throw new StackSetParametersError(
+        `${STACKSET_TEMPLATE} has no block "${block.begin}" ... "${block.end}" ` +
+          `(indented ${block.indent.length} spaces); put the two marker lines back.`,
+      );
     }
     const lines = block.render(parameters).map((line) => `${block.indent}${line}`);
     text = `${text.slice(0, start)}${begin}${lines.join('\n')}\n${text.slice(stop)}`;
@@ -90,7 +100,10 @@ function main(): void {
   const path = join(root, STACKSET_TEMPLATE);
   const parameters = templateParameters();
   writeFileSync(path, withTemplateParameters(readFileSync(path, 'utf8'), parameters));
-  console.log(`${STACKSET_TEMPLATE}: ${Object.keys(parameters).length} ` + 'parameters of template.yaml declared and passed to every stack.');
+  console.log(
+    `${STACKSET_TEMPLATE}: ${Object.keys(parameters).length} ` +
+      'parameters of template.yaml declared and passed to every stack.',
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -37,15 +37,23 @@ const CODE_LOCATIONS: Record<string, string> = {
 /** The StackSet template, or an error naming what is wrong with the input and what to do. */
 export function stackSetTemplate(processed: unknown, bucketPrefix: string): ProcessedTemplate {
   if (!/^[a-z0-9][a-z0-9-]{2,40}[a-z0-9]$/.test(bucketPrefix)) {
-    throw new StackSetTemplateError(`--bucket-prefix "${bucketPrefix}" is not a BucketNamePrefix ` + 'of sam/artifacts.yaml (lowercase letters, digits, hyphens).');
+    throw new StackSetTemplateError(
+      `--bucket-prefix "${bucketPrefix}" is not a BucketNamePrefix ` +
+        'of sam/artifacts.yaml (lowercase letters, digits, hyphens).',
+    );
   }
-  if (typeof processed !== 'object' || processed === null || typeof (processed as ProcessedTemplate).Resources !== 'object') {
+  if (
+    typeof processed !== 'object' ||
+    processed === null ||
+    typeof (processed as ProcessedTemplate).Resources !== 'object'
+  ) {
     throw new StackSetTemplateError('The input is not a CloudFormation template (no Resources section).');
   }
   const template = structuredClone(processed) as ProcessedTemplate;
   if (template.Transform !== undefined) {
     throw new StackSetTemplateError(
-      `The template still declares Transform ${JSON.stringify(template.Transform)}; ` + 'service-managed StackSets cannot run transforms. ' +
+      `The template still declares Transform ${JSON.stringify(template.Transform)}; ` +
+        'service-managed StackSets cannot run transforms. ' +
         'Pass the processed template: aws cloudformation get-template --template-stage Processed.',
     );
   }
@@ -60,19 +68,23 @@ export function stackSetTemplate(processed: unknown, bucketPrefix: string): Proc
     const bucket = code?.S3Bucket;
     if (!code || typeof bucket !== 'string') {
       throw new StackSetTemplateError(
-        `${logicalId}: ${property}.S3Bucket is ${JSON.stringify(bucket)}, not the bucket name sam ` + `package writes; package the template first (sam package --s3-bucket ${bucketPrefix}-<region>).`,
+        `${logicalId}: ${property}.S3Bucket is ${JSON.stringify(bucket)}, not the bucket name sam ` +
+          `package writes; package the template first (sam package --s3-bucket ${bucketPrefix}-<region>).`,
       );
     }
     if (!bucket.startsWith(`${bucketPrefix}-`)) {
       throw new StackSetTemplateError(
-        `${logicalId}: its code is in bucket ${bucket}, which is not one of the ` + `${bucketPrefix}-<region> artifact buckets; package with --s3-bucket ${bucketPrefix}-<region>.`,
+        `${logicalId}: its code is in bucket ${bucket}, which is not one of the ` +
+          `${bucketPrefix}-<region> artifact buckets; package with --s3-bucket ${bucketPrefix}-<region>.`,
       );
     }
     packagingBuckets.add(bucket);
     code.S3Bucket = regionalBucket;
   }
   if (packagingBuckets.size === 0) {
-    throw new StackSetTemplateError('The template has no Lambda code in S3: is this the packaged session-guard template?');
+    throw new StackSetTemplateError(
+      'The template has no Lambda code in S3: is this the packaged session-guard template?',
+    );
   }
 
   // Anything else that still names the packaging bucket would only work in that one region.
@@ -80,7 +92,8 @@ export function stackSetTemplate(processed: unknown, bucketPrefix: string): Proc
     const leftover = pathsContaining(template, bucket);
     if (leftover.length > 0) {
       throw new StackSetTemplateError(
-        `${leftover.join(', ')} still refer(s) to ${bucket}, which exists in ` + 'one region only; make it regional before deploying to several regions.',
+        `${leftover.join(', ')} still refer(s) to ${bucket}, which exists in ` +
+          'one region only; make it regional before deploying to several regions.',
       );
     }
   }
@@ -101,7 +114,10 @@ function main(): void {
     options: { processed: { type: 'string' }, 'bucket-prefix': { type: 'string' }, out: { type: 'string' } },
   });
   if (!values.processed || !values['bucket-prefix'] || !values.out) {
-    throw new StackSetTemplateError('Usage: tsx scripts/stackset-template.ts --processed processed.json ' + '--bucket-prefix <prefix> --out stackset-template.json');
+    throw new StackSetTemplateError(
+      'Usage: tsx scripts/stackset-template.ts --processed processed.json ' +
+        '--bucket-prefix <prefix> --out stackset-template.json',
+    );
   }
   const processed: unknown = JSON.parse(readFileSync(values.processed, 'utf8'));
   const template = stackSetTemplate(processed, values['bucket-prefix']);

@@ -39,7 +39,8 @@ const GENERATED_ROLE_PROPERTIES = ['AssumeRolePolicyDocument'];
 /** A rule's alarm condition follows the rule's: only these two placements exist. */
 const ALARM_CONDITIONS: Record<string, string> = { '': 'AlarmsOn', IsGlobalResourcesRegion: 'GlobalAlarmsOn' };
 
-const isMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isMap = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The functions the description declares, checked: a wrong key or folder fails with what to fix. */
 export function describedFunctions(descriptionText: string, root: string): FunctionDescription[] {
@@ -48,31 +49,45 @@ export function describedFunctions(descriptionText: string, root: string): Funct
     throw new FunctionDescriptionError(`${DESCRIPTION_FILE} must be a map with BuildProperties and Functions.`);
   }
   if ('EntryPoints' in description.BuildProperties) {
-    throw new FunctionDescriptionError(`${DESCRIPTION_FILE}: BuildProperties must not set EntryPoints; each function's comes from its Folder.`);
+    throw new FunctionDescriptionError(
+      `${DESCRIPTION_FILE}: BuildProperties must not set EntryPoints; each function's comes from its Folder.`,
+    );
   }
   return Object.entries(description.Functions).map(([name, fn]) => {
     const where = `${DESCRIPTION_FILE}: Functions.${name}`;
-    if (!/^[A-Z][A-Za-z0-9]*$/.test(name)) throw new FunctionDescriptionError(`${where}: the name must be alphanumeric and start with a capital, as logical IDs do.`);
+    if (!/^[A-Z][A-Za-z0-9]*$/.test(name))
+      throw new FunctionDescriptionError(
+        `${where}: the name must be alphanumeric and start with a capital, as logical IDs do.`,
+      );
     if (!isMap(fn)) throw new FunctionDescriptionError(`${where} must be a map with ${FUNCTION_KEYS.join(', ')}.`);
     rejectUnknown(where, fn, FUNCTION_KEYS);
     if (typeof fn.Folder !== 'string' || !existsSync(join(root, 'functions', fn.Folder, 'handler.ts'))) {
-      throw new FunctionDescriptionError(`${where}.Folder must name a folder under functions/ with a handler.ts; functions/${String(fn.Folder)}/handler.ts does not exist.`);
+      throw new FunctionDescriptionError(
+        `${where}.Folder must name a folder under functions/ with a handler.ts; functions/${String(fn.Folder)}/handler.ts does not exist.`,
+      );
     }
-    if (fn.Condition !== undefined && typeof fn.Condition !== 'string') throw new FunctionDescriptionError(`${where}.Condition must be the name of a condition.`);
+    if (fn.Condition !== undefined && typeof fn.Condition !== 'string')
+      throw new FunctionDescriptionError(`${where}.Condition must be the name of a condition.`);
     for (const part of ['Function', 'Role'] as const) {
-      if (!isMap(fn[part])) throw new FunctionDescriptionError(`${where}.${part} must be a map of properties (at least a Description).`);
+      if (!isMap(fn[part]))
+        throw new FunctionDescriptionError(`${where}.${part} must be a map of properties (at least a Description).`);
     }
     rejectGenerated(`${where}.Function`, fn.Function as Record<string, unknown>, GENERATED_FUNCTION_PROPERTIES);
     rejectGenerated(`${where}.Role`, fn.Role as Record<string, unknown>, GENERATED_ROLE_PROPERTIES);
     if (fn.ConfigRule === undefined) return { name, folder: fn.Folder, condition: fn.Condition };
-    if (!isMap(fn.ConfigRule)) throw new FunctionDescriptionError(`${where}.ConfigRule must be a map with ${RULE_KEYS.join(', ')}.`);
+    if (!isMap(fn.ConfigRule))
+      throw new FunctionDescriptionError(`${where}.ConfigRule must be a map with ${RULE_KEYS.join(', ')}.`);
     rejectUnknown(`${where}.ConfigRule`, fn.ConfigRule, RULE_KEYS);
     const title = fn.ConfigRule.Title;
     if (typeof title !== 'string' || !/^[\w -]+$/.test(title)) {
-      throw new FunctionDescriptionError(`${where}.ConfigRule.Title must be a short plain phrase such as "the instance-role rule".`);
+      throw new FunctionDescriptionError(
+        `${where}.ConfigRule.Title must be a short plain phrase such as "the instance-role rule".`,
+      );
     }
     if (!((fn.Condition ?? '') in ALARM_CONDITIONS)) {
-      throw new FunctionDescriptionError(`${where}: a Config rule deploys in every region or with Condition IsGlobalResourcesRegion, not ${String(fn.Condition)}.`);
+      throw new FunctionDescriptionError(
+        `${where}: a Config rule deploys in every region or with Condition IsGlobalResourcesRegion, not ${String(fn.Condition)}.`,
+      );
     }
     return { name, folder: fn.Folder, condition: fn.Condition, ruleTitle: title };
   });
@@ -80,12 +95,16 @@ export function describedFunctions(descriptionText: string, root: string): Funct
 
 function rejectUnknown(where: string, map: Record<string, unknown>, known: readonly string[]): void {
   const unknown = Object.keys(map).filter((key) => !known.includes(key));
-  if (unknown.length > 0) throw new FunctionDescriptionError(`${where}: unknown key(s) ${unknown.join(', ')}; expected ${known.join(', ')}.`);
+  if (unknown.length > 0)
+    throw new FunctionDescriptionError(`${where}: unknown key(s) ${unknown.join(', ')}; expected ${known.join(', ')}.`);
 }
 
 function rejectGenerated(where: string, map: Record<string, unknown>, generated: readonly string[]): void {
   const set = Object.keys(map).filter((key) => generated.includes(key));
-  if (set.length > 0) throw new FunctionDescriptionError(`${where}: ${set.join(', ')} is written by the generator for every function; remove it here.`);
+  if (set.length > 0)
+    throw new FunctionDescriptionError(
+      `${where}: ${set.join(', ')} is written by the generator for every function; remove it here.`,
+    );
 }
 
 /**
@@ -97,7 +116,9 @@ function blockUnder(lines: readonly string[], key: string, indent: number): stri
   const start = lines.findIndex((line) => line === head || line.startsWith(`${head} #`));
   if (start < 0) {
     if (lines.some((line) => line.startsWith(`${head} `))) {
-      throw new FunctionDescriptionError(`${DESCRIPTION_FILE}: write ${key} as a block (its entries on the lines below), not on one line.`);
+      throw new FunctionDescriptionError(
+        `${DESCRIPTION_FILE}: write ${key} as a block (its entries on the lines below), not on one line.`,
+      );
     }
     return undefined;
   }
@@ -112,7 +133,9 @@ function blockUnder(lines: readonly string[], key: string, indent: number): stri
 
 /** Moves block lines from one indentation to another. */
 const reindent = (lines: readonly string[], from: number, to: number): string[] =>
-  lines.map((line) => (line.trim() === '' ? '' : to >= from ? `${' '.repeat(to - from)}${line}` : line.slice(from - to)));
+  lines.map((line) =>
+    line.trim() === '' ? '' : to >= from ? `${' '.repeat(to - from)}${line}` : line.slice(from - to),
+  );
 
 /** The lines of one function's resource set, at the indentation of template.yaml's Resources. */
 export function functionBlock(descriptionText: string, fn: FunctionDescription): string[] {
@@ -177,7 +200,13 @@ export function functionBlock(descriptionText: string, fn: FunctionDescription):
       `                Resource: !GetAtt ${name}LogGroup.Arn`,
       ...policies,
     ],
-    [`  ${name}LogGroup:`, '    Type: AWS::Logs::LogGroup', ...condition, '    Properties:', '      RetentionInDays: !Ref LogRetentionDays'],
+    [
+      `  ${name}LogGroup:`,
+      '    Type: AWS::Logs::LogGroup',
+      ...condition,
+      '    Properties:',
+      '      RetentionInDays: !Ref LogRetentionDays',
+    ],
   ];
   if (fn.ruleTitle) resources.push(...ruleResources(fn, fn.ruleTitle, rule, condition));
   return resources.flatMap((resource, i) => (i === 0 ? resource : ['', ...resource]));
@@ -190,11 +219,16 @@ function withoutBlock(lines: readonly string[], key: string, indent: number): st
   return [...lines.slice(0, start), ...lines.slice(start + length)];
 }
 
-function ruleResources(fn: FunctionDescription, title: string, rule: readonly string[], condition: readonly string[]): string[][] {
+function ruleResources(
+  fn: FunctionDescription,
+  title: string,
+  rule: readonly string[],
+  condition: readonly string[],
+): string[][] {
   const { name } = fn;
   return [
     [
-      "  # Config calls the function. PutConfigRule checks this permission, so the rule depends on it and",
+      '  # Config calls the function. PutConfigRule checks this permission, so the rule depends on it and',
       "  # the permission cannot name the rule's ARN; SourceAccount keeps other accounts out.",
       `  ${name}Permission:`,
       '    Type: AWS::Lambda::Permission',
@@ -265,16 +299,21 @@ function ruleResources(fn: FunctionDescription, title: string, rule: readonly st
   ];
 }
 
-const beginMarker = (name: string) => `  # BEGIN function ${name} (npm run generate writes this block from ${DESCRIPTION_FILE})`;
+const beginMarker = (name: string) =>
+  `  # BEGIN function ${name} (npm run generate writes this block from ${DESCRIPTION_FILE})`;
 const endMarker = (name: string) => `  # END function ${name}`;
 
 /** template.yaml's text with every function's block written from the description. */
 export function withFunctionBlocks(templateText: string, descriptionText: string, root: string): string {
   const functions = describedFunctions(descriptionText, root);
   const described = new Set(functions.map((fn) => fn.name));
-  const orphans = [...templateText.matchAll(/^ {2}# BEGIN function (\w+) /gm)].map((m) => m[1]!).filter((name) => !described.has(name));
+  const orphans = [...templateText.matchAll(/^ {2}# BEGIN function (\w+) /gm)]
+    .map((m) => m[1]!)
+    .filter((name) => !described.has(name));
   if (orphans.length > 0) {
-    throw new FunctionDescriptionError(`template.yaml has a block for ${orphans.join(', ')}, which ${DESCRIPTION_FILE} does not describe; delete the block or describe the function.`);
+    throw new FunctionDescriptionError(
+      `template.yaml has a block for ${orphans.join(', ')}, which ${DESCRIPTION_FILE} does not describe; delete the block or describe the function.`,
+    );
   }
   let text = templateText;
   for (const fn of functions) {

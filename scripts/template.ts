@@ -33,7 +33,10 @@ export function readTemplate(path: string): Template {
  * CodeUri becomes `codeUri`, as `sam package` writes it.
  */
 export function samTransformed(path: string, codeUri = 's3://bucket/key'): unknown {
-  const run = spawnSync('python3', ['-c', SAM_TRANSFORM, path, codeUri], { encoding: 'utf8', env: { ...process.env, AWS_DEFAULT_REGION: 'us-east-1' } });
+  const run = spawnSync('python3', ['-c', SAM_TRANSFORM, path, codeUri], {
+    encoding: 'utf8',
+    env: { ...process.env, AWS_DEFAULT_REGION: 'us-east-1' },
+  });
   if (run.error || run.status !== 0 || run.stderr !== '') {
     throw new Error(`The SAM translator failed on ${path}:\n${run.stderr || run.error?.message}`);
   }

@@ -124,20 +124,30 @@ export async function checkParameters(
       }
     }
     if (deploymentDenied) {
-      if (parameter.required) throw new MissingParameterError(`The ${check.id} check needs ${parameter.name}: pass ${flagName(parameter)}. ${describeAwsAccessError(deploymentDenied) ?? deploymentDenied.message}`);
-      notes.push(`${check.id}: ${parameter.name} uses the rule's default, since the stack could not be read (${deploymentDenied.operation} denied); pass ${flagName(parameter)} to set it.`);
+      if (parameter.required)
+        throw new MissingParameterError(
+          `The ${check.id} check needs ${parameter.name}: pass ${flagName(parameter)}. ${describeAwsAccessError(deploymentDenied) ?? deploymentDenied.message}`,
+        );
+      notes.push(
+        `${check.id}: ${parameter.name} uses the rule's default, since the stack could not be read (${deploymentDenied.operation} denied); pass ${flagName(parameter)} to set it.`,
+      );
       continue;
     }
     const fromStack = deployment && stackValue(deployment, parameter.fromStack);
     if (fromStack !== undefined) {
       raw[parameter.name] = fromStack;
-      origins.set(parameter.name, `${parameter.name} from stack ${deployment?.stackName} ${describeStackValue(parameter.fromStack)}`);
+      origins.set(
+        parameter.name,
+        `${parameter.name} from stack ${deployment?.stackName} ${describeStackValue(parameter.fromStack)}`,
+      );
     } else if (parameter.required) {
       throw new MissingParameterError(
         `The ${check.id} check needs ${parameter.name}: pass ${flagName(parameter)}` +
           (deployment
             ? `; stack ${deployment.stackName} has no ${describeStackValue(parameter.fromStack)}.`
-            : ', or deploy session-guard in this account and region (its ' + `${describeStackValue(parameter.fromStack)} is the default) and name the stack with --stack-name ` + 'if it is not "session-guard".'),
+            : ', or deploy session-guard in this account and region (its ' +
+              `${describeStackValue(parameter.fromStack)} is the default) and name the stack with --stack-name ` +
+              'if it is not "session-guard".'),
       );
     }
   }
@@ -153,7 +163,9 @@ export async function checkParameters(
       const origin = origins.get(name);
       if (!parameter || !origin) return `${path}: ${problem}`;
       const value = JSON.stringify(raw[name]);
-      return origin === flagName(parameter) ? `${origin} ${value}: ${problem}` : `${origin} is ${value}: ${problem}; pass ${flagName(parameter)} to override it`;
+      return origin === flagName(parameter)
+        ? `${origin} ${value}: ${problem}`
+        : `${origin} is ${value}: ${problem}; pass ${flagName(parameter)} to override it`;
     });
     throw new UsageError(`The ${check.id} check cannot run: ${problems.join('; ')}.`);
   }

@@ -14,14 +14,17 @@ export const instanceRoleCheck: Check = {
     {
       name: 'PolicyArn',
       flag: '--policy-arn <arn>',
-      description: "the instance policy every instance role must carry " + "(default: the stack's SessionManagerInstancePolicyArn output)",
+      description:
+        'the instance policy every instance role must carry ' +
+        "(default: the stack's SessionManagerInstancePolicyArn output)",
       required: true,
       fromStack: { output: 'SessionManagerInstancePolicyArn' },
     },
     {
       name: 'AlternativePolicyArns',
       flag: '--alternative-policy-arns <arns>',
-      description: "comma-separated policy ARNs accepted in its place (default: the stack's AlternativePolicyArns parameter)",
+      description:
+        "comma-separated policy ARNs accepted in its place (default: the stack's AlternativePolicyArns parameter)",
       fromStack: { parameter: 'AlternativePolicyArns' },
     },
     {
@@ -33,7 +36,9 @@ export const instanceRoleCheck: Check = {
     {
       name: 'NodeRoleRegions',
       flag: '--node-role-regions <regions>',
-      description: "comma-separated regions whose DHMC and hybrid activation roles are in scope " + "(default: the stack's NodeRoleRegions parameter, else every enabled region)",
+      description:
+        'comma-separated regions whose DHMC and hybrid activation roles are in scope ' +
+        "(default: the stack's NodeRoleRegions parameter, else every enabled region)",
       fromStack: { parameter: 'NodeRoleRegions' },
     },
   ],

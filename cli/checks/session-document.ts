@@ -8,7 +8,9 @@ import type { Check } from './check';
 export const sessionDocumentCheck: Check = {
   id: 'session-document',
   logicalId: 'PreferencesRule',
-  title: 'Session documents encrypt and log sessions as far as their session ' + 'type allows, and keep them short; SSM-SessionManagerRunShell exists',
+  title:
+    'Session documents encrypt and log sessions as far as their session ' +
+    'type allows, and keep them short; SSM-SessionManagerRunShell exists',
   resourceTypes: [SSM_DOCUMENT_RESOURCE_TYPE],
   // Names and stack sources as in template.yaml (PreferencesRule InputParameters).
   parameters: [
@@ -29,7 +31,8 @@ export const sessionDocumentCheck: Check = {
   // Config identifies a document by its name, so only the account's row needs a readable name.
   resourceNames: async (source) => {
     const names = new Map<string, string>([[await source.accountId(), 'AWS account']]);
-    for (const name of [...(await source.listOwnSessionDocumentNames()), SESSION_PREFERENCES_DOCUMENT_NAME]) names.set(name, name);
+    for (const name of [...(await source.listOwnSessionDocumentNames()), SESSION_PREFERENCES_DOCUMENT_NAME])
+      names.set(name, name);
     return names;
   },
 };

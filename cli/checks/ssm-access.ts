@@ -7,7 +7,9 @@ import type { Check } from './check';
 export const ssmAccessCheck: Check = {
   id: 'ssm-access',
   logicalId: 'SsmAccessRule',
-  title: 'IAM principals and policies run commands and open sessions only on nodes they name or select by tag, with ' + 'the preferences document, and leave the session controls alone (IAM-SSM-1, IAM-SSM-2, SG-SSM-3, SG-SSM-4)',
+  title:
+    'IAM principals and policies run commands and open sessions only on nodes they name or select by tag, with ' +
+    'the preferences document, and leave the session controls alone (IAM-SSM-1, IAM-SSM-2, SG-SSM-3, SG-SSM-4)',
   resourceTypes: IAM_POLICY_SUBJECT_RESOURCE_TYPES,
   // Names and stack sources as in template.yaml (SsmAccessRule InputParameters).
   parameters: [
@@ -20,22 +22,29 @@ export const ssmAccessCheck: Check = {
     {
       name: 'BreakGlassArns',
       flag: '--break-glass-arns <arns>',
-      description: "comma-separated ARNs of break-glass policies, roles, users and " + "groups (default: the stack's SsmAccessBreakGlassArns parameter)",
+      description:
+        'comma-separated ARNs of break-glass policies, roles, users and ' +
+        "groups (default: the stack's SsmAccessBreakGlassArns parameter)",
       fromStack: { parameter: 'SsmAccessBreakGlassArns' },
     },
     {
       name: 'AllowedSessionDocuments',
       flag: '--allowed-session-documents <documents>',
-      description: "comma-separated session documents (names or ARNs) allowed besides " + "SSM-SessionManagerRunShell (default: the stack's SsmAccessAllowedSessionDocuments parameter)",
+      description:
+        'comma-separated session documents (names or ARNs) allowed besides ' +
+        "SSM-SessionManagerRunShell (default: the stack's SsmAccessAllowedSessionDocuments parameter)",
       fromStack: { parameter: 'SsmAccessAllowedSessionDocuments' },
     },
     {
       name: 'SessionControlManagerArns',
       flag: '--session-control-manager-arns <arns>',
-      description: "comma-separated role or user ARNs (`*` and `?` allowed) whose changes to the " + "session controls are expected (default: the stack's SessionControlManagerArns output)",
+      description:
+        'comma-separated role or user ARNs (`*` and `?` allowed) whose changes to the ' +
+        "session controls are expected (default: the stack's SessionControlManagerArns output)",
       fromStack: { output: 'SessionControlManagerArns' },
     },
   ],
   rule: (source) => createSsmAccessRule(source),
-  resourceNames: async (source) => new Map((await source.listPolicySubjects()).map(({ resourceId, subject }) => [resourceId, subject.name])),
+  resourceNames: async (source) =>
+    new Map((await source.listPolicySubjects()).map(({ resourceId, subject }) => [resourceId, subject.name])),
 };

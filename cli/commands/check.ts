@@ -15,7 +15,15 @@ import { type Check, flagKey } from '../checks/check';
 import { sessionDocumentCheck } from '../checks/session-document';
 import { instanceRoleCheck } from '../checks/instance-role';
 import { ssmAccessCheck } from '../checks/ssm-access';
-import { checkCloudFormation, type IacFinding, type IacOptions, isCloudFormationTemplate, readCloudFormation, TemplateFileError, templateRuleParameters } from '../iac/cloudformation';
+import {
+  checkCloudFormation,
+  type IacFinding,
+  type IacOptions,
+  isCloudFormationTemplate,
+  readCloudFormation,
+  TemplateFileError,
+  templateRuleParameters,
+} from '../iac/cloudformation';
 import type { AccountHome } from '../../functions/shared/core/ssm-access-guardrails';
 import { isTerraformPlan, readTerraformFile, readTerraformPlan, TerraformFileError } from '../iac/terraform';
 import { type CliIo, EXIT_FINDINGS, EXIT_OK, formatJson, stdoutStyle, UsageError, writeReportFile } from '../io';
@@ -41,25 +49,43 @@ export function checkCommand(program: Command, io: CliIo, exit: (code: number) =
   const command = program
     .command('check')
     .description(
-      'Run the checks on CloudFormation and SAM templates (YAML or JSON, CDK cdk.out/*.template.json), ' + 'Terraform .tf files and `terraform show -json` plans before they are deployed: ' +
-        'IAM policies, roles, users and groups (ssm-access), Session documents ' + '(session-document), and, with --policy-arn, roles in instance profiles (instance-role). ' +
+      'Run the checks on CloudFormation and SAM templates (YAML or JSON, CDK cdk.out/*.template.json), ' +
+        'Terraform .tf files and `terraform show -json` plans before they are deployed: ' +
+        'IAM policies, roles, users and groups (ssm-access), Session documents ' +
+        '(session-document), and, with --policy-arn, roles in instance profiles (instance-role). ' +
         'Folders are searched for templates; files that are not templates are left out.',
     )
     .argument('<paths...>', 'templates, .tf files, plan JSON, or folders to search')
     .option('--json', 'print the report as JSON on stdout instead of tables')
-    .option('--sarif <file>', 'also write the NON_COMPLIANT findings to FILE as SARIF 2.1.0 (GitHub code scanning, other CI tools)')
-    .addOption(new Option('--fail-on <when>', 'exit 1 when a resource is NON_COMPLIANT (for pipelines)').choices(['never', 'non-compliant']).default('never'))
+    .option(
+      '--sarif <file>',
+      'also write the NON_COMPLIANT findings to FILE as SARIF 2.1.0 (GitHub code scanning, other CI tools)',
+    )
+    .addOption(
+      new Option('--fail-on <when>', 'exit 1 when a resource is NON_COMPLIANT (for pipelines)')
+        .choices(['never', 'non-compliant'])
+        .default('never'),
+    )
     .option('--account-id <id>', 'the account the templates deploy to, as ${AWS::AccountId} reads', '123456789012')
-    .addOption(new Option('--partition <partition>', 'the partition the templates deploy to, as ${AWS::Partition} reads').choices(['aws', 'aws-cn', 'aws-us-gov']).default('aws'));
+    .addOption(
+      new Option('--partition <partition>', 'the partition the templates deploy to, as ${AWS::Partition} reads')
+        .choices(['aws', 'aws-cn', 'aws-us-gov'])
+        .default('aws'),
+    );
   for (const check of [instanceRoleCheck, ssmAccessCheck, sessionDocumentCheck]) {
     for (const parameter of check.parameters) {
       if (parameter.name === 'NodeRoleRegions') continue;
-      const description = parameter.name === 'PolicyArn' ? 'instance-role: the instance policy every instance role must carry, ' + 'as an ARN or the logical ID of a managed policy in the template' : `${check.id}: ${parameter.description.replace(/ \(default: .*\)$/, '')}`;
+      const description =
+        parameter.name === 'PolicyArn'
+          ? 'instance-role: the instance policy every instance role must carry, ' +
+            'as an ARN or the logical ID of a managed policy in the template'
+          : `${check.id}: ${parameter.description.replace(/ \(default: .*\)$/, '')}`;
       command.addOption(new Option(parameter.flag, description));
     }
   }
   return command.action(async (paths: string[], flags: CheckFlags) => {
-    if (!/^\d{12}$/.test(flags.accountId)) throw new UsageError(`--account-id ${JSON.stringify(flags.accountId)} is not a 12-digit AWS account ID.`);
+    if (!/^\d{12}$/.test(flags.accountId))
+      throw new UsageError(`--account-id ${JSON.stringify(flags.accountId)} is not a 12-digit AWS account ID.`);
     const files = templateFiles(paths);
     const findings: IacFinding[] = [];
     const home = { partition: flags.partition, accountId: flags.accountId };
@@ -75,11 +101,21 @@ export function checkCommand(program: Command, io: CliIo, exit: (code: number) =
         continue;
       }
       if (!read) {
-        if (named) throw new UsageError(`${path} is neither a CloudFormation or SAM template (no Resources with a Type) ` + 'nor a Terraform plan; name a template, a .tf file, a plan, or a folder to search.');
+        if (named)
+          throw new UsageError(
+            `${path} is neither a CloudFormation or SAM template (no Resources with a Type) ` +
+              'nor a Terraform plan; name a template, a .tf file, a plan, or a folder to search.',
+          );
         continue;
       }
       const { template, lineOf } = read;
-      const options = checkOptions(flags, home, knownManagedPolicy, (check) => templateRuleParameters(template, check.logicalId, home), path);
+      const options = checkOptions(
+        flags,
+        home,
+        knownManagedPolicy,
+        (check) => templateRuleParameters(template, check.logicalId, home),
+        path,
+      );
       findings.push(...checkCloudFormation(path, template, lineOf, options));
     }
     const report: IacReport = { files: files.map((f) => f.path), findings };
@@ -108,7 +144,11 @@ function checkOptions(
 ): IacOptions {
   const raw = (check: Check): Record<string, string> => ({
     ...fromTemplate(check),
-    ...Object.fromEntries(check.parameters.flatMap((p) => (typeof flags[flagKey(p)] === 'string' ? [[p.name, flags[flagKey(p)] as string]] : []))),
+    ...Object.fromEntries(
+      check.parameters.flatMap((p) =>
+        typeof flags[flagKey(p)] === 'string' ? [[p.name, flags[flagKey(p)] as string]] : [],
+      ),
+    ),
   });
   const parse = <T>(check: Check, read: () => T): T => {
     try {
@@ -125,13 +165,22 @@ function checkOptions(
   // The instance policy may be named by its logical ID in the template; the schema checks ARNs.
   const policyArn = raw(instanceRoleCheck).PolicyArn;
   const rolePolicy = parse(instanceRoleCheck, () =>
-    parseRuleParameters(instanceRoleParametersSchema, { ...raw(instanceRoleCheck), PolicyArn: policyArn?.startsWith('arn:') ? policyArn : `arn:aws:iam::${flags.accountId}:policy/placeholder` }),
+    parseRuleParameters(instanceRoleParametersSchema, {
+      ...raw(instanceRoleCheck),
+      PolicyArn: policyArn?.startsWith('arn:') ? policyArn : `arn:aws:iam::${flags.accountId}:policy/placeholder`,
+    }),
   );
   return {
     home,
     exemptions: parse(ssmAccessCheck, () => parseRuleParameters(ssmAccessParametersSchema, raw(ssmAccessCheck))),
-    limits: parse(sessionDocumentCheck, () => parseRuleParameters(sessionDocumentParametersSchema, raw(sessionDocumentCheck))),
-    instancePolicy: { alternativePolicyArns: rolePolicy.alternativePolicyArns, exemptionTagKey: rolePolicy.exemptionTagKey, ...(policyArn ? { policyArn } : {}) },
+    limits: parse(sessionDocumentCheck, () =>
+      parseRuleParameters(sessionDocumentParametersSchema, raw(sessionDocumentCheck)),
+    ),
+    instancePolicy: {
+      alternativePolicyArns: rolePolicy.alternativePolicyArns,
+      exemptionTagKey: rolePolicy.exemptionTagKey,
+      ...(policyArn ? { policyArn } : {}),
+    },
     knownManagedPolicy,
   };
 }
@@ -142,13 +191,21 @@ function checkOptions(
  */
 function knownAwsManagedPolicies(partition: string): (arn: string) => NamedPolicyDocument | undefined {
   const account = JSON.parse(readFileSync(SAMPLE_ACCOUNT_PATH, 'utf8')) as {
-    AWSManagedPolicies: { Arn: string; DefaultVersionId?: string; PolicyVersionList?: { VersionId?: string; IsDefaultVersion?: boolean; Document?: unknown }[] }[];
+    AWSManagedPolicies: {
+      Arn: string;
+      DefaultVersionId?: string;
+      PolicyVersionList?: { VersionId?: string; IsDefaultVersion?: boolean; Document?: unknown }[];
+    }[];
   };
   return (arn) => {
     // AWS managed policies have the same name in every partition.
     const policy = account.AWSManagedPolicies.find((p) => p.Arn.replace(/^arn:aws:/, `arn:${partition}:`) === arn);
     if (!policy) return undefined;
-    const versions = (policy.PolicyVersionList ?? []).map((v) => ({ versionId: v.VersionId ?? null, isDefaultVersion: v.IsDefaultVersion ?? null, document: v.Document }));
+    const versions = (policy.PolicyVersionList ?? []).map((v) => ({
+      versionId: v.VersionId ?? null,
+      isDefaultVersion: v.IsDefaultVersion ?? null,
+      document: v.Document,
+    }));
     return defaultVersionDocument(arn, policy.DefaultVersionId, versions);
   };
 }

@@ -29,12 +29,19 @@ interface RemediateFlags extends SourceFlags {
 /** How a run ended, as `--json` reports it. */
 type RemediationStatus = 'nothing-to-do' | 'planned' | 'declined' | 'applied';
 
-export function remediateCommand(program: Command, io: CliIo, exit: (code: number) => void, remediatorFor: RemediatorFactory): Command {
+export function remediateCommand(
+  program: Command,
+  io: CliIo,
+  exit: (code: number) => void,
+  remediatorFor: RemediatorFactory,
+): Command {
   const command = program
     .command('remediate')
     .description(
-      'Attach the Session Manager instance policy to instance roles ' + 'that lack it (the NON_COMPLIANT roles of the instance-role check), ' +
-        "with the attach-policy Lambda's own remediation: each role " + "is re-checked in IAM, changed, and the attachment verified. " +
+      'Attach the Session Manager instance policy to instance roles ' +
+        'that lack it (the NON_COMPLIANT roles of the instance-role check), ' +
+        "with the attach-policy Lambda's own remediation: each role " +
+        'is re-checked in IAM, changed, and the attachment verified. ' +
         'Shows the plan, then asks before changing anything. Exit 1 when declined or when any role failed.',
     )
     .option('--role <name>', 'one role, by name or role ID (AROA...)')
@@ -45,7 +52,8 @@ export function remediateCommand(program: Command, io: CliIo, exit: (code: numbe
   addSourceOptions(command);
   addCheckParameterOptions(command, [instanceRoleCheck]);
   return command.action(async (flags: RemediateFlags) => {
-    if (Boolean(flags.role) === Boolean(flags.all)) throw new UsageError('remediate needs exactly one of --role NAME or --all.');
+    if (Boolean(flags.role) === Boolean(flags.all))
+      throw new UsageError('remediate needs exactly one of --role NAME or --all.');
     const style = stdoutStyle(io);
     const source = await accountSource(flags, io);
     const run = await runCheck(instanceRoleCheck, source, flags);
@@ -53,12 +61,20 @@ export function remediateCommand(program: Command, io: CliIo, exit: (code: numbe
     const policy = run.params as InstanceRoleRuleParameters;
     const plan = planFor(run.results, flags.role);
     const report = (status: RemediationStatus, outcomes: readonly RoleOutcome[] = []) => {
-      if (flags.json) io.stdout.write(formatJson(remediationJson(status, plan, outcomes, policy, source.description, flags.dryRun === true)));
+      if (flags.json)
+        io.stdout.write(
+          formatJson(remediationJson(status, plan, outcomes, policy, source.description, flags.dryRun === true)),
+        );
     };
 
     if (plan.length === 0) {
       if (flags.json) report('nothing-to-do');
-      else io.stdout.write(flags.role ? `Nothing to do: ${describeRole(run.results, flags.role)}\n` : 'Nothing to do: no instance role lacks the policy.\n');
+      else
+        io.stdout.write(
+          flags.role
+            ? `Nothing to do: ${describeRole(run.results, flags.role)}\n`
+            : 'Nothing to do: no instance role lacks the policy.\n',
+        );
       return exit(EXIT_OK);
     }
     if (!flags.json) io.stdout.write(renderPlan(plan, policy, source.description, style));
@@ -68,18 +84,28 @@ export function remediateCommand(program: Command, io: CliIo, exit: (code: numbe
     }
 
     if (source.kind === 'sample') {
-      throw new UsageError('The bundled sample account is only data and cannot be changed: ' + 'add --dry-run, or remediate a live account (--live, --profile).');
+      throw new UsageError(
+        'The bundled sample account is only data and cannot be changed: ' +
+          'add --dry-run, or remediate a live account (--live, --profile).',
+      );
     }
     if (!(await confirmed(plan, policy, await source.accountId(), flags.yes === true, io))) {
       report('declined');
       io.stderr.write('Nothing changed.\n');
       return exit(EXIT_FINDINGS);
     }
-    const outcomes = await apply(plan, remediatorFor({ live: liveOptions(flags), env: io.env, policy }), policy.policyArn);
+    const outcomes = await apply(
+      plan,
+      remediatorFor({ live: liveOptions(flags), env: io.env, policy }),
+      policy.policyArn,
+    );
     if (flags.json) report('applied', outcomes);
     else io.stdout.write(`\n${renderOutcomes(outcomes, style)}\n`);
     const failed = outcomes.filter(({ outcome }) => outcome === 'failed').length;
-    if (failed > 0) io.stderr.write(`${failed} of ${count(outcomes.length, 'role')} failed${flags.json ? '' : '; see DETAIL above'}.\n`);
+    if (failed > 0)
+      io.stderr.write(
+        `${failed} of ${count(outcomes.length, 'role')} failed${flags.json ? '' : '; see DETAIL above'}.\n`,
+      );
     exit(failed > 0 ? EXIT_FINDINGS : EXIT_OK);
   });
 }
@@ -92,15 +118,25 @@ export function planFor(results: readonly ResourceResult[], role: string | undef
   return results.filter((r) => r.compliance === 'NON_COMPLIANT' && (role === undefined || matches(r, role)));
 }
 
-const matches = (result: ResourceResult, role: string): boolean => result.resourceName === role || result.resourceId === role;
+const matches = (result: ResourceResult, role: string): boolean =>
+  result.resourceName === role || result.resourceId === role;
 
 function describeRole(results: readonly ResourceResult[], role: string): string {
   const result = results.find((r) => matches(r, role));
   return `${result?.compliance}: ${result?.annotation}`;
 }
 
-function renderPlan(plan: readonly ResourceResult[], policy: InstanceRolePolicy, where: string, style: TextStyle): string {
-  const table = renderTable(['ROLE', 'ROLE ID', 'WHY'], plan.map((r) => [r.resourceName ?? '', r.resourceId, r.annotation]), { style });
+function renderPlan(
+  plan: readonly ResourceResult[],
+  policy: InstanceRolePolicy,
+  where: string,
+  style: TextStyle,
+): string {
+  const table = renderTable(
+    ['ROLE', 'ROLE ID', 'WHY'],
+    plan.map((r) => [r.resourceName ?? '', r.resourceId, r.annotation]),
+    { style },
+  );
   const heading = fitText(`Plan for ${where}: attach ${policy.policyArn} to ${count(plan.length, 'role')}.`, style);
   return `${heading}\n\n${table}\n`;
 }
@@ -116,7 +152,10 @@ function renderOutcomes(outcomes: readonly RoleOutcome[], style: TextStyle): str
   return renderTable(
     ['ROLE', 'ROLE ID', 'OUTCOME', 'DETAIL'],
     outcomes.map(({ role, outcome, detail }) => [role.resourceName ?? '', role.resourceId, outcome, detail]),
-    { style, colourOf: (row, column) => (column === 2 ? OUTCOME_COLOURS[row[column] as RoleOutcome['outcome']] : undefined) },
+    {
+      style,
+      colourOf: (row, column) => (column === 2 ? OUTCOME_COLOURS[row[column] as RoleOutcome['outcome']] : undefined),
+    },
   );
 }
 
@@ -134,18 +173,34 @@ function remediationJson(
     dryRun,
     status,
     plan: plan.map((r) => ({ roleName: r.resourceName ?? null, roleId: r.resourceId, annotation: r.annotation })),
-    outcomes: outcomes.map(({ role, outcome, detail }) => ({ roleName: role.resourceName ?? null, roleId: role.resourceId, outcome, detail })),
+    outcomes: outcomes.map(({ role, outcome, detail }) => ({
+      roleName: role.resourceName ?? null,
+      roleId: role.resourceId,
+      outcome,
+      detail,
+    })),
     failed: outcomes.filter(({ outcome }) => outcome === 'failed').length,
   };
 }
 
 /** --yes, or y/yes typed at a terminal. Without a terminal there is nobody to ask: refuse. */
-async function confirmed(plan: readonly ResourceResult[], policy: InstanceRolePolicy, accountId: string, yes: boolean, io: CliIo): Promise<boolean> {
+async function confirmed(
+  plan: readonly ResourceResult[],
+  policy: InstanceRolePolicy,
+  accountId: string,
+  yes: boolean,
+  io: CliIo,
+): Promise<boolean> {
   if (yes) return true;
   if (!io.stdinIsTTY) {
-    throw new UsageError(`Refusing to change ${count(plan.length, 'role')} without confirmation: stdin ` + 'is not a terminal. Add --yes to confirm, or --dry-run to only see the plan.');
+    throw new UsageError(
+      `Refusing to change ${count(plan.length, 'role')} without confirmation: stdin ` +
+        'is not a terminal. Add --yes to confirm, or --dry-run to only see the plan.',
+    );
   }
-  const answer = await io.ask(`\nAttach ${policy.policyArn} to ${count(plan.length, 'role')} in account ${accountId}? [y/N] `);
+  const answer = await io.ask(
+    `\nAttach ${policy.policyArn} to ${count(plan.length, 'role')} in account ${accountId}? [y/N] `,
+  );
   return ['y', 'yes'].includes(answer.trim().toLowerCase());
 }
 
@@ -156,7 +211,11 @@ export interface RoleOutcome {
 }
 
 /** One role at a time: each outcome is reported, and one failure does not hide the others. */
-async function apply(plan: readonly ResourceResult[], remediator: RoleRemediator, policyArn: string): Promise<RoleOutcome[]> {
+async function apply(
+  plan: readonly ResourceResult[],
+  remediator: RoleRemediator,
+  policyArn: string,
+): Promise<RoleOutcome[]> {
   // The remediation service brings the rule and the core: loaded when roles are changed, not on every start.
   const { PolicyNotFoundError } = await import('../../functions/attach-policy/remediate');
   const outcomes: RoleOutcome[] = [];
@@ -177,9 +236,16 @@ async function apply(plan: readonly ResourceResult[], remediator: RoleRemediator
  * --policy-arn (or the stack) here, not from the remediation's PolicyArn parameter, and a failed
  * AWS call is the user's credentials', not a function role's.
  */
-function describeFailure(error: unknown, policyArn: string, PolicyNotFoundError: new (...args: never[]) => Error): string {
+function describeFailure(
+  error: unknown,
+  policyArn: string,
+  PolicyNotFoundError: new (...args: never[]) => Error,
+): string {
   if (error instanceof PolicyNotFoundError) {
-    return `Policy ${policyArn} does not exist or cannot be attached: check ` + `--policy-arn (default: the stack's SessionManagerInstancePolicyArn output).`;
+    return (
+      `Policy ${policyArn} does not exist or cannot be attached: check ` +
+      `--policy-arn (default: the stack's SessionManagerInstancePolicyArn output).`
+    );
   }
   if (error instanceof AwsAccessError) return describeAwsAccessError(error) ?? error.message;
   return error instanceof Error ? error.message : String(error);

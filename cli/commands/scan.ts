@@ -22,23 +22,31 @@ export function scanCommand(program: Command, io: CliIo, exit: (code: number) =>
     .command('scan')
     .description(
       "Run the checks over one account (the bundled sample unless --live) and report each resource's verdict. " +
-        'A check whose required parameter is neither given nor found in a deployed stack (instance-role ' + 'without --policy-arn) is skipped, with a note on stderr, unless --rule asks for it.',
+        'A check whose required parameter is neither given nor found in a deployed stack (instance-role ' +
+        'without --policy-arn) is skipped, with a note on stderr, unless --rule asks for it.',
     )
     .addOption(new Option('--rule <id...>', 'only these checks').choices(checkIds()))
     .option('--json', 'print the report as JSON on stdout instead of tables')
     .option('--html <file>', 'also write a self-contained HTML report to FILE')
-    .addOption(new Option('--fail-on <when>', 'exit 1 when a resource is NON_COMPLIANT (for pipelines)').choices(['never', 'non-compliant']).default('never'));
+    .addOption(
+      new Option('--fail-on <when>', 'exit 1 when a resource is NON_COMPLIANT (for pipelines)')
+        .choices(['never', 'non-compliant'])
+        .default('never'),
+    );
   addSourceOptions(command);
   addCheckParameterOptions(command);
   return command.action(async (flags: ScanFlags) => {
-    const report = await scan(await accountSource(flags, io), selectedChecks(flags.rule), flags, io, { skipUnconfigured: !flags.rule });
+    const report = await scan(await accountSource(flags, io), selectedChecks(flags.rule), flags, io, {
+      skipUnconfigured: !flags.rule,
+    });
     if (flags.json) io.stdout.write(formatJson(scanReportJson(report)));
     else io.stdout.write(renderScanText(report, stdoutStyle(io)));
     if (flags.html) {
       writeReportFile(flags.html, renderScanHtml(report), 'HTML report');
       io.stderr.write(`HTML report written to ${flags.html}\n`);
     }
-    const failing = flags.failOn === 'non-compliant' && allResults(report).some((r) => r.compliance === 'NON_COMPLIANT');
+    const failing =
+      flags.failOn === 'non-compliant' && allResults(report).some((r) => r.compliance === 'NON_COMPLIANT');
     exit(failing ? EXIT_FINDINGS : EXIT_OK);
   });
 }
@@ -46,7 +54,8 @@ export function scanCommand(program: Command, io: CliIo, exit: (code: number) =>
 /** Each check's InputParameters as flags (e.g. --policy-arn), from the registry. */
 export function addCheckParameterOptions(command: Command, checks: readonly Check[] = CHECKS): void {
   for (const check of checks) {
-    for (const parameter of check.parameters) command.addOption(new Option(parameter.flag, `${check.id}: ${parameter.description}`));
+    for (const parameter of check.parameters)
+      command.addOption(new Option(parameter.flag, `${check.id}: ${parameter.description}`));
   }
 }
 
@@ -94,4 +103,3 @@ export async function scan(
 }
 
 const selectedChecks = (ids: string[] | undefined): readonly Check[] => (ids ? ids.map((id) => findCheck(id)) : CHECKS);
-

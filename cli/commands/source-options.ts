@@ -14,11 +14,27 @@ export interface SourceFlags {
 
 export function addSourceOptions(command: Command): Command {
   return command
-    .addOption(new Option('--live', 'read a live AWS account (credentials from the usual AWS environment) instead of the bundled sample'))
+    .addOption(
+      new Option(
+        '--live',
+        'read a live AWS account (credentials from the usual AWS environment) instead of the bundled sample',
+      ),
+    )
     .addOption(new Option('--profile <name>', 'AWS profile for the live account (implies --live)'))
     .addOption(new Option('--region <region>', 'AWS region for the live account (implies --live)'))
-    .addOption(new Option('--endpoint-url <url>', 'send AWS calls to this endpoint, e.g. moto_server or LocalStack (implies --live)'))
-    .addOption(new Option('--stack-name <name>', "the session-guard stack whose outputs give defaults such as --policy-arn; it is " + "read in --region, so name the stack's GlobalResourcesRegion, where the IAM rules run").default(DEFAULT_STACK_NAME));
+    .addOption(
+      new Option(
+        '--endpoint-url <url>',
+        'send AWS calls to this endpoint, e.g. moto_server or LocalStack (implies --live)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--stack-name <name>',
+        'the session-guard stack whose outputs give defaults such as --policy-arn; it is ' +
+          "read in --region, so name the stack's GlobalResourcesRegion, where the IAM rules run",
+      ).default(DEFAULT_STACK_NAME),
+    );
 }
 
 export const wantsLive = (flags: SourceFlags): boolean =>

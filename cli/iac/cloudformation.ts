@@ -12,14 +12,37 @@
  */
 import { LineCounter, parseDocument, isMap, isScalar } from 'yaml';
 import type { ComplianceType, Verdict } from '../../functions/shared/core/compliance';
-import { evaluateInstanceRole, type InstanceRolePolicy, type RoleFacts } from '../../functions/shared/core/instance-role';
-import { assembleSubject, isAwsManagedPolicyArn, managedPolicyLabel, type NamedPolicyDocument, type PolicySubjectKind, type PolicySubjectParts } from '../../functions/shared/core/policy-subject';
+import {
+  evaluateInstanceRole,
+  type InstanceRolePolicy,
+  type RoleFacts,
+} from '../../functions/shared/core/instance-role';
+import {
+  assembleSubject,
+  isAwsManagedPolicyArn,
+  managedPolicyLabel,
+  type NamedPolicyDocument,
+  type PolicySubjectKind,
+  type PolicySubjectParts,
+} from '../../functions/shared/core/policy-subject';
 import { evaluateSessionDocument, type SessionLimits } from '../../functions/shared/core/session-document-check';
-import { type AccountHome, evaluateSsmAccess, type SsmAccessExemptions } from '../../functions/shared/core/ssm-access-guardrails';
+import {
+  type AccountHome,
+  evaluateSsmAccess,
+  type SsmAccessExemptions,
+} from '../../functions/shared/core/ssm-access-guardrails';
 import { parse as parseYaml } from '../../functions/shared/adapters/yaml-parse';
 import { CLOUDFORMATION_TAGS } from './cloudformation-yaml';
 import { type IntrinsicValues, resolveIntrinsics } from './intrinsics';
-import { isIntrinsic, listOf, POLICY_RESOURCE_TYPES, PRINCIPAL_RESOURCE_TYPES, SAM_ROLE_RESOURCE_TYPES, templatePolicies, type TemplateResourceLike } from './template-policies';
+import {
+  isIntrinsic,
+  listOf,
+  POLICY_RESOURCE_TYPES,
+  PRINCIPAL_RESOURCE_TYPES,
+  SAM_ROLE_RESOURCE_TYPES,
+  templatePolicies,
+  type TemplateResourceLike,
+} from './template-policies';
 import { InputError } from '../../functions/shared/errors';
 
 /** Which CLI check a finding belongs to (the ids `scan --rule` takes). */
@@ -62,28 +85,55 @@ export const isCloudFormationTemplate = (value: unknown): value is CloudFormatio
   typeof value === 'object' &&
   value !== null &&
   typeof (value as { Resources?: unknown }).Resources === 'object' &&
-  Object.values((value as { Resources: object }).Resources ?? {}).every((r) => typeof r === 'object' && r !== null && typeof (r as { Type?: unknown }).Type === 'string') &&
-  ('AWSTemplateFormatVersion' in value || 'Transform' in value || Object.values((value as { Resources: Record<string, { Type: string }> }).Resources).some((r) => /^(AWS|Custom|Alexa)::/.test(r.Type)));
+  Object.values((value as { Resources: object }).Resources ?? {}).every(
+    (r) => typeof r === 'object' && r !== null && typeof (r as { Type?: unknown }).Type === 'string',
+  ) &&
+  ('AWSTemplateFormatVersion' in value ||
+    'Transform' in value ||
+    Object.values((value as { Resources: Record<string, { Type: string }> }).Resources).some((r) =>
+      /^(AWS|Custom|Alexa)::/.test(r.Type),
+    ));
 
 /** The template and the line of each resource's logical ID. */
-export function readCloudFormation(file: string, text: string): { template: unknown; lineOf: (logicalId: string) => number } {
+export function readCloudFormation(
+  file: string,
+  text: string,
+): { template: unknown; lineOf: (logicalId: string) => number } {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { customTags: CLOUDFORMATION_TAGS, uniqueKeys: true, lineCounter, prettyErrors: false });
+  const document = parseDocument(text, {
+    customTags: CLOUDFORMATION_TAGS,
+    uniqueKeys: true,
+    lineCounter,
+    prettyErrors: false,
+  });
   const error = document.errors[0];
-  if (error) throw new TemplateFileError(`${file}:${lineCounter.linePos(error.pos[0]).line}: not valid YAML or ` + `JSON (${error.message.split('\n')[0]}); fix the file or leave it out.`);
+  if (error)
+    throw new TemplateFileError(
+      `${file}:${lineCounter.linePos(error.pos[0]).line}: not valid YAML or ` +
+        `JSON (${error.message.split('\n')[0]}); fix the file or leave it out.`,
+    );
   const lines = new Map<string, number>();
   const resources = document.get('Resources', true);
   if (isMap(resources)) {
     for (const item of resources.items) {
-      if (isScalar(item.key) && item.key.range) lines.set(String(item.key.value), lineCounter.linePos(item.key.range[0]).line);
+      if (isScalar(item.key) && item.key.range)
+        lines.set(String(item.key.value), lineCounter.linePos(item.key.range[0]).line);
     }
   }
   return { template: document.toJS(), lineOf: (logicalId) => lines.get(logicalId) ?? 1 };
 }
 
 /** Every finding of the three checks on one template. */
-export function checkCloudFormation(file: string, template: CloudFormationTemplate, lineOf: (logicalId: string) => number, options: IacOptions): IacFinding[] {
-  const judged = new Map<string, { checkId: IacCheckId; resourceType: string; resource: string; verdicts: Verdict[]; decisive: Set<string> }>();
+export function checkCloudFormation(
+  file: string,
+  template: CloudFormationTemplate,
+  lineOf: (logicalId: string) => number,
+  options: IacOptions,
+): IacFinding[] {
+  const judged = new Map<
+    string,
+    { checkId: IacCheckId; resourceType: string; resource: string; verdicts: Verdict[]; decisive: Set<string> }
+  >();
   // Each Fn::If branch, and unknown values read as the worst case and as a harmless value: a verdict
   // that only the worst case makes NON_COMPLIANT is the unknown values' doing, and says so.
   for (const branch of [1, 2] as const) {
@@ -100,9 +150,13 @@ export function checkCloudFormation(file: string, template: CloudFormationTempla
   }
   return [...judged.values()].map(({ checkId, resourceType, resource, verdicts, decisive }) => {
     const worst = worstOf(verdicts);
-    const decidedByUnknowns = worst.compliance === 'NON_COMPLIANT' && decisive.size > 0 && verdicts.some((v, i) => i % 2 === 1 && v.compliance !== 'NON_COMPLIANT');
+    const decidedByUnknowns =
+      worst.compliance === 'NON_COMPLIANT' &&
+      decisive.size > 0 &&
+      verdicts.some((v, i) => i % 2 === 1 && v.compliance !== 'NON_COMPLIANT');
     const annotation = decidedByUnknowns
-      ? `${worst.annotation} Not known before deployment: ${[...decisive].join(', ')}, ` + `read as ${checkId === 'session-document' ? 'unset' : 'any value'}.`
+      ? `${worst.annotation} Not known before deployment: ${[...decisive].join(', ')}, ` +
+        `read as ${checkId === 'session-document' ? 'unset' : 'any value'}.`
       : worst.annotation;
     return { checkId, file, line: lineOf(resource), resourceType, resource, compliance: worst.compliance, annotation };
   });
@@ -115,7 +169,11 @@ export function checkCloudFormation(file: string, template: CloudFormationTempla
  * a parameter's path); a value that is wholly unknown (a parameter passed through) is left out, so
  * the rule's default applies, as it does when the parameter is left empty.
  */
-export function templateRuleParameters(template: CloudFormationTemplate, logicalId: string, home: AccountHome): Record<string, string> {
+export function templateRuleParameters(
+  template: CloudFormationTemplate,
+  logicalId: string,
+  home: AccountHome,
+): Record<string, string> {
   const rule = template.Resources[logicalId];
   if (rule?.Type !== 'AWS::Config::ConfigRule') return {};
   const inputs = new TemplateReading(template, home, 1, true).resolve(rule.Properties?.InputParameters ?? {}, '*');
@@ -129,7 +187,8 @@ export function templateRuleParameters(template: CloudFormationTemplate, logical
 }
 
 const SEVERITY: Readonly<Record<ComplianceType, number>> = { NON_COMPLIANT: 2, COMPLIANT: 1, NOT_APPLICABLE: 0 };
-const worstOf = (verdicts: readonly Verdict[]): Verdict => verdicts.reduce((a, b) => (SEVERITY[b.compliance] > SEVERITY[a.compliance] ? b : a));
+const worstOf = (verdicts: readonly Verdict[]): Verdict =>
+  verdicts.reduce((a, b) => (SEVERITY[b.compliance] > SEVERITY[a.compliance] ? b : a));
 
 interface Judged {
   readonly checkId: IacCheckId;
@@ -198,7 +257,9 @@ class TemplateReading {
         if (!resource) return unknown(`${logicalId}.${attribute}`);
         if (attribute === 'Arn' && resource.Type === 'AWS::IAM::Role') return this.principalArn('Role', logicalId);
         // Another resource's ARN names that one resource: specific, though not known here.
-        return attribute === 'Arn' ? `arn:${home.partition}:cloudformation::${home.accountId}:getatt/${logicalId}` : `${logicalId}.${attribute}`;
+        return attribute === 'Arn'
+          ? `arn:${home.partition}:cloudformation::${home.accountId}:getatt/${logicalId}`
+          : `${logicalId}.${attribute}`;
       },
       other: (key) => unknown(key),
     };
@@ -234,7 +295,8 @@ class TemplateReading {
     const policies = templatePolicies(this.resources);
     const own = new Map<string, NamedPolicyDocument[]>();
     const attached = new Map<string, string[]>();
-    const push = <T>(map: Map<string, T[]>, key: string, ...items: T[]) => map.set(key, [...(map.get(key) ?? []), ...items]);
+    const push = <T>(map: Map<string, T[]>, key: string, ...items: T[]) =>
+      map.set(key, [...(map.get(key) ?? []), ...items]);
     const standalone: { logicalId: string; resourceType: string; document: NamedPolicyDocument }[] = [];
     /** The unknown values each subject's documents were read with. */
     const unknownsOf = new Map<string, string[]>();
@@ -246,10 +308,15 @@ class TemplateReading {
           : 'unreadable' in policy.written
             ? { name: `${policy.name} (${policy.written.unreadable})`, document: null }
             : { name: policy.name, document: null };
-      if ('managedPolicy' in policy.written) push(attached, policy.logicalId, this.samManagedPolicyArn(policy.written.managedPolicy));
+      if ('managedPolicy' in policy.written)
+        push(attached, policy.logicalId, this.samManagedPolicyArn(policy.written.managedPolicy));
       const unknowns = this.takeUnknowns();
       // A document that is wholly an unknown value (a parameter, a value known only after apply).
-      if (typeof document.document === 'string' && unknowns.length > 0 && (document.document === '*' || document.document.startsWith('unknown-'))) {
+      if (
+        typeof document.document === 'string' &&
+        unknowns.length > 0 &&
+        (document.document === '*' || document.document.startsWith('unknown-'))
+      ) {
         document = { name: `${policy.name} (${unknowns.join(', ')}, not known before deployment)`, document: null };
       }
       if ('managedPolicy' in policy.written) {
@@ -264,12 +331,20 @@ class TemplateReading {
       // A policy resource belongs to the roles, users and groups it names; one naming principals
       // outside the template (or a managed policy) is judged on its own as well.
       const props = this.resources[policy.logicalId]?.Properties ?? {};
-      const targets = [...listOf(props.Roles), ...listOf(props.Users), ...listOf(props.Groups), props.RoleName, props.UserName, props.GroupName].filter((t) => t !== undefined);
+      const targets = [
+        ...listOf(props.Roles),
+        ...listOf(props.Users),
+        ...listOf(props.Groups),
+        props.RoleName,
+        props.UserName,
+        props.GroupName,
+      ].filter((t) => t !== undefined);
       let outside = policy.resourceType === 'AWS::IAM::ManagedPolicy';
       for (const target of targets) {
         const ref = templateRef(target);
         if (ref && PRINCIPAL_RESOURCE_TYPES.includes(this.resources[ref]?.Type ?? '')) {
-          if (policy.resourceType === 'AWS::IAM::ManagedPolicy') push(attached, ref, this.templatePolicyArn(policy.logicalId));
+          if (policy.resourceType === 'AWS::IAM::ManagedPolicy')
+            push(attached, ref, this.templatePolicyArn(policy.logicalId));
           else push(own, ref, document);
           push(unknownsOf, ref, ...unknowns);
         } else outside = true;
@@ -284,7 +359,11 @@ class TemplateReading {
     const lookup = {
       managedPolicy: (arn: string): NamedPolicyDocument | undefined => {
         const inTemplate = this.ofType(['AWS::IAM::ManagedPolicy']).find(([id]) => this.templatePolicyArn(id) === arn);
-        if (inTemplate) return { name: `policy ${inTemplate[0]}`, document: this.resolve(inTemplate[1].Properties?.PolicyDocument, '*') };
+        if (inTemplate)
+          return {
+            name: `policy ${inTemplate[0]}`,
+            document: this.resolve(inTemplate[1].Properties?.PolicyDocument, '*'),
+          };
         return (
           this.options.knownManagedPolicy(arn) ?? {
             name:
@@ -297,7 +376,11 @@ class TemplateReading {
       group: (name: string) => {
         const group = this.resources[name];
         if (group?.Type !== 'AWS::IAM::Group') return undefined;
-        return { name, inline: own.get(name) ?? [], attachedPolicyArns: [...(attached.get(name) ?? []), ...this.arnList(group.Properties?.ManagedPolicyArns)] };
+        return {
+          name,
+          inline: own.get(name) ?? [],
+          attachedPolicyArns: [...(attached.get(name) ?? []), ...this.arnList(group.Properties?.ManagedPolicyArns)],
+        };
       },
     };
 
@@ -305,33 +388,50 @@ class TemplateReading {
     const judge = (logicalId: string, resourceType: string, parts: PolicySubjectParts) => {
       const subject = assembleSubject(parts, {
         managedPolicy: lookup.managedPolicy,
-        group: (name) => lookup.group(name) ?? { name, inline: [{ name: `group ${name} (not in the template)`, document: null }], attachedPolicyArns: [] },
+        group: (name) =>
+          lookup.group(name) ?? {
+            name,
+            inline: [{ name: `group ${name} (not in the template)`, document: null }],
+            attachedPolicyArns: [],
+          },
       });
-      judged.push({ checkId: 'ssm-access', resourceType, resource: logicalId, verdict: evaluateSsmAccess(subject, this.options.exemptions), unknowns: [...(unknownsOf.get(logicalId) ?? []), ...this.takeUnknowns()] });
+      judged.push({
+        checkId: 'ssm-access',
+        resourceType,
+        resource: logicalId,
+        verdict: evaluateSsmAccess(subject, this.options.exemptions),
+        unknowns: [...(unknownsOf.get(logicalId) ?? []), ...this.takeUnknowns()],
+      });
     };
     for (const [logicalId, resource] of this.ofType([...PRINCIPAL_RESOURCE_TYPES, ...SAM_ROLE_RESOURCE_TYPES])) {
       const props = resource.Properties ?? {};
       // A SAM function given a Role creates none, and SAM ignores its Policies.
       if (SAM_ROLE_RESOURCE_TYPES.includes(resource.Type) && props.Role !== undefined) continue;
-      const kind: PolicySubjectKind = resource.Type === 'AWS::IAM::User' ? 'User' : resource.Type === 'AWS::IAM::Group' ? 'Group' : 'Role';
-      const boundary = props.PermissionsBoundary === undefined ? undefined : String(this.resolve(props.PermissionsBoundary, '*'));
-      judge(
-        logicalId,
-        resource.Type,
-        {
-          kind,
-          name: logicalId,
-          arn: this.principalArn(kind, logicalId),
-          tags: tagsOf(this.resolve(props.Tags, '')),
-          own: own.get(logicalId) ?? [],
-          attachedPolicyArns: [...(attached.get(logicalId) ?? []), ...this.arnList(props.ManagedPolicyArns)],
-          ...(boundary ? { boundaryArn: boundary } : {}),
-          groupNames: kind === 'User' ? listOf(this.resolve(props.Groups, '*')).map(String) : [],
-        },
-      );
+      const kind: PolicySubjectKind =
+        resource.Type === 'AWS::IAM::User' ? 'User' : resource.Type === 'AWS::IAM::Group' ? 'Group' : 'Role';
+      const boundary =
+        props.PermissionsBoundary === undefined ? undefined : String(this.resolve(props.PermissionsBoundary, '*'));
+      judge(logicalId, resource.Type, {
+        kind,
+        name: logicalId,
+        arn: this.principalArn(kind, logicalId),
+        tags: tagsOf(this.resolve(props.Tags, '')),
+        own: own.get(logicalId) ?? [],
+        attachedPolicyArns: [...(attached.get(logicalId) ?? []), ...this.arnList(props.ManagedPolicyArns)],
+        ...(boundary ? { boundaryArn: boundary } : {}),
+        groupNames: kind === 'User' ? listOf(this.resolve(props.Groups, '*')).map(String) : [],
+      });
     }
     for (const { logicalId, resourceType, document } of standalone) {
-      judge(logicalId, resourceType, { kind: 'Policy', name: logicalId, arn: this.principalArn('Policy', logicalId), tags: {}, own: [document], attachedPolicyArns: [], groupNames: [] });
+      judge(logicalId, resourceType, {
+        kind: 'Policy',
+        name: logicalId,
+        arn: this.principalArn('Policy', logicalId),
+        tags: {},
+        own: [document],
+        attachedPolicyArns: [],
+        groupNames: [],
+      });
     }
     return judged;
   }
@@ -360,7 +460,15 @@ class TemplateReading {
       const name = props.Name === undefined ? logicalId : String(this.resolve(props.Name, logicalId));
       const text = typeof content === 'string' ? content : JSON.stringify(content);
       const verdict = evaluateSessionDocument({ name, content: text }, this.options.limits, parseYaml);
-      return [{ checkId: 'session-document', resourceType: resource.Type, resource: logicalId, verdict, unknowns: this.takeUnknowns() }];
+      return [
+        {
+          checkId: 'session-document',
+          resourceType: resource.Type,
+          resource: logicalId,
+          verdict,
+          unknowns: this.takeUnknowns(),
+        },
+      ];
     });
   }
 
@@ -371,9 +479,13 @@ class TemplateReading {
     if (written === undefined) return [];
     const policy: InstanceRolePolicy = {
       ...this.options.instancePolicy,
-      policyArn: this.resources[written]?.Type === 'AWS::IAM::ManagedPolicy' ? this.templatePolicyArn(written) : written,
+      policyArn:
+        this.resources[written]?.Type === 'AWS::IAM::ManagedPolicy' ? this.templatePolicyArn(written) : written,
     };
-    const profiles = this.ofType(['AWS::IAM::InstanceProfile']).map(([id, r]) => ({ id, roles: listOf(this.resolve(r.Properties?.Roles, '*')).map(String) }));
+    const profiles = this.ofType(['AWS::IAM::InstanceProfile']).map(([id, r]) => ({
+      id,
+      roles: listOf(this.resolve(r.Properties?.Roles, '*')).map(String),
+    }));
     const attachedByPolicies = new Map<string, string[]>();
     for (const [id, r] of this.ofType(['AWS::IAM::ManagedPolicy'])) {
       for (const role of listOf(r.Properties?.Roles)) {
@@ -389,11 +501,19 @@ class TemplateReading {
         roleName: logicalId,
         path: typeof props.Path === 'string' ? props.Path : '/',
         assumeRolePolicyDocument: this.resolve(props.AssumeRolePolicyDocument, '*'),
-        instanceProfileNames: profiles.filter((p) => p.roles.includes(logicalId) || p.roles.includes('*')).map((p) => p.id),
+        instanceProfileNames: profiles
+          .filter((p) => p.roles.includes(logicalId) || p.roles.includes('*'))
+          .map((p) => p.id),
         attachedPolicyArns: [...(attachedByPolicies.get(logicalId) ?? []), ...this.arnList(props.ManagedPolicyArns)],
         tags: tagsOf(this.resolve(props.Tags, '')),
       };
-      return { checkId: 'instance-role', resourceType: resource.Type, resource: logicalId, verdict: evaluateInstanceRole(role, policy), unknowns: this.takeUnknowns() };
+      return {
+        checkId: 'instance-role',
+        resourceType: resource.Type,
+        resource: logicalId,
+        verdict: evaluateInstanceRole(role, policy),
+        unknowns: this.takeUnknowns(),
+      };
     });
   }
 }

@@ -21,7 +21,8 @@ export interface IntrinsicValues {
 }
 
 export function resolveIntrinsics(value: unknown, values: IntrinsicValues): unknown {
-  if (Array.isArray(value)) return value.flatMap((v) => conditionalBranches(v)).map((v) => resolveIntrinsics(v, values));
+  if (Array.isArray(value))
+    return value.flatMap((v) => conditionalBranches(v)).map((v) => resolveIntrinsics(v, values));
   if (typeof value !== 'object' || value === null) return value;
   const entries = Object.entries(value);
   if (entries.length === 1) {
@@ -29,11 +30,17 @@ export function resolveIntrinsics(value: unknown, values: IntrinsicValues): unkn
     // AWS::NoValue removes the property it is the value of.
     if (key === 'Ref') return argument === 'AWS::NoValue' ? undefined : values.ref(String(argument));
     if (key === 'Fn::GetAtt') {
-      const [logicalId, attribute] = (typeof argument === 'string' ? argument.split('.') : argument) as [string, string];
+      const [logicalId, attribute] = (typeof argument === 'string' ? argument.split('.') : argument) as [
+        string,
+        string,
+      ];
       return values.getAtt(logicalId, attribute);
     }
     if (key === 'Fn::Sub') {
-      const [text, variables = {}] = (Array.isArray(argument) ? argument : [argument]) as [string, Record<string, unknown>?];
+      const [text, variables = {}] = (Array.isArray(argument) ? argument : [argument]) as [
+        string,
+        Record<string, unknown>?,
+      ];
       return String(text).replace(/\$\{([^}!][^}]*)\}/g, (_, name: string) => {
         if (name in variables) return String(resolveIntrinsics(variables[name], values));
         const dot = name.indexOf('.');
@@ -55,6 +62,7 @@ export function resolveIntrinsics(value: unknown, values: IntrinsicValues): unkn
 export function conditionalBranches(value: unknown): unknown[] {
   if (typeof value !== 'object' || value === null || !('Fn::If' in value)) return [value];
   const [, whenTrue, whenFalse] = (value as { 'Fn::If': unknown[] })['Fn::If'];
-  const isNoValue = (v: unknown) => typeof v === 'object' && v !== null && (v as { Ref?: unknown }).Ref === 'AWS::NoValue';
+  const isNoValue = (v: unknown) =>
+    typeof v === 'object' && v !== null && (v as { Ref?: unknown }).Ref === 'AWS::NoValue';
   return [whenTrue, whenFalse].flatMap((branch) => (isNoValue(branch) ? [] : conditionalBranches(branch)));
 }

@@ -21,10 +21,19 @@ export interface TemplatePolicy {
   /** As annotations name it: `inline policy ops`, `policy Deploy`. */
   readonly name: string;
   /** The document, or a reference to one: a managed policy name or ARN (SAM), a SAM policy template. */
-  readonly written: { readonly document: unknown } | { readonly managedPolicy: unknown } | { readonly unreadable: string };
+  readonly written:
+    | { readonly document: unknown }
+    | { readonly managedPolicy: unknown }
+    | { readonly unreadable: string };
 }
 
-export const POLICY_RESOURCE_TYPES = ['AWS::IAM::ManagedPolicy', 'AWS::IAM::Policy', 'AWS::IAM::RolePolicy', 'AWS::IAM::UserPolicy', 'AWS::IAM::GroupPolicy'];
+export const POLICY_RESOURCE_TYPES = [
+  'AWS::IAM::ManagedPolicy',
+  'AWS::IAM::Policy',
+  'AWS::IAM::RolePolicy',
+  'AWS::IAM::UserPolicy',
+  'AWS::IAM::GroupPolicy',
+];
 export const PRINCIPAL_RESOURCE_TYPES = ['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'];
 /** SAM resources whose `Policies` become the inline and managed policies of the role SAM creates. */
 export const SAM_ROLE_RESOURCE_TYPES = ['AWS::Serverless::Function', 'AWS::Serverless::StateMachine'];
@@ -33,7 +42,8 @@ export function templatePolicies(resources: Readonly<Record<string, TemplateReso
   const found: TemplatePolicy[] = [];
   for (const [logicalId, resource] of Object.entries(resources)) {
     const props = resource.Properties ?? {};
-    const add = (where: string, name: string, written: TemplatePolicy['written']) => found.push({ logicalId, resourceType: resource.Type, where, name, written });
+    const add = (where: string, name: string, written: TemplatePolicy['written']) =>
+      found.push({ logicalId, resourceType: resource.Type, where, name, written });
     if (POLICY_RESOURCE_TYPES.includes(resource.Type)) {
       add(logicalId, `policy ${logicalId}`, { document: props.PolicyDocument });
     } else if (PRINCIPAL_RESOURCE_TYPES.includes(resource.Type)) {
@@ -45,11 +55,17 @@ export function templatePolicies(resources: Readonly<Record<string, TemplateReso
     } else if (SAM_ROLE_RESOURCE_TYPES.includes(resource.Type)) {
       for (const [i, policy] of listOf(props.Policies).entries()) {
         const where = `${logicalId}.Policies[${i}]`;
-        if (typeof policy === 'string' || isIntrinsic(policy)) add(where, `managed policy ${typeof policy === 'string' ? policy : where}`, { managedPolicy: policy });
-        else if (typeof policy === 'object' && policy !== null && 'Statement' in policy) add(where, `inline policy ${where}`, { document: policy });
+        if (typeof policy === 'string' || isIntrinsic(policy))
+          add(where, `managed policy ${typeof policy === 'string' ? policy : where}`, { managedPolicy: policy });
+        else if (typeof policy === 'object' && policy !== null && 'Statement' in policy)
+          add(where, `inline policy ${where}`, { document: policy });
         else {
           const template = typeof policy === 'object' && policy !== null ? Object.keys(policy)[0] : String(policy);
-          add(where, `SAM policy template ${template}`, { unreadable: `SAM policy template ${template} is expanded by SAM at ` + 'deployment; write the statements out to have them checked' });
+          add(where, `SAM policy template ${template}`, {
+            unreadable:
+              `SAM policy template ${template} is expanded by SAM at ` +
+              'deployment; write the statements out to have them checked',
+          });
         }
       }
     }
@@ -58,7 +74,12 @@ export function templatePolicies(resources: Readonly<Record<string, TemplateReso
 }
 
 /** A value written as one item or a list (SAM `Policies`, `Roles`). */
-export const listOf = (value: unknown): unknown[] => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]);
+export const listOf = (value: unknown): unknown[] =>
+  value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
 
 export const isIntrinsic = (value: unknown): boolean =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && /^(Ref|Fn::)/.test(Object.keys(value)[0]!);
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.keys(value).length === 1 &&
+  /^(Ref|Fn::)/.test(Object.keys(value)[0]!);

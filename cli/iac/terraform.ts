@@ -19,7 +19,10 @@ import { InputError } from '../../functions/shared/errors';
  * require: its type declarations pull the DOM library into every type check of the project.
  */
 const parseHcl = (file: string, text: string): Promise<unknown> =>
-  (createRequire(import.meta.url)('@cdktf/hcl2json') as { parse(file: string, text: string): Promise<unknown> }).parse(file, text);
+  (createRequire(import.meta.url)('@cdktf/hcl2json') as { parse(file: string, text: string): Promise<unknown> }).parse(
+    file,
+    text,
+  );
 
 export interface TerraformTemplate {
   readonly Parameters: Record<string, unknown>;
@@ -41,16 +44,26 @@ const CALLER_ATTRIBUTES: readonly [RegExp, string][] = [
 ];
 
 /** A `.tf` file as CloudFormation resources, and the line of each `resource`/`data` block. */
-export async function readTerraformFile(file: string, text: string): Promise<{ template: TerraformTemplate; lineOf: (address: string) => number }> {
+export async function readTerraformFile(
+  file: string,
+  text: string,
+): Promise<{ template: TerraformTemplate; lineOf: (address: string) => number }> {
   let parsed: Record<string, Record<string, Record<string, Record<string, unknown>[]>>>;
   try {
     parsed = (await parseHcl(file, text)) as typeof parsed;
   } catch (error) {
-    throw new TerraformFileError(`${file}: not valid Terraform ` + `(${error instanceof Error ? error.message.split('\n')[0] : String(error)}); fix the file or leave it out.`);
+    throw new TerraformFileError(
+      `${file}: not valid Terraform ` +
+        `(${error instanceof Error ? error.message.split('\n')[0] : String(error)}); fix the file or leave it out.`,
+    );
   }
   const blocks = (kind: 'resource' | 'data', prefix: string): Block[] =>
     Object.entries(parsed[kind] ?? {}).flatMap(([type, byName]) =>
-      Object.entries(byName).map(([name, bodies]) => ({ address: `${prefix}${type}.${name}`, type, values: bodies[0] ?? {} })),
+      Object.entries(byName).map(([name, bodies]) => ({
+        address: `${prefix}${type}.${name}`,
+        type,
+        values: bodies[0] ?? {},
+      })),
     );
   const reader = new HclValues(blocks('data', 'data.'));
   const template = await toTemplate(blocks('resource', ''), (value) => reader.read(value));
@@ -59,12 +72,22 @@ export async function readTerraformFile(file: string, text: string): Promise<{ t
 }
 
 /** A `terraform show -json` plan: planned values, with what is known only after apply left unknown. */
-export async function readTerraformPlan(plan: TerraformPlan, text: string): Promise<{ template: TerraformTemplate; lineOf: (address: string) => number }> {
-  const unknownAfterApply = new Map((plan.resource_changes ?? []).map((c) => [c.address, c.change?.after_unknown ?? {}]));
+export async function readTerraformPlan(
+  plan: TerraformPlan,
+  text: string,
+): Promise<{ template: TerraformTemplate; lineOf: (address: string) => number }> {
+  const unknownAfterApply = new Map(
+    (plan.resource_changes ?? []).map((c) => [c.address, c.change?.after_unknown ?? {}]),
+  );
   const resources: Block[] = [];
   const walk = (module: PlanModule | undefined) => {
     for (const r of module?.resources ?? []) {
-      if (r.mode === 'managed') resources.push({ address: r.address, type: r.type, values: withUnknowns(r.values ?? {}, unknownAfterApply.get(r.address), r.address) });
+      if (r.mode === 'managed')
+        resources.push({
+          address: r.address,
+          type: r.type,
+          values: withUnknowns(r.values ?? {}, unknownAfterApply.get(r.address), r.address),
+        });
     }
     for (const child of module?.child_modules ?? []) walk(child);
   };
@@ -75,7 +98,10 @@ export async function readTerraformPlan(plan: TerraformPlan, text: string): Prom
   return {
     template,
     lineOf: (address) => {
-      const at = text.indexOf(`"address": "${address}"`) >= 0 ? text.indexOf(`"address": "${address}"`) : text.indexOf(`"address":"${address}"`);
+      const at =
+        text.indexOf(`"address": "${address}"`) >= 0
+          ? text.indexOf(`"address": "${address}"`)
+          : text.indexOf(`"address":"${address}"`);
       return at < 0 ? 1 : text.slice(0, at).split('\n').length;
     },
   };
@@ -88,15 +114,26 @@ export class TerraformFileError extends InputError {
 export interface TerraformPlan {
   readonly format_version?: string;
   readonly planned_values?: { readonly root_module?: PlanModule };
-  readonly resource_changes?: readonly { readonly address: string; readonly change?: { readonly after_unknown?: unknown } }[];
+  readonly resource_changes?: readonly {
+    readonly address: string;
+    readonly change?: { readonly after_unknown?: unknown };
+  }[];
 }
 interface PlanModule {
-  readonly resources?: readonly { readonly address: string; readonly mode: string; readonly type: string; readonly values?: Record<string, unknown> }[];
+  readonly resources?: readonly {
+    readonly address: string;
+    readonly mode: string;
+    readonly type: string;
+    readonly values?: Record<string, unknown>;
+  }[];
   readonly child_modules?: readonly PlanModule[];
 }
 
 export const isTerraformPlan = (value: unknown): value is TerraformPlan =>
-  typeof value === 'object' && value !== null && 'format_version' in value && ('planned_values' in value || 'resource_changes' in value);
+  typeof value === 'object' &&
+  value !== null &&
+  'format_version' in value &&
+  ('planned_values' in value || 'resource_changes' in value);
 
 /** Unknown-after-apply values become a marker naming the attribute, so findings can name it. */
 const UNKNOWN = Symbol('unknown after apply');
@@ -105,7 +142,14 @@ function withUnknowns(values: Record<string, unknown>, unknown: unknown, address
   const out: Record<string, unknown> = { ...values };
   for (const [key, flag] of Object.entries(unknown)) {
     if (flag === true) out[key] = { [UNKNOWN]: `${address}.${key}` };
-    else if (typeof flag === 'object' && flag !== null && typeof values[key] === 'object' && values[key] !== null && !Array.isArray(flag)) out[key] = withUnknowns(values[key] as Record<string, unknown>, flag, `${address}.${key}`);
+    else if (
+      typeof flag === 'object' &&
+      flag !== null &&
+      typeof values[key] === 'object' &&
+      values[key] !== null &&
+      !Array.isArray(flag)
+    )
+      out[key] = withUnknowns(values[key] as Record<string, unknown>, flag, `${address}.${key}`);
   }
   return out;
 }
@@ -128,7 +172,10 @@ class HclValues {
 
   async read(value: unknown): Promise<unknown> {
     if (Array.isArray(value)) return Promise.all(value.map((v) => this.read(v)));
-    if (typeof value === 'object' && value !== null) return Object.fromEntries(await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await this.read(v)])));
+    if (typeof value === 'object' && value !== null)
+      return Object.fromEntries(
+        await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await this.read(v)])),
+      );
     if (typeof value !== 'string' || !value.includes('${')) return value;
     const first = nextInterpolation(value);
     if (first && first.index === 0 && first.length === value.length) return this.expression(first.expression);
@@ -145,7 +192,9 @@ class HclValues {
   private async expression(expression: string): Promise<unknown> {
     const jsonencode = /^jsonencode\(([\s\S]*)\)$/.exec(expression);
     if (jsonencode) {
-      const parsed = (await parseHcl('jsonencode.tf', `locals {\n  value = ${jsonencode[1]}\n}\n`)) as { locals?: { value?: unknown }[] };
+      const parsed = (await parseHcl('jsonencode.tf', `locals {\n  value = ${jsonencode[1]}\n}\n`)) as {
+        locals?: { value?: unknown }[];
+      };
       return this.read(parsed.locals?.[0]?.value);
     }
     const document = /^data\.aws_iam_policy_document\.([\w-]+)\.json$/.exec(expression);
@@ -167,7 +216,8 @@ function nextInterpolation(text: string): { index: number; length: number; expre
     let depth = 0;
     for (let j = i + 1; j < text.length; j++) {
       if (text[j] === '{') depth++;
-      else if (text[j] === '}' && --depth === 0) return { index: i, length: j - i + 1, expression: text.slice(i + 2, j).trim() };
+      else if (text[j] === '}' && --depth === 0)
+        return { index: i, length: j - i + 1, expression: text.slice(i + 2, j).trim() };
     }
   }
   return undefined;
@@ -182,7 +232,8 @@ function policyDocumentJson(values: Readonly<Record<string, unknown>>): unknown 
       return blocks.length === 0 ? undefined : Object.fromEntries(blocks.map((p) => [p.type, p.identifiers]));
     };
     const conditions: Record<string, Record<string, unknown>> = {};
-    for (const c of listOf(s.condition) as { test: string; variable: string; values: unknown }[]) (conditions[c.test] ??= {})[c.variable] = c.values;
+    for (const c of listOf(s.condition) as { test: string; variable: string; values: unknown }[])
+      (conditions[c.test] ??= {})[c.variable] = c.values;
     const entries: [string, unknown][] = [
       ['Sid', s.sid],
       ['Effect', s.effect ?? 'Allow'],
@@ -213,17 +264,28 @@ const policyDocument = (value: unknown): unknown => {
 async function toTemplate(blocks: readonly Block[], read: (value: unknown) => unknown): Promise<TerraformTemplate> {
   const Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> = {};
   const attach = (address: unknown, property: string, values: unknown[]) => {
-    const target = typeof address === 'object' && address !== null && 'Ref' in address ? Resources[String((address as { Ref: unknown }).Ref)] : undefined;
+    const target =
+      typeof address === 'object' && address !== null && 'Ref' in address
+        ? Resources[String((address as { Ref: unknown }).Ref)]
+        : undefined;
     if (target) target.Properties[property] = [...listOf(target.Properties[property]), ...values];
     return target !== undefined;
   };
-  const tags = (value: unknown) => (typeof value === 'object' && value !== null ? Object.entries(value).map(([Key, Value]) => ({ Key, Value })) : undefined);
-  const principals = { aws_iam_role: 'AWS::IAM::Role', aws_iam_user: 'AWS::IAM::User', aws_iam_group: 'AWS::IAM::Group' } as const;
+  const tags = (value: unknown) =>
+    typeof value === 'object' && value !== null
+      ? Object.entries(value).map(([Key, Value]) => ({ Key, Value }))
+      : undefined;
+  const principals = {
+    aws_iam_role: 'AWS::IAM::Role',
+    aws_iam_user: 'AWS::IAM::User',
+    aws_iam_group: 'AWS::IAM::Group',
+  } as const;
   // Principals first, so policies and attachments can find them.
   const ordered = [...blocks].sort((a, b) => Number(!(a.type in principals)) - Number(!(b.type in principals)));
   /** A plan names a role by its name (references are resolved there): back to the role's address. */
   const byName = new Map<string, string>();
-  const principal = (value: unknown) => (typeof value === 'string' && byName.has(value) ? { Ref: byName.get(value) } : value);
+  const principal = (value: unknown) =>
+    typeof value === 'string' && byName.has(value) ? { Ref: byName.get(value) } : value;
   for (const block of ordered) {
     const v = (await read(block.values)) as Record<string, unknown>;
     const at = block.address;
@@ -236,12 +298,16 @@ async function toTemplate(blocks: readonly Block[], read: (value: unknown) => un
         Resources[at] = {
           Type: principals[block.type],
           Properties: {
-            ...(v.assume_role_policy !== undefined ? { AssumeRolePolicyDocument: policyDocument(v.assume_role_policy) } : {}),
+            ...(v.assume_role_policy !== undefined
+              ? { AssumeRolePolicyDocument: policyDocument(v.assume_role_policy) }
+              : {}),
             ...(v.path !== undefined ? { Path: v.path } : {}),
             ...(v.permissions_boundary !== undefined ? { PermissionsBoundary: v.permissions_boundary } : {}),
             ...(v.tags !== undefined ? { Tags: tags(v.tags) } : {}),
             ManagedPolicyArns: listOf(v.managed_policy_arns),
-            Policies: (listOf(v.inline_policy) as { name?: unknown; policy?: unknown }[]).filter((p) => p.policy !== undefined).map((p) => ({ PolicyName: p.name, PolicyDocument: policyDocument(p.policy) })),
+            Policies: (listOf(v.inline_policy) as { name?: unknown; policy?: unknown }[])
+              .filter((p) => p.policy !== undefined)
+              .map((p) => ({ PolicyName: p.name, PolicyDocument: policyDocument(p.policy) })),
           },
         };
         break;
@@ -252,16 +318,23 @@ async function toTemplate(blocks: readonly Block[], read: (value: unknown) => un
       case 'aws_iam_user_policy':
       case 'aws_iam_group_policy': {
         const kind = block.type.split('_')[2]!;
-        const type = kind === 'role' ? 'AWS::IAM::RolePolicy' : kind === 'user' ? 'AWS::IAM::UserPolicy' : 'AWS::IAM::GroupPolicy';
+        const type =
+          kind === 'role' ? 'AWS::IAM::RolePolicy' : kind === 'user' ? 'AWS::IAM::UserPolicy' : 'AWS::IAM::GroupPolicy';
         const name = kind === 'role' ? 'RoleName' : kind === 'user' ? 'UserName' : 'GroupName';
-        Resources[at] = { Type: type, Properties: { PolicyName: v.name ?? at, PolicyDocument: policyDocument(v.policy), [name]: v[kind] } };
+        Resources[at] = {
+          Type: type,
+          Properties: { PolicyName: v.name ?? at, PolicyDocument: policyDocument(v.policy), [name]: v[kind] },
+        };
         break;
       }
       case 'aws_iam_instance_profile':
         Resources[at] = { Type: 'AWS::IAM::InstanceProfile', Properties: { Roles: listOf(v.role) } };
         break;
       case 'aws_ssm_document':
-        Resources[at] = { Type: 'AWS::SSM::Document', Properties: { DocumentType: v.document_type ?? 'Command', Name: v.name ?? at, Content: v.content } };
+        Resources[at] = {
+          Type: 'AWS::SSM::Document',
+          Properties: { DocumentType: v.document_type ?? 'Command', Name: v.name ?? at, Content: v.content },
+        };
         break;
     }
   }
@@ -271,7 +344,15 @@ async function toTemplate(blocks: readonly Block[], read: (value: unknown) => un
     if (!/^aws_iam_(role|user|group)_policy_attachment$|^aws_iam_policy_attachment$/.test(block.type)) continue;
     const v = (await read(block.values)) as Record<string, unknown>;
     const arn = v.policy_arn;
-    for (const target of [...listOf(v.role), ...listOf(v.user), ...listOf(v.group), ...listOf(v.roles), ...listOf(v.users), ...listOf(v.groups)]) attach(principal(target), 'ManagedPolicyArns', [arn]);
+    for (const target of [
+      ...listOf(v.role),
+      ...listOf(v.user),
+      ...listOf(v.group),
+      ...listOf(v.roles),
+      ...listOf(v.users),
+      ...listOf(v.groups),
+    ])
+      attach(principal(target), 'ManagedPolicyArns', [arn]);
   }
   return { Parameters: {}, Resources };
 }

@@ -82,7 +82,8 @@ function renderChart(checks: readonly CheckResult[]): string {
       x += width;
       return segment;
     });
-    const empty = counts.total === 0 ? `<text x="${labelWidth}" y="${y + 17}" class="empty">no resources in scope</text>` : '';
+    const empty =
+      counts.total === 0 ? `<text x="${labelWidth}" y="${y + 17}" class="empty">no resources in scope</text>` : '';
     return `<text x="0" y="${y + 17}">${escapeHtml(check.id)}</text>${segments.join('')}${empty}`;
   });
   const legendY = checks.length * rowHeight + 12;
@@ -116,7 +117,11 @@ function renderCheck(check: CheckResult): string {
         : renderTable(byVerdict('NON_COMPLIANT'));
   const folded = (['COMPLIANT', 'NOT_APPLICABLE'] as const)
     .filter((type) => counts[type] > 0)
-    .map((type) => `<details class="${type}"><summary>${LABELS[type]} ` + `(${counts[type]})</summary>\n${renderTable(byVerdict(type))}\n</details>`);
+    .map(
+      (type) =>
+        `<details class="${type}"><summary>${LABELS[type]} ` +
+        `(${counts[type]})</summary>\n${renderTable(byVerdict(type))}\n</details>`,
+    );
   return `<section class="check" data-check="${escapeHtml(check.id)}">
 <h2>${escapeHtml(check.id)}: ${escapeHtml(check.title)}</h2>
 <dl class="parameters">${parameters.join('')}</dl>
@@ -149,7 +154,11 @@ ${rows.join('\n')}
 
 function renderSkipped(skipped: ScanReport['skipped']): string {
   if (skipped.length === 0) return '';
-  const items = skipped.map((s) => `<li data-skipped="${escapeHtml(s.id)}"><strong>${escapeHtml(s.id)}</strong> ` + `(${escapeHtml(s.title)}): ${escapeHtml(s.reason)}</li>`);
+  const items = skipped.map(
+    (s) =>
+      `<li data-skipped="${escapeHtml(s.id)}"><strong>${escapeHtml(s.id)}</strong> ` +
+      `(${escapeHtml(s.title)}): ${escapeHtml(s.reason)}</li>`,
+  );
   return `<section class="skipped" aria-labelledby="skipped-title">
 <h2 id="skipped-title">Checks not run</h2>
 <ul>${items.join('')}</ul>

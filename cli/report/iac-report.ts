@@ -11,11 +11,15 @@ export interface IacReport {
   readonly findings: readonly IacFinding[];
 }
 
-const checksWithFindings = (report: IacReport) => CHECKS.filter((check) => report.findings.some((f) => f.checkId === check.id));
+const checksWithFindings = (report: IacReport) =>
+  CHECKS.filter((check) => report.findings.some((f) => f.checkId === check.id));
 const findingsOf = (report: IacReport, id: string) => report.findings.filter((f) => f.checkId === id);
 
 export function renderIacText(report: IacReport, style: TextStyle = PLAIN): string {
-  const heading = fitText(`session-guard check of ${report.files.length === 1 ? report.files[0] : `${report.files.length} files`}`, style);
+  const heading = fitText(
+    `session-guard check of ${report.files.length === 1 ? report.files[0] : `${report.files.length} files`}`,
+    style,
+  );
   const sections = checksWithFindings(report).map((check) => {
     const findings = findingsOf(report, check.id);
     const table = renderTable(
@@ -23,9 +27,18 @@ export function renderIacText(report: IacReport, style: TextStyle = PLAIN): stri
       byConcern(findings).map((f) => [`${f.file}:${f.line}`, f.resource, f.compliance, f.annotation]),
       { style, colourOf: verdictsIn(2) },
     );
-    return [fitText(`${check.id}: ${check.title}`, style), '', table, '', describeCounts(countCompliance(findings))].join('\n');
+    return [
+      fitText(`${check.id}: ${check.title}`, style),
+      '',
+      table,
+      '',
+      describeCounts(countCompliance(findings)),
+    ].join('\n');
   });
-  const none = report.findings.length === 0 ? ['No IAM policy, role, user, group, Session document or instance role found to check.'] : [];
+  const none =
+    report.findings.length === 0
+      ? ['No IAM policy, role, user, group, Session document or instance role found to check.']
+      : [];
   const total = `All files: ${describeCounts(countCompliance(report.findings))}`;
   return `${[heading, ...sections, ...none, total].join('\n\n')}\n`;
 }
@@ -50,5 +63,3 @@ export function iacReportJson(report: IacReport): unknown {
     })),
   };
 }
-
-

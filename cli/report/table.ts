@@ -17,7 +17,11 @@ const SGR: Readonly<Record<Colour, string>> = { red: '\x1b[31m', green: '\x1b[32
 export const paint = (text: string, colour: Colour | undefined, style: TextStyle): string =>
   style.colour && colour && text ? `${SGR[colour]}${text}\x1b[0m` : text;
 
-export const VERDICT_COLOURS: Readonly<Record<ComplianceType, Colour>> = { NON_COMPLIANT: 'red', COMPLIANT: 'green', NOT_APPLICABLE: 'dim' };
+export const VERDICT_COLOURS: Readonly<Record<ComplianceType, Colour>> = {
+  NON_COMPLIANT: 'red',
+  COMPLIANT: 'green',
+  NOT_APPLICABLE: 'dim',
+};
 
 /** Colours the cells of one column that hold a verdict (COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE). */
 export const verdictsIn =
@@ -35,8 +39,14 @@ export interface TableOptions {
   readonly colourOf?: (row: readonly string[], column: number) => Colour | undefined;
 }
 
-export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[], { style = PLAIN, colourOf }: TableOptions = {}): string {
-  const natural = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
+export function renderTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  { style = PLAIN, colourOf }: TableOptions = {},
+): string {
+  const natural = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
   const widths = fitToWidth(natural, style.width);
   const render = (row: readonly string[], colour: (column: number) => Colour | undefined): string[] => {
     const cells = widths.map((width, column) => wrap(row[column] ?? '', width));
@@ -109,7 +119,8 @@ export function fitText(text: string, style: TextStyle): string {
 }
 
 /** `1 role`, `3 roles`. */
-export const count = (n: number, singular: string, plural = `${singular}s`): string => `${n} ${n === 1 ? singular : plural}`;
+export const count = (n: number, singular: string, plural = `${singular}s`): string =>
+  `${n} ${n === 1 ? singular : plural}`;
 
 /** Problems first, then what is fine, then what the rule does not apply to; stable within each. */
 export function byConcern<T extends Pick<ResourceResult, 'compliance'>>(results: readonly T[]): T[] {
@@ -117,13 +128,17 @@ export function byConcern<T extends Pick<ResourceResult, 'compliance'>>(results:
 }
 
 export const describeCounts = (c: ComplianceCounts): string =>
-  `${c.NON_COMPLIANT} non-compliant, ${c.COMPLIANT} compliant, ` + `${c.NOT_APPLICABLE} not applicable (${count(c.total, 'resource')})`;
+  `${c.NON_COMPLIANT} non-compliant, ${c.COMPLIANT} compliant, ` +
+  `${c.NOT_APPLICABLE} not applicable (${count(c.total, 'resource')})`;
 
 export function renderScanText(report: ScanReport, style: TextStyle = PLAIN): string {
   const sections = report.checks.map((check) => renderCheck(check, style));
   const summary = renderTable(
     ['RULE', 'NON_COMPLIANT', 'COMPLIANT', 'NOT_APPLICABLE', 'TOTAL'],
-    [...report.checks.map((c) => [c.id, ...countColumns(countCompliance(c.results))]), ['all', ...countColumns(countCompliance(allResults(report)))]],
+    [
+      ...report.checks.map((c) => [c.id, ...countColumns(countCompliance(c.results))]),
+      ['all', ...countColumns(countCompliance(allResults(report)))],
+    ],
     // A rule with findings stands out; zero is not a problem.
     { style, colourOf: (row, column) => (column === 1 && row[column] !== '0' ? 'red' : undefined) },
   );
@@ -147,4 +162,5 @@ function renderCheck(check: CheckResult, style: TextStyle): string {
   return [about, '', table, '', describeCounts(countCompliance(check.results))].join('\n');
 }
 
-const countColumns = (c: ComplianceCounts): string[] => [c.NON_COMPLIANT, c.COMPLIANT, c.NOT_APPLICABLE, c.total].map(String);
+const countColumns = (c: ComplianceCounts): string[] =>
+  [c.NON_COMPLIANT, c.COMPLIANT, c.NOT_APPLICABLE, c.total].map(String);

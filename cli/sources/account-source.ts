@@ -33,9 +33,13 @@ export interface AccountSource extends InstanceRoleRuleSources, SsmAccessRuleSou
 export function deploymentFromStack(stack: Stack): Deployment {
   return {
     stackName: stack.StackName ?? '',
-    outputs: Object.fromEntries((stack.Outputs ?? []).flatMap((o) => (o.OutputKey ? [[o.OutputKey, o.OutputValue ?? '']] : []))),
+    outputs: Object.fromEntries(
+      (stack.Outputs ?? []).flatMap((o) => (o.OutputKey ? [[o.OutputKey, o.OutputValue ?? '']] : [])),
+    ),
     parameters: Object.fromEntries(
-      (stack.Parameters ?? []).flatMap((p) => (p.ParameterKey ? [[p.ParameterKey, p.ResolvedValue ?? p.ParameterValue ?? '']] : [])),
+      (stack.Parameters ?? []).flatMap((p) =>
+        p.ParameterKey ? [[p.ParameterKey, p.ResolvedValue ?? p.ParameterValue ?? '']] : [],
+      ),
     ),
   };
 }

@@ -10,15 +10,17 @@ import type { AwsAccessError } from '../../functions/shared/errors';
 
 /** Why the CLI makes each call, so a denial says what the permission is for. */
 const PURPOSES: Readonly<Record<string, string>> = {
-  'iam:GetAccountAuthorizationDetails': 'to read every IAM role, user, group and customer managed policy with its policies (trust, inline, attached)',
+  'iam:GetAccountAuthorizationDetails':
+    'to read every IAM role, user, group and customer managed policy with its policies (trust, inline, attached)',
   'iam:GetPolicy':
     'to read a customer managed policy: its tags (break-glass exemptions), which GetAccountAuthorizationDetails ' +
     'leaves out, or in remediate whether the policy exists',
   'ssm:ListDocuments': "to list the account's own Session documents in the region",
   'ssm:GetDocument': "to read each Session document's settings, and whether SSM-SessionManagerRunShell exists",
-  'cloudformation:DescribeStacks': "to read the session-guard stack's outputs (or pass the value yourself, e.g. --policy-arn)",
+  'cloudformation:DescribeStacks':
+    "to read the session-guard stack's outputs (or pass the value yourself, e.g. --policy-arn)",
   'config:GetResourceConfigHistory': 'to fetch the configuration item behind an oversized-change event',
-  'config:GetComplianceDetailsByConfigRule': "to find the resources the rule reported before (stale results)",
+  'config:GetComplianceDetailsByConfigRule': 'to find the resources the rule reported before (stale results)',
   'sts:GetCallerIdentity': 'to learn which account the credentials belong to',
   // remediate only:
   'iam:GetRole': "to re-read the role's trust policy and tags before changing it",
@@ -70,7 +72,8 @@ export function describeAwsAccessError(error: AwsAccessError): string | undefine
       'check that --endpoint-url (or AWS_ENDPOINT_URL) points at AWS or at an emulator that implements this call.'
     );
   }
-  if (UNREACHABLE.has(code)) return `Cannot reach AWS for ${action} (${code}): check --endpoint-url, AWS_ENDPOINT_URL and your network.`;
+  if (UNREACHABLE.has(code))
+    return `Cannot reach AWS for ${action} (${code}): check --endpoint-url, AWS_ENDPOINT_URL and your network.`;
   return undefined;
 }
 
@@ -85,8 +88,10 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
  */
 function unparsableResponse(error: unknown): { status: number | string; contentType?: string } | undefined {
   if (!(error instanceof Error)) return undefined;
-  const raw = (error as { $response?: { statusCode?: number; headers?: Record<string, string | undefined> } }).$response;
+  const raw = (error as { $response?: { statusCode?: number; headers?: Record<string, string | undefined> } })
+    .$response;
   const contentType = raw?.headers?.['content-type'];
-  if (!raw || !(/Deserialization error/.test(error.message) || /^text\/html/i.test(contentType ?? ''))) return undefined;
+  if (!raw || !(/Deserialization error/.test(error.message) || /^text\/html/i.test(contentType ?? '')))
+    return undefined;
   return { status: raw.statusCode ?? 'unknown status', contentType };
 }

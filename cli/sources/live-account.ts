@@ -45,10 +45,17 @@ export function liveClientSettings(options: LiveAccountOptions, env: NodeJS.Proc
 /** DHMC, activation and hybrid-node roles of the account the user named, region by region. */
 export function liveNodeRoleGateway(options: LiveAccountOptions, env: NodeJS.ProcessEnv): NodeRoleGateway {
   const settings = liveClientSettings(options, env);
-  return new NodeRoleGateway(new AccountClient(settings('ACCOUNT')), (region) => new SSMClient({ ...settings('SSM'), region }));
+  return new NodeRoleGateway(
+    new AccountClient(settings('ACCOUNT')),
+    (region) => new SSMClient({ ...settings('SSM'), region }),
+  );
 }
 
-export function liveAccount(options: LiveAccountOptions, io: Pick<CliIo, 'env' | 'stderr'>, progress: Progress): AccountSource {
+export function liveAccount(
+  options: LiveAccountOptions,
+  io: Pick<CliIo, 'env' | 'stderr'>,
+  progress: Progress,
+): AccountSource {
   if (options.profile) assertProfileExists(options.profile, io.env);
   const settings = liveClientSettings(options, io.env);
   const iamClient = new IAMClient(settings('IAM'));
@@ -60,7 +67,9 @@ export function liveAccount(options: LiveAccountOptions, io: Pick<CliIo, 'env' |
   const cloudFormation = withAwsErrors(new CloudFormationClient(settings('CLOUDFORMATION')), 'cloudformation');
   const config = new ConfigServiceGateway(new ConfigServiceClient(settings('CONFIG_SERVICE')));
 
-  const where = [options.profile && `profile ${options.profile}`, options.region, options.endpointUrl].filter(Boolean).join(', ');
+  const where = [options.profile && `profile ${options.profile}`, options.region, options.endpointUrl]
+    .filter(Boolean)
+    .join(', ');
   return {
     kind: 'live',
     description: `live account${where ? ` (${where})` : ''}`,
@@ -80,7 +89,8 @@ export function liveAccount(options: LiveAccountOptions, io: Pick<CliIo, 'env' |
         return Stacks?.[0] ? deploymentFromStack(Stacks[0]) : undefined;
       } catch (error) {
         // CloudFormation answers a missing stack with a ValidationError; there is simply no default.
-        if (awsErrorName(error) === 'ValidationError' && /does not exist/.test((error as Error).message)) return undefined;
+        if (awsErrorName(error) === 'ValidationError' && /does not exist/.test((error as Error).message))
+          return undefined;
         throw error;
       }
     }),
@@ -92,7 +102,9 @@ export function liveAccount(options: LiveAccountOptions, io: Pick<CliIo, 'env' |
         } catch (error) {
           // A saved event may name a rule this account does not have: it has reported nothing here.
           if (awsErrorName(error) === 'NoSuchConfigRuleException') {
-            io.stderr.write(`Note: no Config rule ${configRuleName} in this account, so no earlier results to retire.\n`);
+            io.stderr.write(
+              `Note: no Config rule ${configRuleName} in this account, so no earlier results to retire.\n`,
+            );
             return [];
           }
           throw error;
@@ -113,8 +125,14 @@ function showAuthorizationDetailsRead(client: IAMClient, progress: Progress) {
     (next, context) => async (args) => {
       const result = await next(args);
       if (context.commandName === 'GetAccountAuthorizationDetailsCommand') {
-        const page = result.output as Record<'RoleDetailList' | 'UserDetailList' | 'GroupDetailList' | 'Policies', unknown[] | undefined>;
-        entries += [page.RoleDetailList, page.UserDetailList, page.GroupDetailList, page.Policies].reduce((sum, list) => sum + (list?.length ?? 0), 0);
+        const page = result.output as Record<
+          'RoleDetailList' | 'UserDetailList' | 'GroupDetailList' | 'Policies',
+          unknown[] | undefined
+        >;
+        entries += [page.RoleDetailList, page.UserDetailList, page.GroupDetailList, page.Policies].reduce(
+          (sum, list) => sum + (list?.length ?? 0),
+          0,
+        );
         progress.update(`Reading ${label} (GetAccountAuthorizationDetails): ${entries} so far…`);
       }
       return result;

@@ -13,7 +13,10 @@ export function answeringFrom<C extends Client<object, MetadataBearer, unknown>>
   client.middlewareStack.add(
     // `initialize` runs before endpoints, credentials and signing: nothing reaches a network.
     (_next, context) => async (args) => ({
-      output: { $metadata: {}, ...answer((context.commandName ?? '').replace(/Command$/, ''), args.input as Record<string, unknown>) },
+      output: {
+        $metadata: {},
+        ...answer((context.commandName ?? '').replace(/Command$/, ''), args.input as Record<string, unknown>),
+      },
       response: {},
     }),
     { step: 'initialize', name: 'sessionGuardRecordedAnswers' },

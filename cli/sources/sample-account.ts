@@ -68,11 +68,16 @@ interface RegionalSystemsManager {
 
 export function loadSampleAccount(path: URL | string = SAMPLE_ACCOUNT_PATH): AccountSource {
   const raw = JSON.parse(readFileSync(path, 'utf8')) as SampleAccountFile;
-  const iam = new IamGateway(answeringFrom(new IAMClient({ region: raw.region }), (command, input) => iamAnswer(raw, command, input)));
-  const ssm = new SsmSessionDocumentsGateway(answeringFrom(new SSMClient({ region: raw.region }), (command, input) => ssmAnswer(raw, command, input)));
+  const iam = new IamGateway(
+    answeringFrom(new IAMClient({ region: raw.region }), (command, input) => iamAnswer(raw, command, input)),
+  );
+  const ssm = new SsmSessionDocumentsGateway(
+    answeringFrom(new SSMClient({ region: raw.region }), (command, input) => ssmAnswer(raw, command, input)),
+  );
   const nodeRoles = new NodeRoleGateway(
     answeringFrom(new AccountClient({ region: raw.region }), (command, input) => accountAnswer(raw, command, input)),
-    (region) => answeringFrom(new SSMClient({ region }), (command, input) => regionalSsmAnswer(raw, region, command, input)),
+    (region) =>
+      answeringFrom(new SSMClient({ region }), (command, input) => regionalSsmAnswer(raw, region, command, input)),
   );
   return {
     kind: 'sample',
@@ -94,7 +99,8 @@ export function loadSampleAccount(path: URL | string = SAMPLE_ACCOUNT_PATH): Acc
         const item = configurationItem(raw, summary);
         if (!item) {
           throw new UsageError(
-            `The bundled sample account holds no ${summary.resourceType} ${summary.resourceId}; ` + 'evaluate this oversized event against a live account (--live).',
+            `The bundled sample account holds no ${summary.resourceType} ${summary.resourceId}; ` +
+              'evaluate this oversized event against a live account (--live).',
           );
         }
         return item;
@@ -126,8 +132,14 @@ function iamAnswer(account: SampleAccountFile, command: string, input: Record<st
       return { Policy: { ...summary, Tags: account.PolicyTags[summary.Arn ?? ''] ?? [] } };
     }
     case 'GetPolicyVersion': {
-      const version = managedPolicy(account, input.PolicyArn).PolicyVersionList?.find((v) => v.VersionId === input.VersionId);
-      if (!version) throw new NoSuchEntityException({ message: `Policy ${String(input.PolicyArn)} version ${String(input.VersionId)} does not exist.`, $metadata: {} });
+      const version = managedPolicy(account, input.PolicyArn).PolicyVersionList?.find(
+        (v) => v.VersionId === input.VersionId,
+      );
+      if (!version)
+        throw new NoSuchEntityException({
+          message: `Policy ${String(input.PolicyArn)} version ${String(input.VersionId)} does not exist.`,
+          $metadata: {},
+        });
       return { PolicyVersion: version };
     }
     default:
@@ -145,9 +157,18 @@ function managedPolicy(account: SampleAccountFile, arn: unknown): ManagedPolicyD
 function ssmAnswer(account: SampleAccountFile, command: string, input: Record<string, unknown>): object {
   switch (command) {
     case 'ListDocuments': {
-      const types = (input.Filters as DocumentKeyValuesFilter[] | undefined)?.find((f) => f.Key === 'DocumentType')?.Values;
+      const types = (input.Filters as DocumentKeyValuesFilter[] | undefined)?.find(
+        (f) => f.Key === 'DocumentType',
+      )?.Values;
       const documents = account.Documents.filter((d) => !types || types.includes(d.DocumentType ?? ''));
-      return { DocumentIdentifiers: documents.map((d) => ({ Name: d.Name, DocumentType: d.DocumentType, DocumentFormat: d.DocumentFormat, Owner: account.accountId })) };
+      return {
+        DocumentIdentifiers: documents.map((d) => ({
+          Name: d.Name,
+          DocumentType: d.DocumentType,
+          DocumentFormat: d.DocumentFormat,
+          Owner: account.accountId,
+        })),
+      };
     }
     case 'GetDocument': {
       const document = account.Documents.find((d) => d.Name === input.Name);
@@ -163,24 +184,41 @@ function ssmAnswer(account: SampleAccountFile, command: string, input: Record<st
 function accountAnswer(account: SampleAccountFile, command: string, input: Record<string, unknown>): object {
   if (command !== 'ListRegions') throw new Error(`The bundled sample account does not answer account:${command}.`);
   const statuses = input.RegionOptStatusContains as string[] | undefined;
-  return { Regions: account.Regions.filter((region) => !statuses?.length || statuses.includes(region.RegionOptStatus ?? '')) };
+  return {
+    Regions: account.Regions.filter((region) => !statuses?.length || statuses.includes(region.RegionOptStatus ?? '')),
+  };
 }
 
 /**
  * GetServiceSetting, DescribeActivations and DescribeInstanceInformation (honouring ResourceType) of
  * one region, from the file.
  */
-function regionalSsmAnswer(account: SampleAccountFile, region: string, command: string, input: Record<string, unknown>): object {
+function regionalSsmAnswer(
+  account: SampleAccountFile,
+  region: string,
+  command: string,
+  input: Record<string, unknown>,
+): object {
   const regional = account.SystemsManager[region];
-  if (!regional) throw new Error('The bundled sample account holds no Systems Manager data for ' + `${region}; it has ${Object.keys(account.SystemsManager).join(', ')}.`);
+  if (!regional)
+    throw new Error(
+      'The bundled sample account holds no Systems Manager data for ' +
+        `${region}; it has ${Object.keys(account.SystemsManager).join(', ')}.`,
+    );
   switch (command) {
     case 'GetServiceSetting':
       return regional.GetServiceSetting;
     case 'DescribeActivations':
       return { ActivationList: regional.ActivationList };
     case 'DescribeInstanceInformation': {
-      const types = (input.Filters as InstanceInformationStringFilter[] | undefined)?.find((f) => f.Key === 'ResourceType')?.Values;
-      return { InstanceInformationList: regional.InstanceInformationList.filter((i) => !types || types.includes(i.ResourceType ?? '')) };
+      const types = (input.Filters as InstanceInformationStringFilter[] | undefined)?.find(
+        (f) => f.Key === 'ResourceType',
+      )?.Values;
+      return {
+        InstanceInformationList: regional.InstanceInformationList.filter(
+          (i) => !types || types.includes(i.ResourceType ?? ''),
+        ),
+      };
     }
     default:
       throw new Error(`The bundled sample account does not answer ssm:${command}.`);
@@ -191,8 +229,16 @@ function regionalSsmAnswer(account: SampleAccountFile, region: string, command: 
  * A resource as AWS Config records it (configuration in Config's camelCase shape, policy documents
  * URL-encoded), for oversized-change events evaluated against the sample.
  */
-function configurationItem(account: SampleAccountFile, summary: ConfigurationItemSummary): ConfigurationItem | undefined {
-  const item = (resourceName: string | undefined, arn: string | undefined, configuration: Record<string, unknown>, tags: Tag[] = []): ConfigurationItem => ({
+function configurationItem(
+  account: SampleAccountFile,
+  summary: ConfigurationItemSummary,
+): ConfigurationItem | undefined {
+  const item = (
+    resourceName: string | undefined,
+    arn: string | undefined,
+    configuration: Record<string, unknown>,
+    tags: Tag[] = [],
+  ): ConfigurationItem => ({
     resourceType: summary.resourceType,
     resourceId: summary.resourceId,
     resourceName,
@@ -210,35 +256,48 @@ function configurationItem(account: SampleAccountFile, summary: ConfigurationIte
       const role = account.RoleDetailList.find((r) => r.RoleId === id);
       return (
         role &&
-        item(role.RoleName, role.Arn, {
-          path: role.Path,
-          roleName: role.RoleName,
-          roleId: role.RoleId,
-          arn: role.Arn,
-          assumeRolePolicyDocument: role.AssumeRolePolicyDocument,
-          instanceProfileList: (role.InstanceProfileList ?? []).map((p) => ({ instanceProfileName: p.InstanceProfileName, arn: p.Arn })),
-          rolePolicyList: inlinePolicies(role.RolePolicyList),
-          attachedManagedPolicies: attachedPolicies(role.AttachedManagedPolicies),
-          permissionsBoundary: boundary(role.PermissionsBoundary),
-          tags: tagPairs(role.Tags),
-        }, role.Tags)
+        item(
+          role.RoleName,
+          role.Arn,
+          {
+            path: role.Path,
+            roleName: role.RoleName,
+            roleId: role.RoleId,
+            arn: role.Arn,
+            assumeRolePolicyDocument: role.AssumeRolePolicyDocument,
+            instanceProfileList: (role.InstanceProfileList ?? []).map((p) => ({
+              instanceProfileName: p.InstanceProfileName,
+              arn: p.Arn,
+            })),
+            rolePolicyList: inlinePolicies(role.RolePolicyList),
+            attachedManagedPolicies: attachedPolicies(role.AttachedManagedPolicies),
+            permissionsBoundary: boundary(role.PermissionsBoundary),
+            tags: tagPairs(role.Tags),
+          },
+          role.Tags,
+        )
       );
     }
     case 'AWS::IAM::User': {
       const user = account.UserDetailList.find((u) => u.UserId === id);
       return (
         user &&
-        item(user.UserName, user.Arn, {
-          path: user.Path,
-          userName: user.UserName,
-          userId: user.UserId,
-          arn: user.Arn,
-          userPolicyList: inlinePolicies(user.UserPolicyList),
-          groupList: user.GroupList ?? [],
-          attachedManagedPolicies: attachedPolicies(user.AttachedManagedPolicies),
-          permissionsBoundary: boundary(user.PermissionsBoundary),
-          tags: tagPairs(user.Tags),
-        }, user.Tags)
+        item(
+          user.UserName,
+          user.Arn,
+          {
+            path: user.Path,
+            userName: user.UserName,
+            userId: user.UserId,
+            arn: user.Arn,
+            userPolicyList: inlinePolicies(user.UserPolicyList),
+            groupList: user.GroupList ?? [],
+            attachedManagedPolicies: attachedPolicies(user.AttachedManagedPolicies),
+            permissionsBoundary: boundary(user.PermissionsBoundary),
+            tags: tagPairs(user.Tags),
+          },
+          user.Tags,
+        )
       );
     }
     case 'AWS::IAM::Group': {
@@ -260,31 +319,49 @@ function configurationItem(account: SampleAccountFile, summary: ConfigurationIte
       const tags = account.PolicyTags[policy?.Arn ?? ''] ?? [];
       return (
         policy &&
-        item(policy.PolicyName, policy.Arn, {
-          policyName: policy.PolicyName,
-          policyId: policy.PolicyId,
-          arn: policy.Arn,
-          path: policy.Path,
-          defaultVersionId: policy.DefaultVersionId,
-          attachmentCount: policy.AttachmentCount,
-          isAttachable: policy.IsAttachable,
-          description: policy.Description,
-          policyVersionList: (policy.PolicyVersionList ?? []).map((v) => ({ document: v.Document, versionId: v.VersionId, isDefaultVersion: v.IsDefaultVersion })),
-          tags: tagPairs(tags),
-        }, tags)
+        item(
+          policy.PolicyName,
+          policy.Arn,
+          {
+            policyName: policy.PolicyName,
+            policyId: policy.PolicyId,
+            arn: policy.Arn,
+            path: policy.Path,
+            defaultVersionId: policy.DefaultVersionId,
+            attachmentCount: policy.AttachmentCount,
+            isAttachable: policy.IsAttachable,
+            description: policy.Description,
+            policyVersionList: (policy.PolicyVersionList ?? []).map((v) => ({
+              document: v.Document,
+              versionId: v.VersionId,
+              isDefaultVersion: v.IsDefaultVersion,
+            })),
+            tags: tagPairs(tags),
+          },
+          tags,
+        )
       );
     }
     case SSM_DOCUMENT_RESOURCE_TYPE: {
       // Config records an SSM document's name, type and format, not its content.
       const document = account.Documents.find((d) => d.Name === id);
-      return document && item(document.Name, undefined, { Name: document.Name, DocumentType: document.DocumentType, DocumentFormat: document.DocumentFormat, Tags: [] });
+      return (
+        document &&
+        item(document.Name, undefined, {
+          Name: document.Name,
+          DocumentType: document.DocumentType,
+          DocumentFormat: document.DocumentFormat,
+          Tags: [],
+        })
+      );
     }
     default:
       return undefined;
   }
 }
 
-const inlinePolicies = (policies: PolicyDetail[] | undefined) => (policies ?? []).map((p) => ({ policyName: p.PolicyName, policyDocument: p.PolicyDocument }));
+const inlinePolicies = (policies: PolicyDetail[] | undefined) =>
+  (policies ?? []).map((p) => ({ policyName: p.PolicyName, policyDocument: p.PolicyDocument }));
 const attachedPolicies = (policies: { PolicyName?: string; PolicyArn?: string }[] | undefined) =>
   (policies ?? []).map((p) => ({ policyName: p.PolicyName, policyArn: p.PolicyArn }));
 // Config records a role's or user's boundary as GetRole / GetUser return it, in camelCase.

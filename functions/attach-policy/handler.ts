@@ -13,7 +13,12 @@ import { IamRoleRemediationGateway } from '../shared/adapters/iam-role-remediati
 import { type NodeRoleGateway, nodeRoleGateway } from '../shared/adapters/ssm-node-roles';
 import { listOf, policyArn, regionName } from '../shared/config-rule/parameters';
 import { DEFAULT_EXEMPTION_TAG_KEY } from '../shared/core/instance-role';
-import { createTelemetry, recordRemediation, type Telemetry, telemetryMiddleware } from '../shared/handler/observability';
+import {
+  createTelemetry,
+  recordRemediation,
+  type Telemetry,
+  telemetryMiddleware,
+} from '../shared/handler/observability';
 import { IAM_ROLE_RESOURCE_TYPE } from '../shared/resources/iam-role';
 import { InstanceRoleRemediation, type RemediationOutcome, type RemediationRequest } from './remediate';
 import { describeIssues } from '../shared/core/validation';
@@ -30,7 +35,13 @@ export class InvalidFunctionSettingError extends InputError {
 const attachPolicyEventSchema = z.object({
   RoleId: z
     .string()
-    .check(z.trim(), z.regex(/^AROA[A-Z0-9]+$/, 'must be an IAM role ID such as AROAEXAMPLEID12345678 (AWS Config passes RESOURCE_ID), not a role name or ARN')),
+    .check(
+      z.trim(),
+      z.regex(
+        /^AROA[A-Z0-9]+$/,
+        'must be an IAM role ID such as AROAEXAMPLEID12345678 (AWS Config passes RESOURCE_ID), not a role name or ARN',
+      ),
+    ),
   PolicyArn: policyArn,
 });
 
@@ -56,7 +67,15 @@ export interface AttachPolicyDependencies {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-export function attachPolicyHandler({ iam, config, exemptionTagKey, nodeRoles, nodeRoleRegions = [], telemetry = createTelemetry(), sleep = timerSleep }: AttachPolicyDependencies) {
+export function attachPolicyHandler({
+  iam,
+  config,
+  exemptionTagKey,
+  nodeRoles,
+  nodeRoleRegions = [],
+  telemetry = createTelemetry(),
+  sleep = timerSleep,
+}: AttachPolicyDependencies) {
   const { logger, metrics } = telemetry;
   const roles = new IamRoleRemediationGateway(iam);
   const configService = new ConfigServiceGateway(config);
@@ -94,7 +113,11 @@ export function attachPolicyHandler({ iam, config, exemptionTagKey, nodeRoles, n
 /** NODE_ROLE_REGIONS: the template passes the rule's NodeRoleRegions, comma-separated (empty: every enabled region). */
 export function parseNodeRoleRegions(value: string | undefined): string[] {
   const result = listOf(regionName).safeParse(value ?? '');
-  if (!result.success) throw new InvalidFunctionSettingError(`Environment variable NODE_ROLE_REGIONS ${describeIssues(result.error, '')}; set the ` + `stack's NodeRoleRegions parameter to comma-separated region names, or leave it empty.`);
+  if (!result.success)
+    throw new InvalidFunctionSettingError(
+      `Environment variable NODE_ROLE_REGIONS ${describeIssues(result.error, '')}; set the ` +
+        `stack's NodeRoleRegions parameter to comma-separated region names, or leave it empty.`,
+    );
   return result.data;
 }
 

@@ -111,14 +111,16 @@ export class InstanceRoleRemediation {
     const roleName = (await this.sources.knownRoleName(roleId)) ?? (await this.sources.findRoleName(roleId));
     if (!roleName) {
       throw new RoleNotFoundError(
-        `No IAM role has ID ${roleId}: neither AWS Config nor IAM knows it. It was ` + 'probably deleted; Config marks it NOT_APPLICABLE once it records the deletion.',
+        `No IAM role has ID ${roleId}: neither AWS Config nor IAM knows it. It was ` +
+          'probably deleted; Config marks it NOT_APPLICABLE once it records the deletion.',
       );
     }
     const role = await this.sources.readRoleFacts(roleName);
     if (role.roleId !== roleId) {
       // Config remembers the name of a deleted role; a new role may carry that name since.
       throw new RoleNotFoundError(
-        `Role ${roleId} no longer exists: its name ${roleName} now belongs ` + `to another role (${role.roleId}), which Config evaluates separately.`,
+        `Role ${roleId} no longer exists: its name ${roleName} now belongs ` +
+          `to another role (${role.roleId}), which Config evaluates separately.`,
       );
     }
     return role;
@@ -130,7 +132,12 @@ export class InstanceRoleRemediation {
    */
   private async ineligibleReason(role: RoleFacts, policyArn: string): Promise<string | undefined> {
     // Alternatives matter for compliance, not for eligibility: remediation attaches policyArn.
-    const params = { policyArn, alternativePolicyArns: [], exemptionTagKey: this.options.exemptionTagKey, nodeRoleRegions: this.options.nodeRoleRegions ?? [] };
+    const params = {
+      policyArn,
+      alternativePolicyArns: [],
+      exemptionTagKey: this.options.exemptionTagKey,
+      nodeRoleRegions: this.options.nodeRoleRegions ?? [],
+    };
     const uses = await nodeUsesOf(role, params, this.sources);
     try {
       const eligibility = instanceRoleEligibility(role, params, uses);
@@ -151,7 +158,10 @@ export class InstanceRoleRemediation {
       return 'attached';
     } catch (error) {
       // A concurrent execution may have attached the policy and filled the last slot meanwhile.
-      if (error instanceof ManagedPolicyQuotaError && (await this.sources.listAttachedPolicyArns(roleName)).includes(policyArn)) {
+      if (
+        error instanceof ManagedPolicyQuotaError &&
+        (await this.sources.listAttachedPolicyArns(roleName)).includes(policyArn)
+      ) {
         return 'already-attached';
       }
       throw error;
@@ -165,7 +175,8 @@ export class InstanceRoleRemediation {
       if (attached.includes(policyArn)) return;
       if (attempt >= this.verifyAttempts) {
         throw new AttachNotVerifiedError(
-          `${policyArn} was attached to role ${roleName}, but ListAttachedRolePolicies still ` + `did not show it after ${attempt} reads. Check the role in IAM, then remediate again.`,
+          `${policyArn} was attached to role ${roleName}, but ListAttachedRolePolicies still ` +
+            `did not show it after ${attempt} reads. Check the role in IAM, then remediate again.`,
         );
       }
       await this.sleep(this.verifyFirstDelayMs * 2 ** (attempt - 1));

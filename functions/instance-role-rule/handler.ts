@@ -12,6 +12,9 @@ const nodeRoles = nodeRoleGateway(clientSettings);
 const config = new ConfigServiceGateway(new ConfigServiceClient(clientSettings('CONFIG_SERVICE')));
 
 export const handler = configRuleHandler(
-  createInstanceRoleRule({ listRoles: () => iam.listRoles(), listNodeRoles: (regions) => nodeRoles.listNodeRoles(regions) }),
+  createInstanceRoleRule({
+    listRoles: () => iam.listRoles(),
+    listNodeRoles: (regions) => nodeRoles.listNodeRoles(regions),
+  }),
   config,
 );

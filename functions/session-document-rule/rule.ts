@@ -13,12 +13,20 @@ import {
   type SessionLimits,
   type YamlParser,
 } from '../shared/core/session-document-check';
-import { IDLE_SESSION_TIMEOUT_MINUTES, MAX_SESSION_DURATION_MINUTES, SESSION_PREFERENCES_DOCUMENT_NAME } from '../shared/core/session-preferences';
+import {
+  IDLE_SESSION_TIMEOUT_MINUTES,
+  MAX_SESSION_DURATION_MINUTES,
+  SESSION_PREFERENCES_DOCUMENT_NAME,
+} from '../shared/core/session-preferences';
 import { notApplicable, type Verdict } from '../shared/core/compliance';
 import { wholeNumberWithin } from '../shared/core/validation';
 import { parseRuleParameters } from '../shared/config-rule/parameters';
 import type { ConfigRule, ResourceVerdict } from '../shared/config-rule/rule';
-import { ACCOUNT_RESOURCE_TYPE, SSM_DOCUMENT_RESOURCE_TYPE, ssmDocumentFromItem } from '../shared/resources/ssm-document';
+import {
+  ACCOUNT_RESOURCE_TYPE,
+  SSM_DOCUMENT_RESOURCE_TYPE,
+  ssmDocumentFromItem,
+} from '../shared/resources/ssm-document';
 
 const SESSION_DOCUMENT_TYPE = 'Session';
 
@@ -30,7 +38,8 @@ export const sessionDocumentParametersSchema = z.pipe(
   }),
   z.transform(
     (p): SessionLimits => ({
-      maxIdleSessionTimeoutMinutes: p.MaxIdleSessionTimeoutMinutes ?? DEFAULT_SESSION_LIMITS.maxIdleSessionTimeoutMinutes,
+      maxIdleSessionTimeoutMinutes:
+        p.MaxIdleSessionTimeoutMinutes ?? DEFAULT_SESSION_LIMITS.maxIdleSessionTimeoutMinutes,
       maxSessionDurationMinutes: p.MaxSessionDurationMinutes ?? DEFAULT_SESSION_LIMITS.maxSessionDurationMinutes,
     }),
   ),
@@ -88,10 +97,18 @@ export function createSessionDocumentRule(sources: SessionDocumentRuleSources): 
         const document = await sources.getDocument(name);
         if (!document) continue;
         if (name === SESSION_PREFERENCES_DOCUMENT_NAME) preferencesDocumentExists = true;
-        verdicts.push({ resourceType: SSM_DOCUMENT_RESOURCE_TYPE, resourceId: document.name, ...(await verdictFor(document, limits)) });
+        verdicts.push({
+          resourceType: SSM_DOCUMENT_RESOURCE_TYPE,
+          resourceId: document.name,
+          ...(await verdictFor(document, limits)),
+        });
       }
       // Reported every sweep, so a COMPLIANT result replaces the NON_COMPLIANT one once the document appears.
-      verdicts.push({ resourceType: ACCOUNT_RESOURCE_TYPE, resourceId: accountId, ...evaluateAccountPreferences(preferencesDocumentExists) });
+      verdicts.push({
+        resourceType: ACCOUNT_RESOURCE_TYPE,
+        resourceId: accountId,
+        ...evaluateAccountPreferences(preferencesDocumentExists),
+      });
       return verdicts;
     },
   };

@@ -9,4 +9,6 @@ import { createSessionPreferencesProvider } from './preferences';
 
 const store = new SsmDocumentVersionsGateway(new SSMClient(clientSettings('SSM')), SESSION_PREFERENCES_DOCUMENT_NAME);
 
-export const handler = customResourceHandler(createSessionPreferencesProvider(store), { send: sendCustomResourceAnswer });
+export const handler = customResourceHandler(createSessionPreferencesProvider(store), {
+  send: sendCustomResourceAnswer,
+});

@@ -77,7 +77,10 @@ export function createSessionPreferencesProvider(store: SessionDocumentStore): C
       const before = await store.defaultVersion(signal);
       // Refused before a restore point is recorded: the rollback's Delete then touches nothing.
       if (before) refuseAnotherStacksDocument(name, before, event.StackId, '');
-      const physicalId = physicalIdFor(name, before ? { kind: 'default-version', version: before.version } : { kind: 'absent' });
+      const physicalId = physicalIdFor(
+        name,
+        before ? { kind: 'default-version', version: before.version } : { kind: 'absent' },
+      );
       progress.setPhysicalResourceId(physicalId);
       return result(physicalId, await writePreferences(store, content, before, signal));
     },
@@ -86,14 +89,22 @@ export function createSessionPreferencesProvider(store: SessionDocumentStore): C
       const content = sessionPreferencesContent(validateSessionPreferences(event.ResourceProperties), event.StackId);
       const current = await store.defaultVersion(signal);
       if (current) {
-        refuseAnotherStacksDocument(name, current, event.StackId, ' If the rollback of this update fails the same way, continue it skipping SessionPreferences.');
+        refuseAnotherStacksDocument(
+          name,
+          current,
+          event.StackId,
+          ' If the rollback of this update fails the same way, continue it skipping SessionPreferences.',
+        );
       }
       // The id chosen at Create, unchanged: a new id would make CloudFormation Delete the old one.
       return result(event.PhysicalResourceId, await writePreferences(store, content, current, signal));
     },
 
     async delete(event, signal) {
-      return result(event.PhysicalResourceId, await restore(store, restorePointFrom(event.PhysicalResourceId, name), event.StackId, signal));
+      return result(
+        event.PhysicalResourceId,
+        await restore(store, restorePointFrom(event.PhysicalResourceId, name), event.StackId, signal),
+      );
     },
   };
 }
@@ -110,34 +121,54 @@ function refuseAnotherStacksDocument(name: string, current: VersionContent, stac
   const owner = sessionPreferencesOwner(current.content);
   if (owner.kind !== 'session-guard' || owner.stackId === stackId) return;
   throw new PreferencesManagedElsewhereError(
-    `${name} is managed by another session-guard stack, ` + `${owner.stackId} (it wrote default version ${current.version}). ` +
+    `${name} is managed by another session-guard stack, ` +
+      `${owner.stackId} (it wrote default version ${current.version}). ` +
       'There is one preferences document per account and region, so only one deployment there may manage it: ' +
       `deploy this stack with ManageSessionPreferences=false, or set that on the other stack first.${afterward}`,
   );
 }
 
 /** Makes the document's default version say exactly `content`, adding a version only when it does not. */
-async function writePreferences(store: SessionDocumentStore, content: string, current: VersionContent | undefined, signal: AbortSignal): Promise<Outcome> {
+async function writePreferences(
+  store: SessionDocumentStore,
+  content: string,
+  current: VersionContent | undefined,
+  signal: AbortSignal,
+): Promise<Outcome> {
   if (current === undefined) return { action: 'created', defaultVersion: await store.create(content, signal) };
   if (sameDocumentContent(content, current.content)) return { action: 'unchanged', defaultVersion: current.version };
   const version = await store.versionWith(content, signal);
   if ((await store.setDefaultVersion(version, signal)) === 'no-such-version') {
-    throw new Error(`${store.documentName} lost version ${version} before it ` + 'could be made the default (deleted meanwhile?); deploy again.');
+    throw new Error(
+      `${store.documentName} lost version ${version} before it ` +
+        'could be made the default (deleted meanwhile?); deploy again.',
+    );
   }
   return { action: 'updated', defaultVersion: version };
 }
 
-async function restore(store: SessionDocumentStore, point: RestorePoint | undefined, stackId: string, signal: AbortSignal): Promise<Outcome> {
+async function restore(
+  store: SessionDocumentStore,
+  point: RestorePoint | undefined,
+  stackId: string,
+  signal: AbortSignal,
+): Promise<Outcome> {
   const name = store.documentName;
   const current = await store.defaultVersion(signal);
   // An id we did not issue (or a Create that never got as far as reading the document) records no
   // earlier state: leave the account's preferences exactly as they are rather than guess.
-  if (point === undefined || point.kind === 'untouched') return { action: 'nothing-to-restore', defaultVersion: current?.version ?? '' };
+  if (point === undefined || point.kind === 'untouched')
+    return { action: 'nothing-to-restore', defaultVersion: current?.version ?? '' };
   if (current === undefined) {
     if (point.kind === 'absent') return { action: 'nothing-to-restore', defaultVersion: '' };
-    return { action: 'nothing-to-restore', defaultVersion: '', reason: `${name} no longer exists, so its version ${point.version} from before this stack cannot be restored.` };
+    return {
+      action: 'nothing-to-restore',
+      defaultVersion: '',
+      reason: `${name} no longer exists, so its version ${point.version} from before this stack cannot be restored.`,
+    };
   }
-  if (point.kind === 'default-version' && current.version === point.version) return { action: 'restored-default-version', defaultVersion: point.version };
+  if (point.kind === 'default-version' && current.version === point.version)
+    return { action: 'restored-default-version', defaultVersion: point.version };
 
   const owner = sessionPreferencesOwner(current.content);
   if (owner.kind !== 'session-guard' || owner.stackId !== stackId) {
@@ -145,7 +176,8 @@ async function restore(store: SessionDocumentStore, point: RestorePoint | undefi
       action: 'left-as-is',
       defaultVersion: current.version,
       reason:
-        `Left ${name} as it is: its default version ${current.version} ` + `was written by ${describe(owner)} since this stack wrote its own, ` +
+        `Left ${name} as it is: its default version ${current.version} ` +
+        `was written by ${describe(owner)} since this stack wrote its own, ` +
         'and restoring what was there before this stack would destroy those settings.',
     };
   }
@@ -158,7 +190,8 @@ async function restore(store: SessionDocumentStore, point: RestorePoint | undefi
       action: 'nothing-to-restore',
       defaultVersion: current.version,
       reason:
-        `${name} no longer has version ${point.version}, its default before ` + 'this stack (the version or the whole document was deleted since), ' +
+        `${name} no longer has version ${point.version}, its default before ` +
+        'this stack (the version or the whole document was deleted since), ' +
         `so there is nothing to restore and the default stays at version ${current.version}, written by this stack. ` +
         "Review the account's Session Manager preferences: they may name this stack's key, log group or bucket.",
     };
@@ -167,5 +200,7 @@ async function restore(store: SessionDocumentStore, point: RestorePoint | undefi
 }
 
 function describe(owner: PreferencesOwner): string {
-  return owner.kind === 'session-guard' ? `another session-guard stack, ${owner.stackId},` : 'someone else (not session-guard)';
+  return owner.kind === 'session-guard'
+    ? `another session-guard stack, ${owner.stackId},`
+    : 'someone else (not session-guard)';
 }

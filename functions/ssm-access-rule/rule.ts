@@ -23,34 +23,44 @@ import {
 } from '../shared/core/policy-subject';
 import { listOf, parseRuleParameters } from '../shared/config-rule/parameters';
 import type { ConfigRule, ResourceVerdict } from '../shared/config-rule/rule';
-import { IAM_POLICY_SUBJECT_RESOURCE_TYPES, type IamPolicySubjectType, policySubjectFromItem } from '../shared/resources/iam-policy-subject';
+import {
+  IAM_POLICY_SUBJECT_RESOURCE_TYPES,
+  type IamPolicySubjectType,
+  policySubjectFromItem,
+} from '../shared/resources/iam-policy-subject';
 
 /** A customer managed policy, role, user or group ARN in any partition. */
-const breakGlassArn = z.string().check(
-  z.trim(),
-  z.regex(
-    /^arn:aws[a-z-]*:iam::\d{12}:(policy|role|user|group)\/(.+\/)?[\w+=,.@-]+$/,
-    'must be the ARN of an IAM policy, role, user or group, such as arn:aws:iam::123456789012:role/BreakGlass',
-  ),
-);
+const breakGlassArn = z
+  .string()
+  .check(
+    z.trim(),
+    z.regex(
+      /^arn:aws[a-z-]*:iam::\d{12}:(policy|role|user|group)\/(.+\/)?[\w+=,.@-]+$/,
+      'must be the ARN of an IAM policy, role, user or group, such as arn:aws:iam::123456789012:role/BreakGlass',
+    ),
+  );
 
 /** A session document by name (`MyTeamShell`) or, for one region only, by ARN. */
-const sessionDocument = z.string().check(
-  z.trim(),
-  z.regex(
-    /^([a-zA-Z0-9_.-]{3,128}|arn:aws[a-z-]*:ssm:[a-z0-9-]+:(\d{12})?:document\/[a-zA-Z0-9_.-]{3,128})$/,
-    'must be a session document name such as TeamShell, or its ARN such as arn:aws:ssm:us-east-1:123456789012:document/TeamShell',
-  ),
-);
+const sessionDocument = z
+  .string()
+  .check(
+    z.trim(),
+    z.regex(
+      /^([a-zA-Z0-9_.-]{3,128}|arn:aws[a-z-]*:ssm:[a-z0-9-]+:(\d{12})?:document\/[a-zA-Z0-9_.-]{3,128})$/,
+      'must be a session document name such as TeamShell, or its ARN such as arn:aws:ssm:us-east-1:123456789012:document/TeamShell',
+    ),
+  );
 
 /** A role or user ARN in any partition; `*` and `?` match as in IAM (a path of roles: `role/team/*`). */
-const principalArn = z.string().check(
-  z.trim(),
-  z.regex(
-    /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/*?-]+$/,
-    'must be the ARN of an IAM role or user, such as arn:aws:iam::123456789012:role/session-guard/session-preferences/*',
-  ),
-);
+const principalArn = z
+  .string()
+  .check(
+    z.trim(),
+    z.regex(
+      /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/*?-]+$/,
+      'must be the ARN of an IAM role or user, such as arn:aws:iam::123456789012:role/session-guard/session-preferences/*',
+    ),
+  );
 
 export const ssmAccessParametersSchema = z.pipe(
   z.object({
@@ -98,14 +108,17 @@ export function createSsmAccessRule(sources: SsmAccessRuleSources): ConfigRule<S
   const evaluate = async (subject: PolicySubject, exemptions: SsmAccessExemptions) => {
     // Tags change no finding, only whether one is exempt: the documents are analysed once.
     const findings = findSubjectFindings(subject, exemptions);
-    const decided = needsTagsToDecide(subject, exemptions, findings) ? { ...subject, tags: (await sources.getPolicySummary(subject.arn)).tags } : subject;
+    const decided = needsTagsToDecide(subject, exemptions, findings)
+      ? { ...subject, tags: (await sources.getPolicySummary(subject.arn)).tags }
+      : subject;
     return evaluateSsmAccess(decided, exemptions, findings);
   };
   return {
     name: 'session-guard SSM access guardrail rule',
     resourceTypes: IAM_POLICY_SUBJECT_RESOURCE_TYPES,
     parseParameters: (raw) => parseRuleParameters(ssmAccessParametersSchema, raw),
-    evaluateItem: async (item, exemptions) => evaluate(await withReferencedPolicies(policySubjectFromItem(item), sources), exemptions),
+    evaluateItem: async (item, exemptions) =>
+      evaluate(await withReferencedPolicies(policySubjectFromItem(item), sources), exemptions),
     async sweep(exemptions) {
       const verdicts: ResourceVerdict[] = [];
       for (const { resourceType, resourceId, subject } of await sources.listPolicySubjects()) {
@@ -122,12 +135,21 @@ export function createSsmAccessRule(sources: SsmAccessRuleSources): ConfigRule<S
  * makes a bounded number of calls: IAM caps attached policies, groups per user and groups per
  * account.
  */
-async function withReferencedPolicies(parts: PolicySubjectParts, sources: SsmAccessRuleSources): Promise<PolicySubject> {
-  const groups = parts.groupNames.length > 0 ? (await sources.listGroupPolicies()).filter((g) => parts.groupNames.includes(g.name)) : [];
+async function withReferencedPolicies(
+  parts: PolicySubjectParts,
+  sources: SsmAccessRuleSources,
+): Promise<PolicySubject> {
+  const groups =
+    parts.groupNames.length > 0
+      ? (await sources.listGroupPolicies()).filter((g) => parts.groupNames.includes(g.name))
+      : [];
   const documents = new Map<string, NamedPolicyDocument>();
   for (const arn of referencedPolicyArns(parts, groups)) {
     const document = await sources.getManagedPolicyDocument(arn);
     if (document) documents.set(arn, document);
   }
-  return assembleSubject(parts, { managedPolicy: (arn) => documents.get(arn), group: (name) => groups.find((g) => g.name === name) });
+  return assembleSubject(parts, {
+    managedPolicy: (arn) => documents.get(arn),
+    group: (name) => groups.find((g) => g.name === name),
+  });
 }

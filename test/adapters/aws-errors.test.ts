@@ -8,7 +8,13 @@ import { GetDocumentCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withAwsErrors } from '../../functions/shared/adapters/aws-clients';
-import { AwsAccessDeniedError, AwsThrottledError, awsErrorName, isDocumentAbsent, withHint } from '../../functions/shared/adapters/aws-errors';
+import {
+  AwsAccessDeniedError,
+  AwsThrottledError,
+  awsErrorName,
+  isDocumentAbsent,
+  withHint,
+} from '../../functions/shared/adapters/aws-errors';
 import { AwsAccessError, InputError, SessionGuardError } from '../../functions/shared/errors';
 
 const iamMock = mockClient(IAMClient);
@@ -19,15 +25,24 @@ afterEach(() => {
 });
 
 const iam = () => withAwsErrors(new IAMClient({ region: 'us-east-1' }), 'iam');
-const serviceError = (name: string, message: string) => Object.assign(new Error(message), { name, $fault: 'client', $metadata: {} });
+const serviceError = (name: string, message: string) =>
+  Object.assign(new Error(message), { name, $fault: 'client', $metadata: {} });
 
 describe('withAwsErrors', () => {
   it('turns a denial into AwsAccessDeniedError naming the IAM action of the call', async () => {
     iamMock.on(GetRoleCommand).rejects(serviceError('AccessDenied', 'not authorized to perform: iam:GetRole'));
-    const error = await iam().send(new GetRoleCommand({ RoleName: 'web' })).catch((e: unknown) => e);
+    const error = await iam()
+      .send(new GetRoleCommand({ RoleName: 'web' }))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AwsAccessDeniedError);
-    expect(error).toMatchObject({ operation: 'iam:GetRole', awsErrorName: 'AccessDenied', detail: 'not authorized to perform: iam:GetRole' });
-    expect((error as Error).message).toMatch(/^iam:GetRole was denied \(not authorized to perform: iam:GetRole\)\. Grant it to the function's role/);
+    expect(error).toMatchObject({
+      operation: 'iam:GetRole',
+      awsErrorName: 'AccessDenied',
+      detail: 'not authorized to perform: iam:GetRole',
+    });
+    expect((error as Error).message).toMatch(
+      /^iam:GetRole was denied \(not authorized to perform: iam:GetRole\)\. Grant it to the function's role/,
+    );
   });
 
   it('turns throttling that outlasted the retries into AwsThrottledError', async () => {
@@ -36,12 +51,18 @@ describe('withAwsErrors', () => {
   });
 
   it('keeps the name AWS answered, which is how adapters recognise an expected answer', async () => {
-    iamMock.on(GetRoleCommand).rejects(new NoSuchEntityException({ $metadata: {}, message: 'The role with name web cannot be found.' }));
-    const error = await iam().send(new GetRoleCommand({ RoleName: 'web' })).catch((e: unknown) => e);
+    iamMock
+      .on(GetRoleCommand)
+      .rejects(new NoSuchEntityException({ $metadata: {}, message: 'The role with name web cannot be found.' }));
+    const error = await iam()
+      .send(new GetRoleCommand({ RoleName: 'web' }))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AwsAccessError);
     expect(error).not.toBeInstanceOf(AwsAccessDeniedError);
     expect(awsErrorName(error)).toBe('NoSuchEntityException');
-    expect((error as Error).message).toBe('iam:GetRole failed with NoSuchEntityException: The role with name web cannot be found.');
+    expect((error as Error).message).toBe(
+      'iam:GetRole failed with NoSuchEntityException: The role with name web cannot be found.',
+    );
   });
 
   it('translates the calls a paginator makes', async () => {
@@ -54,7 +75,11 @@ describe('withAwsErrors', () => {
     ssmMock.on(GetDocumentCommand).rejects(serviceError('InvalidDocument', 'The specified document does not exist.'));
     const ssm = withAwsErrors(new SSMClient({ region: 'eu-west-1' }), 'ssm', 'eu-west-1');
     const error = await ssm.send(new GetDocumentCommand({ Name: 'Missing' })).catch((e: unknown) => e);
-    expect(error).toMatchObject({ operation: 'ssm:GetDocument', region: 'eu-west-1', message: expect.stringMatching(/^ssm:GetDocument in eu-west-1 failed/) });
+    expect(error).toMatchObject({
+      operation: 'ssm:GetDocument',
+      region: 'eu-west-1',
+      message: expect.stringMatching(/^ssm:GetDocument in eu-west-1 failed/),
+    });
     expect(isDocumentAbsent(error)).toBe(true);
   });
 
@@ -76,18 +101,35 @@ describe('withAwsErrors', () => {
   });
 
   it('answers successful calls unchanged', async () => {
-    iamMock.on(GetRoleCommand).resolves({ Role: { RoleName: 'web', RoleId: 'AROAEXAMPLE', Arn: 'arn:aws:iam::123456789012:role/web', Path: '/', CreateDate: new Date(0) } });
-    await expect(iam().send(new GetRoleCommand({ RoleName: 'web' }))).resolves.toMatchObject({ Role: { RoleId: 'AROAEXAMPLE' } });
+    iamMock.on(GetRoleCommand).resolves({
+      Role: {
+        RoleName: 'web',
+        RoleId: 'AROAEXAMPLE',
+        Arn: 'arn:aws:iam::123456789012:role/web',
+        Path: '/',
+        CreateDate: new Date(0),
+      },
+    });
+    await expect(iam().send(new GetRoleCommand({ RoleName: 'web' }))).resolves.toMatchObject({
+      Role: { RoleId: 'AROAEXAMPLE' },
+    });
   });
 });
 
 describe('withHint', () => {
   it('adds what the caller knows, keeping the kind and the facts', async () => {
     iamMock.on(GetRoleCommand).rejects(serviceError('AccessDenied', 'no'));
-    const denied = await iam().send(new GetRoleCommand({ RoleName: 'web' })).catch((e: unknown) => e);
+    const denied = await iam()
+      .send(new GetRoleCommand({ RoleName: 'web' }))
+      .catch((e: unknown) => e);
     const hinted = withHint(denied, 'List the regions you use.');
     expect(hinted).toBeInstanceOf(AwsAccessDeniedError);
-    expect(hinted).toMatchObject({ operation: 'iam:GetRole', awsErrorName: 'AccessDenied', hint: 'List the regions you use.', message: expect.stringMatching(/denies it\. List the regions you use\.$/) });
+    expect(hinted).toMatchObject({
+      operation: 'iam:GetRole',
+      awsErrorName: 'AccessDenied',
+      hint: 'List the regions you use.',
+      message: expect.stringMatching(/denies it\. List the regions you use\.$/),
+    });
   });
 
   it('leaves anything else alone', () => {

@@ -30,8 +30,13 @@ describe('ConfigServiceGateway.putEvaluations', () => {
     await gateway.putEvaluations([], 'token');
     expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
 
-    await gateway.putEvaluations(Array.from({ length: 201 }, (_, i) => evaluation(i)), 'token');
-    expect(config.commandCalls(PutEvaluationsCommand).map((c) => c.args[0].input.Evaluations?.length)).toEqual([100, 100, 1]);
+    await gateway.putEvaluations(
+      Array.from({ length: 201 }, (_, i) => evaluation(i)),
+      'token',
+    );
+    expect(config.commandCalls(PutEvaluationsCommand).map((c) => c.args[0].input.Evaluations?.length)).toEqual([
+      100, 100, 1,
+    ]);
   });
 
   it("clips each annotation to Config's 256 characters, marking the cut, and sends shorter ones whole", async () => {
@@ -46,13 +51,19 @@ describe('ConfigServiceGateway.putEvaluations', () => {
 
   it('gives up after the bounded retries with an error naming the rejected resources', async () => {
     config.on(PutEvaluationsCommand).callsFake((input) => ({ FailedEvaluations: input.Evaluations.slice(0, 1) }));
-    await expect(gateway.putEvaluations([evaluation(1), evaluation(2)], 'token')).rejects.toThrow(PutEvaluationsFailedError);
-    await expect(gateway.putEvaluations([evaluation(1)], 'token')).rejects.toThrow(/rejected 1 evaluation\(s\) after 3 attempts \(AWS::IAM::Role AROAEXAMPLE1\)/);
+    await expect(gateway.putEvaluations([evaluation(1), evaluation(2)], 'token')).rejects.toThrow(
+      PutEvaluationsFailedError,
+    );
+    await expect(gateway.putEvaluations([evaluation(1)], 'token')).rejects.toThrow(
+      /rejected 1 evaluation\(s\) after 3 attempts \(AWS::IAM::Role AROAEXAMPLE1\)/,
+    );
     expect(waits.slice(0, 2)).toEqual([200, 400]);
   });
 
   it('lets SDK errors through instead of reporting success', async () => {
-    config.on(PutEvaluationsCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    config
+      .on(PutEvaluationsCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
     await expect(gateway.putEvaluations([evaluation(1)], 'token')).rejects.toThrow('Rate exceeded');
   });
 });

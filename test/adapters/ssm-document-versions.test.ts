@@ -22,9 +22,16 @@ import { samEvent } from '../support/lambda';
 const NAME = 'SSM-SessionManagerRunShell';
 const ssm = mockClient(SSMClient);
 const gateway = new SsmDocumentVersionsGateway(new SSMClient({ region: 'us-east-1' }), NAME);
-const CREATE = samEvent<{ StackId: string; ResourceProperties: Record<string, string> }>('SessionPreferencesFunction', 'create');
+const CREATE = samEvent<{ StackId: string; ResourceProperties: Record<string, string> }>(
+  'SessionPreferencesFunction',
+  'create',
+);
 /** What SSM answers UpdateDocumentDefaultVersion for a version the document does not have. */
-const versionMissing = () => new InvalidDocumentVersion({ message: 'The document version is not valid or does not exist.', $metadata: { httpStatusCode: 400 } });
+const versionMissing = () =>
+  new InvalidDocumentVersion({
+    message: 'The document version is not valid or does not exist.',
+    $metadata: { httpStatusCode: 400 },
+  });
 
 beforeEach(() => {
   ssm.reset();
@@ -46,7 +53,8 @@ describe('SsmDocumentVersionsGateway', () => {
     await gateway.delete(signal);
 
     expect(ssm.calls()).toHaveLength(5);
-    for (const call of ssm.calls()) expect((call.args as unknown[])[1], call.args[0].constructor.name).toEqual({ abortSignal: signal });
+    for (const call of ssm.calls())
+      expect((call.args as unknown[])[1], call.args[0].constructor.name).toEqual({ abortSignal: signal });
   });
 
   it('starts no write once the signal is aborted, and fails with its reason', async () => {
@@ -72,20 +80,28 @@ describe('SsmDocumentVersionsGateway', () => {
 
 describe('SessionPreferences Delete when the version to restore is gone (as SSM answers it)', () => {
   it('answers SUCCESS saying there was nothing to restore, instead of failing the stack deletion', async () => {
-    const ours = JSON.stringify({ description: `Session Manager preferences for this account and region, written by session-guard stack ${CREATE.StackId}.` });
+    const ours = JSON.stringify({
+      description: `Session Manager preferences for this account and region, written by session-guard stack ${CREATE.StackId}.`,
+    });
     ssm.on(GetDocumentCommand).resolves({ Name: NAME, DocumentVersion: '2', Content: ours });
     ssm.on(UpdateDocumentDefaultVersionCommand).rejects(versionMissing());
     const sent: unknown[] = [];
 
     const answer = await runCustomResource(
-      { ...CREATE, RequestType: 'Delete', PhysicalResourceId: physicalIdFor(NAME, { kind: 'default-version', version: '7' }) },
+      {
+        ...CREATE,
+        RequestType: 'Delete',
+        PhysicalResourceId: physicalIdFor(NAME, { kind: 'default-version', version: '7' }),
+      },
       createSessionPreferencesProvider(gateway),
       { send: async (_url, body) => void sent.push(body), remainingTimeMs: () => 60_000 },
     );
 
     expect(ssm).toHaveReceivedCommandWith(UpdateDocumentDefaultVersionCommand, { Name: NAME, DocumentVersion: '7' });
     expect(answer).toMatchObject({ Status: 'SUCCESS', Data: { Action: 'nothing-to-restore', DefaultVersion: '2' } });
-    expect(answer.Reason).toMatch(/no longer has version 7\b.*nothing to restore.*stays at version 2, written by this stack/);
+    expect(answer.Reason).toMatch(
+      /no longer has version 7\b.*nothing to restore.*stays at version 2, written by this stack/,
+    );
     expect(sent).toEqual([answer]);
   });
 });

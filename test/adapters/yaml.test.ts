@@ -8,6 +8,6 @@ describe('yamlParserFor', () => {
 
   it('loads the yaml package for YAML content', async () => {
     const parse = await yamlParserFor("schemaVersion: '1.0'\ninputs:\n  idleSessionTimeout: 20\n");
-    expect(parse?.("inputs:\n  kmsKeyId: alias/sessions\n")).toEqual({ inputs: { kmsKeyId: 'alias/sessions' } });
+    expect(parse?.('inputs:\n  kmsKeyId: alias/sessions\n')).toEqual({ inputs: { kmsKeyId: 'alias/sessions' } });
   });
 });

@@ -10,13 +10,18 @@ import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
 const RUNS = 7;
-const QUIET_IO = "{ stdout: { write() {} }, stderr: { write() {} }, env: {}, stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false, ask: async () => '' }";
+const QUIET_IO =
+  "{ stdout: { write() {} }, stderr: { write() {} }, env: {}, stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false, ask: async () => '' }";
 
 function medianMs(args: readonly string[]): number {
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const started = performance.now();
-    const run = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+    const run = spawnSync(process.execPath, args, {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
     times.push(performance.now() - started);
     if (run.status !== 0) throw new Error(`${args.join(' ')} exited ${run.status}: ${run.stderr}`);
   }
@@ -37,6 +42,8 @@ export function benchCliStartup(): void {
   const bundledVersion = medianMs(['cli/session-guard.mjs', '--version']);
   const sourceHelp = medianMs(fromSource("['--help']"));
   console.log(`command line start-up (median of ${RUNS} runs, fresh process each)`);
-  console.log(`  session-guard --help:      ${Math.round(bundledHelp)} ms (bin, bundled; from source through tsx: ${Math.round(sourceHelp)} ms, ${(sourceHelp / bundledHelp).toFixed(1)}x)`);
+  console.log(
+    `  session-guard --help:      ${Math.round(bundledHelp)} ms (bin, bundled; from source through tsx: ${Math.round(sourceHelp)} ms, ${(sourceHelp / bundledHelp).toFixed(1)}x)`,
+  );
   console.log(`  session-guard --version:   ${Math.round(bundledVersion)} ms`);
 }

@@ -54,7 +54,10 @@ const REPORT_USAGE = join(import.meta.dirname, 'report-usage.mjs');
 function measured({ args, env }: Run): Promise<Cost> {
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--import', REPORT_USAGE, ...args], { env, stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', REPORT_USAGE, ...args], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     let usage = '';
     let wallMs = 0;
@@ -75,7 +78,11 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
-const withoutSourceMaps = (nodeOptions: string) => nodeOptions.split(/\s+/).filter((o) => o && o !== '--enable-source-maps').join(' ');
+const withoutSourceMaps = (nodeOptions: string) =>
+  nodeOptions
+    .split(/\s+/)
+    .filter((o) => o && o !== '--enable-source-maps')
+    .join(' ');
 
 export async function benchColdStart(): Promise<void> {
   const fake = await new FakeAws({ roles: 0, regions: 1, pageSize: 1000 }).start();
@@ -92,7 +99,14 @@ export async function benchColdStart(): Promise<void> {
   };
   const rules = functionBuilds().filter((fn) => CHANGE_EVENTS[fn.logicalId]);
   const invocation = (fn: FunctionBuild, nodeOptions: string): Run => ({
-    args: ['--input-type=module', '-e', COLD_INVOCATION, join(fn.outdir, 'handler.mjs'), join(root, 'sam', 'events', fn.logicalId, CHANGE_EVENTS[fn.logicalId]!), fn.logicalId],
+    args: [
+      '--input-type=module',
+      '-e',
+      COLD_INVOCATION,
+      join(fn.outdir, 'handler.mjs'),
+      join(root, 'sam', 'events', fn.logicalId, CHANGE_EVENTS[fn.logicalId]!),
+      fn.logicalId,
+    ],
     env: { ...baseEnv, AWS_LAMBDA_FUNCTION_NAME: fn.logicalId, NODE_OPTIONS: nodeOptions },
   });
 
@@ -109,13 +123,22 @@ export async function benchColdStart(): Promise<void> {
       }
     }
     const puts = fake.calls.get('PutEvaluations') ?? 0;
-    if (puts !== ROUNDS * rules.length * 2) throw new Error(`expected one PutEvaluations per cold evaluation (${ROUNDS * rules.length * 2}), the stand-in saw ${puts}`);
+    if (puts !== ROUNDS * rules.length * 2)
+      throw new Error(
+        `expected one PutEvaluations per cold evaluation (${ROUNDS * rules.length * 2}), the stand-in saw ${puts}`,
+      );
 
     const base = { wallMs: median(bare.map((c) => c.wallMs)), cpuMs: median(bare.map((c) => c.cpuMs)) };
     const [load] = loadavg();
-    console.log(`cold start: a fresh node process imports the built bundle and evaluates one change event against a loopback stand-in`);
-    console.log(`  (median of ${ROUNDS} rounds; load average ${load!.toFixed(1)} on ${availableParallelism()} CPUs: wall time stretches under load, CPU time much less)`);
-    console.log(`  ${'bare `node -e 0`'.padEnd(LABEL_WIDTH + 2)} wall ${base.wallMs.toFixed(0).padStart(4)} ms          CPU ${base.cpuMs.toFixed(0).padStart(4)} ms`);
+    console.log(
+      `cold start: a fresh node process imports the built bundle and evaluates one change event against a loopback stand-in`,
+    );
+    console.log(
+      `  (median of ${ROUNDS} rounds; load average ${load!.toFixed(1)} on ${availableParallelism()} CPUs: wall time stretches under load, CPU time much less)`,
+    );
+    console.log(
+      `  ${'bare `node -e 0`'.padEnd(LABEL_WIDTH + 2)} wall ${base.wallMs.toFixed(0).padStart(4)} ms          CPU ${base.cpuMs.toFixed(0).padStart(4)} ms`,
+    );
     for (const fn of rules) {
       const loaded = await codeLoadedBy(invocation(fn, withoutSourceMaps(fn.nodeOptions)), fn.outdir);
       const line = (label: string, costs: Cost[]) => {
@@ -123,9 +146,12 @@ export async function benchColdStart(): Promise<void> {
         const cpuMs = median(costs.map((c) => c.cpuMs));
         return `    ${label.padEnd(LABEL_WIDTH)} wall ${wallMs.toFixed(0).padStart(4)} ms = ${ratio(wallMs, base.wallMs)}  CPU ${cpuMs.toFixed(0).padStart(4)} ms = ${ratio(cpuMs, base.cpuMs)}`;
       };
-      console.log(`  ${fn.logicalId} on ${CHANGE_EVENTS[fn.logicalId]}: loads ${kb(loaded.bytes)} of its bundle in ${loaded.files} files; target <= ${TARGET_RATIO}x bare`);
+      console.log(
+        `  ${fn.logicalId} on ${CHANGE_EVENTS[fn.logicalId]}: loads ${kb(loaded.bytes)} of its bundle in ${loaded.files} files; target <= ${TARGET_RATIO}x bare`,
+      );
       console.log(line(`as deployed, NODE_OPTIONS="${fn.nodeOptions}"`, deployed.get(fn.logicalId)!));
-      if (fn.nodeOptions !== withoutSourceMaps(fn.nodeOptions)) console.log(line('without --enable-source-maps', noMaps.get(fn.logicalId)!));
+      if (fn.nodeOptions !== withoutSourceMaps(fn.nodeOptions))
+        console.log(line('without --enable-source-maps', noMaps.get(fn.logicalId)!));
     }
   } finally {
     await fake.close();

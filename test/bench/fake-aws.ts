@@ -28,7 +28,11 @@ export class FakeAws {
       const target = request.headers['x-amz-target'];
       // The Account Management API is REST-JSON: its operation is the path (POST /listRegions).
       const action =
-        typeof target === 'string' ? target.split('.').pop()! : request.url === '/listRegions' ? 'ListRegions' : (new URLSearchParams(body).get('Action') ?? 'unknown');
+        typeof target === 'string'
+          ? target.split('.').pop()!
+          : request.url === '/listRegions'
+            ? 'ListRegions'
+            : (new URLSearchParams(body).get('Action') ?? 'unknown');
       this.calls.set(action, (this.calls.get(action) ?? 0) + 1);
       if (action === 'GetAccountAuthorizationDetails') {
         response.writeHead(200, { 'content-type': 'text/xml' });
@@ -67,7 +71,10 @@ export class FakeAws {
   }
 
   private regionsResponse(): string {
-    const regions = Array.from({ length: this.account.regions }, (_, i) => ({ RegionName: `bench-region-${i + 1}`, RegionOptStatus: 'ENABLED_BY_DEFAULT' }));
+    const regions = Array.from({ length: this.account.regions }, (_, i) => ({
+      RegionName: `bench-region-${i + 1}`,
+      RegionOptStatus: 'ENABLED_BY_DEFAULT',
+    }));
     return JSON.stringify({ Regions: regions });
   }
 
@@ -85,7 +92,8 @@ export class FakeAws {
     const policyMembers: string[] = [];
     for (let i = start; i < end; i++) {
       if (i < roles) roleMembers.push(roleMember(i));
-      else policyMembers.push(local && i === roles ? INSTANCE_POLICY_MEMBER : awsManagedPolicyMember(i - roles - local));
+      else
+        policyMembers.push(local && i === roles ? INSTANCE_POLICY_MEMBER : awsManagedPolicyMember(i - roles - local));
     }
     const truncated = end < roles + policies;
     return `<GetAccountAuthorizationDetailsResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetAccountAuthorizationDetailsResult><IsTruncated>${truncated}</IsTruncated>${truncated ? `<Marker>${end}</Marker>` : ''}<UserDetailList/><GroupDetailList/><RoleDetailList>${roleMembers.join('')}</RoleDetailList><Policies>${policyMembers.join('')}</Policies></GetAccountAuthorizationDetailsResult><ResponseMetadata><RequestId>bench</RequestId></ResponseMetadata></GetAccountAuthorizationDetailsResponse>`;
@@ -94,28 +102,62 @@ export class FakeAws {
 
 /** Every document is a compliant Session document, in JSON as SSM returns it. */
 function sessionDocument({ Name }: { Name: string }) {
-  const inputs = { kmsKeyId: 'alias/session-guard/session-data', cloudWatchLogGroupName: '/session-guard/sessions', cloudWatchEncryptionEnabled: true, idleSessionTimeout: '20', maxSessionDuration: '60' };
+  const inputs = {
+    kmsKeyId: 'alias/session-guard/session-data',
+    cloudWatchLogGroupName: '/session-guard/sessions',
+    cloudWatchEncryptionEnabled: true,
+    idleSessionTimeout: '20',
+    maxSessionDuration: '60',
+  };
   const content = { schemaVersion: '1.0', description: 'bench', sessionType: 'Standard_Stream', inputs };
-  return { Name, DocumentType: 'Session', DocumentFormat: 'JSON', DocumentVersion: '1', Content: JSON.stringify(content) };
+  return {
+    Name,
+    DocumentType: 'Session',
+    DocumentFormat: 'JSON',
+    DocumentVersion: '1',
+    Content: JSON.stringify(content),
+  };
 }
 
 /** DHMC off (the setting's default value), no activations, no hybrid nodes: the common case. */
 const SYSTEMS_MANAGER_ANSWERS: Record<string, string> = {
-  GetServiceSetting: '{"ServiceSetting":{"SettingId":"/ssm/managed-instance/default-ec2-instance-management-role","SettingValue":"$None","Status":"Default"}}',
+  GetServiceSetting:
+    '{"ServiceSetting":{"SettingId":"/ssm/managed-instance/default-ec2-instance-management-role","SettingValue":"$None","Status":"Default"}}',
   DescribeActivations: '{"ActivationList":[]}',
   DescribeInstanceInformation: '{"InstanceInformationList":[]}',
 };
 
 export const BENCH_POLICY_ARN = 'arn:aws:iam::111122223333:policy/SessionGuardInstancePolicy';
-const EC2_TRUST = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] }));
+const EC2_TRUST = encodeURIComponent(
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  }),
+);
 
 /** AWS managed policy 0 is AmazonSSMFullAccess (ssm:* on *); the rest allow reading CloudWatch metrics. */
 export const BENCH_SSM_FULL_ACCESS_ARN = 'arn:aws:iam::aws:policy/AmazonSSMFullAccess';
-const awsManagedPolicyArn = (i: number) => (i === 0 ? BENCH_SSM_FULL_ACCESS_ARN : `arn:aws:iam::aws:policy/BenchReadOnly${i}`);
-const SSM_FULL = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['logs:*', 'ssm:*', 'ec2messages:*'], Resource: '*' }] }));
-const READ_ONLY = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['cloudwatch:Get*', 'cloudwatch:List*'], Resource: '*' }] }));
+const awsManagedPolicyArn = (i: number) =>
+  i === 0 ? BENCH_SSM_FULL_ACCESS_ARN : `arn:aws:iam::aws:policy/BenchReadOnly${i}`;
+const SSM_FULL = encodeURIComponent(
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: ['logs:*', 'ssm:*', 'ec2messages:*'], Resource: '*' }],
+  }),
+);
+const READ_ONLY = encodeURIComponent(
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: ['cloudwatch:Get*', 'cloudwatch:List*'], Resource: '*' }],
+  }),
+);
 
-const INSTANCE_POLICY = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ssm:UpdateInstanceInformation', Resource: '*' }] }));
+const INSTANCE_POLICY = encodeURIComponent(
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 'ssm:UpdateInstanceInformation', Resource: '*' }],
+  }),
+);
 const INSTANCE_POLICY_MEMBER = `<member><PolicyName>SessionGuardInstancePolicy</PolicyName><PolicyId>ANPABENCHINSTANCEPOL1</PolicyId><Arn>${'arn:aws:iam::111122223333:policy/SessionGuardInstancePolicy'}</Arn><Path>/</Path><DefaultVersionId>v1</DefaultVersionId><AttachmentCount>5000</AttachmentCount><IsAttachable>true</IsAttachable><PolicyVersionList><member><Document>${INSTANCE_POLICY}</Document><VersionId>v1</VersionId><IsDefaultVersion>true</IsDefaultVersion></member></PolicyVersionList></member>`;
 
 function awsManagedPolicyMember(i: number): string {
@@ -129,10 +171,14 @@ function awsManagedPolicyMember(i: number): string {
  */
 function roleMember(i: number): string {
   const name = `role-${i}`;
-  const profile = i % 3 !== 2 ? `<member><Path>/</Path><InstanceProfileName>${name}</InstanceProfileName><InstanceProfileId>AIPA${i}</InstanceProfileId><Arn>arn:aws:iam::111122223333:instance-profile/${name}</Arn><CreateDate>2025-01-01T00:00:00Z</CreateDate><Roles/></member>` : '';
+  const profile =
+    i % 3 !== 2
+      ? `<member><Path>/</Path><InstanceProfileName>${name}</InstanceProfileName><InstanceProfileId>AIPA${i}</InstanceProfileId><Arn>arn:aws:iam::111122223333:instance-profile/${name}</Arn><CreateDate>2025-01-01T00:00:00Z</CreateDate><Roles/></member>`
+      : '';
   const managed = awsManagedPolicyArn(i % 4 === 0 ? 0 : 1 + (i % 7));
   const attached =
-    (i % 2 === 0 ? `<member><PolicyName>SessionGuardInstancePolicy</PolicyName><PolicyArn>${BENCH_POLICY_ARN}</PolicyArn></member>` : '') +
-    `<member><PolicyName>${managed.split('/').pop()}</PolicyName><PolicyArn>${managed}</PolicyArn></member>`;
+    (i % 2 === 0
+      ? `<member><PolicyName>SessionGuardInstancePolicy</PolicyName><PolicyArn>${BENCH_POLICY_ARN}</PolicyArn></member>`
+      : '') + `<member><PolicyName>${managed.split('/').pop()}</PolicyName><PolicyArn>${managed}</PolicyArn></member>`;
   return `<member><Path>/</Path><RoleName>${name}</RoleName><RoleId>AROA${String(i).padStart(17, '0')}</RoleId><Arn>arn:aws:iam::111122223333:role/${name}</Arn><CreateDate>2025-01-01T00:00:00Z</CreateDate><AssumeRolePolicyDocument>${EC2_TRUST}</AssumeRolePolicyDocument><InstanceProfileList>${profile}</InstanceProfileList><RolePolicyList/><AttachedManagedPolicies>${attached}</AttachedManagedPolicies><Tags/></member>`;
 }

@@ -41,8 +41,17 @@ const SWEEP_REGIONS = 17;
 const CORE_ITEMS = 100_000;
 const CORE_SUBJECTS = 10_000;
 
-async function benchSweep(logicalId: 'RolePolicyRuleFunction' | 'SsmAccessRuleFunction', ruleParameters: Record<string, string>, awsManagedPolicies: number): Promise<boolean> {
-  const fake = await new FakeAws({ roles: SWEEP_ROLES, regions: SWEEP_REGIONS, pageSize: 1000, awsManagedPolicies }).start();
+async function benchSweep(
+  logicalId: 'RolePolicyRuleFunction' | 'SsmAccessRuleFunction',
+  ruleParameters: Record<string, string>,
+  awsManagedPolicies: number,
+): Promise<boolean> {
+  const fake = await new FakeAws({
+    roles: SWEEP_ROLES,
+    regions: SWEEP_REGIONS,
+    pageSize: 1000,
+    awsManagedPolicies,
+  }).start();
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: fake.endpoint,
     AWS_REGION: 'us-east-1',
@@ -53,9 +62,15 @@ async function benchSweep(logicalId: 'RolePolicyRuleFunction' | 'SsmAccessRuleFu
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
   const bundle = functionBuilds().find((f) => f.logicalId === logicalId)!;
-  const { handler } = (await import(join(bundle.outdir, 'handler.mjs'))) as { handler: (e: unknown, c: unknown) => Promise<unknown> };
+  const { handler } = (await import(join(bundle.outdir, 'handler.mjs'))) as {
+    handler: (e: unknown, c: unknown) => Promise<unknown>;
+  };
   const event = {
-    invokingEvent: JSON.stringify({ messageType: 'ScheduledNotification', notificationCreationTime: new Date().toISOString(), awsAccountId: '111122223333' }),
+    invokingEvent: JSON.stringify({
+      messageType: 'ScheduledNotification',
+      notificationCreationTime: new Date().toISOString(),
+      awsAccountId: '111122223333',
+    }),
     ruleParameters: JSON.stringify(ruleParameters),
     resultToken: 'TESTMODE',
     eventLeftScope: false,
@@ -81,17 +96,28 @@ async function benchSweep(logicalId: 'RolePolicyRuleFunction' | 'SsmAccessRuleFu
   const readsNodeRoles = logicalId === 'RolePolicyRuleFunction';
   const regionReads = fake.calls.get('ListRegions') ?? 0;
   const regionTarget = readsNodeRoles ? 1 : 0;
-  const nodeRoleReads = ['GetServiceSetting', 'DescribeActivations', 'DescribeInstanceInformation'].reduce((sum, a) => sum + (fake.calls.get(a) ?? 0), 0);
+  const nodeRoleReads = ['GetServiceSetting', 'DescribeActivations', 'DescribeInstanceInformation'].reduce(
+    (sum, a) => sum + (fake.calls.get(a) ?? 0),
+    0,
+  );
   const nodeRoleTarget = readsNodeRoles ? 3 * SWEEP_REGIONS : 0;
   const managed = awsManagedPolicies > 0 ? ` and ${awsManagedPolicies.toLocaleString('en')} AWS managed policies` : '';
-  console.log(`${logicalId}: sweep of ${SWEEP_ROLES.toLocaleString('en')} roles${managed} (built bundle, loopback HTTP)`);
-  console.log(`  IAM read calls:            ${iamReads} (${listings} listing pages, ${policyReads} per-policy reads; target <= ${iamTarget})`);
+  console.log(
+    `${logicalId}: sweep of ${SWEEP_ROLES.toLocaleString('en')} roles${managed} (built bundle, loopback HTTP)`,
+  );
+  console.log(
+    `  IAM read calls:            ${iamReads} (${listings} listing pages, ${policyReads} per-policy reads; target <= ${iamTarget})`,
+  );
   console.log(`  Config PutEvaluations:     ${puts} (target ${putTarget})`);
   console.log(`  Config GetComplianceDetailsByConfigRule: ${otherConfig}`);
   console.log(`  Account ListRegions:       ${regionReads} (target ${regionTarget})`);
   console.log(`  SSM node-role reads:       ${nodeRoleReads} over ${SWEEP_REGIONS} regions (target ${nodeRoleTarget})`);
-  console.log(`  wall time:                 ${seconds.toFixed(2)} s (${Math.round(SWEEP_ROLES / seconds).toLocaleString('en')} roles/s)`);
-  return iamReads <= iamTarget && puts === putTarget && regionReads === regionTarget && nodeRoleReads === nodeRoleTarget;
+  console.log(
+    `  wall time:                 ${seconds.toFixed(2)} s (${Math.round(SWEEP_ROLES / seconds).toLocaleString('en')} roles/s)`,
+  );
+  return (
+    iamReads <= iamTarget && puts === putTarget && regionReads === regionTarget && nodeRoleReads === nodeRoleTarget
+  );
 }
 
 /** A remediation must end, failed or not, well before the function's 60 s timeout. */
@@ -102,7 +128,9 @@ async function benchRemediation(): Promise<boolean> {
   // Each run fails on purpose; its error log line is what the function writes, not news here.
   Object.assign(process.env, { AWS_ENDPOINT_URL: fake.endpoint, POWERTOOLS_LOG_LEVEL: 'SILENT' });
   const bundle = functionBuilds().find((f) => f.logicalId === 'AttachPolicyFunction')!;
-  const { handler } = (await import(join(bundle.outdir, 'handler.mjs'))) as { handler: (e: unknown, c: unknown) => Promise<unknown> };
+  const { handler } = (await import(join(bundle.outdir, 'handler.mjs'))) as {
+    handler: (e: unknown, c: unknown) => Promise<unknown>;
+  };
   const context = { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 60_000 };
   const event = { RoleId: FULL_ROLE.id, PolicyArn: BENCH_POLICY_ARN };
 
@@ -120,9 +148,12 @@ async function benchRemediation(): Promise<boolean> {
       (e: Error) => e,
     );
     const seconds = (performance.now() - started) / 1000;
-    const ok = error?.name === expectedError && fake.attachRequests === expectedAttaches && seconds < REMEDIATION_TARGET_SECONDS;
+    const ok =
+      error?.name === expectedError && fake.attachRequests === expectedAttaches && seconds < REMEDIATION_TARGET_SECONDS;
     withinTargets &&= ok;
-    console.log(`  ${label}: ${fake.attachRequests} AttachRolePolicy request(s) (target ${expectedAttaches}), ${error?.name ?? 'no error'}, ${seconds.toFixed(2)} s (target < ${REMEDIATION_TARGET_SECONDS} s)`);
+    console.log(
+      `  ${label}: ${fake.attachRequests} AttachRolePolicy request(s) (target ${expectedAttaches}), ${error?.name ?? 'no error'}, ${seconds.toFixed(2)} s (target < ${REMEDIATION_TARGET_SECONDS} s)`,
+    );
   }
   await fake.close();
   return withinTargets;
@@ -130,12 +161,47 @@ async function benchRemediation(): Promise<boolean> {
 
 /** Effective access over subjects shaped like real ones: AWS managed policies, inline grants, tag conditions, boundaries. */
 function benchEffectiveAccess(): void {
-  const encode = (...statements: object[]) => encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: statements }));
-  const ssmFull = { name: 'AWS managed policy AmazonSSMFullAccess', document: encode({ Effect: 'Allow', Action: ['logs:*', 'ssm:*'], Resource: '*' }) };
-  const tagged = { name: 'inline policy team', document: encode({ Effect: 'Allow', Action: ['ssm:StartSession', 'ssm:SendCommand'], Resource: ['arn:aws:ec2:*:111122223333:instance/*', 'arn:aws:ssm:*:111122223333:managed-instance/*'], Condition: { StringEquals: { 'ssm:resourceTag/Team': 'ops' } } }) };
-  const listed = { name: 'inline policy listed', document: encode({ Effect: 'Allow', Action: 'ssm:StartSession', Resource: ['arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0', 'arn:aws:ec2:eu-west-1:111122223333:instance/i-0fedcba987654321f'] }) };
-  const readOnly = { name: 'AWS managed policy ReadOnlyAccess', document: encode({ Effect: 'Allow', Action: ['ec2:Describe*', 'ssm:Describe*', 'ssm:Get*', 'ssm:List*'], Resource: '*' }) };
-  const boundary = { name: 'permissions boundary policy no-shells v1', document: encode({ Effect: 'Allow', Action: '*', Resource: '*' }, { Effect: 'Deny', Action: ['ssm:SendCommand', 'ssm:StartSession'], Resource: '*' }) };
+  const encode = (...statements: object[]) =>
+    encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: statements }));
+  const ssmFull = {
+    name: 'AWS managed policy AmazonSSMFullAccess',
+    document: encode({ Effect: 'Allow', Action: ['logs:*', 'ssm:*'], Resource: '*' }),
+  };
+  const tagged = {
+    name: 'inline policy team',
+    document: encode({
+      Effect: 'Allow',
+      Action: ['ssm:StartSession', 'ssm:SendCommand'],
+      Resource: ['arn:aws:ec2:*:111122223333:instance/*', 'arn:aws:ssm:*:111122223333:managed-instance/*'],
+      Condition: { StringEquals: { 'ssm:resourceTag/Team': 'ops' } },
+    }),
+  };
+  const listed = {
+    name: 'inline policy listed',
+    document: encode({
+      Effect: 'Allow',
+      Action: 'ssm:StartSession',
+      Resource: [
+        'arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0',
+        'arn:aws:ec2:eu-west-1:111122223333:instance/i-0fedcba987654321f',
+      ],
+    }),
+  };
+  const readOnly = {
+    name: 'AWS managed policy ReadOnlyAccess',
+    document: encode({
+      Effect: 'Allow',
+      Action: ['ec2:Describe*', 'ssm:Describe*', 'ssm:Get*', 'ssm:List*'],
+      Resource: '*',
+    }),
+  };
+  const boundary = {
+    name: 'permissions boundary policy no-shells v1',
+    document: encode(
+      { Effect: 'Allow', Action: '*', Resource: '*' },
+      { Effect: 'Deny', Action: ['ssm:SendCommand', 'ssm:StartSession'], Resource: '*' },
+    ),
+  };
   const subjects: PolicySubject[] = Array.from({ length: CORE_SUBJECTS }, (_, i) => ({
     kind: 'Role',
     name: `role-${i}`,
@@ -147,14 +213,22 @@ function benchEffectiveAccess(): void {
   const exemptions = NO_EXEMPTIONS;
   const started = performance.now();
   let nonCompliant = 0;
-  for (const subject of subjects) if (evaluateSsmAccess(subject, exemptions).compliance === 'NON_COMPLIANT') nonCompliant++;
+  for (const subject of subjects)
+    if (evaluateSsmAccess(subject, exemptions).compliance === 'NON_COMPLIANT') nonCompliant++;
   const seconds = (performance.now() - started) / 1000;
   console.log(`core: ${CORE_SUBJECTS.toLocaleString('en')} effective-access verdicts (IAM-SSM-1 to SG-SSM-4)`);
-  console.log(`  throughput:                ${Math.round(CORE_SUBJECTS / seconds).toLocaleString('en')} subjects/s (${nonCompliant} non-compliant)`);
+  console.log(
+    `  throughput:                ${Math.round(CORE_SUBJECTS / seconds).toLocaleString('en')} subjects/s (${nonCompliant} non-compliant)`,
+  );
 }
 
 function benchCore(): void {
-  const trust = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: ['ec2.amazonaws.com'] }, Action: 'sts:AssumeRole' }] }));
+  const trust = encodeURIComponent(
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: ['ec2.amazonaws.com'] }, Action: 'sts:AssumeRole' }],
+    }),
+  );
   const roles: RoleFacts[] = Array.from({ length: CORE_ITEMS }, (_, i) => ({
     roleId: `AROA${i}`,
     roleName: `role-${i}`,
@@ -170,17 +244,23 @@ function benchCore(): void {
   for (const role of roles) if (evaluateInstanceRole(role, policy).compliance === 'NON_COMPLIANT') nonCompliant++;
   const seconds = (performance.now() - started) / 1000;
   console.log(`core: ${CORE_ITEMS.toLocaleString('en')} role verdicts`);
-  console.log(`  throughput:                ${Math.round(CORE_ITEMS / seconds).toLocaleString('en')} evaluations/s (${nonCompliant} non-compliant)`);
+  console.log(
+    `  throughput:                ${Math.round(CORE_ITEMS / seconds).toLocaleString('en')} evaluations/s (${nonCompliant} non-compliant)`,
+  );
   // Peak resident memory of the whole benchmark process (bundle, sweep and core), as Lambda would bill it.
   console.log(`  peak RSS of this process:  ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 }
 
 function printBundleWeights(): void {
   console.log('bundles (.aws-sam/build/<LogicalId>/, as sam build writes them)');
-  console.log(`  ${'function'.padEnd(28)} ${'loaded at start'.padStart(16)} ${'folder, no maps'.padStart(16)} ${'source maps'.padStart(12)}  code files`);
+  console.log(
+    `  ${'function'.padEnd(28)} ${'loaded at start'.padStart(16)} ${'folder, no maps'.padStart(16)} ${'source maps'.padStart(12)}  code files`,
+  );
   for (const fn of functionBuilds()) {
     const weight = bundleWeight(fn);
-    console.log(`  ${fn.logicalId.padEnd(28)} ${kb(weight.loadedAtStartBytes).padStart(16)} ${kb(weight.folderBytes).padStart(16)} ${kb(weight.sourceMapBytes).padStart(12)}  ${weight.codeFiles}`);
+    console.log(
+      `  ${fn.logicalId.padEnd(28)} ${kb(weight.loadedAtStartBytes).padStart(16)} ${kb(weight.folderBytes).padStart(16)} ${kb(weight.sourceMapBytes).padStart(12)}  ${weight.codeFiles}`,
+    );
   }
 }
 

@@ -8,7 +8,12 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BuildPropertiesError, deployedNodeOptions, esbuildCommandLine, functionBuilds } from '../../scripts/build-functions';
+import {
+  BuildPropertiesError,
+  deployedNodeOptions,
+  esbuildCommandLine,
+  functionBuilds,
+} from '../../scripts/build-functions';
 import { resolveStackTrace } from '../../scripts/resolve-stack-trace';
 import { bundleWeight } from '../support/build-functions';
 
@@ -34,7 +39,12 @@ describe('esbuildCommandLine, as AWS Lambda Builders writes it', () => {
       },
       context,
     );
-    expect(args.slice(0, 4)).toEqual(['functions/instance-role-rule/handler.ts', '--bundle', '--platform=node', '--outdir=/build/out']);
+    expect(args.slice(0, 4)).toEqual([
+      'functions/instance-role-rule/handler.ts',
+      '--bundle',
+      '--platform=node',
+      '--outdir=/build/out',
+    ]);
     expect(new Set(args.slice(4))).toEqual(
       new Set([
         '--minify',
@@ -61,7 +71,9 @@ describe('esbuildCommandLine, as AWS Lambda Builders writes it', () => {
       '--format=cjs',
       '--minify',
     ]);
-    expect(esbuildCommandLine({ EntryPoints: ['functions/instance-role-rule/handler'], Minify: false }, context)).not.toContain('--minify');
+    expect(
+      esbuildCommandLine({ EntryPoints: ['functions/instance-role-rule/handler'], Minify: false }, context),
+    ).not.toContain('--minify');
   });
 
   it('writes a Banner string as --banner=..., which esbuild refuses: the template writes it as a list', () => {
@@ -72,13 +84,20 @@ describe('esbuildCommandLine, as AWS Lambda Builders writes it', () => {
   });
 
   it("marks every package.json dependency external for External: ['./node_modules/*']", () => {
-    const args = esbuildCommandLine({ EntryPoints: ['functions/instance-role-rule/handler.ts'], External: ['./node_modules/*'] }, context);
+    const args = esbuildCommandLine(
+      { EntryPoints: ['functions/instance-role-rule/handler.ts'], External: ['./node_modules/*'] },
+      context,
+    );
     expect(args.filter((a) => a.startsWith('--external'))).toEqual(['--external:yaml', '--external:zod']);
   });
 
   it('names what is wrong: a number, a missing entry point, no entry points at all', () => {
-    expect(() => esbuildCommandLine({ EntryPoints: ['functions/instance-role-rule/handler.ts'], Target: 22 }, context)).toThrow(/Target.*Quote numbers/);
-    expect(() => esbuildCommandLine({ EntryPoints: ['functions/nowhere.ts'] }, context)).toThrow(/functions\/nowhere.ts does not exist/);
+    expect(() =>
+      esbuildCommandLine({ EntryPoints: ['functions/instance-role-rule/handler.ts'], Target: 22 }, context),
+    ).toThrow(/Target.*Quote numbers/);
+    expect(() => esbuildCommandLine({ EntryPoints: ['functions/nowhere.ts'] }, context)).toThrow(
+      /functions\/nowhere.ts does not exist/,
+    );
     expect(() => esbuildCommandLine({}, context)).toThrow(BuildPropertiesError);
   });
 });
@@ -86,7 +105,9 @@ describe('esbuildCommandLine, as AWS Lambda Builders writes it', () => {
 describe('deployedNodeOptions, as sam build leaves them', () => {
   it('adds --enable-source-maps for any Sourcemap, once, and leaves other options alone', () => {
     expect(deployedNodeOptions(undefined, 'external')).toBe('--enable-source-maps');
-    expect(deployedNodeOptions('--max-old-space-size=400 --enable-source-maps', true)).toBe('--max-old-space-size=400 --enable-source-maps');
+    expect(deployedNodeOptions('--max-old-space-size=400 --enable-source-maps', true)).toBe(
+      '--max-old-space-size=400 --enable-source-maps',
+    );
     expect(deployedNodeOptions('--max-old-space-size=400', false)).toBe('--max-old-space-size=400');
     expect(() => deployedNodeOptions({ 'Fn::Sub': '--x' }, true)).toThrow(/plain string/);
   });
@@ -165,7 +186,13 @@ describe('resolveStackTrace', () => {
       try { await handler({ invokingEvent: '{', resultToken: 'TESTMODE', configRuleName: 'rule' }, context); }
       catch (error) { process.stderr.write(error.stack); }`;
     ({ stderr: trace } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', failing], {
-      env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: 'us-east-1',
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
     }));
   });
 

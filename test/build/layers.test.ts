@@ -16,11 +16,21 @@ const coreFiles = readdirSync(coreDir).filter((f) => f.endsWith('.ts'));
 const PURE_PACKAGES = new Set(['zod/mini', 'zod/locales']);
 /** The error classes every layer shares: a module of plain classes, pure itself. */
 const SHARED_ERRORS = '../errors';
-const IMPURE = [/\bprocess\./, /\bDate\.now\b/, /\bnew Date\(\)/, /\bsetTimeout\b/, /\bsetInterval\b/, /\bMath\.random\b/];
+const IMPURE = [
+  /\bprocess\./,
+  /\bDate\.now\b/,
+  /\bnew Date\(\)/,
+  /\bsetTimeout\b/,
+  /\bsetInterval\b/,
+  /\bMath\.random\b/,
+];
 
 /** Every module specifier the file imports or re-exports, statically or with import(). */
 function importsOf(source: string): string[] {
-  const specifiers = [...source.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+'([^']+)'/g), ...source.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)];
+  const specifiers = [
+    ...source.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+'([^']+)'/g),
+    ...source.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g),
+  ];
   return specifiers.map((m) => m[1]!);
 }
 
@@ -30,7 +40,9 @@ describe('the core is pure', () => {
   });
 
   it.each(coreFiles)('%s imports only core modules and zod', (file) => {
-    const outside = importsOf(readFileSync(join(coreDir, file), 'utf8')).filter((s) => !(s.startsWith('./') || s === SHARED_ERRORS || PURE_PACKAGES.has(s)));
+    const outside = importsOf(readFileSync(join(coreDir, file), 'utf8')).filter(
+      (s) => !(s.startsWith('./') || s === SHARED_ERRORS || PURE_PACKAGES.has(s)),
+    );
     expect(outside).toEqual([]);
   });
 
@@ -40,7 +52,10 @@ describe('the core is pure', () => {
   });
 
   it('catches an import from outside the core (the check itself can fail)', () => {
-    expect(importsOf("import { x } from '../adapters/iam';\nexport { y } from '@aws-sdk/client-iam';")).toEqual(['../adapters/iam', '@aws-sdk/client-iam']);
+    expect(importsOf("import { x } from '../adapters/iam';\nexport { y } from '@aws-sdk/client-iam';")).toEqual([
+      '../adapters/iam',
+      '@aws-sdk/client-iam',
+    ]);
   });
 });
 
@@ -93,15 +108,19 @@ describe('layers call inward only: handler -> adapters -> rules and services -> 
   });
 
   it('names the file and the import that reaches outward (the check itself can fail)', () => {
-    const source = "import type { FetchedDocument } from '../shared/adapters/ssm-session-documents';\nimport { evaluate } from '../shared/core/compliance';";
+    const source =
+      "import type { FetchedDocument } from '../shared/adapters/ssm-session-documents';\nimport { evaluate } from '../shared/core/compliance';";
     expect(outwardImports('functions/session-document-rule/rule.ts', source)).toEqual([
       "functions/session-document-rule/rule.ts imports '../shared/adapters/ssm-session-documents' (rules and services -> adapters)",
     ]);
     expect(outwardImports('functions/shared/core/compliance.ts', "import { x } from '../config-rule/run';")).toEqual([
       "functions/shared/core/compliance.ts imports '../config-rule/run' (core -> rules and services)",
     ]);
-    expect(outwardImports('functions/shared/adapters/iam.ts', "import { configRuleHandler } from '../handler/config-rule-handler';\nimport { AwsAccessError } from '../errors';")).toEqual([
-      "functions/shared/adapters/iam.ts imports '../handler/config-rule-handler' (adapters -> handler)",
-    ]);
+    expect(
+      outwardImports(
+        'functions/shared/adapters/iam.ts',
+        "import { configRuleHandler } from '../handler/config-rule-handler';\nimport { AwsAccessError } from '../errors';",
+      ),
+    ).toEqual(["functions/shared/adapters/iam.ts imports '../handler/config-rule-handler' (adapters -> handler)"]);
   });
 });

@@ -36,7 +36,9 @@ async function checkJson(...args: string[]): Promise<JsonReport> {
 
 /** `checkId file:line resource VERDICT` for every finding, in a stable order. */
 const verdicts = (report: JsonReport) =>
-  report.checks.flatMap((c) => c.results.map((r) => `${c.id} ${r.file}:${r.line} ${r.resource} ${r.compliance}`)).sort();
+  report.checks
+    .flatMap((c) => c.results.map((r) => `${c.id} ${r.file}:${r.line} ${r.resource} ${r.compliance}`))
+    .sort();
 
 const TERRAFORM_VERDICTS = [
   `instance-role ${IAC}/terraform/main.tf:46 aws_iam_role.runner NOT_APPLICABLE`,
@@ -53,7 +55,8 @@ const TERRAFORM_VERDICTS = [
   `session-document ${IAC}/terraform/main.tf:85 aws_ssm_document.sessions NON_COMPLIANT`,
 ];
 
-const find = (report: JsonReport, checkId: string, resource: string) => report.checks.find((c) => c.id === checkId)?.results.find((r) => r.resource === resource);
+const find = (report: JsonReport, checkId: string, resource: string) =>
+  report.checks.find((c) => c.id === checkId)?.results.find((r) => r.resource === resource);
 
 describe('session-guard check on CloudFormation and SAM templates', () => {
   it('gives every resource of the sample templates its verdict at the line of its logical ID', async () => {
@@ -93,14 +96,22 @@ describe('session-guard check on CloudFormation and SAM templates', () => {
 
   it('says which guardrail a statement breaks, and which unknown value decided it', async () => {
     const report = await checkJson(`${IAC}/cloudformation.yaml`);
-    expect(find(report, 'ssm-access', 'OperatorsPolicy')?.annotation).toMatch(/^Policy OperatorsPolicy allows IAM-SSM-2 through policy OperatorsPolicy, statement ShellEverywhere/);
+    expect(find(report, 'ssm-access', 'OperatorsPolicy')?.annotation).toMatch(
+      /^Policy OperatorsPolicy allows IAM-SSM-2 through policy OperatorsPolicy, statement ShellEverywhere/,
+    );
     // A parameter inside a tag condition cannot widen it: no unknown value is blamed.
     expect(find(report, 'ssm-access', 'FleetCommandsPolicy')?.annotation).not.toMatch(/Not known before deployment/);
-    expect(find(report, 'ssm-access', 'TargetedCommandsRole')?.annotation).toMatch(/IAM-SSM-1 .*Not known before deployment: TargetInstanceArn, read as any value\.$/);
+    expect(find(report, 'ssm-access', 'TargetedCommandsRole')?.annotation).toMatch(
+      /IAM-SSM-1 .*Not known before deployment: TargetInstanceArn, read as any value\.$/,
+    );
     // Only the break-glass branch of the Fn::If grants sessions; it is checked all the same.
-    expect(find(report, 'ssm-access', 'SupportRole')?.annotation).toMatch(/IAM-SSM-2, SG-SSM-3 through inline policy support, statement SessionsWhenBreakGlass/);
+    expect(find(report, 'ssm-access', 'SupportRole')?.annotation).toMatch(
+      /IAM-SSM-2, SG-SSM-3 through inline policy support, statement SessionsWhenBreakGlass/,
+    );
     // A user is judged with its group's policies, an AWS managed one read from its known document.
-    expect(find(report, 'ssm-access', 'Alice')?.annotation).toMatch(/through group Operators: AWS managed policy AmazonSSMFullAccess/);
+    expect(find(report, 'ssm-access', 'Alice')?.annotation).toMatch(
+      /through group Operators: AWS managed policy AmazonSSMFullAccess/,
+    );
   });
 
   it('reports a managed policy or SAM policy template it cannot read instead of passing it', async () => {
@@ -120,8 +131,12 @@ describe('session-guard check on CloudFormation and SAM templates', () => {
     const report = await checkJson(template);
     const deployer = find(report, 'ssm-access', 'Deployer');
     expect(deployer?.compliance).toBe('NON_COMPLIANT');
-    expect(deployer?.annotation).toMatch(/AWS managed policy AWSCodeDeployFullAccess \(its document is not in the template/);
-    expect(find(await checkJson(`${IAC}/sam.yaml`), 'ssm-access', 'InventoryFunction')?.annotation).toMatch(/SAM policy template SSMParameterReadPolicy/);
+    expect(deployer?.annotation).toMatch(
+      /AWS managed policy AWSCodeDeployFullAccess \(its document is not in the template/,
+    );
+    expect(find(await checkJson(`${IAC}/sam.yaml`), 'ssm-access', 'InventoryFunction')?.annotation).toMatch(
+      /SAM policy template SSMParameterReadPolicy/,
+    );
   });
 
   it('reads a Session document whose key comes from a parameter as unencrypted, and says so', async () => {
@@ -176,11 +191,16 @@ describe('session-guard check on CloudFormation and SAM templates', () => {
 
   it('names what is wrong with the input, and exits 2', async () => {
     const missing = await runCli(['check', 'no-such-template.yaml']);
-    expect(missing).toMatchObject({ code: 2, stderr: 'session-guard: no-such-template.yaml does not exist; name template files or folders to search.\n' });
+    expect(missing).toMatchObject({
+      code: 2,
+      stderr: 'session-guard: no-such-template.yaml does not exist; name template files or folders to search.\n',
+    });
 
     const notATemplate = await runCli(['check', 'package.json']);
     expect(notATemplate.code).toBe(2);
-    expect(notATemplate.stderr).toMatch(/package\.json is neither a CloudFormation or SAM template .* nor a Terraform plan/);
+    expect(notATemplate.stderr).toMatch(
+      /package\.json is neither a CloudFormation or SAM template .* nor a Terraform plan/,
+    );
 
     const dir = mkdtempSync(join(tmpdir(), 'sg-check-'));
     writeFileSync(join(dir, 'broken.yaml'), 'Resources:\n  A: [unclosed\n');
@@ -192,7 +212,9 @@ describe('session-guard check on CloudFormation and SAM templates', () => {
     expect(badArn.code).toBe(2);
     expect(badArn.stderr).toMatch(/The ssm-access check cannot run on .*sam\.yaml: --break-glass-arns/);
 
-    expect((await runCli(['check', IAC, '--account-id', '12345'])).stderr).toMatch(/--account-id "12345" is not a 12-digit AWS account ID/);
+    expect((await runCli(['check', IAC, '--account-id', '12345'])).stderr).toMatch(
+      /--account-id "12345" is not a 12-digit AWS account ID/,
+    );
   });
 
   it('writes SARIF 2.1.0 that the schema accepts: one rule per check, one error per NON_COMPLIANT resource at its line', async () => {
@@ -202,14 +224,26 @@ describe('session-guard check on CloudFormation and SAM templates', () => {
     expect(run.stderr).toBe(`SARIF written to ${sarifFile}\n`);
     const sarif = JSON.parse(readFileSync(sarifFile, 'utf8')) as {
       version: string;
-      runs: { tool: { driver: { name: string; rules: { id: string; help: { text: string } }[] } }; results: { ruleId: string; ruleIndex: number; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[];
+      runs: {
+        tool: { driver: { name: string; rules: { id: string; help: { text: string } }[] } };
+        results: {
+          ruleId: string;
+          ruleIndex: number;
+          level: string;
+          message: { text: string };
+          locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+        }[];
+      }[];
     };
     expect(validateSarif(sarif), JSON.stringify(validateSarif.errors)).toBe(true);
 
     const [sarifRun] = sarif.runs;
     expect(sarifRun?.tool.driver.rules.map((r) => r.id)).toEqual(['ssm-access', 'session-document', 'instance-role']);
     expect(sarifRun?.tool.driver.rules.every((r) => r.help.text.length > 50)).toBe(true);
-    const results = sarifRun?.results.map((r) => `${r.ruleId}#${r.ruleIndex} ${r.level} ${r.locations[0]?.physicalLocation.artifactLocation.uri}:${r.locations[0]?.physicalLocation.region.startLine}`);
+    const results = sarifRun?.results.map(
+      (r) =>
+        `${r.ruleId}#${r.ruleIndex} ${r.level} ${r.locations[0]?.physicalLocation.artifactLocation.uri}:${r.locations[0]?.physicalLocation.region.startLine}`,
+    );
     expect(results?.sort()).toEqual(
       [
         `instance-role#2 error ${IAC}/cloudformation.yaml:87`,
@@ -228,7 +262,9 @@ describe('session-guard check on CloudFormation and SAM templates', () => {
         }),
       ].sort(),
     );
-    expect(sarifRun?.results.find((r) => r.message.text.startsWith('Policy OperatorsPolicy allows IAM-SSM-2'))).toBeDefined();
+    expect(
+      sarifRun?.results.find((r) => r.message.text.startsWith('Policy OperatorsPolicy allows IAM-SSM-2')),
+    ).toBeDefined();
   });
 
   it('rejects SARIF that breaks the schema (the validation can fail)', () => {
@@ -236,22 +272,27 @@ describe('session-guard check on CloudFormation and SAM templates', () => {
   });
 });
 
-
 describe('session-guard check on Terraform', () => {
   it('reads jsonencode, heredoc and aws_iam_policy_document policies, and names the variable that decides', async () => {
     const report = await checkJson(`${IAC}/terraform/main.tf`);
-    expect(find(report, 'ssm-access', 'aws_iam_policy.operators')?.annotation).toMatch(/^Policy aws_iam_policy.operators allows IAM-SSM-2 through policy aws_iam_policy.operators, statement ShellEverywhere/);
+    expect(find(report, 'ssm-access', 'aws_iam_policy.operators')?.annotation).toMatch(
+      /^Policy aws_iam_policy.operators allows IAM-SSM-2 through policy aws_iam_policy.operators, statement ShellEverywhere/,
+    );
     // The data source's tag condition holds whatever var.fleet_tag_value is.
     expect(find(report, 'ssm-access', 'aws_iam_policy.fleet_commands')?.compliance).toBe('COMPLIANT');
     expect(find(report, 'ssm-access', 'aws_iam_role.runner')?.annotation).toMatch(
       /through policy aws_iam_role_policy.runner, statement OneInstance .* Not known before deployment: var\.target_instance_arn, read as any value\.$/,
     );
-    expect(find(report, 'session-document', 'aws_ssm_document.sessions')?.annotation).toMatch(/^Session document team-sessions: kmsKeyId missing/);
+    expect(find(report, 'session-document', 'aws_ssm_document.sessions')?.annotation).toMatch(
+      /^Session document team-sessions: kmsKeyId missing/,
+    );
   });
 
   it('reads a plan: child modules, roles named by name, and values known only after apply', async () => {
     const report = await checkJson(`${IAC}/terraform/plan.json`, '--policy-arn', INSTANCE_POLICY);
-    expect(find(report, 'instance-role', 'aws_iam_role.batch')?.annotation).toMatch(/Instance profile aws_iam_instance_profile\.batch/);
+    expect(find(report, 'instance-role', 'aws_iam_role.batch')?.annotation).toMatch(
+      /Instance profile aws_iam_instance_profile\.batch/,
+    );
     expect(find(report, 'ssm-access', 'module.audit.aws_iam_policy.key_admin')?.annotation).toMatch(
       /\(module\.audit\.aws_iam_policy\.key_admin\.policy, not known before deployment\) that could not be read/,
     );
@@ -270,6 +311,16 @@ describe('session-guard check on Terraform', () => {
  * The SARIF 2.1.0 schema is draft-04 JSON Schema; one of its patterns is not a valid unicode
  * regular expression, so patterns compile without the `u` flag.
  */
-const validateSarif = new AjvDraft04({ allErrors: true, strict: false, unicodeRegExp: false, validateFormats: false }).compile(
-  JSON.parse(readFileSync(createRequire(import.meta.url).resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as object,
+const validateSarif = new AjvDraft04({
+  allErrors: true,
+  strict: false,
+  unicodeRegExp: false,
+  validateFormats: false,
+}).compile(
+  JSON.parse(
+    readFileSync(
+      createRequire(import.meta.url).resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'),
+      'utf8',
+    ),
+  ) as object,
 );

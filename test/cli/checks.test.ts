@@ -24,7 +24,10 @@ describe('the checks registry', () => {
     (_, check) => {
       const resource = template.Resources[check.logicalId];
       expect(resource?.Type).toBe('AWS::Config::ConfigRule');
-      const rule = resource?.Properties as { InputParameters: Record<string, unknown>; Scope: { ComplianceResourceTypes: string[] } };
+      const rule = resource?.Properties as {
+        InputParameters: Record<string, unknown>;
+        Scope: { ComplianceResourceTypes: string[] };
+      };
       expect(check.parameters.map((p) => p.name).sort()).toEqual(Object.keys(rule.InputParameters).sort());
       expect(check.resourceTypes).toEqual(rule.Scope.ComplianceResourceTypes);
       for (const parameter of check.parameters) {
@@ -42,7 +45,10 @@ describe('the checks registry', () => {
   );
 
   it('runs each rule on the same names the rule uses (no fixed ConfigRuleName, so events carry the logical ID)', () => {
-    for (const check of CHECKS) expect((template.Resources[check.logicalId]?.Properties as Record<string, unknown>).ConfigRuleName).toBeUndefined();
+    for (const check of CHECKS)
+      expect(
+        (template.Resources[check.logicalId]?.Properties as Record<string, unknown>).ConfigRuleName,
+      ).toBeUndefined();
   });
 
   it('finds the checks for a resource type, as evaluate does for change events', () => {
@@ -54,14 +60,25 @@ describe('the checks registry', () => {
 
   it("names, in each parameter's help, the default its rule applies when neither the flag nor the stack gives one", () => {
     const sample = loadSampleAccount();
-    const defaults = (check: Check, raw: Record<string, string> = {}) => check.rule(sample).parseParameters(raw) as unknown as Record<string, unknown>;
+    const defaults = (check: Check, raw: Record<string, string> = {}) =>
+      check.rule(sample).parseParameters(raw) as unknown as Record<string, unknown>;
     const helpOf = (check: Check, name: string) => check.parameters.find((p) => p.name === name)?.description;
     const preferences = defaults(sessionDocumentCheck);
-    expect(helpOf(sessionDocumentCheck, 'MaxIdleSessionTimeoutMinutes')).toMatch(new RegExp(`, else ${preferences.maxIdleSessionTimeoutMinutes}\\)$`));
-    expect(helpOf(sessionDocumentCheck, 'MaxSessionDurationMinutes')).toMatch(new RegExp(`, else ${preferences.maxSessionDurationMinutes}\\)$`));
-    const rolePolicy = defaults(instanceRoleCheck, { PolicyArn: 'arn:aws:iam::111122223333:policy/SessionManagerInstancePolicy' });
-    expect(helpOf(instanceRoleCheck, 'ExemptionTagKey')).toMatch(new RegExp(`, else ${rolePolicy.exemptionTagKey}\\)$`));
-    expect(helpOf(ssmAccessCheck, 'BreakGlassTagKey')).toMatch(new RegExp(`, else ${defaults(ssmAccessCheck).breakGlassTagKey}\\)$`));
+    expect(helpOf(sessionDocumentCheck, 'MaxIdleSessionTimeoutMinutes')).toMatch(
+      new RegExp(`, else ${preferences.maxIdleSessionTimeoutMinutes}\\)$`),
+    );
+    expect(helpOf(sessionDocumentCheck, 'MaxSessionDurationMinutes')).toMatch(
+      new RegExp(`, else ${preferences.maxSessionDurationMinutes}\\)$`),
+    );
+    const rolePolicy = defaults(instanceRoleCheck, {
+      PolicyArn: 'arn:aws:iam::111122223333:policy/SessionManagerInstancePolicy',
+    });
+    expect(helpOf(instanceRoleCheck, 'ExemptionTagKey')).toMatch(
+      new RegExp(`, else ${rolePolicy.exemptionTagKey}\\)$`),
+    );
+    expect(helpOf(ssmAccessCheck, 'BreakGlassTagKey')).toMatch(
+      new RegExp(`, else ${defaults(ssmAccessCheck).breakGlassTagKey}\\)$`),
+    );
   });
 
   it('names the resources of each check for reports', async () => {

@@ -8,11 +8,16 @@ import { runCli } from '../support/cli';
 const events = resolve(import.meta.dirname, '../fixtures/cli-events');
 const fixture = (name: string) => join(events, `${name}.json`);
 /** The sample events `sam local invoke` uses, as AWS Config sends them. */
-const samEvent = (logicalId: string, name: string) => resolve(import.meta.dirname, '../../sam/events', logicalId, `${name}.json`);
+const samEvent = (logicalId: string, name: string) =>
+  resolve(import.meta.dirname, '../../sam/events', logicalId, `${name}.json`);
 const scratch = mkdtempSync(join(tmpdir(), 'session-guard-evaluate-'));
 
 /** A fixture with changes, written to a scratch file. */
-function variant(name: string, change: (event: Record<string, unknown>, invoking: Record<string, unknown>) => void, path: string = fixture(name)): string {
+function variant(
+  name: string,
+  change: (event: Record<string, unknown>, invoking: Record<string, unknown>) => void,
+  path: string = fixture(name),
+): string {
   const event = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   const invoking = JSON.parse(event.invokingEvent as string) as Record<string, unknown>;
   change(event, invoking);
@@ -23,7 +28,13 @@ function variant(name: string, change: (event: Record<string, unknown>, invoking
 }
 
 interface PutEvaluationsRequest {
-  Evaluations: { ComplianceResourceType: string; ComplianceResourceId: string; ComplianceType: string; Annotation: string; OrderingTimestamp: string }[];
+  Evaluations: {
+    ComplianceResourceType: string;
+    ComplianceResourceId: string;
+    ComplianceType: string;
+    Annotation: string;
+    OrderingTimestamp: string;
+  }[];
   ResultToken: string;
   TestMode: boolean;
 }
@@ -39,9 +50,13 @@ describe('session-guard evaluate', () => {
     const run = await runCli(['evaluate', '--event', fixture('role-change')]);
 
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain('instance-role on ConfigurationItemChangeNotification for rule session-guard-RolePolicyRule-1A2B3C4D5E6F: 1 evaluation the Lambda');
+    expect(run.stdout).toContain(
+      'instance-role on ConfigurationItemChangeNotification for rule session-guard-RolePolicyRule-1A2B3C4D5E6F: 1 evaluation the Lambda',
+    );
     expect(run.stdout).toContain('(TestMode)');
-    expect(run.stdout).toMatch(/AWS::IAM::Role\s+AROAQXAMPLEBATCHWORK2\s+NON_COMPLIANT\s+2026-05-11T08:12:45.331Z\s+Role batch-worker lacks/);
+    expect(run.stdout).toMatch(
+      /AWS::IAM::Role\s+AROAQXAMPLEBATCHWORK2\s+NON_COMPLIANT\s+2026-05-11T08:12:45.331Z\s+Role batch-worker lacks/,
+    );
   });
 
   it('--json prints the PutEvaluations request the Lambda would send', async () => {
@@ -66,8 +81,13 @@ describe('session-guard evaluate', () => {
   it("shows a finding longer than Config's 256 characters in full, and --json clips it as PutEvaluations sends it", async () => {
     const profiles = Array.from({ length: 5 }, (_, i) => `batch-worker-instance-profile-for-the-nightly-fleet-${i}`);
     const event = variant('role-change', (_, invoking) => {
-      const item = invoking.configurationItem as { configuration: { instanceProfileList: { instanceProfileName: string }[] } };
-      item.configuration.instanceProfileList = profiles.map((name) => ({ ...item.configuration.instanceProfileList[0], instanceProfileName: name }));
+      const item = invoking.configurationItem as {
+        configuration: { instanceProfileList: { instanceProfileName: string }[] };
+      };
+      item.configuration.instanceProfileList = profiles.map((name) => ({
+        ...item.configuration.instanceProfileList[0],
+        instanceProfileName: name,
+      }));
     });
 
     const run = await runCli(['evaluate', '--event', event]);
@@ -77,13 +97,15 @@ describe('session-guard evaluate', () => {
     expect(finding.length).toBeGreaterThan(256);
     expect(finding).toContain(profiles[4]);
     expect(finding).not.toContain('…');
-    expect(run.stdout).toContain("1 annotation shown in full above is longer than Config's 256 characters; --json shows the clipped text Config receives.");
+    expect(run.stdout).toContain(
+      "1 annotation shown in full above is longer than Config's 256 characters; --json shows the clipped text Config receives.",
+    );
 
     const request = await evaluateJson('--event', event);
     expect(request.Evaluations[0]?.Annotation).toBe(`${finding.slice(0, 255)}…`);
   });
 
-  it('uses the event\'s own rule parameters, as the Lambda does', async () => {
+  it("uses the event's own rule parameters, as the Lambda does", async () => {
     const other = 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess';
     const path = variant('role-change', (event) => (event.ruleParameters = JSON.stringify({ PolicyArn: other })));
     const request = await evaluateJson('--event', path);
@@ -103,7 +125,11 @@ describe('session-guard evaluate', () => {
   it('fetches the item behind an oversized event from the account source (the bundled sample by default)', async () => {
     const request = await evaluateJson('--event', fixture('role-oversized'));
     expect(request.Evaluations).toEqual([
-      expect.objectContaining({ ComplianceResourceId: 'AROAQXAMPLEWEBSERVER1', ComplianceType: 'COMPLIANT', OrderingTimestamp: '2026-05-11T09:00:00.000Z' }),
+      expect.objectContaining({
+        ComplianceResourceId: 'AROAQXAMPLEWEBSERVER1',
+        ComplianceType: 'COMPLIANT',
+        OrderingTimestamp: '2026-05-11T09:00:00.000Z',
+      }),
     ]);
   });
 
@@ -113,16 +139,26 @@ describe('session-guard evaluate', () => {
       expect(run.code, run.stderr).toBe(0);
       expect(run.stderr).toBe('');
       const [evaluation] = (JSON.parse(run.stdout) as PutEvaluationsRequest).Evaluations;
-      expect(evaluation).toMatchObject({ ComplianceResourceType: 'AWS::IAM::Policy', ComplianceResourceId: 'ANPAR3CQWEXAMPLE0001', ComplianceType: 'NON_COMPLIANT' });
+      expect(evaluation).toMatchObject({
+        ComplianceResourceType: 'AWS::IAM::Policy',
+        ComplianceResourceId: 'ANPAR3CQWEXAMPLE0001',
+        ComplianceType: 'NON_COMPLIANT',
+      });
       // v2, the default version, is the broad one.
-      expect(evaluation?.Annotation).toContain('IAM-SSM-1, IAM-SSM-2 through policy fleet-operators v2, statement OperateFleet (ssm:SendCommand and ssm:StartSession on nodes it does not name)');
+      expect(evaluation?.Annotation).toContain(
+        'IAM-SSM-1, IAM-SSM-2 through policy fleet-operators v2, statement OperateFleet (ssm:SendCommand and ssm:StartSession on nodes it does not name)',
+      );
     });
 
     it("AWS::IAM::Role: two rules evaluate it, and the event's configRuleName says which (with a note)", async () => {
       const ssmAccess = await runCli(['evaluate', '--event', samEvent('SsmAccessRuleFunction', 'role-change')]);
       expect(ssmAccess.code, ssmAccess.stderr).toBe(0);
-      expect(ssmAccess.stdout).toMatch(/^ssm-access on ConfigurationItemChangeNotification for rule session-guard-SsmAccessRule-1X2Y3Z4W5V6U/);
-      expect(ssmAccess.stdout).toMatch(/AWS::IAM::Role\s+AROAR3CQWEXAMPLE0002\s+COMPLIANT\s+.*Role payments-oncall allows no ssm:SendCommand/);
+      expect(ssmAccess.stdout).toMatch(
+        /^ssm-access on ConfigurationItemChangeNotification for rule session-guard-SsmAccessRule-1X2Y3Z4W5V6U/,
+      );
+      expect(ssmAccess.stdout).toMatch(
+        /AWS::IAM::Role\s+AROAR3CQWEXAMPLE0002\s+COMPLIANT\s+.*Role payments-oncall allows no ssm:SendCommand/,
+      );
       expect(ssmAccess.stderr).toBe(
         "Note: running ssm-access: the event's configRuleName session-guard-SsmAccessRule-1X2Y3Z4W5V6U is session-guard's SsmAccessRule. Pass --rule to run another.\n",
       );
@@ -130,11 +166,17 @@ describe('session-guard evaluate', () => {
       const rolePolicy = await runCli(['evaluate', '--event', samEvent('RolePolicyRuleFunction', 'change')]);
       expect(rolePolicy.code, rolePolicy.stderr).toBe(0);
       expect(rolePolicy.stdout).toMatch(/^instance-role on ConfigurationItemChangeNotification/);
-      expect(rolePolicy.stdout).toMatch(/AWS::IAM::Role\s+AROAQXAMPLEBATCHWORK2\s+NON_COMPLIANT\s+.*lacks the Session Manager policy/);
+      expect(rolePolicy.stdout).toMatch(
+        /AWS::IAM::Role\s+AROAQXAMPLEBATCHWORK2\s+NON_COMPLIANT\s+.*lacks the Session Manager policy/,
+      );
     });
 
     it('AWS::IAM::Role under a rule name session-guard did not make: asks for --rule, and --rule decides', async () => {
-      const renamed = variant('role-change', (event) => (event.configRuleName = 'iam-role-checks'), samEvent('SsmAccessRuleFunction', 'role-change'));
+      const renamed = variant(
+        'role-change',
+        (event) => (event.configRuleName = 'iam-role-checks'),
+        samEvent('SsmAccessRuleFunction', 'role-change'),
+      );
       const refused = await runCli(['evaluate', '--event', renamed]);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toBe(
@@ -178,41 +220,67 @@ describe('session-guard evaluate', () => {
       ['SsmAccessRuleFunction', 37, 17],
       ['PreferencesRuleFunction', 7, 3],
       ['RolePolicyRuleFunction', 12, 4],
-    ])('%s scheduled: the rule its configRuleName names sweeps the account source', async (logicalId, total, nonCompliant) => {
-      const request = await evaluateJson('--event', samEvent(logicalId, 'scheduled'));
-      expect(request.Evaluations).toHaveLength(total);
-      expect(request.Evaluations.filter((e) => e.ComplianceType === 'NON_COMPLIANT')).toHaveLength(nonCompliant);
-    });
+    ])(
+      '%s scheduled: the rule its configRuleName names sweeps the account source',
+      async (logicalId, total, nonCompliant) => {
+        const request = await evaluateJson('--event', samEvent(logicalId, 'scheduled'));
+        expect(request.Evaluations).toHaveLength(total);
+        expect(request.Evaluations.filter((e) => e.ComplianceType === 'NON_COMPLIANT')).toHaveLength(nonCompliant);
+      },
+    );
 
     it('oversized items of the new types come from the sample in the shape Config records them', async () => {
-      const summaryOf = (invoking: Record<string, unknown>) => invoking.configurationItemSummary as Record<string, unknown>;
+      const summaryOf = (invoking: Record<string, unknown>) =>
+        invoking.configurationItemSummary as Record<string, unknown>;
       const ciDeployer = variant('role-oversized', (event, invoking) => {
         event.ruleParameters = JSON.stringify({ BreakGlassTagKey: 'SessionGuardBreakGlass' });
         Object.assign(summaryOf(invoking), { resourceId: 'AROAQXAMPLECIDEPLOYE8', resourceName: 'ci-deployer' });
       });
       // The role's inline policies are part of the item: its broad SendCommand is found.
       const role = await evaluateJson('--event', ciDeployer, '--rule', 'ssm-access');
-      expect(role.Evaluations[0]).toMatchObject({ ComplianceResourceId: 'AROAQXAMPLECIDEPLOYE8', ComplianceType: 'NON_COMPLIANT' });
+      expect(role.Evaluations[0]).toMatchObject({
+        ComplianceResourceId: 'AROAQXAMPLECIDEPLOYE8',
+        ComplianceType: 'NON_COMPLIANT',
+      });
       expect(role.Evaluations[0]?.Annotation).toContain('inline policy run-deploy-commands');
 
       const user = variant('role-oversized', (event, invoking) => {
         event.ruleParameters = '{}';
-        Object.assign(summaryOf(invoking), { resourceType: 'AWS::IAM::User', resourceId: 'AIDAQXAMPLEONCALL0003', resourceName: 'oncall-breakglass' });
+        Object.assign(summaryOf(invoking), {
+          resourceType: 'AWS::IAM::User',
+          resourceId: 'AIDAQXAMPLEONCALL0003',
+          resourceName: 'oncall-breakglass',
+        });
       });
-      expect((await evaluateJson('--event', user)).Evaluations[0]).toMatchObject({ ComplianceType: 'NOT_APPLICABLE', Annotation: expect.stringContaining('break-glass (tag SessionGuardBreakGlass=true)') });
+      expect((await evaluateJson('--event', user)).Evaluations[0]).toMatchObject({
+        ComplianceType: 'NOT_APPLICABLE',
+        Annotation: expect.stringContaining('break-glass (tag SessionGuardBreakGlass=true)'),
+      });
 
       const policy = variant('role-oversized', (event, invoking) => {
         event.ruleParameters = '{}';
-        Object.assign(summaryOf(invoking), { resourceType: 'AWS::IAM::Policy', resourceId: 'ANPAQXAMPLEBREAKGL004', resourceName: 'break-glass-admin' });
+        Object.assign(summaryOf(invoking), {
+          resourceType: 'AWS::IAM::Policy',
+          resourceId: 'ANPAQXAMPLEBREAKGL004',
+          resourceName: 'break-glass-admin',
+        });
       });
       // GetPolicy's tags travel with Config's item for a policy.
       expect((await evaluateJson('--event', policy)).Evaluations[0]?.ComplianceType).toBe('NOT_APPLICABLE');
 
       const document = variant('role-oversized', (event, invoking) => {
         event.ruleParameters = '{}';
-        Object.assign(summaryOf(invoking), { resourceType: 'AWS::SSM::Document', resourceId: 'PortForwardLegacy', resourceName: 'PortForwardLegacy', awsRegion: 'us-east-1' });
+        Object.assign(summaryOf(invoking), {
+          resourceType: 'AWS::SSM::Document',
+          resourceId: 'PortForwardLegacy',
+          resourceName: 'PortForwardLegacy',
+          awsRegion: 'us-east-1',
+        });
       });
-      expect((await evaluateJson('--event', document)).Evaluations[0]).toMatchObject({ ComplianceResourceId: 'PortForwardLegacy', ComplianceType: 'NON_COMPLIANT' });
+      expect((await evaluateJson('--event', document)).Evaluations[0]).toMatchObject({
+        ComplianceResourceId: 'PortForwardLegacy',
+        ComplianceType: 'NON_COMPLIANT',
+      });
     });
   });
 
@@ -220,12 +288,11 @@ describe('session-guard evaluate', () => {
     const request = await evaluateJson('--event', fixture('scheduled'), '--rule', 'instance-role');
     expect(request.Evaluations).toHaveLength(12);
     expect(new Set(request.Evaluations.map((e) => e.OrderingTimestamp))).toEqual(new Set(['2026-05-12T00:00:00.000Z']));
-    expect(request.Evaluations.filter((e) => e.ComplianceType === 'NON_COMPLIANT').map((e) => e.ComplianceResourceId).sort()).toEqual([
-      'AROAQXAMPLEANALYTICS4',
-      'AROAQXAMPLEBATCHWORK2',
-      'AROAQXAMPLEDHMCROLE11',
-      'AROAQXAMPLELEGACYREP3',
-    ]);
+    expect(
+      request.Evaluations.filter((e) => e.ComplianceType === 'NON_COMPLIANT')
+        .map((e) => e.ComplianceResourceId)
+        .sort(),
+    ).toEqual(['AROAQXAMPLEANALYTICS4', 'AROAQXAMPLEBATCHWORK2', 'AROAQXAMPLEDHMCROLE11', 'AROAQXAMPLELEGACYREP3']);
   });
 
   describe('usage errors exit 2 with a message', () => {
@@ -257,17 +324,36 @@ describe('session-guard evaluate', () => {
       ],
       [
         'a resource type no rule evaluates',
-        () => ['--event', variant('role-change', (_, invoking) => ((invoking.configurationItem as Record<string, unknown>).resourceType = 'AWS::S3::Bucket'))],
+        () => [
+          '--event',
+          variant(
+            'role-change',
+            (_, invoking) => ((invoking.configurationItem as Record<string, unknown>).resourceType = 'AWS::S3::Bucket'),
+          ),
+        ],
         /No rule evaluates AWS::S3::Bucket: pass --rule/,
       ],
       [
         'invalid rule parameters in the event',
-        () => ['--event', variant('role-change', (event) => (event.ruleParameters = JSON.stringify({ PolicyArn: 'SessionGuardInstancePolicy' })))],
+        () => [
+          '--event',
+          variant(
+            'role-change',
+            (event) => (event.ruleParameters = JSON.stringify({ PolicyArn: 'SessionGuardInstancePolicy' })),
+          ),
+        ],
         /rule parameter PolicyArn: must be an IAM policy ARN/,
       ],
       [
         'an oversized event for a role the sample does not hold',
-        () => ['--event', variant('role-oversized', (_, invoking) => ((invoking.configurationItemSummary as Record<string, unknown>).resourceId = 'AROANOSUCHROLE'))],
+        () => [
+          '--event',
+          variant(
+            'role-oversized',
+            (_, invoking) =>
+              ((invoking.configurationItemSummary as Record<string, unknown>).resourceId = 'AROANOSUCHROLE'),
+          ),
+        ],
         /bundled sample account holds no AWS::IAM::Role AROANOSUCHROLE.*--live/,
       ],
     ])('%s', async (_, args, message) => {

@@ -30,8 +30,20 @@ const hostileReport: ScanReport = {
       ruleName: 'session-guard instance-role rule',
       parameters: { ExemptionTagKey: HOSTILE },
       results: [
-        { resourceType: 'AWS::IAM::Role', resourceId: 'AROA"><script>x()</script>', resourceName: HOSTILE, compliance: 'NON_COMPLIANT', annotation: HOSTILE },
-        { resourceType: 'AWS::IAM::Role', resourceId: 'AROAOK', resourceName: 'ok', compliance: 'COMPLIANT', annotation: 'fine' },
+        {
+          resourceType: 'AWS::IAM::Role',
+          resourceId: 'AROA"><script>x()</script>',
+          resourceName: HOSTILE,
+          compliance: 'NON_COMPLIANT',
+          annotation: HOSTILE,
+        },
+        {
+          resourceType: 'AWS::IAM::Role',
+          resourceId: 'AROAOK',
+          resourceName: 'ok',
+          compliance: 'COMPLIANT',
+          annotation: 'fine',
+        },
       ],
     },
   ],
@@ -44,7 +56,9 @@ const SCREENSHOTS = resolve(import.meta.dirname, '../../test-results/html-report
 
 describe('the HTML report as text', () => {
   it('escapes every character that could start markup or end an attribute', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
+    );
   });
 
   it('keeps hostile values as text and allows no scripts or external URLs', () => {
@@ -53,16 +67,24 @@ describe('the HTML report as text', () => {
     expect(html).toContain('&lt;script&gt;window.__pwned = 1&lt;/script&gt;');
     // The hostile URL survives only as escaped text, never as an attribute of a tag.
     expect(html).not.toMatch(/<[a-z]+[^>]*\s(src|href|on\w+)=/i);
-    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`);
+    expect(html).toContain(
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
+    );
   });
 });
 
 describe('a check that could not run', () => {
   it('is listed under "Checks not run" with the reason, and gets no section', () => {
     const reason = 'The instance-role check needs PolicyArn: pass --policy-arn <arn>.';
-    const html = renderScanHtml({ ...hostileReport, checks: [], skipped: [{ id: 'instance-role', title: 'EC2 instance roles', reason }] });
+    const html = renderScanHtml({
+      ...hostileReport,
+      checks: [],
+      skipped: [{ id: 'instance-role', title: 'EC2 instance roles', reason }],
+    });
     expect(html).toContain('<h2 id="skipped-title">Checks not run</h2>');
-    expect(html).toContain(`<li data-skipped="instance-role"><strong>instance-role</strong> (EC2 instance roles): ${escapeHtml(reason)}</li>`);
+    expect(html).toContain(
+      `<li data-skipped="instance-role"><strong>instance-role</strong> (EC2 instance roles): ${escapeHtml(reason)}</li>`,
+    );
     expect(html).not.toContain('<section class="check"');
   });
 });
@@ -73,7 +95,16 @@ describe.skipIf(!chromiumAvailable)('the HTML report in headless Chromium', () =
   beforeAll(async () => {
     browser = await chromium.launch({
       executablePath: toolPath('chromium'),
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
   afterAll(async () => browser?.close());
@@ -95,7 +126,10 @@ describe.skipIf(!chromiumAvailable)('the HTML report in headless Chromium', () =
     const run = await runCli(['scan', '--json', '--html', htmlPath]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain(`HTML report written to ${htmlPath}`);
-    const json = JSON.parse(run.stdout) as { summary: Record<string, number>; checks: { id: string; summary: Record<string, number> }[] };
+    const json = JSON.parse(run.stdout) as {
+      summary: Record<string, number>;
+      checks: { id: string; summary: Record<string, number> }[];
+    };
 
     const { page, requests, errors } = await open(htmlPath);
     try {
@@ -105,7 +139,9 @@ describe.skipIf(!chromiumAvailable)('the HTML report in headless Chromium', () =
 
       const types = ['NON_COMPLIANT', 'COMPLIANT', 'NOT_APPLICABLE', 'total'];
       const summary = Object.fromEntries(
-        await Promise.all(types.map(async (t) => [t, Number(await page.locator(`#summary [data-count="${t}"]`).textContent())])),
+        await Promise.all(
+          types.map(async (t) => [t, Number(await page.locator(`#summary [data-count="${t}"]`).textContent())]),
+        ),
       );
       expect(summary).toEqual(json.summary);
       expect(summary).toEqual({ NON_COMPLIANT: 23, COMPLIANT: 23, NOT_APPLICABLE: 10, total: 56 });
@@ -116,14 +152,20 @@ describe.skipIf(!chromiumAvailable)('the HTML report in headless Chromium', () =
         ['ssm-access', { NON_COMPLIANT: 16, COMPLIANT: 17, NOT_APPLICABLE: 4, total: 37 }],
         ['session-document', { NON_COMPLIANT: 3, COMPLIANT: 4, NOT_APPLICABLE: 0, total: 7 }],
       ]);
-      expect(await page.locator('section.check').evaluateAll((sections) => sections.map((s) => s.getAttribute('data-check')))).toEqual(json.checks.map((c) => c.id));
+      expect(
+        await page
+          .locator('section.check')
+          .evaluateAll((sections) => sections.map((s) => s.getAttribute('data-check'))),
+      ).toEqual(json.checks.map((c) => c.id));
       for (const check of json.checks) {
         const section = page.locator(`section.check[data-check="${check.id}"]`);
         await expect(section.isVisible()).resolves.toBe(true);
         expect(await section.locator('tbody tr').count()).toBe(check.summary.total);
         for (const type of ['NON_COMPLIANT', 'COMPLIANT', 'NOT_APPLICABLE']) {
           const count = check.summary[type] ?? 0;
-          expect(await section.locator(`tbody tr[data-compliance="${type}"]`).count(), `${check.id} ${type} rows`).toBe(count);
+          expect(await section.locator(`tbody tr[data-compliance="${type}"]`).count(), `${check.id} ${type} rows`).toBe(
+            count,
+          );
           expect(Number(await section.locator(`[data-count="${type}"]`).textContent())).toBe(count);
           const bar = page.locator(`svg.chart rect[data-check="${check.id}"][data-compliance="${type}"]`);
           // A verdict no resource has gets no bar segment at all.
@@ -156,7 +198,7 @@ describe.skipIf(!chromiumAvailable)('the HTML report in headless Chromium', () =
     }
   });
 
-  it('puts non-compliant rows first and folds the rest, and names each resource\'s type', async () => {
+  it("puts non-compliant rows first and folds the rest, and names each resource's type", async () => {
     const htmlPath = join(scratch, 'layout.html');
     expect((await runCli(['scan', '--html', htmlPath])).code).toBe(0);
     const { page } = await open(htmlPath);
@@ -173,9 +215,17 @@ describe.skipIf(!chromiumAvailable)('the HTML report in headless Chromium', () =
         }
       }
       const ssmAccess = page.locator('section.check[data-check="ssm-access"]');
-      expect(await ssmAccess.locator('thead').first().locator('th').allTextContents()).toEqual(['Verdict', 'Resource', 'Resource ID', 'Type', 'Finding']);
+      expect(await ssmAccess.locator('thead').first().locator('th').allTextContents()).toEqual([
+        'Verdict',
+        'Resource',
+        'Resource ID',
+        'Type',
+        'Finding',
+      ]);
       const types = await ssmAccess.locator('td[data-label="Type"]').allTextContents();
-      expect(new Set(types)).toEqual(new Set(['AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group']));
+      expect(new Set(types)).toEqual(
+        new Set(['AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group']),
+      );
     } finally {
       await page.close();
     }
@@ -194,7 +244,9 @@ describe.skipIf(!chromiumAvailable)('the HTML report in headless Chromium', () =
         // What a reader opens: every folded section.
         for (const summary of await page.locator('details summary').all()) await summary.click();
         const overflow = await page.evaluate(() => {
-          const { documentElement } = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document;
+          const { documentElement } = (
+            globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }
+          ).document;
           return documentElement.scrollWidth - documentElement.clientWidth;
         });
         expect(overflow, 'sideways scroll in px').toBeLessThanOrEqual(0);
@@ -210,9 +262,13 @@ describe.skipIf(!chromiumAvailable)('the HTML report in headless Chromium', () =
           expect(box!.width).toBeGreaterThan(20);
         }
         // A resource ID stays on one line whenever it fits the line at all.
-        const brokenIds = await page.locator('td[data-label="Resource ID"] code').evaluateAll((codes) =>
-          codes.filter((code) => code.getClientRects().length > 1 && code.textContent!.length < 30).map((code) => code.textContent),
-        );
+        const brokenIds = await page
+          .locator('td[data-label="Resource ID"] code')
+          .evaluateAll((codes) =>
+            codes
+              .filter((code) => code.getClientRects().length > 1 && code.textContent!.length < 30)
+              .map((code) => code.textContent),
+          );
         expect(brokenIds).toEqual([]);
 
         mkdirSync(SCREENSHOTS, { recursive: true });

@@ -49,23 +49,41 @@ function isolateAwsEnvironment(): void {
   afterAll(() => vi.unstubAllEnvs());
 }
 
-const doc = (statement: Record<string, unknown>) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', ...statement }] });
+const doc = (statement: Record<string, unknown>) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', ...statement }] });
 const SHELL_ANYWHERE = doc({ Sid: 'AnyShell', Action: 'ssm:StartSession', Resource: '*' });
-const TEAM_SHELLS = doc({ Sid: 'TeamShells', Action: 'ssm:StartSession', Resource: 'arn:aws:ec2:*:*:instance/*', Condition: { StringEquals: { 'ssm:resourceTag/Team': 'web' } } });
+const TEAM_SHELLS = doc({
+  Sid: 'TeamShells',
+  Action: 'ssm:StartSession',
+  Resource: 'arn:aws:ec2:*:*:instance/*',
+  Condition: { StringEquals: { 'ssm:resourceTag/Team': 'web' } },
+});
 const UNENCRYPTED_PREFERENCES = JSON.stringify({
   schemaVersion: '1.0',
   description: 'Document to hold regional settings for Session Manager',
   sessionType: 'Standard_Stream',
-  inputs: { cloudWatchLogGroupName: '/aws/ssm/sessions', cloudWatchEncryptionEnabled: true, kmsKeyId: '', idleSessionTimeout: '20', maxSessionDuration: '60' },
+  inputs: {
+    cloudWatchLogGroupName: '/aws/ssm/sessions',
+    cloudWatchEncryptionEnabled: true,
+    kmsKeyId: '',
+    idleSessionTimeout: '20',
+    maxSessionDuration: '60',
+  },
 });
 
 interface JsonReport {
   account: { id: string; source: string };
-  checks: { id: string; parameters: Record<string, string>; results: { resourceName: string | null; resourceId: string; compliance: string; annotation: string }[] }[];
+  checks: {
+    id: string;
+    parameters: Record<string, string>;
+    results: { resourceName: string | null; resourceId: string; compliance: string; annotation: string }[];
+  }[];
 }
 
 const verdicts = (report: JsonReport, id: string) =>
-  Object.fromEntries((report.checks.find((c) => c.id === id)?.results ?? []).map((r) => [r.resourceName ?? r.resourceId, r.compliance]));
+  Object.fromEntries(
+    (report.checks.find((c) => c.id === id)?.results ?? []).map((r) => [r.resourceName ?? r.resourceId, r.compliance]),
+  );
 
 describe.skipIf(!motoAvailable)('session-guard against a live account (moto_server)', () => {
   // Every policy here is customer managed: skip loading AWS's, which costs a second per test.
@@ -80,7 +98,9 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
   /** Most tests name the policy instead of deploying a stack: moto takes over a second per CreateStack. */
   const withPolicy = () => [...live(), '--policy-arn', instancePolicyArn];
   const attachedTo = async (roleName: string) =>
-    ((await iam().send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }))).AttachedPolicies ?? []).map((p) => p.PolicyArn);
+    ((await iam().send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }))).AttachedPolicies ?? []).map(
+      (p) => p.PolicyArn,
+    );
 
   beforeEach(async () => {
     const client = iam();
@@ -108,28 +128,47 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
     await client.send(new AttachRolePolicyCommand({ RoleName: 'app-server', PolicyArn: instancePolicyArn }));
     await instanceRole('worker');
     await instanceRole('jump-host', { SessionManagerExempt: 'true' });
-    await client.send(new CreateRoleCommand({ RoleName: 'order-fn', AssumeRolePolicyDocument: JSON.stringify(LAMBDA_TRUST) }));
+    await client.send(
+      new CreateRoleCommand({ RoleName: 'order-fn', AssumeRolePolicyDocument: JSON.stringify(LAMBDA_TRUST) }),
+    );
 
     // For the SSM access guardrails: a broad grant, a tag-scoped one, and a break-glass user.
     await client.send(new CreatePolicyCommand({ PolicyName: 'ops-shells', PolicyDocument: SHELL_ANYWHERE }));
     await client.send(new CreateUserCommand({ UserName: 'alice' }));
     await client.send(new PutUserPolicyCommand({ UserName: 'alice', PolicyName: 'team', PolicyDocument: TEAM_SHELLS }));
-    await client.send(new CreateUserCommand({ UserName: 'oncall', Tags: [{ Key: 'SessionGuardBreakGlass', Value: 'true' }] }));
-    await client.send(new PutUserPolicyCommand({ UserName: 'oncall', PolicyName: 'shells', PolicyDocument: SHELL_ANYWHERE }));
+    await client.send(
+      new CreateUserCommand({ UserName: 'oncall', Tags: [{ Key: 'SessionGuardBreakGlass', Value: 'true' }] }),
+    );
+    await client.send(
+      new PutUserPolicyCommand({ UserName: 'oncall', PolicyName: 'shells', PolicyDocument: SHELL_ANYWHERE }),
+    );
 
     // For the session preferences: the account's preferences document, without a KMS key.
     await new SSMClient(moto.clientSettings()).send(
-      new CreateDocumentCommand({ Name: 'SSM-SessionManagerRunShell', Content: UNENCRYPTED_PREFERENCES, DocumentType: 'Session', DocumentFormat: 'JSON' }),
+      new CreateDocumentCommand({
+        Name: 'SSM-SessionManagerRunShell',
+        Content: UNENCRYPTED_PREFERENCES,
+        DocumentType: 'Session',
+        DocumentFormat: 'JSON',
+      }),
     );
   });
 
   it("runs all three rules with the stack's outputs and parameters as defaults", async () => {
     // A session-guard stack as deployed: the instance policy as an output, the rule settings as parameters.
-    const parameters = { ExemptionTagKey: 'NoSessionManager', AlternativePolicyArns: '', SsmAccessBreakGlassTagKey: 'Emergency', PreferencesRuleMaxSessionDurationMinutes: '30' };
+    const parameters = {
+      ExemptionTagKey: 'NoSessionManager',
+      AlternativePolicyArns: '',
+      SsmAccessBreakGlassTagKey: 'Emergency',
+      PreferencesRuleMaxSessionDurationMinutes: '30',
+    };
     await new CloudFormationClient(moto.clientSettings()).send(
       new CreateStackCommand({
         StackName: 'session-guard',
-        Parameters: Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+        Parameters: Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({
+          ParameterKey,
+          ParameterValue,
+        })),
         TemplateBody: JSON.stringify({
           Parameters: Object.fromEntries(Object.keys(parameters).map((name) => [name, { Type: 'String' }])),
           Resources: { Topic: { Type: 'AWS::SNS::Topic' } },
@@ -144,28 +183,56 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
     const report = JSON.parse(run.stdout) as JsonReport;
     expect(report.account).toMatchObject({ id: '123456789012', source: 'live' });
     expect(report.checks.map((c) => [c.id, c.parameters])).toEqual([
-      ['instance-role', { PolicyArn: instancePolicyArn, ExemptionTagKey: 'NoSessionManager', AlternativePolicyArns: '' }],
+      [
+        'instance-role',
+        { PolicyArn: instancePolicyArn, ExemptionTagKey: 'NoSessionManager', AlternativePolicyArns: '' },
+      ],
       ['ssm-access', { BreakGlassTagKey: 'Emergency' }],
       ['session-document', { MaxSessionDurationMinutes: '30' }],
     ]);
     // jump-host's SessionManagerExempt tag is not the stack's exemption tag.
-    expect(verdicts(report, 'instance-role')).toEqual({ 'app-server': 'COMPLIANT', worker: 'NON_COMPLIANT', 'jump-host': 'NON_COMPLIANT', 'order-fn': 'NOT_APPLICABLE' });
+    expect(verdicts(report, 'instance-role')).toEqual({
+      'app-server': 'COMPLIANT',
+      worker: 'NON_COMPLIANT',
+      'jump-host': 'NON_COMPLIANT',
+      'order-fn': 'NOT_APPLICABLE',
+    });
     expect(report.checks[0]?.results.find((r) => r.resourceName === 'worker')?.resourceId).toMatch(/^AROA/);
     // oncall's SessionGuardBreakGlass tag is not the stack's break-glass tag either.
-    expect(verdicts(report, 'ssm-access')).toMatchObject({ 'ops-shells': 'NON_COMPLIANT', SessionGuardInstancePolicy: 'COMPLIANT', alice: 'COMPLIANT', oncall: 'NON_COMPLIANT', worker: 'COMPLIANT' });
+    expect(verdicts(report, 'ssm-access')).toMatchObject({
+      'ops-shells': 'NON_COMPLIANT',
+      SessionGuardInstancePolicy: 'COMPLIANT',
+      alice: 'COMPLIANT',
+      oncall: 'NON_COMPLIANT',
+      worker: 'COMPLIANT',
+    });
     expect(report.checks[1]?.results.find((r) => r.resourceName === 'ops-shells')).toMatchObject({
       // moto's policy IDs do not start with ANPA as AWS's do; the ID is still the policy's, not its name.
       resourceId: expect.not.stringMatching(/ops-shells/),
-      annotation: expect.stringContaining('IAM-SSM-2, SG-SSM-3 through policy ops-shells v1, statement AnyShell (ssm:StartSession on nodes it does not name; ssm:StartSession with AWS-StartSSHSession)'),
+      annotation: expect.stringContaining(
+        'IAM-SSM-2, SG-SSM-3 through policy ops-shells v1, statement AnyShell (ssm:StartSession on nodes it does not name; ssm:StartSession with AWS-StartSSHSession)',
+      ),
     });
     expect(report.checks[2]?.results.map((r) => [r.resourceId, r.compliance, r.annotation])).toEqual([
-      ['SSM-SessionManagerRunShell', 'NON_COMPLIANT', 'Session document SSM-SessionManagerRunShell: kmsKeyId empty (no session encryption beyond TLS); maxSessionDuration 60 above 30 minutes.'],
+      [
+        'SSM-SessionManagerRunShell',
+        'NON_COMPLIANT',
+        'Session document SSM-SessionManagerRunShell: kmsKeyId empty (no session encryption beyond TLS); maxSessionDuration 60 above 30 minutes.',
+      ],
       ['123456789012', 'COMPLIANT', expect.stringContaining('SSM-SessionManagerRunShell exists')],
     ]);
   });
 
   it('takes every rule parameter from flags when no stack is deployed, and --fail-on trips on the live account', async () => {
-    const run = await runCli(['scan', '--json', ...withPolicy(), '--break-glass-arns', `arn:aws:iam::123456789012:policy/ops-shells`, '--max-idle-session-timeout-minutes', '10']);
+    const run = await runCli([
+      'scan',
+      '--json',
+      ...withPolicy(),
+      '--break-glass-arns',
+      `arn:aws:iam::123456789012:policy/ops-shells`,
+      '--max-idle-session-timeout-minutes',
+      '10',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout) as JsonReport;
     expect(verdicts(report, 'instance-role')).toMatchObject({ 'jump-host': 'NOT_APPLICABLE', worker: 'NON_COMPLIANT' });
@@ -181,15 +248,27 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
       await client.send(new CreateRoleCommand({ RoleName, AssumeRolePolicyDocument: JSON.stringify(SSM_TRUST) }));
     }
     nodeRoles.setDhmcRole('eu-west-1', 'dhmc-role');
-    nodeRoles.addActivation('us-east-1', { ActivationId: 'e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE', IamRole: 'edge-hybrid' });
+    nodeRoles.addActivation('us-east-1', {
+      ActivationId: 'e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE',
+      IamRole: 'edge-hybrid',
+    });
     const regions = ['--node-role-regions', 'eu-west-1,us-east-1'];
 
     const scan = await runCli(['scan', '--json', '--rule', 'instance-role', ...withPolicy(), ...regions]);
     expect(scan.code, scan.stderr).toBe(0);
     const results = (JSON.parse(scan.stdout) as JsonReport).checks[0]!.results;
-    expect(results.find((r) => r.resourceName === 'dhmc-role')).toMatchObject({ compliance: 'NON_COMPLIANT', annotation: expect.stringContaining('DHMC role in eu-west-1') });
-    expect(results.find((r) => r.resourceName === 'edge-hybrid')).toMatchObject({ compliance: 'NON_COMPLIANT', annotation: expect.stringContaining('Role of activation e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE (us-east-1)') });
-    expect(nodeRoles.calls.filter((c) => c.startsWith('GetServiceSetting')).sort()).toEqual(['GetServiceSetting eu-west-1', 'GetServiceSetting us-east-1']);
+    expect(results.find((r) => r.resourceName === 'dhmc-role')).toMatchObject({
+      compliance: 'NON_COMPLIANT',
+      annotation: expect.stringContaining('DHMC role in eu-west-1'),
+    });
+    expect(results.find((r) => r.resourceName === 'edge-hybrid')).toMatchObject({
+      compliance: 'NON_COMPLIANT',
+      annotation: expect.stringContaining('Role of activation e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE (us-east-1)'),
+    });
+    expect(nodeRoles.calls.filter((c) => c.startsWith('GetServiceSetting')).sort()).toEqual([
+      'GetServiceSetting eu-west-1',
+      'GetServiceSetting us-east-1',
+    ]);
 
     const run = await runCli(['remediate', '--all', '--yes', ...withPolicy(), ...regions]);
     expect(run.code, run.stderr).toBe(0);
@@ -200,12 +279,18 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
   it('without --policy-arn or a stack, runs the other checks and says on stderr that instance-role was skipped and why', async () => {
     const run = await runCli(['scan', '--json', ...live(), '--stack-name', 'not-deployed']);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(/^Skipped instance-role \(Roles that run sessions \(EC2 instance, DHMC, hybrid\) carry the Session Manager instance policy\)\. The instance-role check needs PolicyArn: pass --policy-arn, or deploy session-guard .*--stack-name/m);
+    expect(run.stderr).toMatch(
+      /^Skipped instance-role \(Roles that run sessions \(EC2 instance, DHMC, hybrid\) carry the Session Manager instance policy\)\. The instance-role check needs PolicyArn: pass --policy-arn, or deploy session-guard .*--stack-name/m,
+    );
     const report = JSON.parse(run.stdout) as JsonReport & { skipped: { id: string; reason: string }[] };
     expect(report.checks.map((c) => c.id)).toEqual(['ssm-access', 'session-document']);
-    expect(report.skipped).toEqual([{ id: 'instance-role', title: expect.any(String), reason: expect.stringContaining('pass --policy-arn') }]);
+    expect(report.skipped).toEqual([
+      { id: 'instance-role', title: expect.any(String), reason: expect.stringContaining('pass --policy-arn') },
+    ]);
     // The checks that ran decide the exit code.
-    expect((await runCli(['scan', '--fail-on', 'non-compliant', ...live(), '--stack-name', 'not-deployed'])).code).toBe(1);
+    expect((await runCli(['scan', '--fail-on', 'non-compliant', ...live(), '--stack-name', 'not-deployed'])).code).toBe(
+      1,
+    );
   });
 
   it('exits 2 naming --policy-arn when --rule asks for instance-role and nothing supplies it', async () => {
@@ -219,7 +304,9 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
     const client = iam();
     const roleName = `reporting-${'x'.repeat(54)}`;
     const profiles = Array.from({ length: 4 }, (_, i) => `${roleName.slice(0, 50)}-profile-${i}`);
-    await client.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: JSON.stringify(EC2_TRUST) }));
+    await client.send(
+      new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: JSON.stringify(EC2_TRUST) }),
+    );
     for (const profile of profiles) {
       await client.send(new CreateInstanceProfileCommand({ InstanceProfileName: profile }));
       await client.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: profile, RoleName: roleName }));
@@ -239,8 +326,14 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
 
   it('says the profile does not exist, naming the files it looked in and the profiles there', async () => {
     const files = mkdtempSync(join(tmpdir(), 'session-guard-profiles-'));
-    writeFileSync(join(files, 'config'), '[default]\nregion = us-east-1\n\n[profile audit]\nregion = eu-west-1\n\n[sso-session corp]\nsso_region = us-east-1\n');
-    writeFileSync(join(files, 'credentials'), '[ci]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = secret\n');
+    writeFileSync(
+      join(files, 'config'),
+      '[default]\nregion = us-east-1\n\n[profile audit]\nregion = eu-west-1\n\n[sso-session corp]\nsso_region = us-east-1\n',
+    );
+    writeFileSync(
+      join(files, 'credentials'),
+      '[ci]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = secret\n',
+    );
     const env = { AWS_CONFIG_FILE: join(files, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(files, 'credentials') };
 
     const run = await runCli(['scan', '--profile', 'nosuch'], { env });
@@ -251,17 +344,24 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
         'Create it with `aws configure --profile nosuch` or `aws configure sso`, or pass another --profile.\n',
     );
     // A profile that exists gets past the check (and on to the endpoint).
-    const audit = await runCli(['scan', '--rule', 'session-document', '--profile', 'audit', '--endpoint-url', moto.endpoint], { env });
+    const audit = await runCli(
+      ['scan', '--rule', 'session-document', '--profile', 'audit', '--endpoint-url', moto.endpoint],
+      { env },
+    );
     expect(audit.stderr).not.toContain('does not exist');
   });
 
-  it("evaluate --live of a scheduled event says the endpoint lacks GetComplianceDetailsByConfigRule, without a stack trace", async () => {
+  it('evaluate --live of a scheduled event says the endpoint lacks GetComplianceDetailsByConfigRule, without a stack trace', async () => {
     // moto answers GetComplianceDetailsByConfigRule with an HTML error page.
     const event = join(mkdtempSync(join(tmpdir(), 'session-guard-event-')), 'scheduled.json');
     writeFileSync(
       event,
       JSON.stringify({
-        invokingEvent: JSON.stringify({ messageType: 'ScheduledNotification', notificationCreationTime: '2026-11-30T00:00:00.000Z', awsAccountId: '123456789012' }),
+        invokingEvent: JSON.stringify({
+          messageType: 'ScheduledNotification',
+          notificationCreationTime: '2026-11-30T00:00:00.000Z',
+          awsAccountId: '123456789012',
+        }),
         ruleParameters: JSON.stringify({ PolicyArn: instancePolicyArn }),
         resultToken: 'TESTMODE',
         eventLeftScope: false,
@@ -276,7 +376,9 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
     );
     const run = await runCli(['evaluate', '--event', event, ...live()]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/\nsession-guard: The endpoint did not answer config:GetComplianceDetailsByConfigRule the way AWS does \(HTTP 500, text\/html[^)]*\): check that --endpoint-url/);
+    expect(run.stderr).toMatch(
+      /\nsession-guard: The endpoint did not answer config:GetComplianceDetailsByConfigRule the way AWS does \(HTTP 500, text\/html[^)]*\): check that --endpoint-url/,
+    );
     expect(run.stderr).not.toMatch(/unexpected error|\n\s+at /);
   });
 
@@ -284,7 +386,9 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
     const onTerminal = await runCli(['scan', ...withPolicy()], { stderrIsTTY: true });
     expect(onTerminal.stderr).toContain('Reading IAM roles (GetAccountAuthorizationDetails): 4 so far');
     // Two policies, four roles, two users.
-    expect(onTerminal.stderr).toContain('Reading IAM policies, roles, users and groups (GetAccountAuthorizationDetails): 8 so far');
+    expect(onTerminal.stderr).toContain(
+      'Reading IAM policies, roles, users and groups (GetAccountAuthorizationDetails): 8 so far',
+    );
     expect(onTerminal.stderr.endsWith('\r\x1b[K')).toBe(true);
     const inPipeline = await runCli(['scan', ...withPolicy()], { stderrIsTTY: false });
     expect(inPipeline.stderr).toBe('');
@@ -297,7 +401,7 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
   });
 
   describe('remediate, through the remediation service of the attach-policy Lambda', () => {
-    it('--dry-run shows the plan from the rule\'s NON_COMPLIANT verdicts and changes nothing', async () => {
+    it("--dry-run shows the plan from the rule's NON_COMPLIANT verdicts and changes nothing", async () => {
       const run = await runCli(['remediate', '--all', '--dry-run', ...withPolicy()]);
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toContain(`attach ${instancePolicyArn} to 1 role.`);
@@ -309,7 +413,9 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
     it('--yes attaches the policy to the scanned account, verifies it, and a second run has nothing to do', async () => {
       const run = await runCli(['remediate', '--all', '--yes', ...withPolicy()]);
       expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toMatch(new RegExp(`worker\\s+AROA\\S+\\s+attached\\s+attached ${instancePolicyArn} and verified it`));
+      expect(run.stdout).toMatch(
+        new RegExp(`worker\\s+AROA\\S+\\s+attached\\s+attached ${instancePolicyArn} and verified it`),
+      );
       expect(await attachedTo('worker')).toEqual([instancePolicyArn]);
 
       const again = await runCli(['remediate', '--all', '--yes', ...withPolicy()]);
@@ -323,14 +429,22 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
         const real = createRoleRemediator(context);
         return {
           async remediate(role) {
-            await iam().send(new TagRoleCommand({ RoleName: role.roleName, Tags: [{ Key: 'SessionManagerExempt', Value: 'true' }] }));
+            await iam().send(
+              new TagRoleCommand({ RoleName: role.roleName, Tags: [{ Key: 'SessionManagerExempt', Value: 'true' }] }),
+            );
             return real.remediate(role);
           },
         };
       };
-      const run = await runCli(['remediate', '--role', 'worker', '--yes', ...withPolicy()], {}, { remediatorFor: exemptFirst });
+      const run = await runCli(
+        ['remediate', '--role', 'worker', '--yes', ...withPolicy()],
+        {},
+        { remediatorFor: exemptFirst },
+      );
       expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toMatch(/worker\s+AROA\S+\s+skipped-not-eligible\s+left alone, the role changed since the scan: Role worker is exempt/);
+      expect(run.stdout).toMatch(
+        /worker\s+AROA\S+\s+skipped-not-eligible\s+left alone, the role changed since the scan: Role worker is exempt/,
+      );
       expect(await attachedTo('worker')).toEqual([]);
     });
 
@@ -339,7 +453,11 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
       const run = await runCli(['remediate', '--all', '--yes', ...live(), '--policy-arn', missing]);
       expect(run.code).toBe(1);
       // Every instance role lacks a policy that does not exist; each gets its own line.
-      expect(run.stdout).toMatch(new RegExp(`app-server\\s+AROA\\S+\\s+failed\\s+Policy ${missing} does not exist or cannot be attached: check --policy-arn`));
+      expect(run.stdout).toMatch(
+        new RegExp(
+          `app-server\\s+AROA\\S+\\s+failed\\s+Policy ${missing} does not exist or cannot be attached: check --policy-arn`,
+        ),
+      );
       expect(run.stdout).not.toContain("remediation's PolicyArn parameter");
       expect(run.stdout).toMatch(/worker\s+AROA\S+\s+failed/);
       expect(run.stderr).toContain('2 of 2 roles failed');
@@ -359,20 +477,28 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
     it('refuses without --yes when stdin is not a terminal, and changes nothing', async () => {
       const run = await runCli(['remediate', '--all', ...withPolicy()], { stdinIsTTY: false });
       expect(run.code).toBe(2);
-      expect(run.stderr).toContain('Refusing to change 1 role without confirmation: stdin is not a terminal. Add --yes');
+      expect(run.stderr).toContain(
+        'Refusing to change 1 role without confirmation: stdin is not a terminal. Add --yes',
+      );
       expect(await attachedTo('worker')).toEqual([]);
     });
 
     it('asks on a terminal, changes nothing unless the answer is y or yes, and reports --json', async () => {
       for (const answer of ['', 'n', 'no']) {
-        const declined = await runCli(['remediate', '--role', 'worker', ...withPolicy()], { stdinIsTTY: true, answers: [answer] });
+        const declined = await runCli(['remediate', '--role', 'worker', ...withPolicy()], {
+          stdinIsTTY: true,
+          answers: [answer],
+        });
         expect(declined.questions).toEqual([`\nAttach ${instancePolicyArn} to 1 role in account 123456789012? [y/N] `]);
         expect(declined.code).toBe(1);
         expect(declined.stderr).toBe('Nothing changed.\n');
       }
       expect(await attachedTo('worker')).toEqual([]);
 
-      const accepted = await runCli(['remediate', '--role', 'worker', ...withPolicy()], { stdinIsTTY: true, answers: ['y'] });
+      const accepted = await runCli(['remediate', '--role', 'worker', ...withPolicy()], {
+        stdinIsTTY: true,
+        answers: ['y'],
+      });
       expect(accepted.code, accepted.stderr).toBe(0);
       expect(accepted.stdout).toMatch(/worker\s+AROA\S+\s+attached/);
       expect(accepted.stderr).not.toContain('Nothing changed');
@@ -391,8 +517,21 @@ describe.skipIf(!motoAvailable)('session-guard against a live account (moto_serv
         policyArn: instancePolicyArn,
         dryRun: false,
         status: 'applied',
-        plan: [{ roleName: 'worker', roleId: expect.stringMatching(/^AROA/), annotation: expect.stringContaining('Role worker lacks the Session Manager policy') }],
-        outcomes: [{ roleName: 'worker', roleId: expect.stringMatching(/^AROA/), outcome: 'attached', detail: `attached ${instancePolicyArn} and verified it` }],
+        plan: [
+          {
+            roleName: 'worker',
+            roleId: expect.stringMatching(/^AROA/),
+            annotation: expect.stringContaining('Role worker lacks the Session Manager policy'),
+          },
+        ],
+        outcomes: [
+          {
+            roleName: 'worker',
+            roleId: expect.stringMatching(/^AROA/),
+            outcome: 'attached',
+            detail: `attached ${instancePolicyArn} and verified it`,
+          },
+        ],
         failed: 0,
       });
     });
@@ -409,8 +548,12 @@ describe('remediate on the bundled sample', () => {
   it('shows the plan, then refuses a real run: the sample is not a live account', async () => {
     const run = await runCli(['remediate', '--all', '--yes']);
     expect(run.code).toBe(2);
-    expect(run.stdout).toContain('Plan for bundled sample account: attach arn:aws:iam::111122223333:policy/session-guard/session-guard-instance-policy to 4 roles.');
-    expect(run.stderr).toContain('The bundled sample account is only data and cannot be changed: add --dry-run, or remediate a live account');
+    expect(run.stdout).toContain(
+      'Plan for bundled sample account: attach arn:aws:iam::111122223333:policy/session-guard/session-guard-instance-policy to 4 roles.',
+    );
+    expect(run.stderr).toContain(
+      'The bundled sample account is only data and cannot be changed: add --dry-run, or remediate a live account',
+    );
   });
 
   it('--dry-run on the sample exits 0', async () => {
@@ -423,9 +566,16 @@ describe('remediate on the bundled sample', () => {
   it('--dry-run --json prints the plan as JSON and nothing else', async () => {
     const run = await runCli(['remediate', '--all', '--dry-run', '--json']);
     expect(run.code, run.stderr).toBe(0);
-    const plan = JSON.parse(run.stdout) as { status: string; dryRun: boolean; plan: { roleName: string }[]; outcomes: unknown[] };
+    const plan = JSON.parse(run.stdout) as {
+      status: string;
+      dryRun: boolean;
+      plan: { roleName: string }[];
+      outcomes: unknown[];
+    };
     expect(plan).toMatchObject({ status: 'planned', dryRun: true, outcomes: [] });
-    expect(plan.plan.map((r) => r.roleName)).toEqual(expect.arrayContaining(['batch-worker', 'legacy-reporting', 'analytics-notebook']));
+    expect(plan.plan.map((r) => r.roleName)).toEqual(
+      expect.arrayContaining(['batch-worker', 'legacy-reporting', 'analytics-notebook']),
+    );
   });
 
   it('needs exactly one of --role and --all, and a known role', async () => {
@@ -459,7 +609,15 @@ describe('access errors name the missing permission', () => {
   isolateAwsEnvironment();
 
   it('exits 2 naming iam:GetAccountAuthorizationDetails when the roles cannot be read', async () => {
-    const run = await runCli(['scan', '--endpoint-url', endpoint.url(), '--region', 'us-east-1', '--policy-arn', 'arn:aws:iam::123456789012:policy/P']);
+    const run = await runCli([
+      'scan',
+      '--endpoint-url',
+      endpoint.url(),
+      '--region',
+      'us-east-1',
+      '--policy-arn',
+      'arn:aws:iam::123456789012:policy/P',
+    ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('Access denied: these credentials may not call iam:GetAccountAuthorizationDetails');
     expect(run.stderr).toContain('Grant iam:GetAccountAuthorizationDetails');
@@ -474,7 +632,9 @@ describe('access errors name the missing permission', () => {
 });
 
 describe('the access-denied message', () => {
-  const denied = Object.assign(new Error('User: arn:aws:iam::123456789012:user/x is not authorized'), { name: 'AccessDenied' });
+  const denied = Object.assign(new Error('User: arn:aws:iam::123456789012:user/x is not authorized'), {
+    name: 'AccessDenied',
+  });
 
   it('calls a read a read-only permission and says what it is for', () => {
     expect(describeAwsAccessError(toAwsAccessError(denied, 'ssm:GetDocument') as AwsAccessError)).toBe(
@@ -484,6 +644,8 @@ describe('the access-denied message', () => {
   });
 
   it("does not call remediate's attach read-only", () => {
-    expect(describeAwsAccessError(toAwsAccessError(denied, 'iam:AttachRolePolicy') as AwsAccessError)).toContain('which session-guard needs to attach the Session Manager instance policy (remediate). Grant iam:AttachRolePolicy or use other credentials.');
+    expect(describeAwsAccessError(toAwsAccessError(denied, 'iam:AttachRolePolicy') as AwsAccessError)).toContain(
+      'which session-guard needs to attach the Session Manager instance policy (remediate). Grant iam:AttachRolePolicy or use other credentials.',
+    );
   });
 });

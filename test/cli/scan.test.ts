@@ -17,7 +17,13 @@ interface JsonReport {
     ruleName: string;
     parameters: Record<string, string>;
     summary: Record<string, number>;
-    results: { resourceType: string; resourceId: string; resourceName: string | null; compliance: string; annotation: string }[];
+    results: {
+      resourceType: string;
+      resourceId: string;
+      resourceName: string | null;
+      compliance: string;
+      annotation: string;
+    }[];
   }[];
 }
 
@@ -31,7 +37,12 @@ const resultOf = (report: JsonReport, checkId: string, name: string) =>
   report.checks.find((c) => c.id === checkId)?.results.find((r) => (r.resourceName ?? r.resourceId) === name);
 const verdictOf = (report: JsonReport, roleName: string) => resultOf(report, 'instance-role', roleName)?.compliance;
 const verdictsOf = (report: JsonReport, checkId: string) =>
-  Object.fromEntries((report.checks.find((c) => c.id === checkId)?.results ?? []).map((r) => [r.resourceName ?? r.resourceId, r.compliance]));
+  Object.fromEntries(
+    (report.checks.find((c) => c.id === checkId)?.results ?? []).map((r) => [
+      r.resourceName ?? r.resourceId,
+      r.compliance,
+    ]),
+  );
 
 /** The lines of one rule's section of the text output. */
 const sectionOf = (stdout: string, checkId: string) => {
@@ -47,22 +58,36 @@ describe('session-guard scan (bundled sample account)', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('session-guard scan of account 111122223333: bundled sample account');
     const rolePolicy = sectionOf(run.stdout, 'instance-role');
-    expect(rolePolicy).toContain('instance-role: Roles that run sessions (EC2 instance, DHMC, hybrid) carry the Session Manager instance policy');
-    expect(rolePolicy).toMatch(/batch-worker\s+AROAQXAMPLEBATCHWORK2\s+NON_COMPLIANT\s+Role batch-worker lacks the Session Manager policy/);
+    expect(rolePolicy).toContain(
+      'instance-role: Roles that run sessions (EC2 instance, DHMC, hybrid) carry the Session Manager instance policy',
+    );
+    expect(rolePolicy).toMatch(
+      /batch-worker\s+AROAQXAMPLEBATCHWORK2\s+NON_COMPLIANT\s+Role batch-worker lacks the Session Manager policy/,
+    );
     expect(rolePolicy).toMatch(/web-server\s+AROAQXAMPLEWEBSERVER1\s+COMPLIANT/);
     // Problems first, then compliant roles, then the rest.
     const verdicts = rolePolicy.split('\n').flatMap((line) => /^\S+\s+AROA\S+\s+(\S+)/.exec(line)?.[1] ?? []);
-    expect(verdicts).toEqual([...Array(4).fill('NON_COMPLIANT'), ...Array(2).fill('COMPLIANT'), ...Array(6).fill('NOT_APPLICABLE')]);
+    expect(verdicts).toEqual([
+      ...Array(4).fill('NON_COMPLIANT'),
+      ...Array(2).fill('COMPLIANT'),
+      ...Array(6).fill('NOT_APPLICABLE'),
+    ]);
 
     const ssmAccess = sectionOf(run.stdout, 'ssm-access');
     expect(ssmAccess).toContain('  BreakGlassTagKey: SessionGuardBreakGlass');
-    expect(ssmAccess).toMatch(/ops-session-access\s+ANPAQXAMPLEOPSSESS002\s+NON_COMPLIANT\s+Policy ops-session-access allows IAM-SSM-2, SG-SSM-3 through policy ops-session-access v2, statement AnyShell/);
+    expect(ssmAccess).toMatch(
+      /ops-session-access\s+ANPAQXAMPLEOPSSESS002\s+NON_COMPLIANT\s+Policy ops-session-access allows IAM-SSM-2, SG-SSM-3 through policy ops-session-access v2, statement AnyShell/,
+    );
     expect(ssmAccess).toMatch(/fleet-patching\s+ANPAQXAMPLEFLEETPAT03\s+COMPLIANT/);
     const preferences = sectionOf(run.stdout, 'session-document');
-    expect(preferences).toMatch(/SSM-SessionManagerRunShell\s+SSM-SessionManagerRunShell\s+NON_COMPLIANT\s+Session document SSM-SessionManagerRunShell: kmsKeyId empty/);
+    expect(preferences).toMatch(
+      /SSM-SessionManagerRunShell\s+SSM-SessionManagerRunShell\s+NON_COMPLIANT\s+Session document SSM-SessionManagerRunShell: kmsKeyId empty/,
+    );
     expect(preferences).toMatch(/AWS account\s+111122223333\s+COMPLIANT/);
 
-    expect(run.stdout).toMatch(/Summary\nRULE\s+NON_COMPLIANT\s+COMPLIANT\s+NOT_APPLICABLE\s+TOTAL\n[-\s]+\nrole-policy\s+4\s+2\s+6\s+12\nssm-access\s+16\s+17\s+4\s+37\npreferences\s+3\s+4\s+0\s+7\nall\s+23\s+23\s+10\s+56\n$/);
+    expect(run.stdout).toMatch(
+      /Summary\nRULE\s+NON_COMPLIANT\s+COMPLIANT\s+NOT_APPLICABLE\s+TOTAL\n[-\s]+\nrole-policy\s+4\s+2\s+6\s+12\nssm-access\s+16\s+17\s+4\s+37\npreferences\s+3\s+4\s+0\s+7\nall\s+23\s+23\s+10\s+56\n$/,
+    );
     expect(run.stderr).toBe('');
   });
 
@@ -71,7 +96,10 @@ describe('session-guard scan (bundled sample account)', () => {
 
     expect(report.checks[0]).toMatchObject({
       ruleName: 'session-guard SSM access guardrail rule',
-      parameters: { BreakGlassTagKey: 'SessionGuardBreakGlass', BreakGlassArns: 'arn:aws:iam::111122223333:group/incident-responders' },
+      parameters: {
+        BreakGlassTagKey: 'SessionGuardBreakGlass',
+        BreakGlassArns: 'arn:aws:iam::111122223333:group/incident-responders',
+      },
       summary: { NON_COMPLIANT: 16, COMPLIANT: 17, NOT_APPLICABLE: 4, total: 37 },
     });
     expect(verdictsOf(report, 'ssm-access')).toMatchObject({
@@ -124,15 +152,25 @@ describe('session-guard scan (bundled sample account)', () => {
       resourceId: 'ANPAQXAMPLEBREAKGL004',
       annotation: expect.stringMatching(/^Policy break-glass-admin is break-glass \(tag SessionGuardBreakGlass=true\)/),
     });
-    expect(resultOf(report, 'ssm-access', 'incident-responders')?.annotation).toContain('break-glass (ARN listed in BreakGlassArns)');
+    expect(resultOf(report, 'ssm-access', 'incident-responders')?.annotation).toContain(
+      'break-glass (ARN listed in BreakGlassArns)',
+    );
     expect(resultOf(report, 'ssm-access', 'contractor-bob')).toMatchObject({
       resourceType: 'AWS::IAM::User',
-      annotation: expect.stringContaining('IAM-SSM-1, IAM-SSM-2 through inline policy troubleshooting, statement Troubleshoot (ssm:SendCommand and ssm:StartSession on nodes it does not name)'),
+      annotation: expect.stringContaining(
+        'IAM-SSM-1, IAM-SSM-2 through inline policy troubleshooting, statement Troubleshoot (ssm:SendCommand and ssm:StartSession on nodes it does not name)',
+      ),
     });
-    expect(resultOf(report, 'ssm-access', 'erin')?.annotation).toContain('through group platform-admins: AWS managed policy AdministratorAccess, statement #0');
+    expect(resultOf(report, 'ssm-access', 'erin')?.annotation).toContain(
+      'through group platform-admins: AWS managed policy AdministratorAccess, statement #0',
+    );
     expect(resultOf(report, 'ssm-access', 'ivy')?.annotation).toContain("StringLike '?*' matches any value");
-    expect(resultOf(report, 'ssm-access', 'leo')?.annotation).toContain('SG-SSM-3 through inline policy data-sessions-any-document, statement AnyDocument (ssm:StartSession with AWS-StartSSHSession)');
-    expect(resultOf(report, 'ssm-access', 'nora')?.annotation).toContain('SG-SSM-4 through inline policy edit-documents, statement EditAnyDocument (ssm:UpdateDocument on SSM-SessionManagerRunShell)');
+    expect(resultOf(report, 'ssm-access', 'leo')?.annotation).toContain(
+      'SG-SSM-3 through inline policy data-sessions-any-document, statement AnyDocument (ssm:StartSession with AWS-StartSSHSession)',
+    );
+    expect(resultOf(report, 'ssm-access', 'nora')?.annotation).toContain(
+      'SG-SSM-4 through inline policy edit-documents, statement EditAnyDocument (ssm:UpdateDocument on SSM-SessionManagerRunShell)',
+    );
   });
 
   it('session-document: every Session document the account owns, and the account itself', async () => {
@@ -162,15 +200,28 @@ describe('session-guard scan (bundled sample account)', () => {
     expect(resultOf(report, 'session-document', 'PortForwardLegacy')?.annotation).toBe(
       'Session document PortForwardLegacy (Port): idleSessionTimeout 60 above 20 minutes; maxSessionDuration unset (allowed 60 minutes).',
     );
-    expect(resultOf(report, 'session-document', 'SessionGuard-DatabaseTunnel')?.annotation).toContain('(Port) keeps sessions within 20 idle / 60 total minutes');
-    expect(resultOf(report, 'session-document', 'SessionGuard-TailAgentLog')?.annotation).toContain('(InteractiveCommands) encrypts sessions and logs');
+    expect(resultOf(report, 'session-document', 'SessionGuard-DatabaseTunnel')?.annotation).toContain(
+      '(Port) keeps sessions within 20 idle / 60 total minutes',
+    );
+    expect(resultOf(report, 'session-document', 'SessionGuard-TailAgentLog')?.annotation).toContain(
+      '(InteractiveCommands) encrypts sessions and logs',
+    );
     expect(resultOf(report, 'session-document', 'Team-DebugCommands')?.annotation).toBe(
       "Session document Team-DebugCommands (InteractiveCommands): s3BucketName is the parameter {{ logBucket }}: the session's starter can choose where logs go.",
     );
   });
 
   it("takes the new rules' parameters from flags, and their rules decide with them", async () => {
-    const report = await scanJson('--break-glass-tag-key', 'NoSuchTag', '--break-glass-arns', '', '--max-idle-session-timeout-minutes', '60', '--max-session-duration-minutes', '1440');
+    const report = await scanJson(
+      '--break-glass-tag-key',
+      'NoSuchTag',
+      '--break-glass-arns',
+      '',
+      '--max-idle-session-timeout-minutes',
+      '60',
+      '--max-session-duration-minutes',
+      '1440',
+    );
 
     expect(report.checks[1]?.parameters).toEqual({
       BreakGlassTagKey: 'NoSuchTag',
@@ -179,7 +230,10 @@ describe('session-guard scan (bundled sample account)', () => {
       AllowedSessionDocuments: '',
       SessionControlManagerArns: 'arn:aws:iam::111122223333:role/session-guard/session-preferences/*',
     });
-    expect(verdictsOf(report, 'ssm-access')).toMatchObject({ 'break-glass-admin': 'NON_COMPLIANT', 'incident-responders': 'NON_COMPLIANT' });
+    expect(verdictsOf(report, 'ssm-access')).toMatchObject({
+      'break-glass-admin': 'NON_COMPLIANT',
+      'incident-responders': 'NON_COMPLIANT',
+    });
     // Idle 60 is allowed now; an unset maximum is still a failure.
     expect(resultOf(report, 'session-document', 'PortForwardLegacy')?.annotation).toBe(
       'Session document PortForwardLegacy (Port): maxSessionDuration unset (allowed 1440 minutes).',
@@ -220,10 +274,13 @@ describe('session-guard scan (bundled sample account)', () => {
       expect.objectContaining({
         resourceName: 'edge-devices-hybrid',
         compliance: 'COMPLIANT',
-        annotation: 'Role edge-devices-hybrid (role of activation e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE (us-east-1)) has session-guard-instance-policy attached. Lacks ssm:UpdateInstanceInformation: nodes need AmazonSSMManagedInstanceCore to register.',
+        annotation:
+          'Role edge-devices-hybrid (role of activation e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE (us-east-1)) has session-guard-instance-policy attached. Lacks ssm:UpdateInstanceInformation: nodes need AmazonSSMManagedInstanceCore to register.',
       }),
     );
-    expect(check?.results.filter((r) => r.resourceName === 'AWSSystemsManagerDefaultEC2InstanceManagementRole')).toHaveLength(1);
+    expect(
+      check?.results.filter((r) => r.resourceName === 'AWSSystemsManagerDefaultEC2InstanceManagementRole'),
+    ).toHaveLength(1);
   });
 
   it('takes the rule parameters from flags over the sample stack, and the rule decides with them', async () => {
@@ -255,7 +312,15 @@ describe('session-guard scan (bundled sample account)', () => {
         'arn:aws:iam::999988887777:policy/session-guard/session-guard-instance-policy',
         'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
       ].join(',');
-      const run = await runCli(['scan', '--rule', 'instance-role', '--fail-on', 'non-compliant', '--alternative-policy-arns', alternatives]);
+      const run = await runCli([
+        'scan',
+        '--rule',
+        'instance-role',
+        '--fail-on',
+        'non-compliant',
+        '--alternative-policy-arns',
+        alternatives,
+      ]);
       expect(run.stdout).toMatch(/instance-role\s+0\s+6\s+6\s+12/);
       expect(run.code).toBe(0);
     });
@@ -263,10 +328,22 @@ describe('session-guard scan (bundled sample account)', () => {
     it.each([
       [['scan', '--bogus'], /unknown option '--bogus'/],
       [['scan', '--rule', 'nope'], /Allowed choices are instance-role, ssm-access, preferences/],
-      [['scan', '--max-session-duration-minutes', '2000'], /^session-guard: The session-document check cannot run: --max-session-duration-minutes "2000": must be at most 1440\.\n$/],
-      [['scan', '--max-idle-session-timeout-minutes', 'ten'], /^session-guard: The session-document check cannot run: --max-idle-session-timeout-minutes "ten": must be a whole number written as text, such as "1"; got "ten" \(string\)\.\n$/],
-      [['scan', '--max-idle-session-timeout-minutes', '2.5'], /--max-idle-session-timeout-minutes "2.5": must be a whole number/],
-      [['scan', '--break-glass-arns', 'BreakGlass'], /The ssm-access check cannot run: --break-glass-arns "BreakGlass": must be the ARN of an IAM policy, role, user or group/],
+      [
+        ['scan', '--max-session-duration-minutes', '2000'],
+        /^session-guard: The session-document check cannot run: --max-session-duration-minutes "2000": must be at most 1440\.\n$/,
+      ],
+      [
+        ['scan', '--max-idle-session-timeout-minutes', 'ten'],
+        /^session-guard: The session-document check cannot run: --max-idle-session-timeout-minutes "ten": must be a whole number written as text, such as "1"; got "ten" \(string\)\.\n$/,
+      ],
+      [
+        ['scan', '--max-idle-session-timeout-minutes', '2.5'],
+        /--max-idle-session-timeout-minutes "2.5": must be a whole number/,
+      ],
+      [
+        ['scan', '--break-glass-arns', 'BreakGlass'],
+        /The ssm-access check cannot run: --break-glass-arns "BreakGlass": must be the ARN of an IAM policy, role, user or group/,
+      ],
       [['scan', '--fail-on', 'sometimes'], /Allowed choices are never, non-compliant/],
       [['scan', '--policy-arn', 'not-an-arn'], /--policy-arn "not-an-arn": must be an IAM policy ARN/],
       [['frobnicate'], /unknown command 'frobnicate'/],
@@ -292,7 +369,11 @@ describe('session-guard scan (bundled sample account)', () => {
 
   describe('the session-guard bin (a real process, as npx runs it)', () => {
     const bin = (...args: string[]) =>
-      spawnSync(process.execPath, [resolve(root, 'cli/session-guard.mjs'), ...args], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH } });
+      spawnSync(process.execPath, [resolve(root, 'cli/session-guard.mjs'), ...args], {
+        cwd: root,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH },
+      });
 
     it('scans the sample with no AWS credentials and exits by --fail-on', () => {
       const json = bin('scan', '--json');

@@ -22,7 +22,10 @@ function cellOf(table: string, rowStart: string, header: string): string {
   const column = lines.find((line) => line.includes(header))?.indexOf(header) ?? -1;
   const first = lines.findIndex((line) => line.startsWith(rowStart));
   const rest = lines.slice(first + 1);
-  const continued = rest.slice(0, rest.findIndex((line) => line.slice(0, column).trim() !== ''));
+  const continued = rest.slice(
+    0,
+    rest.findIndex((line) => line.slice(0, column).trim() !== ''),
+  );
   return [lines[first], ...continued].map((line) => (line ?? '').slice(column).trim()).join(' ');
 }
 
@@ -30,7 +33,9 @@ const withoutSpaces = (text: string) => text.replace(/\s+/g, '');
 
 describe('scan tables on a terminal', () => {
   it('fit the terminal width, wrapping every finding in full, with verdicts in colour', async () => {
-    const json = JSON.parse((await runCli(['scan', '--json'])).stdout) as { checks: { results: { resourceName: string; annotation: string }[] }[] };
+    const json = JSON.parse((await runCli(['scan', '--json'])).stdout) as {
+      checks: { results: { resourceName: string; annotation: string }[] }[];
+    };
     const run = await runCli(['scan'], { stdoutIsTTY: true, columns: 100 });
 
     expect(run.code, run.stderr).toBe(0);
@@ -46,7 +51,9 @@ describe('scan tables on a terminal', () => {
   it('keep one plain line per row in a pipe, however long the finding', async () => {
     const run = await runCli(['scan', '--rule', 'instance-role'], { stdoutIsTTY: false });
     expect(run.stdout).not.toMatch(ANSI);
-    expect(run.stdout).toMatch(/^batch-worker\s+AROAQXAMPLEBATCHWORK2\s+NON_COMPLIANT\s+Role batch-worker lacks .*Instance profile batch-worker\.$/m);
+    expect(run.stdout).toMatch(
+      /^batch-worker\s+AROAQXAMPLEBATCHWORK2\s+NON_COMPLIANT\s+Role batch-worker lacks .*Instance profile batch-worker\.$/m,
+    );
   });
 
   it.each([
@@ -62,7 +69,10 @@ describe('scan tables on a terminal', () => {
   });
 
   it('colour the outcome of remediate and of evaluate the same way', async () => {
-    const evaluate = await runCli(['evaluate', '--event', resolve(root, 'test/fixtures/cli-events/role-change.json')], { stdoutIsTTY: true, columns: 120 });
+    const evaluate = await runCli(['evaluate', '--event', resolve(root, 'test/fixtures/cli-events/role-change.json')], {
+      stdoutIsTTY: true,
+      columns: 120,
+    });
     expect(evaluate.stdout).toContain(`${RED}NON_COMPLIANT\x1b[0m`);
     const plan = await runCli(['remediate', '--all', '--dry-run'], { stdoutIsTTY: true, columns: 80 });
     for (const line of plan.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
@@ -93,8 +103,20 @@ const webServer = () =>
   });
 
 /** Credentials and region from the environment only, never the machine's ~/.aws. */
-const AWS_ENV = { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials' };
-const PREFERENCES_ONLY = ['--rule', 'session-document', '--max-idle-session-timeout-minutes', '20', '--max-session-duration-minutes', '60'];
+const AWS_ENV = {
+  AWS_ACCESS_KEY_ID: 'testing',
+  AWS_SECRET_ACCESS_KEY: 'testing',
+  AWS_CONFIG_FILE: '/nonexistent/config',
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+};
+const PREFERENCES_ONLY = [
+  '--rule',
+  'session-document',
+  '--max-idle-session-timeout-minutes',
+  '20',
+  '--max-session-duration-minutes',
+  '60',
+];
 
 describe('the session-guard bin', () => {
   const weird = unexpectedErrorEndpoint();
@@ -112,7 +134,8 @@ describe('the session-guard bin', () => {
     const run = await runBin(['--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Usage: session-guard/);
-    for (const text of ['scan', 'evaluate', 'remediate', '-V, --version', '--debug']) expect(run.stdout).toContain(text);
+    for (const text of ['scan', 'evaluate', 'remediate', '-V, --version', '--debug'])
+      expect(run.stdout).toContain(text);
   });
 
   it('scans the bundled sample in a pipe with no colour codes, as `npm start` does', async () => {
@@ -133,13 +156,20 @@ describe('the session-guard bin', () => {
 
     const debug = await runBin([...args, '--debug'], AWS_ENV);
     expect(debug.code).toBe(2);
-    expect(debug.stderr).toMatch(/^session-guard: unexpected error: AwsAccessError: ssm:ListDocuments failed with WeirdFailure: the stand-in fails this call\n\s+at /);
+    expect(debug.stderr).toMatch(
+      /^session-guard: unexpected error: AwsAccessError: ssm:ListDocuments failed with WeirdFailure: the stand-in fails this call\n\s+at /,
+    );
   });
 
   it('says an endpoint that is not AWS did not answer as AWS does, without a stack trace', async () => {
-    const run = await runBin(['scan', '--endpoint-url', web.url(), '--region', 'us-east-1', ...PREFERENCES_ONLY], AWS_ENV);
+    const run = await runBin(
+      ['scan', '--endpoint-url', web.url(), '--region', 'us-east-1', ...PREFERENCES_ONLY],
+      AWS_ENV,
+    );
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^session-guard: The endpoint did not answer \S+ the way AWS does \(HTTP 404, text\/html\): check that --endpoint-url \(or AWS_ENDPOINT_URL\) points at AWS/);
+    expect(run.stderr).toMatch(
+      /^session-guard: The endpoint did not answer \S+ the way AWS does \(HTTP 404, text\/html\): check that --endpoint-url \(or AWS_ENDPOINT_URL\) points at AWS/,
+    );
     expect(run.stderr).not.toMatch(/unexpected error|\n\s+at /);
   });
 });
@@ -147,7 +177,11 @@ describe('the session-guard bin', () => {
 describe('npm test in a pipe', () => {
   const script = resolve(root, 'scripts/plain-when-piped.mjs');
   const noColorSeenBy = (env: NodeJS.ProcessEnv) =>
-    spawnSync(process.execPath, [script, process.execPath, '-e', 'process.stdout.write(String(process.env.NO_COLOR))'], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' }).stdout;
+    spawnSync(
+      process.execPath,
+      [script, process.execPath, '-e', 'process.stdout.write(String(process.env.NO_COLOR))'],
+      { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' },
+    ).stdout;
 
   it('runs the test runner with NO_COLOR when stdout is not a terminal, unless FORCE_COLOR asks for colour', () => {
     expect(noColorSeenBy({})).toBe('1');

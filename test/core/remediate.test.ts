@@ -25,7 +25,10 @@ const webRole = (overrides: Partial<RoleFacts> = {}): RoleFacts => ({
 });
 
 /** In-memory IAM and Config: records attaches, and can hide an attach for a few reads (eventual consistency). */
-function fakeSources(role: RoleFacts | undefined, { configKnows = true, staleReads = 0, nodeRoles = [] as NamedNodeRole[] } = {}) {
+function fakeSources(
+  role: RoleFacts | undefined,
+  { configKnows = true, staleReads = 0, nodeRoles = [] as NamedNodeRole[] } = {},
+) {
   const attached = new Set(role?.attachedPolicyArns ?? []);
   let reads = 0;
   const calls: string[] = [];
@@ -61,7 +64,10 @@ const noSleep = async () => {};
 describe('InstanceRoleRemediation', () => {
   it('attaches the policy to an eligible role and reports what it verified', async () => {
     const { sources, attached, calls } = fakeSources(webRole());
-    const outcome = await new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', sleep: noSleep }).remediate({ roleId: ROLE_ID, policyArn: POLICY });
+    const outcome = await new InstanceRoleRemediation(sources, {
+      exemptionTagKey: 'SessionManagerExempt',
+      sleep: noSleep,
+    }).remediate({ roleId: ROLE_ID, policyArn: POLICY });
     expect(outcome).toEqual({ roleName: 'web', action: 'attached', policyArn: POLICY });
     expect(attached.has(POLICY)).toBe(true);
     expect(calls).not.toContain('listRoles');
@@ -70,9 +76,20 @@ describe('InstanceRoleRemediation', () => {
   });
 
   it('attaches the policy to the DHMC role of a region, reading the regions the rule reads', async () => {
-    const dhmcRole = webRole({ roleName: 'dhmc', path: '/service-role/', assumeRolePolicyDocument: urlEncoded(SSM_TRUST), instanceProfileNames: [] });
-    const { sources, attached, calls } = fakeSources(dhmcRole, { nodeRoles: [{ role: 'service-role/dhmc', use: { kind: 'dhmc', region: 'eu-west-1' } }] });
-    const remediation = new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', nodeRoleRegions: ['eu-west-1', 'us-east-1'], sleep: noSleep });
+    const dhmcRole = webRole({
+      roleName: 'dhmc',
+      path: '/service-role/',
+      assumeRolePolicyDocument: urlEncoded(SSM_TRUST),
+      instanceProfileNames: [],
+    });
+    const { sources, attached, calls } = fakeSources(dhmcRole, {
+      nodeRoles: [{ role: 'service-role/dhmc', use: { kind: 'dhmc', region: 'eu-west-1' } }],
+    });
+    const remediation = new InstanceRoleRemediation(sources, {
+      exemptionTagKey: 'SessionManagerExempt',
+      nodeRoleRegions: ['eu-west-1', 'us-east-1'],
+      sleep: noSleep,
+    });
     expect((await remediation.remediate({ roleId: ROLE_ID, policyArn: POLICY })).action).toBe('attached');
     expect(attached.has(POLICY)).toBe(true);
     expect(calls).toContain('nodeRoles eu-west-1,us-east-1');
@@ -80,22 +97,36 @@ describe('InstanceRoleRemediation', () => {
 
   it('skips an SSM-trusted role that no DHMC setting, activation or hybrid node names any more', async () => {
     const orphan = webRole({ assumeRolePolicyDocument: urlEncoded(SSM_TRUST), instanceProfileNames: [] });
-    const { sources, calls } = fakeSources(orphan, { nodeRoles: [{ role: 'someone-else', use: { kind: 'dhmc', region: 'eu-west-1' } }] });
-    const outcome = await new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', sleep: noSleep }).remediate({ roleId: ROLE_ID, policyArn: POLICY });
-    expect(outcome).toMatchObject({ action: 'skipped-not-eligible', reason: expect.stringContaining('no DHMC, activation or hybrid-node role') });
+    const { sources, calls } = fakeSources(orphan, {
+      nodeRoles: [{ role: 'someone-else', use: { kind: 'dhmc', region: 'eu-west-1' } }],
+    });
+    const outcome = await new InstanceRoleRemediation(sources, {
+      exemptionTagKey: 'SessionManagerExempt',
+      sleep: noSleep,
+    }).remediate({ roleId: ROLE_ID, policyArn: POLICY });
+    expect(outcome).toMatchObject({
+      action: 'skipped-not-eligible',
+      reason: expect.stringContaining('no DHMC, activation or hybrid-node role'),
+    });
     expect(calls).not.toContain('attach');
   });
 
   it('reports already-attached without attaching again', async () => {
     const { sources, calls } = fakeSources(webRole({ attachedPolicyArns: [POLICY] }));
-    const outcome = await new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', sleep: noSleep }).remediate({ roleId: ROLE_ID, policyArn: POLICY });
+    const outcome = await new InstanceRoleRemediation(sources, {
+      exemptionTagKey: 'SessionManagerExempt',
+      sleep: noSleep,
+    }).remediate({ roleId: ROLE_ID, policyArn: POLICY });
     expect(outcome.action).toBe('already-attached');
     expect(calls).not.toContain('attach');
   });
 
   it('falls back to listing IAM roles when Config holds no item', async () => {
     const { sources, calls } = fakeSources(webRole(), { configKnows: false });
-    const outcome = await new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', sleep: noSleep }).remediate({ roleId: ROLE_ID, policyArn: POLICY });
+    const outcome = await new InstanceRoleRemediation(sources, {
+      exemptionTagKey: 'SessionManagerExempt',
+      sleep: noSleep,
+    }).remediate({ roleId: ROLE_ID, policyArn: POLICY });
     expect(outcome.action).toBe('attached');
     expect(calls.slice(0, 2)).toEqual(['config', 'listRoles']);
   });
@@ -103,11 +134,18 @@ describe('InstanceRoleRemediation', () => {
   it.each([
     ['exempt by the configured tag', webRole({ tags: { KeepOut: 'True' } }), 'exempt by its tag KeepOut=true'],
     ['in no instance profile', webRole({ instanceProfileNames: [] }), 'in no instance profile'],
-    ['not assumable by EC2', webRole({ assumeRolePolicyDocument: urlEncoded(LAMBDA_TRUST) }), 'cannot be assumed by EC2'],
+    [
+      'not assumable by EC2',
+      webRole({ assumeRolePolicyDocument: urlEncoded(LAMBDA_TRUST) }),
+      'cannot be assumed by EC2',
+    ],
     ['service-linked', webRole({ path: '/aws-service-role/ec2.amazonaws.com/' }), 'service-linked'],
   ])('skips a role %s, changing nothing', async (_, role, reason) => {
     const { sources, calls } = fakeSources(role);
-    const outcome = await new InstanceRoleRemediation(sources, { exemptionTagKey: 'KeepOut', sleep: noSleep }).remediate({ roleId: ROLE_ID, policyArn: POLICY });
+    const outcome = await new InstanceRoleRemediation(sources, {
+      exemptionTagKey: 'KeepOut',
+      sleep: noSleep,
+    }).remediate({ roleId: ROLE_ID, policyArn: POLICY });
     expect(outcome).toMatchObject({ roleName: 'web', action: 'skipped-not-eligible', policyArn: POLICY });
     expect(outcome.reason).toContain(reason);
     expect(calls).not.toContain('attach');
@@ -115,38 +153,59 @@ describe('InstanceRoleRemediation', () => {
 
   it('fails, changing nothing, when the trust policy cannot be read', async () => {
     const { sources, calls } = fakeSources(webRole({ assumeRolePolicyDocument: '%7Bnot-json' }));
-    await expect(new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', sleep: noSleep }).remediate({ roleId: ROLE_ID, policyArn: POLICY })).rejects.toThrow(TrustPolicyUnreadableError);
+    await expect(
+      new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', sleep: noSleep }).remediate({
+        roleId: ROLE_ID,
+        policyArn: POLICY,
+      }),
+    ).rejects.toThrow(TrustPolicyUnreadableError);
     expect(calls).not.toContain('attach');
   });
 
   it('fails with RoleNotFoundError when no source knows the ID', async () => {
     const { sources } = fakeSources(undefined);
-    await expect(new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', sleep: noSleep }).remediate({ roleId: ROLE_ID, policyArn: POLICY })).rejects.toThrow(
-      /No IAM role has ID AROAEXAMPLEWEBROLE001/,
-    );
+    await expect(
+      new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', sleep: noSleep }).remediate({
+        roleId: ROLE_ID,
+        policyArn: POLICY,
+      }),
+    ).rejects.toThrow(/No IAM role has ID AROAEXAMPLEWEBROLE001/);
   });
 
   it('refuses a name that now belongs to another role (deleted and re-created under the same name)', async () => {
     const { sources, calls } = fakeSources(webRole({ roleId: 'AROAEXAMPLENEWROLE002' }));
     sources.knownRoleName = async () => 'web';
-    await expect(new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', sleep: noSleep }).remediate({ roleId: ROLE_ID, policyArn: POLICY })).rejects.toThrow(
-      /name web now belongs to another role \(AROAEXAMPLENEWROLE002\)/,
-    );
+    await expect(
+      new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', sleep: noSleep }).remediate({
+        roleId: ROLE_ID,
+        policyArn: POLICY,
+      }),
+    ).rejects.toThrow(/name web now belongs to another role \(AROAEXAMPLENEWROLE002\)/);
     expect(calls).not.toContain('attach');
   });
 
   it('reads again, with growing pauses, until IAM shows the attachment', async () => {
     const { sources } = fakeSources(webRole(), { staleReads: 2 });
     const pauses: number[] = [];
-    const remediation = new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', verifyFirstDelayMs: 100, sleep: async (ms) => void pauses.push(ms) });
+    const remediation = new InstanceRoleRemediation(sources, {
+      exemptionTagKey: 'SessionManagerExempt',
+      verifyFirstDelayMs: 100,
+      sleep: async (ms) => void pauses.push(ms),
+    });
     expect((await remediation.remediate({ roleId: ROLE_ID, policyArn: POLICY })).action).toBe('attached');
     expect(pauses).toEqual([100, 200]);
   });
 
   it('fails with AttachNotVerifiedError when the attachment never shows', async () => {
     const { sources } = fakeSources(webRole(), { staleReads: 99 });
-    const remediation = new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', verifyAttempts: 3, sleep: noSleep });
-    await expect(remediation.remediate({ roleId: ROLE_ID, policyArn: POLICY })).rejects.toThrow(/still did not show it after 3 reads/);
+    const remediation = new InstanceRoleRemediation(sources, {
+      exemptionTagKey: 'SessionManagerExempt',
+      verifyAttempts: 3,
+      sleep: noSleep,
+    });
+    await expect(remediation.remediate({ roleId: ROLE_ID, policyArn: POLICY })).rejects.toThrow(
+      /still did not show it after 3 reads/,
+    );
   });
 
   it('treats a full quota as already-attached when a concurrent run attached the policy meanwhile', async () => {
@@ -155,7 +214,10 @@ describe('InstanceRoleRemediation', () => {
       attached.add(POLICY); // the other execution won the last slot
       throw new ManagedPolicyQuotaError('full');
     };
-    const outcome = await new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', sleep: noSleep }).remediate({ roleId: ROLE_ID, policyArn: POLICY });
+    const outcome = await new InstanceRoleRemediation(sources, {
+      exemptionTagKey: 'SessionManagerExempt',
+      sleep: noSleep,
+    }).remediate({ roleId: ROLE_ID, policyArn: POLICY });
     expect(outcome.action).toBe('already-attached');
   });
 
@@ -164,6 +226,11 @@ describe('InstanceRoleRemediation', () => {
     sources.attachPolicy = async () => {
       throw new ManagedPolicyQuotaError('full');
     };
-    await expect(new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', sleep: noSleep }).remediate({ roleId: ROLE_ID, policyArn: POLICY })).rejects.toThrow(ManagedPolicyQuotaError);
+    await expect(
+      new InstanceRoleRemediation(sources, { exemptionTagKey: 'SessionManagerExempt', sleep: noSleep }).remediate({
+        roleId: ROLE_ID,
+        policyArn: POLICY,
+      }),
+    ).rejects.toThrow(ManagedPolicyQuotaError);
   });
 });

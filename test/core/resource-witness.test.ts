@@ -4,7 +4,12 @@ import { findWitness, type IdShape } from '../../functions/shared/core/resource-
 const INSTANCE: IdShape = { prefix: 'i-', alphabet: '0123456789abcdef', lengths: [17, 8] };
 const BEFORE = 'arn:aws:ec2:us-east-1:111122223333:instance/';
 const witness = (pattern: string | string[], named: string[] = [], caseSensitive = false, avoid: string[] = []) =>
-  findWitness([pattern].flat(), BEFORE, INSTANCE, { caseSensitive, named: new Set(named), preference: 'f0123456789abcde', avoid });
+  findWitness([pattern].flat(), BEFORE, INSTANCE, {
+    caseSensitive,
+    named: new Set(named),
+    preference: 'f0123456789abcde',
+    avoid,
+  });
 
 describe('findWitness', () => {
   it('fills wildcards with the preferred character, first at the longer ID length', () => {

@@ -58,8 +58,12 @@ describe('sessionPreferenceFailures', () => {
   });
 
   it('fails S3 logging without s3EncryptionEnabled true, and CloudWatch logging without cloudWatchEncryptionEnabled true', () => {
-    expect(failures({ ...goodInputs, s3EncryptionEnabled: false })).toEqual([expect.stringContaining('S3 bucket session-logs-111122223333 without s3EncryptionEnabled')]);
-    expect(failures({ ...goodInputs, cloudWatchEncryptionEnabled: 'false' })).toEqual([expect.stringContaining('without cloudWatchEncryptionEnabled')]);
+    expect(failures({ ...goodInputs, s3EncryptionEnabled: false })).toEqual([
+      expect.stringContaining('S3 bucket session-logs-111122223333 without s3EncryptionEnabled'),
+    ]);
+    expect(failures({ ...goodInputs, cloudWatchEncryptionEnabled: 'false' })).toEqual([
+      expect.stringContaining('without cloudWatchEncryptionEnabled'),
+    ]);
     const { s3EncryptionEnabled: _s3, cloudWatchEncryptionEnabled: _cw, ...unencrypted } = goodInputs;
     expect(failures(unencrypted)).toHaveLength(2);
   });
@@ -74,7 +78,9 @@ describe('sessionPreferenceFailures', () => {
   });
 
   it('fails a document that logs nowhere', () => {
-    expect(failures({ ...goodInputs, s3BucketName: '', cloudWatchLogGroupName: '' })).toEqual([expect.stringContaining('logs nowhere')]);
+    expect(failures({ ...goodInputs, s3BucketName: '', cloudWatchLogGroupName: '' })).toEqual([
+      expect.stringContaining('logs nowhere'),
+    ]);
   });
 
   it.each([
@@ -90,7 +96,7 @@ describe('sessionPreferenceFailures', () => {
     expect(failures({ ...goodInputs, idleSessionTimeout: value })).toEqual(expected);
   });
 
-  it('holds an unset idleSessionTimeout to Session Manager\'s default of 20 minutes', () => {
+  it("holds an unset idleSessionTimeout to Session Manager's default of 20 minutes", () => {
     const { idleSessionTimeout: _, ...unset } = goodInputs;
     expect(failures(unset)).toEqual([]);
     expect(failures(unset, { ...DEFAULT_SESSION_LIMITS, maxIdleSessionTimeoutMinutes: 10 })).toEqual([
@@ -115,7 +121,12 @@ describe('sessionPreferenceFailures', () => {
   });
 
   it('honours the limits it is given', () => {
-    expect(failures({ ...goodInputs, idleSessionTimeout: 45, maxSessionDuration: 480 }, { maxIdleSessionTimeoutMinutes: 60, maxSessionDurationMinutes: 480 })).toEqual([]);
+    expect(
+      failures(
+        { ...goodInputs, idleSessionTimeout: 45, maxSessionDuration: 480 },
+        { maxIdleSessionTimeoutMinutes: 60, maxSessionDurationMinutes: 480 },
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -124,7 +135,9 @@ describe('parseSessionDocumentContent', () => {
     const json = JSON.stringify(documentWith(goodInputs));
     const yaml = `schemaVersion: '1.0'\ndescription: Session preferences\nsessionType: Standard_Stream\ninputs:\n  kmsKeyId: alias/sessions\n  idleSessionTimeout: '15'\n`;
     expect(parseSessionDocumentContent(json, undefined)).toEqual(documentWith(goodInputs));
-    expect(parseSessionDocumentContent(yaml, parseYaml)).toMatchObject({ inputs: { kmsKeyId: 'alias/sessions', idleSessionTimeout: '15' } });
+    expect(parseSessionDocumentContent(yaml, parseYaml)).toMatchObject({
+      inputs: { kmsKeyId: 'alias/sessions', idleSessionTimeout: '15' },
+    });
   });
 
   it.each([
@@ -144,7 +157,11 @@ describe('parseSessionDocumentContent', () => {
 
 describe('evaluateSessionDocument', () => {
   it('is COMPLIANT for a good document', () => {
-    const verdict = evaluateSessionDocument({ name: 'SSM-SessionManagerRunShell', content: JSON.stringify(documentWith(goodInputs)) }, DEFAULT_SESSION_LIMITS, undefined);
+    const verdict = evaluateSessionDocument(
+      { name: 'SSM-SessionManagerRunShell', content: JSON.stringify(documentWith(goodInputs)) },
+      DEFAULT_SESSION_LIMITS,
+      undefined,
+    );
     expect(verdict.compliance).toBe('COMPLIANT');
   });
 
@@ -161,7 +178,9 @@ describe('evaluateSessionDocument', () => {
     ].join('\n');
     const verdict = evaluateSessionDocument({ name: 'TeamShell', content: yaml }, DEFAULT_SESSION_LIMITS, parseYaml);
     expect(verdict.compliance).toBe('NON_COMPLIANT');
-    expect(verdict.annotation).toMatch(/^Session document TeamShell: kmsKeyId empty .*s3EncryptionEnabled.*idleSessionTimeout 30 above 20.*maxSessionDuration unset/);
+    expect(verdict.annotation).toMatch(
+      /^Session document TeamShell: kmsKeyId empty .*s3EncryptionEnabled.*idleSessionTimeout 30 above 20.*maxSessionDuration unset/,
+    );
     expect(verdict.annotation.length).toBeLessThanOrEqual(256);
   });
 
@@ -175,7 +194,10 @@ describe('evaluateSessionDocument', () => {
 
 describe('evaluateAccountPreferences', () => {
   it('is NON_COMPLIANT when SSM-SessionManagerRunShell is missing, COMPLIANT once it exists', () => {
-    expect(evaluateAccountPreferences(false)).toMatchObject({ compliance: 'NON_COMPLIANT', annotation: expect.stringContaining('runs on its defaults') });
+    expect(evaluateAccountPreferences(false)).toMatchObject({
+      compliance: 'NON_COMPLIANT',
+      annotation: expect.stringContaining('runs on its defaults'),
+    });
     expect(evaluateAccountPreferences(true).compliance).toBe('COMPLIANT');
   });
 });
@@ -187,7 +209,12 @@ const hardenedPortDocument = {
   sessionType: 'Port',
   parameters: {
     portNumber: { type: 'String', description: 'Port on the instance', allowedValues: ['5432'], default: '5432' },
-    localPortNumber: { type: 'String', description: 'Port on your computer', allowedPattern: '^([0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$', default: '0' },
+    localPortNumber: {
+      type: 'String',
+      description: 'Port on your computer',
+      allowedPattern: '^([0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$',
+      default: '0',
+    },
   },
   properties: { portNumber: '{{ portNumber }}', type: 'LocalPortForwarding', localPortNumber: '{{ localPortNumber }}' },
   inputs: { idleSessionTimeout: '15', maxSessionDuration: '60' },
@@ -198,7 +225,13 @@ const hardenedCommandsDocument = (sessionType: 'InteractiveCommands' | 'NonInter
   schemaVersion: '1.0',
   description: 'Read the SSM Agent log',
   sessionType,
-  parameters: { logpath: { type: 'String', default: '/var/log/amazon/ssm/amazon-ssm-agent.log', allowedPattern: '^[a-zA-Z0-9-_/]+(.log)$' } },
+  parameters: {
+    logpath: {
+      type: 'String',
+      default: '/var/log/amazon/ssm/amazon-ssm-agent.log',
+      allowedPattern: '^[a-zA-Z0-9-_/]+(.log)$',
+    },
+  },
   properties: { linux: { commands: 'tail -n 200 {{ logpath }}', runAsElevated: false } },
   inputs: {
     cloudWatchLogGroupName: '/session-guard/sessions',
@@ -232,35 +265,53 @@ describe('each session type is judged on the settings Session Manager applies to
     const { inputs: _, ...asPublished } = hardenedPortDocument;
     expect(evaluate('CopyOfStartPortForwardingSession', asPublished)).toEqual({
       compliance: 'NON_COMPLIANT',
-      annotation: 'Session document CopyOfStartPortForwardingSession (Port): maxSessionDuration unset (allowed 60 minutes).',
+      annotation:
+        'Session document CopyOfStartPortForwardingSession (Port): maxSessionDuration unset (allowed 60 minutes).',
     });
-    expect(evaluate('LongTunnel', { ...hardenedPortDocument, inputs: { idleSessionTimeout: '60', maxSessionDuration: '480' } }).annotation).toBe(
+    expect(
+      evaluate('LongTunnel', {
+        ...hardenedPortDocument,
+        inputs: { idleSessionTimeout: '60', maxSessionDuration: '480' },
+      }).annotation,
+    ).toBe(
       'Session document LongTunnel (Port): idleSessionTimeout 60 above 20 minutes; maxSessionDuration 480 above 60 minutes.',
     );
   });
 
   it('does not fail a Port document on logging or key settings it never uses', () => {
-    const inputs = { ...hardenedPortDocument.inputs, s3BucketName: 'legacy-logs', s3EncryptionEnabled: false, kmsKeyId: '{{ key }}', cloudWatchLogGroupName: '{{ group }}' };
+    const inputs = {
+      ...hardenedPortDocument.inputs,
+      s3BucketName: 'legacy-logs',
+      s3EncryptionEnabled: false,
+      kmsKeyId: '{{ key }}',
+      cloudWatchLogGroupName: '{{ group }}',
+    };
     expect(evaluate('LegacyTunnel', { ...hardenedPortDocument, inputs }).compliance).toBe('COMPLIANT');
   });
 
-  it.each(['InteractiveCommands', 'NonInteractiveCommands'] as const)('passes a hardened %s document', (sessionType) => {
-    expect(evaluate('TailAgentLog', hardenedCommandsDocument(sessionType))).toEqual({
-      compliance: 'COMPLIANT',
-      annotation: `Session document TailAgentLog (${sessionType}) encrypts sessions and logs, and keeps sessions within 20 idle / 60 total minutes.`,
-    });
-  });
+  it.each(['InteractiveCommands', 'NonInteractiveCommands'] as const)(
+    'passes a hardened %s document',
+    (sessionType) => {
+      expect(evaluate('TailAgentLog', hardenedCommandsDocument(sessionType))).toEqual({
+        compliance: 'COMPLIANT',
+        annotation: `Session document TailAgentLog (${sessionType}) encrypts sessions and logs, and keeps sessions within 20 idle / 60 total minutes.`,
+      });
+    },
+  );
 
-  it.each(['InteractiveCommands', 'NonInteractiveCommands'] as const)('asks a %s document for a key, encrypted logs and limits, but not for inputs as such', (sessionType) => {
-    const { inputs: _, ...withoutInputs } = hardenedCommandsDocument(sessionType);
-    expect(evaluate('RunAnything', withoutInputs).annotation).toBe(
-      `Session document RunAnything (${sessionType}): kmsKeyId missing (no session encryption beyond TLS); logs nowhere (no S3 bucket or CloudWatch log group); maxSessionDuration unset (allowed 60 minutes).`,
-    );
-    const unencrypted = { ...hardenedCommandsDocument(sessionType).inputs, cloudWatchEncryptionEnabled: false };
-    expect(evaluate('RunAnything', { ...withoutInputs, inputs: unencrypted }).annotation).toBe(
-      `Session document RunAnything (${sessionType}): logs to CloudWatch log group /session-guard/sessions without cloudWatchEncryptionEnabled true.`,
-    );
-  });
+  it.each(['InteractiveCommands', 'NonInteractiveCommands'] as const)(
+    'asks a %s document for a key, encrypted logs and limits, but not for inputs as such',
+    (sessionType) => {
+      const { inputs: _, ...withoutInputs } = hardenedCommandsDocument(sessionType);
+      expect(evaluate('RunAnything', withoutInputs).annotation).toBe(
+        `Session document RunAnything (${sessionType}): kmsKeyId missing (no session encryption beyond TLS); logs nowhere (no S3 bucket or CloudWatch log group); maxSessionDuration unset (allowed 60 minutes).`,
+      );
+      const unencrypted = { ...hardenedCommandsDocument(sessionType).inputs, cloudWatchEncryptionEnabled: false };
+      expect(evaluate('RunAnything', { ...withoutInputs, inputs: unencrypted }).annotation).toBe(
+        `Session document RunAnything (${sessionType}): logs to CloudWatch log group /session-guard/sessions without cloudWatchEncryptionEnabled true.`,
+      );
+    },
+  );
 
   it('keeps asking a Standard_Stream document for inputs, a key and logging', () => {
     expect(evaluate('Shell', documentWith(undefined)).annotation).toBe(
@@ -275,18 +326,44 @@ describe('each session type is judged on the settings Session Manager applies to
       'kmsKeyId missing (no session encryption beyond TLS)',
       'logs nowhere (no S3 bucket or CloudWatch log group)',
     ]);
-    expect(sessionPreferenceFailures({ ...hardenedPortDocument, sessionType: 'Tunnel' }, DEFAULT_SESSION_LIMITS)[0]).toMatch(/^sessionType "Tunnel" is not one of/);
+    expect(
+      sessionPreferenceFailures({ ...hardenedPortDocument, sessionType: 'Tunnel' }, DEFAULT_SESSION_LIMITS)[0],
+    ).toMatch(/^sessionType "Tunnel" is not one of/);
   });
 });
 
 describe('settings the person starting the session fills in', () => {
   it.each([
-    ['s3BucketName', { s3BucketName: '{{ logBucket }}' }, "s3BucketName is the parameter {{ logBucket }}: the session's starter can choose where logs go"],
-    ['cloudWatchLogGroupName, in part', { cloudWatchLogGroupName: '/sessions/{{team}}' }, "cloudWatchLogGroupName is the parameter {{team}}: the session's starter can choose where logs go"],
-    ['kmsKeyId', { kmsKeyId: '{{ KeyId }}' }, "kmsKeyId is the parameter {{ KeyId }}: the session's starter can choose which key encrypts the session"],
-    ['idleSessionTimeout', { idleSessionTimeout: '{{idle}}' }, "idleSessionTimeout is the parameter {{idle}}: the session's starter can choose how long an idle session lasts"],
-    ['maxSessionDuration', { maxSessionDuration: '{{ hours }}' }, "maxSessionDuration is the parameter {{ hours }}: the session's starter can choose how long a session lasts"],
-    ['s3BucketName, from Parameter Store', { s3BucketName: '{{ssm:/session-guard/audit-bucket}}' }, 's3BucketName is read from Parameter Store ({{ssm:/session-guard/audit-bucket}}): whoever can change /session-guard/audit-bucket chooses where logs go'],
+    [
+      's3BucketName',
+      { s3BucketName: '{{ logBucket }}' },
+      "s3BucketName is the parameter {{ logBucket }}: the session's starter can choose where logs go",
+    ],
+    [
+      'cloudWatchLogGroupName, in part',
+      { cloudWatchLogGroupName: '/sessions/{{team}}' },
+      "cloudWatchLogGroupName is the parameter {{team}}: the session's starter can choose where logs go",
+    ],
+    [
+      'kmsKeyId',
+      { kmsKeyId: '{{ KeyId }}' },
+      "kmsKeyId is the parameter {{ KeyId }}: the session's starter can choose which key encrypts the session",
+    ],
+    [
+      'idleSessionTimeout',
+      { idleSessionTimeout: '{{idle}}' },
+      "idleSessionTimeout is the parameter {{idle}}: the session's starter can choose how long an idle session lasts",
+    ],
+    [
+      'maxSessionDuration',
+      { maxSessionDuration: '{{ hours }}' },
+      "maxSessionDuration is the parameter {{ hours }}: the session's starter can choose how long a session lasts",
+    ],
+    [
+      's3BucketName, from Parameter Store',
+      { s3BucketName: '{{ssm:/session-guard/audit-bucket}}' },
+      's3BucketName is read from Parameter Store ({{ssm:/session-guard/audit-bucket}}): whoever can change /session-guard/audit-bucket chooses where logs go',
+    ],
   ])('fails %s given as a parameter', (_, change, expected) => {
     expect(failures({ ...goodInputs, ...change })).toEqual([expected]);
   });
@@ -296,11 +373,17 @@ describe('settings the person starting the session fills in', () => {
     const parameterized = {
       ...document,
       parameters: { ...document.parameters, logBucket: { type: 'String', default: 'team-session-logs' } },
-      inputs: { ...document.inputs, cloudWatchLogGroupName: '', s3BucketName: '{{ logBucket }}', s3EncryptionEnabled: true },
+      inputs: {
+        ...document.inputs,
+        cloudWatchLogGroupName: '',
+        s3BucketName: '{{ logBucket }}',
+        s3EncryptionEnabled: true,
+      },
     };
     expect(evaluate('TeamDebug', parameterized)).toEqual({
       compliance: 'NON_COMPLIANT',
-      annotation: "Session document TeamDebug (InteractiveCommands): s3BucketName is the parameter {{ logBucket }}: the session's starter can choose where logs go.",
+      annotation:
+        "Session document TeamDebug (InteractiveCommands): s3BucketName is the parameter {{ logBucket }}: the session's starter can choose where logs go.",
     });
   });
 

@@ -4,7 +4,11 @@ import { describeNodeRoleUses, NodeRoleIndex, roleNameOf } from '../../functions
 describe('roleNameOf', () => {
   it.each([
     ['a name, as activations hold it', 'SSMServiceRole', 'SSMServiceRole'],
-    ['a path and name, as the DHMC setting holds it', 'service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole', 'AWSSystemsManagerDefaultEC2InstanceManagementRole'],
+    [
+      'a path and name, as the DHMC setting holds it',
+      'service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole',
+      'AWSSystemsManagerDefaultEC2InstanceManagementRole',
+    ],
     ['an ARN', 'arn:aws-cn:iam::111122223333:role/ops/HybridNodes', 'HybridNodes'],
   ])('reads %s', (_, reference, name) => {
     expect(roleNameOf(reference)).toBe(name);
@@ -44,10 +48,14 @@ describe('describeNodeRoleUses', () => {
         { kind: 'hybrid-node', region: 'eu-west-1', nodeId: 'mi-0123456789abcdef0' },
         { kind: 'hybrid-node', region: 'us-east-1', nodeId: 'mi-0fedcba9876543210' },
       ]),
-    ).toBe('DHMC role in eu-west-1, us-east-1; role of activation e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE (eu-west-1); role of 2 hybrid nodes (eu-west-1, us-east-1)');
+    ).toBe(
+      'DHMC role in eu-west-1, us-east-1; role of activation e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE (eu-west-1); role of 2 hybrid nodes (eu-west-1, us-east-1)',
+    );
   });
 
   it('names a single hybrid node', () => {
-    expect(describeNodeRoleUses([{ kind: 'hybrid-node', region: 'eu-west-1', nodeId: 'mi-0123456789abcdef0' }])).toBe('role of hybrid node mi-0123456789abcdef0 (eu-west-1)');
+    expect(describeNodeRoleUses([{ kind: 'hybrid-node', region: 'eu-west-1', nodeId: 'mi-0123456789abcdef0' }])).toBe(
+      'role of hybrid node mi-0123456789abcdef0 (eu-west-1)',
+    );
   });
 });

@@ -25,11 +25,19 @@ describe('isTaggedTrue', () => {
 
 describe('tagMap', () => {
   it("reads IAM's tag list into one map", () => {
-    expect(tagMap([{ Key: 'Team', Value: 'ops' }, { Key: 'SessionManagerExempt', Value: 'true' }])).toEqual({ Team: 'ops', SessionManagerExempt: 'true' });
+    expect(
+      tagMap([
+        { Key: 'Team', Value: 'ops' },
+        { Key: 'SessionManagerExempt', Value: 'true' },
+      ]),
+    ).toEqual({ Team: 'ops', SessionManagerExempt: 'true' });
   });
 
   it('keeps a tag whose value is missing as empty text, and lets a repeated key take its last value', () => {
-    expect(tagMap([{ Key: 'Owner' }, { Key: 'Team', Value: 'ops' }, { Key: 'Team', Value: 'sec' }])).toEqual({ Owner: '', Team: 'sec' });
+    expect(tagMap([{ Key: 'Owner' }, { Key: 'Team', Value: 'ops' }, { Key: 'Team', Value: 'sec' }])).toEqual({
+      Owner: '',
+      Team: 'sec',
+    });
   });
 
   it('reads no tags as an empty map', () => {

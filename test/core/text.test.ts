@@ -15,10 +15,12 @@ describe('clipText', () => {
 });
 
 describe('clipAnnotation', () => {
-  it("clips to the characters AWS Config accepts in an annotation", () => {
+  it('clips to the characters AWS Config accepts in an annotation', () => {
     const finding = `Role app-server ${'x'.repeat(400)}`;
     expect(clipAnnotation(finding)).toHaveLength(MAX_ANNOTATION_LENGTH);
     expect(clipAnnotation(finding)).toBe(`${finding.slice(0, MAX_ANNOTATION_LENGTH - 1)}…`);
-    expect(clipAnnotation('Role app-server has the instance policy attached.')).toBe('Role app-server has the instance policy attached.');
+    expect(clipAnnotation('Role app-server has the instance policy attached.')).toBe(
+      'Role app-server has the instance policy attached.',
+    );
   });
 });

@@ -14,7 +14,10 @@ describe('parsePolicyDocument', () => {
   });
 
   it('accepts a single Statement object and case-insensitive keys', () => {
-    const doc = { version: '2012-10-17', statement: { sid: 'One', effect: 'allow', principal: { Service: 'ec2.amazonaws.com' }, action: 'sts:AssumeRole' } };
+    const doc = {
+      version: '2012-10-17',
+      statement: { sid: 'One', effect: 'allow', principal: { Service: 'ec2.amazonaws.com' }, action: 'sts:AssumeRole' },
+    };
     expect(parsePolicyDocument(doc).statements).toHaveLength(1);
     expect(parsePolicyDocument(doc).statements[0]?.label).toBe('One');
   });
@@ -23,7 +26,10 @@ describe('parsePolicyDocument', () => {
     ['text that is not JSON', '%7Bnot-json'],
     ['broken URL encoding', '%E0%A4%A'],
     ['a document with no Statement', { Version: '2012-10-17' }],
-    ['an Effect that is neither Allow nor Deny', trustFor({ Service: 'ec2.amazonaws.com' }, 'sts:AssumeRole', { Effect: 'Maybe' })],
+    [
+      'an Effect that is neither Allow nor Deny',
+      trustFor({ Service: 'ec2.amazonaws.com' }, 'sts:AssumeRole', { Effect: 'Maybe' }),
+    ],
     ['a number', 42],
   ])('rejects %s with a PolicyDocumentError', (_, doc) => {
     expect(() => parsePolicyDocument(doc)).toThrow(PolicyDocumentError);
@@ -48,7 +54,11 @@ describe('wildcardMatches', () => {
 describe('ec2CanAssume', () => {
   it('is true for the EC2 service principal, as a string or in a list, in any case', () => {
     expect(canAssume(urlEncoded(EC2_TRUST))).toBe(true);
-    expect(canAssume(trustFor({ Service: ['ssm.amazonaws.com', 'EC2.amazonaws.com'] }, ['sts:TagSession', 'sts:AssumeRole']))).toBe(true);
+    expect(
+      canAssume(
+        trustFor({ Service: ['ssm.amazonaws.com', 'EC2.amazonaws.com'] }, ['sts:TagSession', 'sts:AssumeRole']),
+      ),
+    ).toBe(true);
   });
 
   it('is true for the China partition principal ec2.amazonaws.com.cn', () => {
@@ -58,7 +68,10 @@ describe('ec2CanAssume', () => {
   it('is true for wildcard actions and for a NotAction that leaves sts:AssumeRole in', () => {
     expect(canAssume(trustFor({ Service: 'ec2.amazonaws.com' }, 'sts:*'))).toBe(true);
     expect(canAssume(trustFor({ Service: 'ec2.amazonaws.com' }, '*'))).toBe(true);
-    const notAction = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, NotAction: 'sts:TagSession' }] };
+    const notAction = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, NotAction: 'sts:TagSession' }],
+    };
     expect(canAssume(notAction)).toBe(true);
   });
 

@@ -1,6 +1,12 @@
 import * as z from 'zod';
 import { describe, expect, it } from 'vitest';
-import { describeIssues, isTrueText, listIssues, parseWholeNumber, wholeNumberWithin } from '../../functions/shared/core/validation';
+import {
+  describeIssues,
+  isTrueText,
+  listIssues,
+  parseWholeNumber,
+  wholeNumberWithin,
+} from '../../functions/shared/core/validation';
 
 describe('parseWholeNumber', () => {
   it.each([
@@ -12,12 +18,26 @@ describe('parseWholeNumber', () => {
     expect(parseWholeNumber(value)).toBe(expected);
   });
 
-  it.each(['2.5', '20.0', '1e3', '0x14', '+20', '-1', 'twenty', '20 minutes', '', ' ', 2.5, Number.NaN, true, null, undefined, ['20']])(
-    'refuses %j rather than coercing it',
-    (value) => {
-      expect(parseWholeNumber(value)).toBeUndefined();
-    },
-  );
+  it.each([
+    '2.5',
+    '20.0',
+    '1e3',
+    '0x14',
+    '+20',
+    '-1',
+    'twenty',
+    '20 minutes',
+    '',
+    ' ',
+    2.5,
+    Number.NaN,
+    true,
+    null,
+    undefined,
+    ['20'],
+  ])('refuses %j rather than coercing it', (value) => {
+    expect(parseWholeNumber(value)).toBeUndefined();
+  });
 });
 
 describe('wholeNumberWithin', () => {
@@ -32,12 +52,19 @@ describe('wholeNumberWithin', () => {
     expect(problemWith('0')).toEqual(['must be from 1 to 60 minutes']);
     expect(problemWith(61)).toEqual(['must be from 1 to 60 minutes']);
     const limit = wholeNumberWithin({ min: 1, max: 1440 });
-    expect([limit.safeParse('0'), limit.safeParse('1441')].map((result) => result.error?.issues[0]?.message)).toEqual(['must be at least 1', 'must be at most 1440']);
+    expect([limit.safeParse('0'), limit.safeParse('1441')].map((result) => result.error?.issues[0]?.message)).toEqual([
+      'must be at least 1',
+      'must be at most 1440',
+    ]);
   });
 
   it('says what was given when it is not a whole number, and that a missing value is required', () => {
-    expect(problemWith(true)).toEqual(['must be a whole number of minutes written as text, such as "1"; got true (boolean)']);
-    expect(problemWith('2.5')).toEqual(['must be a whole number of minutes written as text, such as "1"; got "2.5" (string)']);
+    expect(problemWith(true)).toEqual([
+      'must be a whole number of minutes written as text, such as "1"; got true (boolean)',
+    ]);
+    expect(problemWith('2.5')).toEqual([
+      'must be a whole number of minutes written as text, such as "1"; got "2.5" (string)',
+    ]);
     expect(problemWith(undefined)).toEqual(['is required: a whole number of minutes from 1 to 60']);
   });
 });
@@ -66,13 +93,19 @@ describe('listIssues and describeIssues', () => {
   });
 
   it('name a problem with the whole value by its root', () => {
-    expect(listIssues(errorFor({ RoleName: 'root', Limits: { Idle: 1 } }), '(event)')).toEqual([{ path: '(event)', message: 'must not be root' }]);
+    expect(listIssues(errorFor({ RoleName: 'root', Limits: { Idle: 1 } }), '(event)')).toEqual([
+      { path: '(event)', message: 'must not be root' },
+    ]);
   });
 
   it('join every problem into one sentence, with the separator the messages are written for', () => {
     const error = errorFor({ RoleName: 'root', Limits: { Idle: 1 } });
     expect(describeIssues(error, '(event)')).toBe('(event): must not be root');
     expect(describeIssues(error, 'RoleName', ' ')).toBe('RoleName must not be root');
-    expect(describeIssues(errorFor({ Limits: {} }), '(event)').split('; ').map((problem) => problem.split(':')[0])).toEqual(['RoleName', 'Limits.Idle']);
+    expect(
+      describeIssues(errorFor({ Limits: {} }), '(event)')
+        .split('; ')
+        .map((problem) => problem.split(':')[0]),
+    ).toEqual(['RoleName', 'Limits.Idle']);
   });
 });

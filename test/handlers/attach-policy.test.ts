@@ -18,7 +18,12 @@ import {
   ListRolesCommand,
   NoSuchEntityException,
 } from '@aws-sdk/client-iam';
-import { DescribeActivationsCommand, DescribeInstanceInformationCommand, GetServiceSettingCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  DescribeActivationsCommand,
+  DescribeInstanceInformationCommand,
+  GetServiceSettingCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -29,7 +34,9 @@ import { captureEmf, type EmfRecord, enabledTelemetry, metricNames } from '../su
 import { EC2_TRUST, SSM_TRUST, urlEncoded } from '../support/iam-documents';
 import { lambdaContext } from '../support/lambda';
 
-const event = JSON.parse(readFileSync(new URL('../../sam/events/AttachPolicyFunction/invoke.json', import.meta.url), 'utf8')) as {
+const event = JSON.parse(
+  readFileSync(new URL('../../sam/events/AttachPolicyFunction/invoke.json', import.meta.url), 'utf8'),
+) as {
   RoleId: string;
   PolicyArn: string;
 };
@@ -41,7 +48,10 @@ const iamMock = mockClient(IAMClient);
 const configMock = mockClient(ConfigServiceClient);
 const accountMock = mockClient(AccountClient);
 const ssmMock = mockClient(SSMClient);
-const nodeRoles = new NodeRoleGateway(new AccountClient({ region: 'us-east-1' }), (region) => new SSMClient({ region }));
+const nodeRoles = new NodeRoleGateway(
+  new AccountClient({ region: 'us-east-1' }),
+  (region) => new SSMClient({ region }),
+);
 
 const handler = attachPolicyHandler({
   iam: new IAMClient({ region: 'us-east-1' }),
@@ -77,14 +87,29 @@ const configItem = {
   awsRegion: 'global',
 };
 
-const throttled = () => new IAMServiceException({ name: 'Throttling', $fault: 'client', $metadata: {}, message: 'Rate exceeded' });
+const throttled = () =>
+  new IAMServiceException({ name: 'Throttling', $fault: 'client', $metadata: {}, message: 'Rate exceeded' });
 
 beforeEach(() => {
   iamMock.reset();
   configMock.reset();
-  configMock.on(BatchGetResourceConfigCommand).resolves({ baseConfigurationItems: [configItem], unprocessedResourceKeys: [] });
+  configMock
+    .on(BatchGetResourceConfigCommand)
+    .resolves({ baseConfigurationItems: [configItem], unprocessedResourceKeys: [] });
   iamMock.on(GetRoleCommand, { RoleName: ROLE_NAME }).resolves(roleResponse());
-  iamMock.on(ListInstanceProfilesForRoleCommand).resolves({ InstanceProfiles: [{ InstanceProfileName: 'web-server', Path: '/', InstanceProfileId: 'AIPAEXAMPLE', Arn: 'arn:aws:iam::123456789012:instance-profile/web-server', CreateDate: new Date(), Roles: [] }], IsTruncated: false });
+  iamMock.on(ListInstanceProfilesForRoleCommand).resolves({
+    InstanceProfiles: [
+      {
+        InstanceProfileName: 'web-server',
+        Path: '/',
+        InstanceProfileId: 'AIPAEXAMPLE',
+        Arn: 'arn:aws:iam::123456789012:instance-profile/web-server',
+        CreateDate: new Date(),
+        Roles: [],
+      },
+    ],
+    IsTruncated: false,
+  });
   iamMock
     .on(ListAttachedRolePoliciesCommand)
     .resolvesOnce({ AttachedPolicies: [], IsTruncated: false })
@@ -101,7 +126,9 @@ beforeEach(() => {
 describe('AttachPolicyFunction handler', () => {
   it('resolves the role through Config, attaches the policy by ARN and returns the outcome', async () => {
     await expect(invoke()).resolves.toEqual({ roleName: ROLE_NAME, action: 'attached', policyArn: POLICY });
-    expect(configMock).toHaveReceivedCommandWith(BatchGetResourceConfigCommand, { resourceKeys: [{ resourceType: 'AWS::IAM::Role', resourceId: ROLE_ID }] });
+    expect(configMock).toHaveReceivedCommandWith(BatchGetResourceConfigCommand, {
+      resourceKeys: [{ resourceType: 'AWS::IAM::Role', resourceId: ROLE_ID }],
+    });
     expect(iamMock).toHaveReceivedCommandTimes(AttachRolePolicyCommand, 1);
     expect(iamMock).toHaveReceivedCommandWith(AttachRolePolicyCommand, { RoleName: ROLE_NAME, PolicyArn: POLICY });
     expect(iamMock).not.toHaveReceivedCommand(ListRolesCommand);
@@ -111,15 +138,36 @@ describe('AttachPolicyFunction handler', () => {
     configMock.on(BatchGetResourceConfigCommand).resolves({ baseConfigurationItems: [], unprocessedResourceKeys: [] });
     configMock.on(GetResourceConfigHistoryCommand).resolves({ configurationItems: [configItem] });
     await expect(invoke()).resolves.toMatchObject({ roleName: ROLE_NAME, action: 'attached' });
-    expect(configMock).toHaveReceivedCommandWith(GetResourceConfigHistoryCommand, { resourceType: 'AWS::IAM::Role', resourceId: ROLE_ID, limit: 1 });
+    expect(configMock).toHaveReceivedCommandWith(GetResourceConfigHistoryCommand, {
+      resourceType: 'AWS::IAM::Role',
+      resourceId: ROLE_ID,
+      limit: 1,
+    });
   });
 
   it('falls back to a paged ListRoles when Config never discovered the role', async () => {
     configMock.on(BatchGetResourceConfigCommand).resolves({ baseConfigurationItems: [], unprocessedResourceKeys: [] });
-    configMock.on(GetResourceConfigHistoryCommand).rejects(new ResourceNotDiscoveredException({ $metadata: {}, message: 'Resource is unknown or has not been discovered' }));
+    configMock.on(GetResourceConfigHistoryCommand).rejects(
+      new ResourceNotDiscoveredException({
+        $metadata: {},
+        message: 'Resource is unknown or has not been discovered',
+      }),
+    );
     iamMock
       .on(ListRolesCommand)
-      .resolvesOnce({ Roles: [{ Path: '/', RoleName: 'other', RoleId: 'AROAOTHERROLE0000001', Arn: 'arn:aws:iam::123456789012:role/other', CreateDate: new Date() }], IsTruncated: true, Marker: 'page-2' })
+      .resolvesOnce({
+        Roles: [
+          {
+            Path: '/',
+            RoleName: 'other',
+            RoleId: 'AROAOTHERROLE0000001',
+            Arn: 'arn:aws:iam::123456789012:role/other',
+            CreateDate: new Date(),
+          },
+        ],
+        IsTruncated: true,
+        Marker: 'page-2',
+      })
       .resolves({ Roles: [roleResponse().Role], IsTruncated: false });
     await expect(invoke()).resolves.toMatchObject({ roleName: ROLE_NAME, action: 'attached' });
     expect(iamMock).toHaveReceivedCommandTimes(ListRolesCommand, 2);
@@ -127,24 +175,40 @@ describe('AttachPolicyFunction handler', () => {
   });
 
   it('attaches to the DHMC role of a region after reading every enabled region, and to nothing Systems Manager no longer names', async () => {
-    const dhmcRole = { ...roleResponse().Role, Path: '/service-role/', AssumeRolePolicyDocument: urlEncoded(SSM_TRUST) };
+    const dhmcRole = {
+      ...roleResponse().Role,
+      Path: '/service-role/',
+      AssumeRolePolicyDocument: urlEncoded(SSM_TRUST),
+    };
     iamMock.on(GetRoleCommand, { RoleName: ROLE_NAME }).resolves({ Role: dhmcRole });
     iamMock.on(ListInstanceProfilesForRoleCommand).resolves({ InstanceProfiles: [], IsTruncated: false });
-    ssmMock.on(GetServiceSettingCommand).resolves({ ServiceSetting: { SettingValue: `service-role/${ROLE_NAME}`, Status: 'Customized' } });
+    ssmMock
+      .on(GetServiceSettingCommand)
+      .resolves({ ServiceSetting: { SettingValue: `service-role/${ROLE_NAME}`, Status: 'Customized' } });
 
     await expect(invoke()).resolves.toMatchObject({ action: 'attached' });
     expect(accountMock).toHaveReceivedCommandTimes(ListRegionsCommand, 1);
     expect(ssmMock).toHaveReceivedCommandTimes(GetServiceSettingCommand, 2);
 
     iamMock.resetHistory();
-    ssmMock.on(GetServiceSettingCommand).resolves({ ServiceSetting: { SettingValue: 'service-role/another-role', Status: 'Customized' } });
-    await expect(invoke()).resolves.toMatchObject({ action: 'skipped-not-eligible', reason: expect.stringContaining('no DHMC, activation or hybrid-node role') });
+    ssmMock
+      .on(GetServiceSettingCommand)
+      .resolves({ ServiceSetting: { SettingValue: 'service-role/another-role', Status: 'Customized' } });
+    await expect(invoke()).resolves.toMatchObject({
+      action: 'skipped-not-eligible',
+      reason: expect.stringContaining('no DHMC, activation or hybrid-node role'),
+    });
     expect(iamMock).not.toHaveReceivedCommand(AttachRolePolicyCommand);
   });
 
   it('skips a role tagged exempt, without attaching', async () => {
-    iamMock.on(GetRoleCommand, { RoleName: ROLE_NAME }).resolves(roleResponse([{ Key: 'SessionManagerExempt', Value: 'true' }]));
-    await expect(invoke()).resolves.toMatchObject({ action: 'skipped-not-eligible', reason: expect.stringContaining('exempt') });
+    iamMock
+      .on(GetRoleCommand, { RoleName: ROLE_NAME })
+      .resolves(roleResponse([{ Key: 'SessionManagerExempt', Value: 'true' }]));
+    await expect(invoke()).resolves.toMatchObject({
+      action: 'skipped-not-eligible',
+      reason: expect.stringContaining('exempt'),
+    });
     expect(iamMock).not.toHaveReceivedCommand(AttachRolePolicyCommand);
   });
 
@@ -155,14 +219,31 @@ describe('AttachPolicyFunction handler', () => {
 
   it('explains a denied Config lookup, pointing at service control policies', async () => {
     configMock.on(BatchGetResourceConfigCommand).rejects(
-      new ConfigServiceServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata: {}, message: 'with an explicit deny in a service control policy' }),
+      new ConfigServiceServiceException({
+        name: 'AccessDeniedException',
+        $fault: 'client',
+        $metadata: {},
+        message: 'with an explicit deny in a service control policy',
+      }),
     );
-    await expect(invoke()).rejects.toMatchObject({ name: 'AwsAccessDeniedError', message: expect.stringMatching(/config:BatchGetResourceConfig was denied .*service control policy or permissions boundary/) });
+    await expect(invoke()).rejects.toMatchObject({
+      name: 'AwsAccessDeniedError',
+      message: expect.stringMatching(
+        /config:BatchGetResourceConfig was denied .*service control policy or permissions boundary/,
+      ),
+    });
     expect(iamMock).not.toHaveReceivedCommand(AttachRolePolicyCommand);
   });
 
   it('explains a denied attach', async () => {
-    iamMock.on(AttachRolePolicyCommand).rejects(new IAMServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: {}, message: 'not authorized to perform: iam:AttachRolePolicy' }));
+    iamMock.on(AttachRolePolicyCommand).rejects(
+      new IAMServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        $metadata: {},
+        message: 'not authorized to perform: iam:AttachRolePolicy',
+      }),
+    );
     await expect(invoke()).rejects.toMatchObject({
       name: 'AwsAccessDeniedError',
       message: expect.stringMatching(/iam:AttachRolePolicy was denied.*check that PolicyArn .* is that policy/),
@@ -171,16 +252,28 @@ describe('AttachPolicyFunction handler', () => {
 
   it('fails with AwsThrottledError when IAM keeps throttling after the SDK retries', async () => {
     iamMock.on(AttachRolePolicyCommand).rejects(throttled());
-    await expect(invoke()).rejects.toMatchObject({ name: 'AwsThrottledError', message: expect.stringContaining('iam:AttachRolePolicy was still throttled') });
+    await expect(invoke()).rejects.toMatchObject({
+      name: 'AwsThrottledError',
+      message: expect.stringContaining('iam:AttachRolePolicy was still throttled'),
+    });
   });
 
   it('fails with AwsThrottledError when Config keeps throttling', async () => {
-    configMock.on(BatchGetResourceConfigCommand).rejects(new ConfigServiceServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: {}, message: 'Rate exceeded' }));
+    configMock.on(BatchGetResourceConfigCommand).rejects(
+      new ConfigServiceServiceException({
+        name: 'ThrottlingException',
+        $fault: 'client',
+        $metadata: {},
+        message: 'Rate exceeded',
+      }),
+    );
     await expect(invoke()).rejects.toMatchObject({ name: 'AwsThrottledError' });
   });
 
   it('fails with the managed-policy quota explained when the role is full', async () => {
-    iamMock.on(AttachRolePolicyCommand).rejects(new LimitExceededException({ $metadata: {}, message: 'Cannot exceed quota for PoliciesPerRole: 10' }));
+    iamMock
+      .on(AttachRolePolicyCommand)
+      .rejects(new LimitExceededException({ $metadata: {}, message: 'Cannot exceed quota for PoliciesPerRole: 10' }));
     iamMock.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [], IsTruncated: false });
     await expect(invoke()).rejects.toMatchObject({
       name: 'ManagedPolicyQuotaError',
@@ -192,9 +285,15 @@ describe('AttachPolicyFunction handler', () => {
     ['the policy is missing', false, 'PolicyNotFoundError'],
     ['the role was deleted meanwhile', true, 'RoleNotFoundError'],
   ])('tells from IAM NoSuchEntity on attach that %s', async (_, policyExists, errorName) => {
-    iamMock.on(AttachRolePolicyCommand).rejects(new NoSuchEntityException({ $metadata: {}, message: 'The entity does not exist.' }));
-    if (policyExists) iamMock.on(GetPolicyCommand).resolves({ Policy: { Arn: POLICY, PolicyName: 'session-guard-instance' } });
-    else iamMock.on(GetPolicyCommand).rejects(new NoSuchEntityException({ $metadata: {}, message: `Policy ${POLICY} was not found.` }));
+    iamMock
+      .on(AttachRolePolicyCommand)
+      .rejects(new NoSuchEntityException({ $metadata: {}, message: 'The entity does not exist.' }));
+    if (policyExists)
+      iamMock.on(GetPolicyCommand).resolves({ Policy: { Arn: POLICY, PolicyName: 'session-guard-instance' } });
+    else
+      iamMock
+        .on(GetPolicyCommand)
+        .rejects(new NoSuchEntityException({ $metadata: {}, message: `Policy ${POLICY} was not found.` }));
     await expect(invoke()).rejects.toMatchObject({ name: errorName });
     expect(iamMock).toHaveReceivedCommandWith(GetPolicyCommand, { PolicyArn: POLICY });
   });
@@ -225,11 +324,16 @@ describe('AttachPolicyFunction metrics', () => {
   it('counts an attach under RemediationAttached, for the function that did it', async () => {
     const records = await recordsOf(event, 'session-guard-AttachPolicyFunction-AbC');
     expect(records.flatMap(metricNames)).toEqual(['RemediationAttached']);
-    expect(records[0]).toMatchObject({ FunctionName: 'session-guard-AttachPolicyFunction-AbC', RemediationAttached: 1 });
+    expect(records[0]).toMatchObject({
+      FunctionName: 'session-guard-AttachPolicyFunction-AbC',
+      RemediationAttached: 1,
+    });
   });
 
   it('counts a failure under RemediationFailed, the metric the remediation alarm watches', async () => {
-    iamMock.on(AttachRolePolicyCommand).rejects(new LimitExceededException({ $metadata: {}, message: 'Cannot exceed quota for PoliciesPerRole: 10' }));
+    iamMock
+      .on(AttachRolePolicyCommand)
+      .rejects(new LimitExceededException({ $metadata: {}, message: 'Cannot exceed quota for PoliciesPerRole: 10' }));
     iamMock.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [], IsTruncated: false });
     expect(await metricsOf(event)).toEqual(['RemediationFailed']);
   });
@@ -243,10 +347,16 @@ describe('NODE_ROLE_REGIONS, as the template sets it from NodeRoleRegions', () =
   it('reads empty as every enabled region, and a comma-separated list as those regions', () => {
     expect(parseNodeRoleRegions(undefined)).toEqual([]);
     expect(parseNodeRoleRegions('')).toEqual([]);
-    expect(parseNodeRoleRegions('eu-west-1, us-gov-west-1,cn-north-1')).toEqual(['eu-west-1', 'us-gov-west-1', 'cn-north-1']);
+    expect(parseNodeRoleRegions('eu-west-1, us-gov-west-1,cn-north-1')).toEqual([
+      'eu-west-1',
+      'us-gov-west-1',
+      'cn-north-1',
+    ]);
   });
 
   it('refuses what is not a region name, naming the variable and the stack parameter', () => {
-    expect(() => parseNodeRoleRegions('eu-west-1,Ireland')).toThrow(/NODE_ROLE_REGIONS .*AWS Region name.*NodeRoleRegions/);
+    expect(() => parseNodeRoleRegions('eu-west-1,Ireland')).toThrow(
+      /NODE_ROLE_REGIONS .*AWS Region name.*NodeRoleRegions/,
+    );
   });
 });

@@ -4,14 +4,22 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it, vi } from 'vitest';
-import { type CustomResourceAnswer, CustomResourceDeadlineError, type CustomResourceProvider, MAX_REASON_LENGTH } from '../../functions/shared/custom-resource/run';
+import {
+  type CustomResourceAnswer,
+  CustomResourceDeadlineError,
+  type CustomResourceProvider,
+  MAX_REASON_LENGTH,
+} from '../../functions/shared/custom-resource/run';
 import { customResourceHandler } from '../../functions/shared/handler/custom-resource-handler';
 import { lambdaContext, samEvent } from '../support/lambda';
 
 const CREATE = samEvent<Record<string, unknown>>('SessionPreferencesFunction', 'create');
 const DELETE = samEvent<Record<string, unknown>>('SessionPreferencesFunction', 'delete');
 
-function recordingProvider(overrides: Partial<CustomResourceProvider>): { provider: CustomResourceProvider; signals: AbortSignal[] } {
+function recordingProvider(overrides: Partial<CustomResourceProvider>): {
+  provider: CustomResourceProvider;
+  signals: AbortSignal[];
+} {
   const signals: AbortSignal[] = [];
   const done = async (signal: AbortSignal) => {
     signals.push(signal);
@@ -53,7 +61,10 @@ describe('customResourceHandler', () => {
 
   it('leaves the signal alone when the work finishes in time', async () => {
     const { provider, signals } = recordingProvider({});
-    const handler = customResourceHandler(provider, { send: async () => {}, logger: new Logger({ logLevel: 'SILENT' }) });
+    const handler = customResourceHandler(provider, {
+      send: async () => {},
+      logger: new Logger({ logLevel: 'SILENT' }),
+    });
     await handler(CREATE, lambdaContext('SessionPreferencesFunction'));
     expect(signals.map((s) => s.aborted)).toEqual([false]);
   });
@@ -62,17 +73,27 @@ describe('customResourceHandler', () => {
     const problem = `SessionPreferences is invalid: ${'KmsKeyId must be a KMS key ARN; '.repeat(100)}`;
     const { provider } = recordingProvider({ create: async () => Promise.reject(new Error(problem)) });
     const sent: CustomResourceAnswer[] = [];
-    const handler = customResourceHandler(provider, { send: async (_url, body) => void sent.push(body), logger: new Logger({ logLevel: 'SILENT' }) });
+    const handler = customResourceHandler(provider, {
+      send: async (_url, body) => void sent.push(body),
+      logger: new Logger({ logLevel: 'SILENT' }),
+    });
 
     await handler(CREATE, lambdaContext('SessionPreferencesFunction'));
 
-    expect(sent).toEqual([expect.objectContaining({ Status: 'FAILED', Reason: expect.stringMatching(/^SessionPreferences is invalid: KmsKeyId .*…$/) })]);
+    expect(sent).toEqual([
+      expect.objectContaining({
+        Status: 'FAILED',
+        Reason: expect.stringMatching(/^SessionPreferences is invalid: KmsKeyId .*…$/),
+      }),
+    ]);
     expect(sent[0]?.Reason).toHaveLength(MAX_REASON_LENGTH);
   });
 
   it('tells CloudFormation, and the log, why a SUCCESS did less than asked', async () => {
     const reason = 'Left SSM-SessionManagerRunShell as it is: someone else wrote its default version since.';
-    const { provider } = recordingProvider({ delete: async () => ({ physicalResourceId: String(DELETE.PhysicalResourceId), reason }) });
+    const { provider } = recordingProvider({
+      delete: async () => ({ physicalResourceId: String(DELETE.PhysicalResourceId), reason }),
+    });
     const logger = new Logger({ logLevel: 'SILENT' });
     const warn = vi.spyOn(logger, 'warn');
     const sent: CustomResourceAnswer[] = [];
@@ -81,6 +102,9 @@ describe('customResourceHandler', () => {
     await handler(DELETE, lambdaContext('SessionPreferencesFunction'));
 
     expect(sent).toEqual([expect.objectContaining({ Status: 'SUCCESS', Reason: reason })]);
-    expect(warn).toHaveBeenCalledWith(`custom resource answered SUCCESS: ${reason}`, expect.objectContaining({ status: 'SUCCESS', reason }));
+    expect(warn).toHaveBeenCalledWith(
+      `custom resource answered SUCCESS: ${reason}`,
+      expect.objectContaining({ status: 'SUCCESS', reason }),
+    );
   });
 });

@@ -6,7 +6,12 @@ import {
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
 import { GetAccountAuthorizationDetailsCommand, IAMClient, type RoleDetail } from '@aws-sdk/client-iam';
-import { DescribeActivationsCommand, DescribeInstanceInformationCommand, GetServiceSettingCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  DescribeActivationsCommand,
+  DescribeInstanceInformationCommand,
+  GetServiceSettingCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/instance-role-rule/handler';
@@ -33,7 +38,9 @@ beforeEach(() => {
   account.reset();
   ssm.reset();
   account.on(ListRegionsCommand).callsFake(listRegionsOf(ACCOUNT_REGIONS));
-  ssm.on(GetServiceSettingCommand).resolves({ ServiceSetting: { SettingId: DHMC_SETTING, SettingValue: '$None', Status: 'Default' } });
+  ssm
+    .on(GetServiceSettingCommand)
+    .resolves({ ServiceSetting: { SettingId: DHMC_SETTING, SettingValue: '$None', Status: 'Default' } });
   ssm.on(DescribeActivationsCommand).resolves({ ActivationList: [] });
   ssm.on(DescribeInstanceInformationCommand).resolves({ InstanceInformationList: [] });
   config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
@@ -61,20 +68,32 @@ describe('RolePolicyRuleFunction on a configuration change', () => {
     expect([...account.calls(), ...ssm.calls()]).toHaveLength(0);
   });
 
-  it("reads every enabled region for a role Systems Manager can assume, and names the region whose DHMC setting names it", async () => {
+  it('reads every enabled region for a role Systems Manager can assume, and names the region whose DHMC setting names it', async () => {
     ssm.on(GetServiceSettingCommand).callsFake(async (_input, getClient) => {
       const region = await (getClient() as SSMClient).config.region();
-      return { ServiceSetting: { SettingId: DHMC_SETTING, SettingValue: region === 'eu-west-1' ? 'service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole' : '$None' } };
+      return {
+        ServiceSetting: {
+          SettingId: DHMC_SETTING,
+          SettingValue:
+            region === 'eu-west-1' ? 'service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole' : '$None',
+        },
+      };
     });
 
     await handler(event('dhmc-role-change'), context);
 
     expect(account).toHaveReceivedCommandTimes(ListRegionsCommand, 1);
-    expect(account).toHaveReceivedCommandWith(ListRegionsCommand, { RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'], MaxResults: 50 });
+    expect(account).toHaveReceivedCommandWith(ListRegionsCommand, {
+      RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'],
+      MaxResults: 50,
+    });
     // The two regions enabled by default; the disabled and the still-enabling opt-in regions are not read.
     expect(ssm).toHaveReceivedCommandTimes(GetServiceSettingCommand, 2);
     expect(ssm).toHaveReceivedCommandWith(GetServiceSettingCommand, { SettingId: DHMC_SETTING });
-    expect(ssm).toHaveReceivedCommandWith(DescribeInstanceInformationCommand, { Filters: [{ Key: 'ResourceType', Values: ['ManagedInstance'] }], MaxResults: 50 });
+    expect(ssm).toHaveReceivedCommandWith(DescribeInstanceInformationCommand, {
+      Filters: [{ Key: 'ResourceType', Values: ['ManagedInstance'] }],
+      MaxResults: 50,
+    });
     expect(evaluations()).toEqual([
       expect.objectContaining({
         ComplianceResourceId: 'AROAQXAMPLEDHMCROLE11',
@@ -91,10 +110,17 @@ describe('RolePolicyRuleFunction on a configuration change', () => {
         { ActivationId: 'e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE', IamRole: 'edge-devices-hybrid', Expired: false },
       ],
     });
-    ssm.on(DescribeInstanceInformationCommand).resolves({ InstanceInformationList: [{ InstanceId: 'mi-0123456789abcdef0', IamRole: 'edge-devices-hybrid', ResourceType: 'ManagedInstance' }] });
+    ssm.on(DescribeInstanceInformationCommand).resolves({
+      InstanceInformationList: [
+        { InstanceId: 'mi-0123456789abcdef0', IamRole: 'edge-devices-hybrid', ResourceType: 'ManagedInstance' },
+      ],
+    });
     const sample = event('activation-role-change');
     const inOneRegion = withChanges(sample, {
-      ruleParameters: { ...(JSON.parse(sample.ruleParameters!) as Record<string, string>), NodeRoleRegions: 'ap-southeast-2' },
+      ruleParameters: {
+        ...(JSON.parse(sample.ruleParameters!) as Record<string, string>),
+        NodeRoleRegions: 'ap-southeast-2',
+      },
     });
 
     await handler(inOneRegion, context);
@@ -102,15 +128,28 @@ describe('RolePolicyRuleFunction on a configuration change', () => {
     expect(account).not.toHaveReceivedCommand(ListRegionsCommand);
     expect(ssm).toHaveReceivedCommandTimes(DescribeActivationsCommand, 1);
     // Clipped at Config's 256 characters, after the fix and the reasons.
-    expect(evaluations()[0]?.Annotation).toContain('Role of activation e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE (ap-southeast-2); role of hybrid node mi-01');
+    expect(evaluations()[0]?.Annotation).toContain(
+      'Role of activation e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE (ap-southeast-2); role of hybrid node mi-01',
+    );
     expect(evaluations()[0]?.Annotation).not.toContain('expired-1');
   });
 
   it('follows every page of ListRegions and never reads a region the account cannot use, even one the listing holds', async () => {
     account
       .on(ListRegionsCommand)
-      .resolvesOnce({ Regions: [{ RegionName: 'eu-west-1', RegionOptStatus: 'ENABLED_BY_DEFAULT' }, { RegionName: 'me-south-1', RegionOptStatus: 'DISABLING' }], NextToken: 'page-2' })
-      .resolvesOnce({ Regions: [{ RegionName: 'ap-east-1', RegionOptStatus: 'ENABLED' }, { RegionName: 'af-south-1', RegionOptStatus: 'DISABLED' }] });
+      .resolvesOnce({
+        Regions: [
+          { RegionName: 'eu-west-1', RegionOptStatus: 'ENABLED_BY_DEFAULT' },
+          { RegionName: 'me-south-1', RegionOptStatus: 'DISABLING' },
+        ],
+        NextToken: 'page-2',
+      })
+      .resolvesOnce({
+        Regions: [
+          { RegionName: 'ap-east-1', RegionOptStatus: 'ENABLED' },
+          { RegionName: 'af-south-1', RegionOptStatus: 'DISABLED' },
+        ],
+      });
     const read: string[] = [];
     ssm.on(GetServiceSettingCommand).callsFake(async (_input, getClient) => {
       read.push(await (getClient() as SSMClient).config.region());
@@ -124,21 +163,37 @@ describe('RolePolicyRuleFunction on a configuration change', () => {
   });
 
   it('fails, reporting nothing, when the region list is denied, and names the parameter that avoids it', async () => {
-    account.on(ListRegionsCommand).rejects(Object.assign(new Error('with an explicit deny in a service control policy'), { name: 'AccessDeniedException' }));
-    await expect(handler(event('dhmc-role-change'), context)).rejects.toThrow(/account:ListRegions was denied .* NodeRoleRegions/);
+    account.on(ListRegionsCommand).rejects(
+      Object.assign(new Error('with an explicit deny in a service control policy'), {
+        name: 'AccessDeniedException',
+      }),
+    );
+    await expect(handler(event('dhmc-role-change'), context)).rejects.toThrow(
+      /account:ListRegions was denied .* NodeRoleRegions/,
+    );
     expect(ssm.calls()).toHaveLength(0);
     expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
   });
 
   it('fails, reporting nothing, when a region cannot be read, and says how to leave it out', async () => {
-    ssm.on(DescribeActivationsCommand).rejects(Object.assign(new Error('with an explicit deny in a service control policy'), { name: 'AccessDeniedException' }));
-    await expect(handler(event('dhmc-role-change'), context)).rejects.toThrow(/ssm:DescribeActivations in eu-west-1 was denied .* NodeRoleRegions/);
+    ssm.on(DescribeActivationsCommand).rejects(
+      Object.assign(new Error('with an explicit deny in a service control policy'), {
+        name: 'AccessDeniedException',
+      }),
+    );
+    await expect(handler(event('dhmc-role-change'), context)).rejects.toThrow(
+      /ssm:DescribeActivations in eu-west-1 was denied .* NodeRoleRegions/,
+    );
     expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
   });
 
   it('is COMPLIANT once the policy is attached, and records the result outside test mode', async () => {
     const attached = withChanges(event('change'), {
-      invokingEvent: (invoking) => invoking.configurationItem.configuration.attachedManagedPolicies.push({ policyName: 'instance', policyArn: POLICY }),
+      invokingEvent: (invoking) =>
+        invoking.configurationItem.configuration.attachedManagedPolicies.push({
+          policyName: 'instance',
+          policyArn: POLICY,
+        }),
       resultToken: 'eyJlbmNyeXB0ZWREYXRhIjpbMTExXX0=',
     });
     await handler(attached, context);
@@ -158,12 +213,21 @@ describe('RolePolicyRuleFunction on a configuration change', () => {
   it('reports a deleted role NOT_APPLICABLE without reading its (null) configuration', async () => {
     await handler(event('deleted'), context);
     expect(evaluations()).toEqual([
-      expect.objectContaining({ ComplianceResourceId: 'AROAQXAMPLEBATCHWORK2', ComplianceType: 'NOT_APPLICABLE', Annotation: expect.stringContaining('ResourceDeleted') }),
+      expect.objectContaining({
+        ComplianceResourceId: 'AROAQXAMPLEBATCHWORK2',
+        ComplianceType: 'NOT_APPLICABLE',
+        Annotation: expect.stringContaining('ResourceDeleted'),
+      }),
     ]);
   });
 
   it.each(['ResourceDeletedNotRecorded', 'ResourceNotRecorded'])('reports status %s NOT_APPLICABLE', async (status) => {
-    await handler(withChanges(event('change'), { invokingEvent: (invoking) => (invoking.configurationItem.configurationItemStatus = status) }), context);
+    await handler(
+      withChanges(event('change'), {
+        invokingEvent: (invoking) => (invoking.configurationItem.configurationItemStatus = status),
+      }),
+      context,
+    );
     expect(evaluations()[0]?.ComplianceType).toBe('NOT_APPLICABLE');
   });
 
@@ -186,12 +250,16 @@ describe('RolePolicyRuleFunction on an oversized change', () => {
       laterTime: new Date('2026-11-20T09:15:42.123Z'),
       limit: 1,
     });
-    expect(evaluations()).toEqual([expect.objectContaining({ ComplianceResourceId: 'AROAQXAMPLEBATCHWORK2', ComplianceType: 'NON_COMPLIANT' })]);
+    expect(evaluations()).toEqual([
+      expect.objectContaining({ ComplianceResourceId: 'AROAQXAMPLEBATCHWORK2', ComplianceType: 'NON_COMPLIANT' }),
+    ]);
   });
 
   it('fails with a clear message when Config holds no such item, and reports nothing', async () => {
     config.on(GetResourceConfigHistoryCommand).resolves({ configurationItems: [] });
-    await expect(handler(event('oversized'), context)).rejects.toThrow(/no configuration item for AWS::IAM::Role AROAQXAMPLEBATCHWORK2/);
+    await expect(handler(event('oversized'), context)).rejects.toThrow(
+      /no configuration item for AWS::IAM::Role AROAQXAMPLEBATCHWORK2/,
+    );
     expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
   });
 });
@@ -203,7 +271,16 @@ describe('RolePolicyRuleFunction on a periodic sweep', () => {
     Path: '/',
     Arn: `arn:aws:iam::111122223333:role/app-${i}`,
     AssumeRolePolicyDocument: urlEncoded(EC2_TRUST),
-    InstanceProfileList: [{ InstanceProfileName: `app-${i}`, InstanceProfileId: `AIPA${i}`, Path: '/', Arn: `arn:aws:iam::111122223333:instance-profile/app-${i}`, CreateDate: new Date(), Roles: [] }],
+    InstanceProfileList: [
+      {
+        InstanceProfileName: `app-${i}`,
+        InstanceProfileId: `AIPA${i}`,
+        Path: '/',
+        Arn: `arn:aws:iam::111122223333:instance-profile/app-${i}`,
+        CreateDate: new Date(),
+        Roles: [],
+      },
+    ],
     AttachedManagedPolicies: attached.map((PolicyArn) => ({ PolicyArn, PolicyName: 'x' })),
     Tags: [],
   });
@@ -217,16 +294,39 @@ describe('RolePolicyRuleFunction on a periodic sweep', () => {
       .resolvesOnce({ RoleDetailList: secondPage, IsTruncated: false });
     config.on(GetComplianceDetailsByConfigRuleCommand).resolves({
       EvaluationResults: [
-        { EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: 'r', ResourceType: 'AWS::IAM::Role', ResourceId: 'AROAEXAMPLE000001' } } },
-        { EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: 'r', ResourceType: 'AWS::IAM::Role', ResourceId: 'AROADELETEDLONGAGO' } } },
+        {
+          EvaluationResultIdentifier: {
+            EvaluationResultQualifier: {
+              ConfigRuleName: 'r',
+              ResourceType: 'AWS::IAM::Role',
+              ResourceId: 'AROAEXAMPLE000001',
+            },
+          },
+        },
+        {
+          EvaluationResultIdentifier: {
+            EvaluationResultQualifier: {
+              ConfigRuleName: 'r',
+              ResourceType: 'AWS::IAM::Role',
+              ResourceId: 'AROADELETEDLONGAGO',
+            },
+          },
+        },
       ],
     });
 
     const summary = await handler(event('scheduled'), context);
 
     expect(iam).toHaveReceivedCommandTimes(GetAccountAuthorizationDetailsCommand, 2);
-    expect(iam).toHaveReceivedNthCommandWith(GetAccountAuthorizationDetailsCommand, 1, { Filter: ['Role'], MaxItems: 1000 });
-    expect(iam).toHaveReceivedNthCommandWith(GetAccountAuthorizationDetailsCommand, 2, { Filter: ['Role'], MaxItems: 1000, Marker: 'page-2' });
+    expect(iam).toHaveReceivedNthCommandWith(GetAccountAuthorizationDetailsCommand, 1, {
+      Filter: ['Role'],
+      MaxItems: 1000,
+    });
+    expect(iam).toHaveReceivedNthCommandWith(GetAccountAuthorizationDetailsCommand, 2, {
+      Filter: ['Role'],
+      MaxItems: 1000,
+      Marker: 'page-2',
+    });
     expect(config).toHaveReceivedCommandWith(GetComplianceDetailsByConfigRuleCommand, {
       ConfigRuleName: 'session-guard-RolePolicyRule-1XYZ',
       ComplianceTypes: ['COMPLIANT', 'NON_COMPLIANT'],
@@ -240,13 +340,23 @@ describe('RolePolicyRuleFunction on a periodic sweep', () => {
       ComplianceType: 'NOT_APPLICABLE',
       OrderingTimestamp: new Date('2026-11-21T00:00:00.000Z'),
     });
-    expect(new Set(evaluations().map((e) => e.OrderingTimestamp?.toISOString()))).toEqual(new Set(['2026-11-21T00:00:00.000Z']));
+    expect(new Set(evaluations().map((e) => e.OrderingTimestamp?.toISOString()))).toEqual(
+      new Set(['2026-11-21T00:00:00.000Z']),
+    );
   });
 
   it('sends the evaluations Config reports as failed again', async () => {
     iam.on(GetAccountAuthorizationDetailsCommand).resolves({ RoleDetailList: [roleDetail(1)], IsTruncated: false });
-    const rejected = { ComplianceResourceType: 'AWS::IAM::Role', ComplianceResourceId: 'AROAEXAMPLE000001', ComplianceType: 'NON_COMPLIANT' as const, OrderingTimestamp: new Date() };
-    config.on(PutEvaluationsCommand).resolvesOnce({ FailedEvaluations: [rejected] }).resolves({ FailedEvaluations: [] });
+    const rejected = {
+      ComplianceResourceType: 'AWS::IAM::Role',
+      ComplianceResourceId: 'AROAEXAMPLE000001',
+      ComplianceType: 'NON_COMPLIANT' as const,
+      OrderingTimestamp: new Date(),
+    };
+    config
+      .on(PutEvaluationsCommand)
+      .resolvesOnce({ FailedEvaluations: [rejected] })
+      .resolves({ FailedEvaluations: [] });
 
     await handler(event('scheduled'), context);
     expect(config).toHaveReceivedCommandTimes(PutEvaluationsCommand, 2);
@@ -262,16 +372,24 @@ describe('RolePolicyRuleFunction with bad input', () => {
   });
 
   it('rejects a missing PolicyArn parameter by name', async () => {
-    await expect(handler({ ...event('change'), ruleParameters: '{}' }, context)).rejects.toThrow(/rule parameter PolicyArn/);
+    await expect(handler({ ...event('change'), ruleParameters: '{}' }, context)).rejects.toThrow(
+      /rule parameter PolicyArn/,
+    );
   });
 
   it('rejects an event that is not a Config rule event, naming the field', async () => {
-    await expect(handler({ ...event('change'), invokingEvent: '{"messageType":"Nope"}' }, context)).rejects.toThrow(/invokingEvent\.messageType/);
+    await expect(handler({ ...event('change'), invokingEvent: '{"messageType":"Nope"}' }, context)).rejects.toThrow(
+      /invokingEvent\.messageType/,
+    );
     await expect(handler({ hello: 'world' }, context)).rejects.toThrow(/Not an AWS Config rule event/);
   });
 
   it('fails, reporting nothing, when IAM refuses the sweep', async () => {
-    iam.on(GetAccountAuthorizationDetailsCommand).rejects(Object.assign(new Error('User is not authorized to perform: iam:GetAccountAuthorizationDetails'), { name: 'AccessDenied' }));
+    iam.on(GetAccountAuthorizationDetailsCommand).rejects(
+      Object.assign(new Error('User is not authorized to perform: iam:GetAccountAuthorizationDetails'), {
+        name: 'AccessDenied',
+      }),
+    );
     await expect(handler(event('scheduled'), context)).rejects.toThrow(/iam:GetAccountAuthorizationDetails/);
     expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
   });

@@ -33,13 +33,17 @@ function fakeConfig(overrides: Partial<ConfigGateway> = {}): ConfigGateway {
   return {
     getConfigurationItem: () => Promise.reject(new Error('not used')),
     putEvaluations: () => Promise.resolve(),
-    listEvaluatedResources: () => Promise.resolve([{ resourceType: 'AWS::IAM::Role', resourceId: 'AROADELETEDLONGAGO' }]),
+    listEvaluatedResources: () =>
+      Promise.resolve([{ resourceType: 'AWS::IAM::Role', resourceId: 'AROADELETEDLONGAGO' }]),
     ...overrides,
   };
 }
 
 /** A fake monotonic clock answering each call with the next reading. */
-const clock = (...readings: number[]) => () => readings.shift() ?? Number.NaN;
+const clock =
+  (...readings: number[]) =>
+  () =>
+    readings.shift() ?? Number.NaN;
 
 let emf: ReturnType<typeof captureEmf>;
 beforeEach(() => (emf = captureEmf()));
@@ -78,20 +82,34 @@ describe('Config rule metrics (embedded metric format)', () => {
       EvaluationsNotApplicable: 0,
     });
     // A change is not a sweep, and nothing failed.
-    expect(metricNames(record)).toEqual(['EvaluationsCompliant', 'EvaluationsNonCompliant', 'EvaluationsNotApplicable']);
+    expect(metricNames(record)).toEqual([
+      'EvaluationsCompliant',
+      'EvaluationsNonCompliant',
+      'EvaluationsNotApplicable',
+    ]);
   });
 
   it('records how long a scheduled sweep took, and its verdicts including stale results', async () => {
-    const handler = configRuleHandler(rule, fakeConfig(), { telemetry: enabledTelemetry(), now: clock(1_000, 1_250.5) });
+    const handler = configRuleHandler(rule, fakeConfig(), {
+      telemetry: enabledTelemetry(),
+      now: clock(1_000, 1_250.5),
+    });
     await handler(event('scheduled'), context);
 
     const record = onlyRecord();
-    expect(record).toMatchObject({ SweepDurationMs: 250.5, EvaluationsCompliant: 1, EvaluationsNonCompliant: 1, EvaluationsNotApplicable: 1 });
+    expect(record).toMatchObject({
+      SweepDurationMs: 250.5,
+      EvaluationsCompliant: 1,
+      EvaluationsNonCompliant: 1,
+      EvaluationsNotApplicable: 1,
+    });
     expect(record._aws.CloudWatchMetrics[0]?.Metrics).toContainEqual({ Name: 'SweepDurationMs', Unit: 'Milliseconds' });
   });
 
   it('still flushes when the run throws: FailedRuns, and no verdicts that were never delivered', async () => {
-    const refused = fakeConfig({ putEvaluations: () => Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })) });
+    const refused = fakeConfig({
+      putEvaluations: () => Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })),
+    });
     const handler = configRuleHandler(rule, refused, { telemetry: enabledTelemetry(), now: clock(0, 10) });
 
     await expect(handler(event('scheduled'), context)).rejects.toThrow('Rate exceeded');
@@ -109,7 +127,10 @@ describe('Config rule metrics (embedded metric format)', () => {
 
     const [failed, next] = emf.records();
     expect(failed).toMatchObject({ FailedRuns: 1, FunctionName: 'session-guard-RolePolicyRuleFunction-AbC123' });
-    expect(next).toMatchObject({ EvaluationsNotApplicable: 1, FunctionName: 'session-guard-RolePolicyRuleFunction-AbC123' });
+    expect(next).toMatchObject({
+      EvaluationsNotApplicable: 1,
+      FunctionName: 'session-guard-RolePolicyRuleFunction-AbC123',
+    });
     expect(next).not.toHaveProperty('FailedRuns');
   });
 });
@@ -136,7 +157,11 @@ describe('recordRemediation', () => {
     await remediationHandler(outcome)({}, lambdaContext('session-guard-AttachPolicyFunction-XyZ'));
     const record = onlyRecord();
     expect(metricNames(record)).toEqual([name]);
-    expect(record).toMatchObject({ [name]: 1, FunctionName: 'session-guard-AttachPolicyFunction-XyZ', service: 'session-guard' });
+    expect(record).toMatchObject({
+      [name]: 1,
+      FunctionName: 'session-guard-AttachPolicyFunction-XyZ',
+      service: 'session-guard',
+    });
     expect(METRIC.remediations[outcome]).toBe(name);
   });
 
@@ -147,6 +172,8 @@ describe('recordRemediation', () => {
 
   it('rejects an outcome it does not know, naming the ones it does', () => {
     const { metrics } = enabledTelemetry();
-    expect(() => recordRemediation(metrics, 'fixed' as RemediationOutcome)).toThrow(/attached, already-attached, skipped-not-eligible, failed/);
+    expect(() => recordRemediation(metrics, 'fixed' as RemediationOutcome)).toThrow(
+      /attached, already-attached, skipped-not-eligible, failed/,
+    );
   });
 });

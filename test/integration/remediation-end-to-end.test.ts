@@ -5,9 +5,18 @@
  * role again from live IAM.
  */
 import { AccountClient } from '@aws-sdk/client-account';
-import { BatchGetResourceConfigCommand, type BatchGetResourceConfigCommandInput, ConfigServiceClient } from '@aws-sdk/client-config-service';
+import {
+  BatchGetResourceConfigCommand,
+  type BatchGetResourceConfigCommandInput,
+  ConfigServiceClient,
+} from '@aws-sdk/client-config-service';
 import * as iamSdk from '@aws-sdk/client-iam';
-import { GetPolicyCommand, GetPolicyVersionCommand, IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
+import {
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+} from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { fileURLToPath } from 'node:url';
@@ -26,9 +35,12 @@ import { useSystemsManagerNodeRoles } from '../support/ssm-node-roles';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:session-guard-AttachPolicyFunction-AbCdEf123456';
 const AUTOMATION_ROLE = 'arn:aws:iam::123456789012:role/session-guard-AttachPolicyAutomationRole-AbCdEf123456';
-const DOCUMENT = loadAutomationDocument(fileURLToPath(new URL('../../automation-docs/attach-instance-policy.yaml', import.meta.url)), {
-  'AttachPolicyFunction.Arn': FUNCTION_ARN,
-});
+const DOCUMENT = loadAutomationDocument(
+  fileURLToPath(new URL('../../automation-docs/attach-instance-policy.yaml', import.meta.url)),
+  {
+    'AttachPolicyFunction.Arn': FUNCTION_ARN,
+  },
+);
 
 // moto's Config cannot answer for IAM roles in a shape the SDK reads; this answers as Config does
 // for a recorded role: resourceId is the RoleId, resourceName the name.
@@ -69,7 +81,9 @@ describe.skipIf(!motoAvailable)('remediation end to end (document + function + r
     configMock.on(BatchGetResourceConfigCommand).callsFake(async (input: BatchGetResourceConfigCommandInput) => ({
       baseConfigurationItems: (input.resourceKeys ?? []).flatMap(({ resourceType, resourceId }) => {
         const name = recordedRoles.get(resourceId!);
-        return name ? [{ resourceType, resourceId, resourceName: name, accountId: '123456789012', awsRegion: 'global' }] : [];
+        return name
+          ? [{ resourceType, resourceId, resourceName: name, accountId: '123456789012', awsRegion: 'global' }]
+          : [];
       }),
       unprocessedResourceKeys: [],
     }));
@@ -83,7 +97,9 @@ describe.skipIf(!motoAvailable)('remediation end to end (document + function + r
     },
     callAwsApi: async (service, api, input) => {
       expect(service).toBe('iam');
-      const Command = (iamSdk as unknown as Record<string, new (input: unknown) => Parameters<IAMClient['send']>[0]>)[`${api}Command`];
+      const Command = (iamSdk as unknown as Record<string, new (input: unknown) => Parameters<IAMClient['send']>[0]>)[
+        `${api}Command`
+      ];
       if (!Command) throw new Error(`@aws-sdk/client-iam has no ${api}Command`);
       const { $metadata: _metadata, ...response } = (await iam.send(new Command(input))) as { $metadata: unknown };
       return response;
@@ -99,9 +115,18 @@ describe.skipIf(!motoAvailable)('remediation end to end (document + function + r
 
   /** The rule's periodic evaluation over live IAM, for one role. */
   const ruleVerdict = async (roleId: string) => {
-    const nodeRoles = new NodeRoleGateway(new AccountClient({ ...moto.clientSettings(), endpoint: systemsManager.endpoint }), (region) => new SSMClient({ ...moto.clientSettings(), endpoint: systemsManager.endpoint, region }));
-    const rule = createInstanceRoleRule({ listRoles: () => new IamGateway(iam).listRoles(), listNodeRoles: (regions) => nodeRoles.listNodeRoles(regions) });
-    const verdicts = await rule.sweep!(rule.parseParameters({ PolicyArn: policyArn, ExemptionTagKey: 'SessionManagerExempt' }), { accountId: '123456789012' });
+    const nodeRoles = new NodeRoleGateway(
+      new AccountClient({ ...moto.clientSettings(), endpoint: systemsManager.endpoint }),
+      (region) => new SSMClient({ ...moto.clientSettings(), endpoint: systemsManager.endpoint, region }),
+    );
+    const rule = createInstanceRoleRule({
+      listRoles: () => new IamGateway(iam).listRoles(),
+      listNodeRoles: (regions) => nodeRoles.listNodeRoles(regions),
+    });
+    const verdicts = await rule.sweep!(
+      rule.parseParameters({ PolicyArn: policyArn, ExemptionTagKey: 'SessionManagerExempt' }),
+      { accountId: '123456789012' },
+    );
     return verdicts.find((v) => v.resourceId === roleId);
   };
 
@@ -115,7 +140,13 @@ describe.skipIf(!motoAvailable)('remediation end to end (document + function + r
     const execution = await run(roleId);
 
     expect(execution.status).toBe('Success');
-    expect(execution.steps.map((s) => s.name)).toEqual(['AttachPolicy', 'ReadOutcome', 'ChooseByAction', 'VerifyAttached', 'AssertAttached']);
+    expect(execution.steps.map((s) => s.name)).toEqual([
+      'AttachPolicy',
+      'ReadOutcome',
+      'ChooseByAction',
+      'VerifyAttached',
+      'AssertAttached',
+    ]);
     expect(execution.outputs).toEqual({
       'ReadOutcome.RoleName': 'web',
       'ReadOutcome.Action': 'attached',
@@ -138,22 +169,39 @@ describe.skipIf(!motoAvailable)('remediation end to end (document + function + r
     const execution = await run(roleId);
 
     expect(execution.status).toBe('Success');
-    expect(execution.steps.map((s) => s.name)).toEqual(['AttachPolicy', 'ReadOutcome', 'ChooseByAction', 'NotEligible']);
-    expect(execution.outputs).toMatchObject({ 'ReadOutcome.Action': 'skipped-not-eligible', 'ReadOutcome.Reason': expect.stringContaining('exempt') });
+    expect(execution.steps.map((s) => s.name)).toEqual([
+      'AttachPolicy',
+      'ReadOutcome',
+      'ChooseByAction',
+      'NotEligible',
+    ]);
+    expect(execution.outputs).toMatchObject({
+      'ReadOutcome.Action': 'skipped-not-eligible',
+      'ReadOutcome.Reason': expect.stringContaining('exempt'),
+    });
     expect(execution.outputs).not.toHaveProperty('AssertAttached.VerifiedPolicyArn');
     expect((await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'exempt' }))).AttachedPolicies).toEqual([]);
     expect(await ruleVerdict(roleId)).toMatchObject({ compliance: 'NOT_APPLICABLE' });
   });
 
-  it.each([true, false])('fails the execution with the function error whether or not the invoke step itself fails (functionErrorFailsStep=%s)', async (functionErrorFailsStep) => {
-    const roleId = await createRole({ name: 'web' });
-    const execution = await run(roleId, environment({ functionErrorFailsStep }), 'arn:aws:iam::123456789012:policy/not-there');
+  it.each([true, false])(
+    'fails the execution with the function error whether or not the invoke step itself fails (functionErrorFailsStep=%s)',
+    async (functionErrorFailsStep) => {
+      const roleId = await createRole({ name: 'web' });
+      const execution = await run(
+        roleId,
+        environment({ functionErrorFailsStep }),
+        'arn:aws:iam::123456789012:policy/not-there',
+      );
 
-    expect(execution.status).toBe('Failed');
-    expect(execution.failureMessage).toMatch(/PolicyNotFoundError.*arn:aws:iam::123456789012:policy\/not-there does not exist/);
-    expect(execution.steps.map((s) => s.name)).not.toContain('VerifyAttached');
-    expect(await ruleVerdict(roleId)).toMatchObject({ compliance: 'NON_COMPLIANT' });
-  });
+      expect(execution.status).toBe('Failed');
+      expect(execution.failureMessage).toMatch(
+        /PolicyNotFoundError.*arn:aws:iam::123456789012:policy\/not-there does not exist/,
+      );
+      expect(execution.steps.map((s) => s.name)).not.toContain('VerifyAttached');
+      expect(await ruleVerdict(roleId)).toMatchObject({ compliance: 'NON_COMPLIANT' });
+    },
+  );
 
   it('does not take the function at its word: a claimed attach that IAM does not show fails the execution', async () => {
     const roleId = await createRole({ name: 'web' });
@@ -161,30 +209,52 @@ describe.skipIf(!motoAvailable)('remediation end to end (document + function + r
     const execution = await run(roleId, lying);
 
     expect(execution.status).toBe('Failed');
-    expect(execution.failureMessage).toMatch(/^Step AssertAttached failed: .* is not attached to role web; attached: none/);
+    expect(execution.failureMessage).toMatch(
+      /^Step AssertAttached failed: .* is not attached to role web; attached: none/,
+    );
     expect(execution.outputs).not.toHaveProperty('AssertAttached.VerifiedPolicyArn');
   });
 
   it('turns the NON_COMPLIANT DHMC role of a region COMPLIANT, and leaves it without ssm:UpdateInstanceInformation', async () => {
-    const roleId = await createRole({ name: 'AWSSystemsManagerDefaultEC2InstanceManagementRole', path: '/service-role/', trust: SSM_TRUST, instanceProfile: null });
+    const roleId = await createRole({
+      name: 'AWSSystemsManagerDefaultEC2InstanceManagementRole',
+      path: '/service-role/',
+      trust: SSM_TRUST,
+      instanceProfile: null,
+    });
     systemsManager.setDhmcRole('eu-west-1', 'service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole');
     const before = await ruleVerdict(roleId);
-    expect(before).toMatchObject({ compliance: 'NON_COMPLIANT', annotation: expect.stringContaining('DHMC role in eu-west-1') });
+    expect(before).toMatchObject({
+      compliance: 'NON_COMPLIANT',
+      annotation: expect.stringContaining('DHMC role in eu-west-1'),
+    });
     // The role has no Systems Manager permissions of its own: the rule says so.
     expect(before?.annotation).toContain('It lacks ssm:UpdateInstanceInformation too.');
 
     const execution = await run(roleId);
 
     expect(execution.status).toBe('Success');
-    expect(execution.outputs).toMatchObject({ 'ReadOutcome.Action': 'attached', 'AssertAttached.VerifiedPolicyArn': policyArn });
-    expect(await ruleVerdict(roleId)).toMatchObject({ compliance: 'COMPLIANT', annotation: expect.stringContaining('nodes need AmazonSSMManagedEC2InstanceDefaultPolicy to register') });
+    expect(execution.outputs).toMatchObject({
+      'ReadOutcome.Action': 'attached',
+      'AssertAttached.VerifiedPolicyArn': policyArn,
+    });
+    expect(await ruleVerdict(roleId)).toMatchObject({
+      compliance: 'COMPLIANT',
+      annotation: expect.stringContaining('nodes need AmazonSSMManagedEC2InstanceDefaultPolicy to register'),
+    });
     expect(await grantsUpdateInstanceInformation('AWSSystemsManagerDefaultEC2InstanceManagementRole')).toBe(false);
   });
 
   it('turns the NON_COMPLIANT role of a hybrid activation COMPLIANT', async () => {
     const roleId = await createRole({ name: 'edge-hybrid', trust: SSM_TRUST, instanceProfile: null });
-    systemsManager.addActivation('us-east-1', { ActivationId: 'e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE', IamRole: 'edge-hybrid' });
-    expect(await ruleVerdict(roleId)).toMatchObject({ compliance: 'NON_COMPLIANT', annotation: expect.stringContaining('Role of activation e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE (us-east-1)') });
+    systemsManager.addActivation('us-east-1', {
+      ActivationId: 'e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE',
+      IamRole: 'edge-hybrid',
+    });
+    expect(await ruleVerdict(roleId)).toMatchObject({
+      compliance: 'NON_COMPLIANT',
+      annotation: expect.stringContaining('Role of activation e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE (us-east-1)'),
+    });
 
     const execution = await run(roleId);
 
@@ -201,7 +271,10 @@ describe.skipIf(!motoAvailable)('remediation end to end (document + function + r
     expect((await run(roleId)).status).toBe('Success');
 
     expect(await grantsUpdateInstanceInformation('app-no-ssm')).toBe(false);
-    expect(await ruleVerdict(roleId)).toMatchObject({ compliance: 'COMPLIANT', annotation: expect.stringContaining('its instances run under DHMC or unmanaged') });
+    expect(await ruleVerdict(roleId)).toMatchObject({
+      compliance: 'COMPLIANT',
+      annotation: expect.stringContaining('its instances run under DHMC or unmanaged'),
+    });
   });
 
   it('re-checks eligibility: a role DHMC no longer names is left alone', async () => {
@@ -212,8 +285,13 @@ describe.skipIf(!motoAvailable)('remediation end to end (document + function + r
 
     const execution = await run(roleId);
 
-    expect(execution.outputs).toMatchObject({ 'ReadOutcome.Action': 'skipped-not-eligible', 'ReadOutcome.Reason': expect.stringContaining('no DHMC, activation or hybrid-node role') });
-    expect((await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'old-dhmc' }))).AttachedPolicies).toEqual([]);
+    expect(execution.outputs).toMatchObject({
+      'ReadOutcome.Action': 'skipped-not-eligible',
+      'ReadOutcome.Reason': expect.stringContaining('no DHMC, activation or hybrid-node role'),
+    });
+    expect((await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'old-dhmc' }))).AttachedPolicies).toEqual(
+      [],
+    );
   });
 
   /** Whether any managed policy attached to the role, read back from IAM, allows the agent's registration call. */
@@ -222,9 +300,12 @@ describe.skipIf(!motoAvailable)('remediation end to end (document + function + r
     expect(AttachedPolicies.length).toBeGreaterThan(0);
     for (const { PolicyArn } of AttachedPolicies) {
       const { Policy } = await iam.send(new GetPolicyCommand({ PolicyArn }));
-      const { PolicyVersion } = await iam.send(new GetPolicyVersionCommand({ PolicyArn, VersionId: Policy!.DefaultVersionId }));
+      const { PolicyVersion } = await iam.send(
+        new GetPolicyVersionCommand({ PolicyArn, VersionId: Policy!.DefaultVersionId }),
+      );
       const statements = parsePolicyDocument(PolicyVersion!.Document).statements;
-      if (statements.some((st) => st.effect === 'Allow' && statementCoversAction(st, 'ssm:UpdateInstanceInformation'))) return true;
+      if (statements.some((st) => st.effect === 'Allow' && statementCoversAction(st, 'ssm:UpdateInstanceInformation')))
+        return true;
     }
     return false;
   }

@@ -42,7 +42,10 @@ const HARDENED_TUNNEL = JSON.stringify({
   schemaVersion: '1.0',
   description: 'Port forwarding to the reporting database only',
   sessionType: 'Port',
-  parameters: { portNumber: { type: 'String', allowedValues: ['5432'], default: '5432' }, localPortNumber: { type: 'String', default: '0' } },
+  parameters: {
+    portNumber: { type: 'String', allowedValues: ['5432'], default: '5432' },
+    localPortNumber: { type: 'String', default: '0' },
+  },
   properties: { portNumber: '{{ portNumber }}', type: 'LocalPortForwarding', localPortNumber: '{{ localPortNumber }}' },
   inputs: { idleSessionTimeout: '15', maxSessionDuration: '60' },
 });
@@ -80,8 +83,15 @@ describe.skipIf(!motoAvailable)('PreferencesRuleFunction against moto_server', (
       parseConfigRuleEvent(event),
       configThroughMoto(new ConfigServiceClient(moto.clientSettings())),
     );
-  const create = (Name: string, Content: string, DocumentType: 'Session' | 'Command', DocumentFormat: 'JSON' | 'YAML' = 'JSON') =>
-    new SSMClient(moto.clientSettings()).send(new CreateDocumentCommand({ Name, Content, DocumentType, DocumentFormat }));
+  const create = (
+    Name: string,
+    Content: string,
+    DocumentType: 'Session' | 'Command',
+    DocumentFormat: 'JSON' | 'YAML' = 'JSON',
+  ) =>
+    new SSMClient(moto.clientSettings()).send(
+      new CreateDocumentCommand({ Name, Content, DocumentType, DocumentFormat }),
+    );
 
   it('sweeps the Session documents the account owns and clears the account when SSM-SessionManagerRunShell exists', async () => {
     await create('SSM-SessionManagerRunShell', SECURE, 'Session');
@@ -121,11 +131,14 @@ describe.skipIf(!motoAvailable)('PreferencesRuleFunction against moto_server', (
 
     expect(evaluations.find((e) => e.resourceId === 'DatabaseTunnel')).toMatchObject({
       compliance: 'COMPLIANT',
-      annotation: expect.stringContaining('Session document DatabaseTunnel (Port) keeps sessions within 20 idle / 60 total minutes'),
+      annotation: expect.stringContaining(
+        'Session document DatabaseTunnel (Port) keeps sessions within 20 idle / 60 total minutes',
+      ),
     });
     expect(evaluations.find((e) => e.resourceId === 'DebugCommands')).toMatchObject({
       compliance: 'NON_COMPLIANT',
-      annotation: "Session document DebugCommands (InteractiveCommands): s3BucketName is the parameter {{ logBucket }}: the session's starter can choose where logs go.",
+      annotation:
+        "Session document DebugCommands (InteractiveCommands): s3BucketName is the parameter {{ logBucket }}: the session's starter can choose where logs go.",
     });
   });
 
@@ -134,10 +147,18 @@ describe.skipIf(!motoAvailable)('PreferencesRuleFunction against moto_server', (
     const event = withChanges(samEvent('PreferencesRuleFunction', 'document-change'), {
       invokingEvent: (invoking) => {
         Object.assign(invoking.configurationItem, { resourceId: 'TeamShell', resourceName: 'TeamShell' });
-        invoking.configurationItem.configuration = { Name: 'TeamShell', DocumentType: 'Session', DocumentFormat: 'YAML' };
+        invoking.configurationItem.configuration = {
+          Name: 'TeamShell',
+          DocumentType: 'Session',
+          DocumentFormat: 'YAML',
+        };
       },
     });
     const [evaluation] = await run(event);
-    expect(evaluation).toMatchObject({ resourceType: 'AWS::SSM::Document', resourceId: 'TeamShell', compliance: 'NON_COMPLIANT' });
+    expect(evaluation).toMatchObject({
+      resourceType: 'AWS::SSM::Document',
+      resourceId: 'TeamShell',
+      compliance: 'NON_COMPLIANT',
+    });
   });
 });

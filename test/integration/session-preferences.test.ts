@@ -26,11 +26,17 @@ import {
 } from '../../functions/shared/core/session-preferences';
 import type { CustomResourceAnswer, CustomResourceProvider } from '../../functions/shared/custom-resource/run';
 import { customResourceHandler } from '../../functions/shared/handler/custom-resource-handler';
-import { createSessionPreferencesProvider, type SessionDocumentStore } from '../../functions/session-preferences/preferences';
+import {
+  createSessionPreferencesProvider,
+  type SessionDocumentStore,
+} from '../../functions/session-preferences/preferences';
 import { motoAvailable, useMoto } from '../support/moto';
 import { useResponseUrl } from '../support/response-url';
 
-const sample = (name: string) => JSON.parse(readFileSync(new URL(`../../sam/events/SessionPreferencesFunction/${name}.json`, import.meta.url), 'utf8'));
+const sample = (name: string) =>
+  JSON.parse(
+    readFileSync(new URL(`../../sam/events/SessionPreferencesFunction/${name}.json`, import.meta.url), 'utf8'),
+  );
 const CREATE = sample('create');
 const UPDATE = sample('update');
 const DELETE = sample('delete');
@@ -40,17 +46,24 @@ const ID_DELETE = physicalIdFor(NAME, { kind: 'absent' });
 const ID_UNTOUCHED = physicalIdFor(NAME, { kind: 'untouched' });
 
 /** A second session-guard deployment in the same account and region. */
-const OTHER_STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/session-guard-team-b/0b9d1e20-9c2f-11ef-a1b2-0e3f4a5b6c7d';
+const OTHER_STACK_ID =
+  'arn:aws:cloudformation:us-east-1:123456789012:stack/session-guard-team-b/0b9d1e20-9c2f-11ef-a1b2-0e3f4a5b6c7d';
 const asOtherStack = (event: Record<string, unknown>) => ({ ...event, StackId: OTHER_STACK_ID });
 
 /** Someone else's preferences, present before the stack. */
-const THEIRS = JSON.stringify({ schemaVersion: '1.0', description: 'set in the console', sessionType: 'Standard_Stream', inputs: { idleSessionTimeout: '45', kmsKeyId: '' } });
+const THEIRS = JSON.stringify({
+  schemaVersion: '1.0',
+  description: 'set in the console',
+  sessionType: 'Standard_Stream',
+  inputs: { idleSessionTimeout: '45', kmsKeyId: '' },
+});
 
 const context = (remainingMs = 120_000): Context =>
   ({
     functionName: 'session-guard-SessionPreferencesFunction-4kQm9ZbT2xVa',
     functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:session-guard-SessionPreferencesFunction-4kQm9ZbT2xVa',
+    invokedFunctionArn:
+      'arn:aws:lambda:us-east-1:123456789012:function:session-guard-SessionPreferencesFunction-4kQm9ZbT2xVa',
     memoryLimitInMB: '512',
     awsRequestId: 'e5b1c0a2-6f3d-4b8e-9a71-2c4d6e8f0a1b',
     logGroupName: '/aws/lambda/session-guard-SessionPreferencesFunction',
@@ -68,13 +81,21 @@ describe.skipIf(!motoAvailable)('SessionPreferencesFunction against moto_server'
 
   async function invoke(
     event: Record<string, unknown>,
-    options: { store?: SessionDocumentStore; provider?: CustomResourceProvider; remainingMs?: number; marginMs?: number } = {},
+    options: {
+      store?: SessionDocumentStore;
+      provider?: CustomResourceProvider;
+      remainingMs?: number;
+      marginMs?: number;
+    } = {},
   ) {
-    const handler = customResourceHandler(options.provider ?? createSessionPreferencesProvider(options.store ?? store()), {
-      send: sendCustomResourceAnswer,
-      logger,
-      ...(options.marginMs === undefined ? {} : { marginMs: options.marginMs }),
-    });
+    const handler = customResourceHandler(
+      options.provider ?? createSessionPreferencesProvider(options.store ?? store()),
+      {
+        send: sendCustomResourceAnswer,
+        logger,
+        ...(options.marginMs === undefined ? {} : { marginMs: options.marginMs }),
+      },
+    );
     await handler({ ...event, ResponseURL: responses.url() }, context(options.remainingMs));
     expect(responses.received).toHaveLength(1);
     return responses.received.splice(0)[0]!.body;
@@ -85,31 +106,51 @@ describe.skipIf(!motoAvailable)('SessionPreferencesFunction against moto_server'
     ResourceProperties: { ...(event.ResourceProperties as object), ...overrides },
   });
   const described = async () => (await ssm().send(new DescribeDocumentCommand({ Name: NAME }))).Document;
-  const defaultContent = async () => JSON.parse((await ssm().send(new GetDocumentCommand({ Name: NAME }))).Content ?? '');
-  const expectedDocument = (properties: unknown, stackId: string = CREATE.StackId) => buildSessionPreferencesDocument(validateSessionPreferences(properties), stackId);
-  const seedTheirs = () => ssm().send(new CreateDocumentCommand({ Name: NAME, DocumentType: 'Session', DocumentFormat: 'JSON', Content: THEIRS }));
+  const defaultContent = async () =>
+    JSON.parse((await ssm().send(new GetDocumentCommand({ Name: NAME }))).Content ?? '');
+  const expectedDocument = (properties: unknown, stackId: string = CREATE.StackId) =>
+    buildSessionPreferencesDocument(validateSessionPreferences(properties), stackId);
+  const seedTheirs = () =>
+    ssm().send(
+      new CreateDocumentCommand({ Name: NAME, DocumentType: 'Session', DocumentFormat: 'JSON', Content: THEIRS }),
+    );
   /** A person changes the preferences in the console: a new version, made the default. */
   const personWrites = async (idleSessionTimeout: string) => {
     const content = JSON.stringify({ ...JSON.parse(THEIRS), inputs: { idleSessionTimeout, kmsKeyId: '' } });
-    const { DocumentDescription } = await ssm().send(new UpdateDocumentCommand({ Name: NAME, DocumentVersion: '$LATEST', DocumentFormat: 'JSON', Content: content }));
-    await ssm().send(new UpdateDocumentDefaultVersionCommand({ Name: NAME, DocumentVersion: DocumentDescription!.DocumentVersion! }));
+    const { DocumentDescription } = await ssm().send(
+      new UpdateDocumentCommand({ Name: NAME, DocumentVersion: '$LATEST', DocumentFormat: 'JSON', Content: content }),
+    );
+    await ssm().send(
+      new UpdateDocumentDefaultVersionCommand({ Name: NAME, DocumentVersion: DocumentDescription!.DocumentVersion! }),
+    );
     return JSON.parse(content) as unknown;
   };
 
   const expectAnswerFor = (answer: CustomResourceAnswer, event: Record<string, unknown>) =>
-    expect(answer).toMatchObject({ StackId: event.StackId, RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId });
+    expect(answer).toMatchObject({
+      StackId: event.StackId,
+      RequestId: event.RequestId,
+      LogicalResourceId: event.LogicalResourceId,
+    });
 
   describe('Create', () => {
     it('creates the document when there is none, and remembers to delete it', async () => {
       const answer = await invoke(CREATE);
       expectAnswerFor(answer, CREATE);
-      expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: ID_DELETE, Data: { Action: 'created', DefaultVersion: '1' } });
+      expect(answer).toMatchObject({
+        Status: 'SUCCESS',
+        PhysicalResourceId: ID_DELETE,
+        Data: { Action: 'created', DefaultVersion: '1' },
+      });
       expect(await described()).toMatchObject({ DocumentType: 'Session', DefaultVersion: '1' });
       expect(await defaultContent()).toEqual(expectedDocument(CREATE.ResourceProperties));
     });
 
     it('PUTs the JSON body with an empty content type, as the presigned URL requires', async () => {
-      const handler = customResourceHandler(createSessionPreferencesProvider(store()), { send: sendCustomResourceAnswer, logger });
+      const handler = customResourceHandler(createSessionPreferencesProvider(store()), {
+        send: sendCustomResourceAnswer,
+        logger,
+      });
       await handler({ ...CREATE, ResponseURL: responses.url() }, context());
       expect(responses.received[0]).toMatchObject({ method: 'PUT', headers: { 'content-type': '' } });
     });
@@ -117,16 +158,29 @@ describe.skipIf(!motoAvailable)('SessionPreferencesFunction against moto_server'
     it('adds a version over existing preferences, makes it the default, and remembers the old default', async () => {
       await seedTheirs();
       const answer = await invoke(CREATE);
-      expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: ID_RESTORE_V1, Data: { Action: 'updated', DefaultVersion: '2' } });
+      expect(answer).toMatchObject({
+        Status: 'SUCCESS',
+        PhysicalResourceId: ID_RESTORE_V1,
+        Data: { Action: 'updated', DefaultVersion: '2' },
+      });
       expect(await defaultContent()).toEqual(expectedDocument(CREATE.ResourceProperties));
     });
 
     it('adds no version when the default already says the same thing', async () => {
       await ssm().send(
-        new CreateDocumentCommand({ Name: NAME, DocumentType: 'Session', DocumentFormat: 'JSON', Content: JSON.stringify(expectedDocument(CREATE.ResourceProperties)) }),
+        new CreateDocumentCommand({
+          Name: NAME,
+          DocumentType: 'Session',
+          DocumentFormat: 'JSON',
+          Content: JSON.stringify(expectedDocument(CREATE.ResourceProperties)),
+        }),
       );
       const answer = await invoke(CREATE);
-      expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: ID_RESTORE_V1, Data: { Action: 'unchanged', DefaultVersion: '1' } });
+      expect(answer).toMatchObject({
+        Status: 'SUCCESS',
+        PhysicalResourceId: ID_RESTORE_V1,
+        Data: { Action: 'unchanged', DefaultVersion: '1' },
+      });
       expect(await described()).toMatchObject({ DefaultVersion: '1', LatestVersion: '1' });
     });
   });
@@ -137,29 +191,53 @@ describe.skipIf(!motoAvailable)('SessionPreferencesFunction against moto_server'
       await invoke(CREATE);
       const answer = await invoke(UPDATE);
       expectAnswerFor(answer, UPDATE);
-      expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: UPDATE.PhysicalResourceId, Data: { Action: 'updated', DefaultVersion: '3' } });
+      expect(answer).toMatchObject({
+        Status: 'SUCCESS',
+        PhysicalResourceId: UPDATE.PhysicalResourceId,
+        Data: { Action: 'updated', DefaultVersion: '3' },
+      });
       expect(await defaultContent()).toEqual(expectedDocument(UPDATE.ResourceProperties));
-      expect((await defaultContent()).inputs).toMatchObject({ idleSessionTimeout: '15', runAsEnabled: true, runAsDefaultUser: 'ec2-user' });
+      expect((await defaultContent()).inputs).toMatchObject({
+        idleSessionTimeout: '15',
+        runAsEnabled: true,
+        runAsDefaultUser: 'ec2-user',
+      });
     });
 
     it('is a no-op when nothing changed', async () => {
       await invoke(CREATE);
-      const answer = await invoke({ ...UPDATE, PhysicalResourceId: ID_DELETE, ResourceProperties: CREATE.ResourceProperties });
-      expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: ID_DELETE, Data: { Action: 'unchanged', DefaultVersion: '1' } });
+      const answer = await invoke({
+        ...UPDATE,
+        PhysicalResourceId: ID_DELETE,
+        ResourceProperties: CREATE.ResourceProperties,
+      });
+      expect(answer).toMatchObject({
+        Status: 'SUCCESS',
+        PhysicalResourceId: ID_DELETE,
+        Data: { Action: 'unchanged', DefaultVersion: '1' },
+      });
       expect(await described()).toMatchObject({ LatestVersion: '1' });
     });
 
     it('points the default back at an existing version when SSM refuses duplicate content', async () => {
       await invoke(CREATE); // v1
       await invoke({ ...UPDATE, PhysicalResourceId: ID_DELETE }); // v2
-      const answer = await invoke({ ...UPDATE, PhysicalResourceId: ID_DELETE, ResourceProperties: CREATE.ResourceProperties });
+      const answer = await invoke({
+        ...UPDATE,
+        PhysicalResourceId: ID_DELETE,
+        ResourceProperties: CREATE.ResourceProperties,
+      });
       expect(answer).toMatchObject({ Status: 'SUCCESS', Data: { Action: 'updated', DefaultVersion: '1' } });
       expect(await described()).toMatchObject({ DefaultVersion: '1', LatestVersion: '2' });
     });
 
     it('recreates the document if someone deleted it since', async () => {
       const answer = await invoke(UPDATE);
-      expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: UPDATE.PhysicalResourceId, Data: { Action: 'created' } });
+      expect(answer).toMatchObject({
+        Status: 'SUCCESS',
+        PhysicalResourceId: UPDATE.PhysicalResourceId,
+        Data: { Action: 'created' },
+      });
     });
   });
 
@@ -170,7 +248,11 @@ describe.skipIf(!motoAvailable)('SessionPreferencesFunction against moto_server'
       await invoke({ ...UPDATE, PhysicalResourceId: created.PhysicalResourceId });
       const answer = await invoke({ ...DELETE, PhysicalResourceId: created.PhysicalResourceId });
       expectAnswerFor(answer, DELETE);
-      expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: ID_RESTORE_V1, Data: { Action: 'restored-default-version', DefaultVersion: '1' } });
+      expect(answer).toMatchObject({
+        Status: 'SUCCESS',
+        PhysicalResourceId: ID_RESTORE_V1,
+        Data: { Action: 'restored-default-version', DefaultVersion: '1' },
+      });
       expect(await defaultContent()).toEqual(JSON.parse(THEIRS));
     });
 
@@ -191,7 +273,10 @@ describe.skipIf(!motoAvailable)('SessionPreferencesFunction against moto_server'
       await seedTheirs(); // v1
       await personWrites('30'); // v2, the default the stack finds
       const created = await invoke(CREATE); // v3, ours
-      expect(created).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: physicalIdFor(NAME, { kind: 'default-version', version: '2' }) });
+      expect(created).toMatchObject({
+        Status: 'SUCCESS',
+        PhysicalResourceId: physicalIdFor(NAME, { kind: 'default-version', version: '2' }),
+      });
       await ssm().send(new DeleteDocumentCommand({ Name: NAME, DocumentVersion: '2' }));
 
       const answer = await invoke({ ...DELETE, PhysicalResourceId: created.PhysicalResourceId });
@@ -206,7 +291,11 @@ describe.skipIf(!motoAvailable)('SessionPreferencesFunction against moto_server'
     ])('touches nothing after %s', async (_, physicalId) => {
       await seedTheirs();
       const answer = await invoke({ ...DELETE, PhysicalResourceId: physicalId });
-      expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: physicalId, Data: { Action: 'nothing-to-restore' } });
+      expect(answer).toMatchObject({
+        Status: 'SUCCESS',
+        PhysicalResourceId: physicalId,
+        Data: { Action: 'nothing-to-restore' },
+      });
       expect(await defaultContent()).toEqual(JSON.parse(THEIRS));
     });
   });
@@ -247,12 +336,17 @@ describe.skipIf(!motoAvailable)('SessionPreferencesFunction against moto_server'
       expect(answer.Reason).toContain('2025/03/01/[$LATEST]0123456789abcdef');
       expect(await described()).toMatchObject({ DefaultVersion: '1', LatestVersion: '2' });
 
-      expect(await invoke({ ...DELETE, PhysicalResourceId: answer.PhysicalResourceId })).toMatchObject({ Status: 'SUCCESS' });
+      expect(await invoke({ ...DELETE, PhysicalResourceId: answer.PhysicalResourceId })).toMatchObject({
+        Status: 'SUCCESS',
+      });
       expect(await defaultContent()).toEqual(JSON.parse(THEIRS));
     });
 
     it('an unreachable SSM answers FAILED with the error', async () => {
-      const unreachable = new SsmDocumentVersionsGateway(new SSMClient({ ...moto.clientSettings(), endpoint: 'http://127.0.0.1:9', maxAttempts: 1 }), NAME);
+      const unreachable = new SsmDocumentVersionsGateway(
+        new SSMClient({ ...moto.clientSettings(), endpoint: 'http://127.0.0.1:9', maxAttempts: 1 }),
+        NAME,
+      );
       const answer = await invoke(CREATE, { store: unreachable });
       expect(answer).toMatchObject({ Status: 'FAILED', PhysicalResourceId: ID_UNTOUCHED });
       expect(answer.Reason).toMatch(/ECONNREFUSED|connect/);
@@ -282,7 +376,9 @@ describe.skipIf(!motoAvailable)('SessionPreferencesFunction against moto_server'
   describe('one deployment manages the preferences of an account and region', () => {
     it('names the stack that wrote each version in the document', async () => {
       await invoke(CREATE);
-      expect((await defaultContent()).description).toBe(`Session Manager preferences for this account and region, written by session-guard stack ${CREATE.StackId}.`);
+      expect((await defaultContent()).description).toBe(
+        `Session Manager preferences for this account and region, written by session-guard stack ${CREATE.StackId}.`,
+      );
     });
 
     it("refuses a second stack's Create, naming the owner and the parameter; its rollback and the owner's Delete work as before", async () => {
@@ -294,10 +390,16 @@ describe.skipIf(!motoAvailable)('SessionPreferencesFunction against moto_server'
       expect(await described()).toMatchObject({ DefaultVersion: '1', LatestVersion: '1' });
 
       const rollback = await invoke(asOtherStack({ ...DELETE, PhysicalResourceId: refused.PhysicalResourceId }));
-      expect(rollback).toMatchObject({ Status: 'SUCCESS', Data: { Action: 'nothing-to-restore', DefaultVersion: '1' } });
+      expect(rollback).toMatchObject({
+        Status: 'SUCCESS',
+        Data: { Action: 'nothing-to-restore', DefaultVersion: '1' },
+      });
       expect(await defaultContent()).toEqual(expectedDocument(CREATE.ResourceProperties));
 
-      expect(await invoke({ ...DELETE, PhysicalResourceId: ID_DELETE })).toMatchObject({ Status: 'SUCCESS', Data: { Action: 'deleted' } });
+      expect(await invoke({ ...DELETE, PhysicalResourceId: ID_DELETE })).toMatchObject({
+        Status: 'SUCCESS',
+        Data: { Action: 'deleted' },
+      });
       await expect(described()).rejects.toMatchObject({ name: 'InvalidDocument' });
     });
 
@@ -324,7 +426,10 @@ describe.skipIf(!motoAvailable)('SessionPreferencesFunction against moto_server'
     it('does not delete a document it created once someone else has written the default', async () => {
       const created = await invoke(CREATE); // v1, ours: restore by deleting
       const newer = await personWrites('50');
-      expect(await invoke({ ...DELETE, PhysicalResourceId: created.PhysicalResourceId })).toMatchObject({ Status: 'SUCCESS', Data: { Action: 'left-as-is' } });
+      expect(await invoke({ ...DELETE, PhysicalResourceId: created.PhysicalResourceId })).toMatchObject({
+        Status: 'SUCCESS',
+        Data: { Action: 'left-as-is' },
+      });
       expect(await defaultContent()).toEqual(newer);
     });
 
@@ -340,7 +445,10 @@ describe.skipIf(!motoAvailable)('SessionPreferencesFunction against moto_server'
       expect(await defaultContent()).toEqual(expectedDocument(CREATE.ResourceProperties, OTHER_STACK_ID));
 
       const secondGone = await invoke(asOtherStack({ ...DELETE, PhysicalResourceId: second.PhysicalResourceId }));
-      expect(secondGone).toMatchObject({ Status: 'SUCCESS', Data: { Action: 'restored-default-version', DefaultVersion: '2' } });
+      expect(secondGone).toMatchObject({
+        Status: 'SUCCESS',
+        Data: { Action: 'restored-default-version', DefaultVersion: '2' },
+      });
       expect(await defaultContent()).toEqual(personal);
     });
   });
@@ -413,7 +521,10 @@ describe.skipIf(!motoAvailable)('SessionPreferencesFunction against moto_server'
         silent = server;
         await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
         const { port } = server.address() as { port: number };
-        const unanswered = new SsmDocumentVersionsGateway(new SSMClient({ ...moto.clientSettings(), endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 }), NAME);
+        const unanswered = new SsmDocumentVersionsGateway(
+          new SSMClient({ ...moto.clientSettings(), endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 }),
+          NAME,
+        );
 
         const answering = invoke(CREATE, { store: unanswered, remainingMs: 2_000, marginMs: 1_000 });
         await requestArrived;

@@ -13,7 +13,9 @@ export const ACCOUNT_REGIONS: Region[] = [
   { RegionName: 'us-east-1', RegionOptStatus: 'ENABLED_BY_DEFAULT' },
 ];
 
-export function listRegionsOf(regions: Region[]): (input: ListRegionsCommandInput) => Promise<Partial<ListRegionsCommandOutput>> {
+export function listRegionsOf(
+  regions: Region[],
+): (input: ListRegionsCommandInput) => Promise<Partial<ListRegionsCommandOutput>> {
   return async ({ RegionOptStatusContains: statuses = [] }) => ({
     Regions: regions.filter((region) => statuses.length === 0 || statuses.includes(region.RegionOptStatus!)),
   });

@@ -85,7 +85,13 @@ export function referencesIn(value: unknown): string[] {
 }
 
 /** The actions this runner knows; the document tests check that a document uses no others. */
-export const ACTIONS = ['aws:invokeLambdaFunction', 'aws:executeScript', 'aws:branch', 'aws:executeAwsApi', 'aws:sleep'] as const;
+export const ACTIONS = [
+  'aws:invokeLambdaFunction',
+  'aws:executeScript',
+  'aws:branch',
+  'aws:executeAwsApi',
+  'aws:sleep',
+] as const;
 
 /** Something the runner cannot do: a test problem, never a step failure. */
 export class RunnerLimitation extends Error {
@@ -125,7 +131,12 @@ export async function runAutomation(
 
   const outputs: Record<string, unknown> = {};
   for (const name of document.outputs ?? []) if (variables.has(name)) outputs[name] = variables.get(name);
-  return { status: failureMessage ? 'Failed' : 'Success', steps, outputs, ...(failureMessage ? { failureMessage } : {}) };
+  return {
+    status: failureMessage ? 'Failed' : 'Success',
+    steps,
+    outputs,
+    ...(failureMessage ? { failureMessage } : {}),
+  };
 }
 
 function stepIndex(indexOf: Map<string, number>, name: string): number {
@@ -140,7 +151,9 @@ function resolveParameters(document: AutomationDocument, given: Record<string, u
     const value = given[name] ?? spec.default;
     if (value === undefined) throw new Error(`Automation would not start: parameter ${name} is required.`);
     if (spec.allowedPattern && !new RegExp(spec.allowedPattern).test(String(value))) {
-      throw new Error(`Automation would not start: parameter ${name}=${String(value)} does not match ${spec.allowedPattern}.`);
+      throw new Error(
+        `Automation would not start: parameter ${name}=${String(value)} does not match ${spec.allowedPattern}.`,
+      );
     }
     resolved[name] = value;
   }
@@ -149,7 +162,11 @@ function resolveParameters(document: AutomationDocument, given: Record<string, u
   return resolved;
 }
 
-async function runStepWithAttempts(step: AutomationStep, variables: Map<string, unknown>, environment: AutomationEnvironment) {
+async function runStepWithAttempts(
+  step: AutomationStep,
+  variables: Map<string, unknown>,
+  environment: AutomationEnvironment,
+) {
   let last: { execution: StepExecution; branchTo?: string } | undefined;
   for (let attempt = 1; attempt <= (step.maxAttempts ?? 1); attempt++) {
     last = await runStep(step, variables, environment);
@@ -206,7 +223,8 @@ async function runStep(
 function interpolate(value: unknown, variables: Map<string, unknown>): unknown {
   if (typeof value === 'string') {
     const lookup = (name: string) => {
-      if (!variables.has(name)) throw new Error(`{{ ${name} }} has no value (no such parameter, or its step did not produce it).`);
+      if (!variables.has(name))
+        throw new Error(`{{ ${name} }} has no value (no such parameter, or its step did not produce it).`);
       return variables.get(name);
     };
     const whole = /^\{\{\s*([\w.:-]+)\s*\}\}$/.exec(value);
@@ -214,11 +232,15 @@ function interpolate(value: unknown, variables: Map<string, unknown>): unknown {
     return value.replace(/\{\{\s*([\w.:-]+)\s*\}\}/g, (_, name: string) => String(lookup(name)));
   }
   if (Array.isArray(value)) return value.map((v) => interpolate(v, variables));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, variables)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, variables)]));
   return value;
 }
 
-async function invokeLambda(inputs: Record<string, unknown>, environment: AutomationEnvironment): Promise<Record<string, unknown>> {
+async function invokeLambda(
+  inputs: Record<string, unknown>,
+  environment: AutomationEnvironment,
+): Promise<Record<string, unknown>> {
   const payload = inputs.InputPayload ?? (typeof inputs.Payload === 'string' ? JSON.parse(inputs.Payload) : {});
   try {
     const result = await environment.invokeFunction(String(inputs.FunctionName), payload);
@@ -226,13 +248,18 @@ async function invokeLambda(inputs: Record<string, unknown>, environment: Automa
   } catch (error) {
     // What the Node.js Lambda runtime sends back for a thrown error.
     const e = error instanceof Error ? error : new Error(String(error));
-    return { StatusCode: 200, FunctionError: 'Unhandled', Payload: JSON.stringify({ errorType: e.name, errorMessage: e.message, trace: [] }) };
+    return {
+      StatusCode: 200,
+      FunctionError: 'Unhandled',
+      Payload: JSON.stringify({ errorType: e.name, errorMessage: e.message, trace: [] }),
+    };
   }
 }
 
 /** Runs an aws:executeScript Python handler with the local python3, as the action would with its runtime. */
 function runPythonScript(inputs: Record<string, unknown>): unknown {
-  if (!String(inputs.Runtime).startsWith('python3')) throw new RunnerLimitation(`The test runner only runs python3 scripts, not ${String(inputs.Runtime)}.`);
+  if (!String(inputs.Runtime).startsWith('python3'))
+    throw new RunnerLimitation(`The test runner only runs python3 scripts, not ${String(inputs.Runtime)}.`);
   const bootstrap = [
     'import json, sys',
     'request = json.load(sys.stdin)',
@@ -273,7 +300,9 @@ function choiceHolds(choice: Choice): boolean {
   if ('StartsWith' in choice) return variable.startsWith(String(choice.StartsWith));
   if ('EndsWith' in choice) return variable.endsWith(String(choice.EndsWith));
   if ('Contains' in choice) return variable.includes(String(choice.Contains));
-  throw new RunnerLimitation(`The test runner does not implement the aws:branch operator in ${JSON.stringify(choice)}.`);
+  throw new RunnerLimitation(
+    `The test runner does not implement the aws:branch operator in ${JSON.stringify(choice)}.`,
+  );
 }
 
 function selectOutputs(step: AutomationStep, response: unknown): Record<string, unknown> {
@@ -292,9 +321,13 @@ export function jsonPath(root: unknown, selector: string): unknown[] {
   const tokens = [...selector.slice(1).matchAll(/(\.\.|\.)([\w-]+)|\[(\d+)\]/g)];
   let nodes: unknown[] = [root];
   for (const [, dots, name, position] of tokens) {
-    if (position !== undefined) nodes = nodes.flatMap((n) => (Array.isArray(n) && Number(position) < n.length ? [n[Number(position)]] : []));
+    if (position !== undefined)
+      nodes = nodes.flatMap((n) => (Array.isArray(n) && Number(position) < n.length ? [n[Number(position)]] : []));
     else if (dots === '..') nodes = nodes.flatMap((n) => descendantsNamed(n, name!));
-    else nodes = nodes.flatMap((n) => (n && typeof n === 'object' && name! in n ? [(n as Record<string, unknown>)[name!]] : []));
+    else
+      nodes = nodes.flatMap((n) =>
+        n && typeof n === 'object' && name! in n ? [(n as Record<string, unknown>)[name!]] : [],
+      );
   }
   return nodes;
 }

@@ -22,7 +22,12 @@ export default async function setup(): Promise<void> {
  */
 async function buildUnlessUnchanged(fn: FunctionBuild): Promise<void> {
   const stamp = `${fn.metafile}.sha256`;
-  if (existsSync(stamp) && existsSync(builtHandlerPath(fn.logicalId)) && readFileSync(stamp, 'utf8') === buildFingerprint(fn)) return;
+  if (
+    existsSync(stamp) &&
+    existsSync(builtHandlerPath(fn.logicalId)) &&
+    readFileSync(stamp, 'utf8') === buildFingerprint(fn)
+  )
+    return;
   await buildFunction(fn);
   writeFileSync(stamp, buildFingerprint(fn));
 }
@@ -31,7 +36,9 @@ async function buildUnlessUnchanged(fn: FunctionBuild): Promise<void> {
 function buildFingerprint(fn: FunctionBuild): string {
   const hash = createHash('sha256').update(JSON.stringify(fn.args));
   const add = (path: string) => hash.update(`\0${path}\0${fileDigest(path)}`);
-  [join(root, 'package.json'), join(root, 'tsconfig.json'), join(root, 'node_modules', '.package-lock.json')].forEach(add);
+  [join(root, 'package.json'), join(root, 'tsconfig.json'), join(root, 'node_modules', '.package-lock.json')].forEach(
+    add,
+  );
   const { inputs } = JSON.parse(readFileSync(fn.metafile, 'utf8')) as Metafile;
   for (const input of Object.keys(inputs).sort()) add(join(fn.workingDirectory, input));
   return hash.digest('hex');
@@ -69,25 +76,35 @@ export interface BundleWeight {
 
 interface Metafile {
   inputs: Record<string, unknown>;
-  outputs: Record<string, { bytes: number; entryPoint?: string; inputs: Record<string, unknown>; imports: { path: string; kind: string }[] }>;
+  outputs: Record<
+    string,
+    { bytes: number; entryPoint?: string; inputs: Record<string, unknown>; imports: { path: string; kind: string }[] }
+  >;
 }
 
 /** Reads a built function's folder and esbuild metafile (run buildFunctions first). */
 export function bundleWeight(fn: FunctionBuild): BundleWeight {
   const meta = JSON.parse(readFileSync(fn.metafile, 'utf8')) as Metafile;
   // A chunk reached through import() is an entry point to esbuild too; only the function's own entries load at start.
-  const entries = Object.keys(meta.outputs).filter((path) => fn.entryPoints.includes(meta.outputs[path]!.entryPoint ?? ''));
+  const entries = Object.keys(meta.outputs).filter((path) =>
+    fn.entryPoints.includes(meta.outputs[path]!.entryPoint ?? ''),
+  );
   const loaded = new Set<string>();
   const visit = (path: string) => {
     if (loaded.has(path)) return;
     loaded.add(path);
     // Only static imports load with the entry; import() expressions load when their code runs.
-    for (const imported of meta.outputs[path]?.imports ?? []) if (imported.kind === 'import-statement' && meta.outputs[imported.path]) visit(imported.path);
+    for (const imported of meta.outputs[path]?.imports ?? [])
+      if (imported.kind === 'import-statement' && meta.outputs[imported.path]) visit(imported.path);
   };
   entries.forEach(visit);
 
-  const packagesLoadedAtStart = new Set([...loaded].flatMap((path) => Object.keys(meta.outputs[path]!.inputs).flatMap(packageOf)));
-  const files = readdirSync(fn.outdir, { recursive: true, encoding: 'utf8' }).map((name) => join(fn.outdir, name)).filter((path) => statSync(path).isFile());
+  const packagesLoadedAtStart = new Set(
+    [...loaded].flatMap((path) => Object.keys(meta.outputs[path]!.inputs).flatMap(packageOf)),
+  );
+  const files = readdirSync(fn.outdir, { recursive: true, encoding: 'utf8' })
+    .map((name) => join(fn.outdir, name))
+    .filter((path) => statSync(path).isFile());
   const bytes = (paths: string[]) => paths.reduce((sum, path) => sum + statSync(path).size, 0);
   const sourceMaps = files.filter((path) => path.endsWith('.map'));
   const code = files.filter((path) => !path.endsWith('.map'));

@@ -23,7 +23,11 @@ export interface FakeTerminal {
   env?: NodeJS.ProcessEnv;
 }
 
-export async function runCli(argv: string[], terminal: FakeTerminal = {}, dependencies?: CliDependencies): Promise<CliRun> {
+export async function runCli(
+  argv: string[],
+  terminal: FakeTerminal = {},
+  dependencies?: CliDependencies,
+): Promise<CliRun> {
   const run: CliRun = { code: -1, stdout: '', stderr: '', questions: [] };
   const answers = [...(terminal.answers ?? [])];
   const io: CliIo = {
@@ -59,7 +63,10 @@ const BIN = fileURLToPath(new URL('../../cli/session-guard.mjs', import.meta.url
  */
 export function runBin(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<BinRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...argv], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...argv], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const run: BinRun = { code: null, stdout: '', stderr: '' };
     child.stdout.on('data', (chunk: Buffer) => (run.stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (run.stderr += chunk.toString()));

@@ -14,7 +14,9 @@ export interface LoopbackServer {
 }
 
 /** An HTTP server on a free loopback port; a handler that throws answers 502 with the error. */
-export async function startLoopbackServer(handle: (request: IncomingMessage, response: ServerResponse) => Promise<void>): Promise<LoopbackServer> {
+export async function startLoopbackServer(
+  handle: (request: IncomingMessage, response: ServerResponse) => Promise<void>,
+): Promise<LoopbackServer> {
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
       response.writeHead(502);
@@ -30,7 +32,12 @@ export async function startLoopbackServer(handle: (request: IncomingMessage, res
 }
 
 /** Passes a request (whose body was already read) on to `target` and its answer back unchanged. */
-export async function forwardRequest(target: string, request: IncomingMessage, body: string, response: ServerResponse): Promise<void> {
+export async function forwardRequest(
+  target: string,
+  request: IncomingMessage,
+  body: string,
+  response: ServerResponse,
+): Promise<void> {
   const headers = Object.entries(request.headers).filter(([k]) => k !== 'host' && k !== 'content-length');
   const forwarded = await fetch(`${target}${request.url ?? '/'}`, {
     method: request.method,
@@ -38,7 +45,9 @@ export async function forwardRequest(target: string, request: IncomingMessage, b
     body: request.method === 'GET' || request.method === 'HEAD' ? undefined : body,
   });
   // fetch has already decoded the body, so its encoding and length headers no longer hold.
-  const passed = [...forwarded.headers].filter(([k]) => !['content-encoding', 'content-length', 'transfer-encoding'].includes(k));
+  const passed = [...forwarded.headers].filter(
+    ([k]) => !['content-encoding', 'content-length', 'transfer-encoding'].includes(k),
+  );
   response.writeHead(forwarded.status, Object.fromEntries(passed));
   response.end(Buffer.from(await forwarded.arrayBuffer()));
 }

@@ -3,7 +3,11 @@
 /** URL-encodes a policy document the way Config and IAM deliver it (`%7B%22Version...`). */
 export const urlEncoded = (document: unknown): string => encodeURIComponent(JSON.stringify(document));
 
-export const trustFor = (principal: unknown, action: unknown = 'sts:AssumeRole', extra: Record<string, unknown> = {}) => ({
+export const trustFor = (
+  principal: unknown,
+  action: unknown = 'sts:AssumeRole',
+  extra: Record<string, unknown> = {},
+) => ({
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Principal: principal, Action: action, ...extra }],
 });

@@ -26,7 +26,10 @@ export class IamStandIn {
     this.moto = new IAMClient({ ...MOTO_CLIENT_SETTINGS, endpoint: motoEndpoint });
   }
 
-  static async start(motoEndpoint: string, managedPoliciesPerRole = DEFAULT_MANAGED_POLICIES_PER_ROLE): Promise<IamStandIn> {
+  static async start(
+    motoEndpoint: string,
+    managedPoliciesPerRole = DEFAULT_MANAGED_POLICIES_PER_ROLE,
+  ): Promise<IamStandIn> {
     const standIn = new IamStandIn(motoEndpoint, managedPoliciesPerRole);
     standIn.server = await startLoopbackServer(async (request, response) => {
       const body = await readBody(request);
@@ -61,7 +64,12 @@ export class IamStandIn {
     const { AttachedPolicies = [] } = await this.moto.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }));
     const alreadyAttached = AttachedPolicies.some((p) => p.PolicyArn === form.get('PolicyArn'));
     if (!alreadyAttached && AttachedPolicies.length >= this.managedPoliciesPerRole) {
-      iamErrorResponse(response, 409, 'LimitExceeded', `Cannot exceed quota for PoliciesPerRole: ${this.managedPoliciesPerRole}`);
+      iamErrorResponse(
+        response,
+        409,
+        'LimitExceeded',
+        `Cannot exceed quota for PoliciesPerRole: ${this.managedPoliciesPerRole}`,
+      );
       return true;
     }
     return false;

@@ -30,7 +30,11 @@ export function samEvent<T = ConfigRuleLambdaEvent>(logicalId: string, name: str
 /** A Config rule event with its invoking event (parsed, changed, re-serialised), rule parameters or token replaced. */
 export function withChanges(
   event: ConfigRuleLambdaEvent,
-  changes: { invokingEvent?: (invoking: Record<string, any>) => void; ruleParameters?: Record<string, unknown>; resultToken?: string },
+  changes: {
+    invokingEvent?: (invoking: Record<string, any>) => void;
+    ruleParameters?: Record<string, unknown>;
+    resultToken?: string;
+  },
 ): ConfigRuleLambdaEvent {
   const invoking = JSON.parse(event.invokingEvent) as Record<string, any>;
   changes.invokingEvent?.(invoking);

@@ -22,13 +22,18 @@ export interface InstanceRoleSpec {
 }
 
 /** The stack's SessionManagerInstancePolicy document, every optional statement included. */
-export const INSTANCE_POLICY_DOCUMENT = policyDocuments(readTemplate(join(import.meta.dirname, '../../template.yaml'))).find(
-  ({ where }) => where === 'SessionManagerInstancePolicy',
-)!.document;
+export const INSTANCE_POLICY_DOCUMENT = policyDocuments(
+  readTemplate(join(import.meta.dirname, '../../template.yaml')),
+).find(({ where }) => where === 'SessionManagerInstancePolicy')!.document;
 
 /** A customer managed policy with the stack's SessionManagerInstancePolicy document; returns its ARN. */
-export async function createInstancePolicy(iam: IAMClient, name = 'session-guard-SessionManagerInstancePolicy'): Promise<string> {
-  const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName: name, PolicyDocument: JSON.stringify(INSTANCE_POLICY_DOCUMENT) }));
+export async function createInstancePolicy(
+  iam: IAMClient,
+  name = 'session-guard-SessionManagerInstancePolicy',
+): Promise<string> {
+  const { Policy } = await iam.send(
+    new CreatePolicyCommand({ PolicyName: name, PolicyDocument: JSON.stringify(INSTANCE_POLICY_DOCUMENT) }),
+  );
   return Policy!.Arn!;
 }
 

@@ -90,7 +90,10 @@ export function motoServersForRun(): { folder: string; stopAll(): void } {
 /** This worker slot's moto_server of the flavour asked for, started on first use. */
 async function workerMotoServer(awsManagedPolicies: boolean): Promise<string> {
   const folder = inject('motoServers');
-  if (!folder) throw new Error('No moto_server registry: run the integration tests through vitest, whose global setup provides it (vitest.config.ts).');
+  if (!folder)
+    throw new Error(
+      'No moto_server registry: run the integration tests through vitest, whose global setup provides it (vitest.config.ts).',
+    );
   const name = `slot-${process.env.VITEST_POOL_ID ?? '1'}-${awsManagedPolicies ? 'aws-managed-policies' : 'plain'}`;
   const registration = join(folder, `${name}.json`);
   try {
@@ -124,7 +127,8 @@ async function workerMotoServer(awsManagedPolicies: boolean): Promise<string> {
 
 async function resetMoto(endpoint: string): Promise<void> {
   const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
-  if (!response.ok) throw new Error(`moto_server at ${endpoint} did not reset: HTTP ${response.status} ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`moto_server at ${endpoint} did not reset: HTTP ${response.status} ${await response.text()}`);
 }
 
 function freePort(): Promise<number> {
@@ -133,7 +137,9 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -157,7 +163,12 @@ async function waitUntilUp(endpoint: string, stderr: () => string): Promise<void
  * `awsEndpoint` (moto_server), Config at `configEndpoint`, Systems Manager at `ssmEndpoint` when
  * given (a stand-in for the calls moto lacks), with moto's static credentials.
  */
-export async function loadBuiltHandler<H>(logicalId: string, awsEndpoint: string, configEndpoint: string, ssmEndpoint?: string): Promise<H> {
+export async function loadBuiltHandler<H>(
+  logicalId: string,
+  awsEndpoint: string,
+  configEndpoint: string,
+  ssmEndpoint?: string,
+): Promise<H> {
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: awsEndpoint,
     AWS_ENDPOINT_URL_CONFIG_SERVICE: configEndpoint,

@@ -34,7 +34,11 @@ export function useResponseUrl(): ResponseUrl {
         res.writeHead(500).end();
         return;
       }
-      received.push({ method: req.method ?? '', headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+      received.push({
+        method: req.method ?? '',
+        headers: req.headers,
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+      });
       res.writeHead(200).end();
     });
   });

@@ -21,6 +21,8 @@ export default class SkippedSummary implements Reporter {
     if (skippedIn.length === 0 || missing.length === 0) return;
     const tests = skippedIn.reduce((sum, n) => sum + n, 0);
     const install = missing.map((tool) => `${tool.what}: ${tool.howToGet}`).join('; ');
-    this.vitest?.logger.log(`SKIPPED: ${tests} tests in ${skippedIn.length} files did not run on this machine. Missing ${install}. CI=true fails instead.`);
+    this.vitest?.logger.log(
+      `SKIPPED: ${tests} tests in ${skippedIn.length} files did not run on this machine. Missing ${install}. CI=true fails instead.`,
+    );
   }
 }

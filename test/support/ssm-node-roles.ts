@@ -24,7 +24,25 @@ const ACCOUNT_ID = '123456789012';
  * https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html
  */
 export const STAND_IN_REGIONS: ReadonlyMap<string, string> = new Map([
-  ...['ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-south-1', 'ap-southeast-1', 'ap-southeast-2', 'ca-central-1', 'eu-central-1', 'eu-north-1', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'sa-east-1', 'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2'].map((region) => [region, 'ENABLED_BY_DEFAULT'] as const),
+  ...[
+    'ap-northeast-1',
+    'ap-northeast-2',
+    'ap-northeast-3',
+    'ap-south-1',
+    'ap-southeast-1',
+    'ap-southeast-2',
+    'ca-central-1',
+    'eu-central-1',
+    'eu-north-1',
+    'eu-west-1',
+    'eu-west-2',
+    'eu-west-3',
+    'sa-east-1',
+    'us-east-1',
+    'us-east-2',
+    'us-west-1',
+    'us-west-2',
+  ].map((region) => [region, 'ENABLED_BY_DEFAULT'] as const),
   ['ap-east-1', 'ENABLED'],
   ['af-south-1', 'DISABLED'],
   ['me-south-1', 'DISABLED'],
@@ -101,9 +119,12 @@ export class SystemsManagerNodeRolesStandIn {
       return;
     }
     const target = String(request.headers['x-amz-target'] ?? '');
-    const region = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(String(request.headers.authorization ?? ''))?.[1] ?? 'us-east-1';
+    const region =
+      /Credential=[^/]+\/\d+\/([^/]+)\//.exec(String(request.headers.authorization ?? ''))?.[1] ?? 'us-east-1';
     const operation = target.startsWith('AmazonSSM.') ? target.slice('AmazonSSM.'.length) : '';
-    const answer = operation ? this.answer(operation, region, body ? (JSON.parse(body) as Record<string, unknown>) : {}) : undefined;
+    const answer = operation
+      ? this.answer(operation, region, body ? (JSON.parse(body) as Record<string, unknown>) : {})
+      : undefined;
     if (answer) {
       this.calls.push(`${operation} ${region}`);
       response.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.1' });
@@ -113,12 +134,19 @@ export class SystemsManagerNodeRolesStandIn {
     await forwardRequest(this.upstream(), request, body, response);
   }
 
-  private answer(operation: string, region: string, input: Record<string, unknown>): { status: number; body: object } | undefined {
+  private answer(
+    operation: string,
+    region: string,
+    input: Record<string, unknown>,
+  ): { status: number; body: object } | undefined {
     const state = this.regions.get(region) ?? { activations: [], nodes: [] };
     switch (operation) {
       case 'GetServiceSetting': {
         if (input.SettingId !== DHMC_SETTING_ID) {
-          return { status: 400, body: { __type: 'ServiceSettingNotFound', message: `The stand-in knows only ${DHMC_SETTING_ID}.` } };
+          return {
+            status: 400,
+            body: { __type: 'ServiceSettingNotFound', message: `The stand-in knows only ${DHMC_SETTING_ID}.` },
+          };
         }
         // A setting nobody changed answers with its default value and status Default.
         const value = state.dhmcRole ?? '$None';
@@ -156,7 +184,12 @@ export class SystemsManagerNodeRolesStandIn {
         return {
           status: 200,
           body: {
-            InstanceInformationList: nodes.map((n) => ({ InstanceId: n.InstanceId, IamRole: n.IamRole, ResourceType: 'ManagedInstance', PingStatus: 'Online' })),
+            InstanceInformationList: nodes.map((n) => ({
+              InstanceId: n.InstanceId,
+              IamRole: n.IamRole,
+              ResourceType: 'ManagedInstance',
+              PingStatus: 'Online',
+            })),
           },
         };
       }
@@ -174,9 +207,13 @@ interface ListRegionsInput {
 
 /** One page of STAND_IN_REGIONS, with only the statuses asked for; NextToken is the next index. */
 function listRegions({ MaxResults = 20, NextToken, RegionOptStatusContains = [] }: ListRegionsInput): object {
-  const matching = [...STAND_IN_REGIONS].filter(([, status]) => RegionOptStatusContains.length === 0 || RegionOptStatusContains.includes(status));
+  const matching = [...STAND_IN_REGIONS].filter(
+    ([, status]) => RegionOptStatusContains.length === 0 || RegionOptStatusContains.includes(status),
+  );
   const start = Number(NextToken ?? 0);
-  const page = matching.slice(start, start + MaxResults).map(([RegionName, RegionOptStatus]) => ({ RegionName, RegionOptStatus }));
+  const page = matching
+    .slice(start, start + MaxResults)
+    .map(([RegionName, RegionOptStatus]) => ({ RegionName, RegionOptStatus }));
   return { Regions: page, ...(start + MaxResults < matching.length ? { NextToken: String(start + MaxResults) } : {}) };
 }
 

@@ -6,7 +6,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll } from 'vitest';
 import { type LoopbackServer, readBody, startLoopbackServer } from './http';
 
-export function standInEndpoint(answer: (body: string, response: ServerResponse, request: IncomingMessage) => void): { url: () => string } {
+export function standInEndpoint(answer: (body: string, response: ServerResponse, request: IncomingMessage) => void): {
+  url: () => string;
+} {
   let server: LoopbackServer | undefined;
   beforeAll(async () => {
     server = await startLoopbackServer(async (request, response) => answer(await readBody(request), response, request));

@@ -33,7 +33,10 @@ export function resolveIntrinsics(value: unknown, where: string): unknown {
   const values: IntrinsicValues = {
     branch: 1,
     ref: (name) => PSEUDO_PARAMETERS[name] ?? `ref-${name}`,
-    getAtt: (logicalId, attribute) => (attribute === 'Arn' ? `arn:aws:resource:us-east-1:${HOME.accountId}:getatt/${logicalId}` : `getatt-${logicalId}-${attribute}`),
+    getAtt: (logicalId, attribute) =>
+      attribute === 'Arn'
+        ? `arn:aws:resource:us-east-1:${HOME.accountId}:getatt/${logicalId}`
+        : `getatt-${logicalId}-${attribute}`,
     other: (key) => {
       throw new Error(`${where}: ${key} in a policy document; teach this test to resolve it.`);
     },
@@ -45,7 +48,8 @@ export function resolveIntrinsics(value: unknown, where: string): unknown {
 export function policyDocuments(template: Template): FoundDocument[] {
   return templatePolicies(template.Resources).map(({ where, written }) => {
     // Managed policy names and SAM policy templates cannot be read here: do not deploy them unread.
-    if (!('document' in written)) throw new Error(`${where} is not an inline policy document; the guardrail check cannot read it.`);
+    if (!('document' in written))
+      throw new Error(`${where} is not an inline policy document; the guardrail check cannot read it.`);
     return { where, document: resolveIntrinsics(written.document, where) };
   });
 }

@@ -49,13 +49,19 @@ export interface MissingTool {
 export const TOOLS = {
   python3: { what: 'python3', howToGet: 'install Python 3.11 or later' },
   pythonReadsToml: { what: 'Python 3.11+ (tomllib)', howToGet: 'install Python 3.11 or later as python3' },
-  motoServer: { what: 'moto_server (the AWS API emulator the integration tests talk HTTP to)', howToGet: 'install it with `pip install "moto[server]"` (Python 3)' },
+  motoServer: {
+    what: 'moto_server (the AWS API emulator the integration tests talk HTTP to)',
+    howToGet: 'install it with `pip install "moto[server]"` (Python 3)',
+  },
   cfnLint: { what: 'cfn-lint', howToGet: 'install it with `pip install cfn-lint`' },
   samTranslator: {
     what: 'the SAM translator (Python module samtranslator)',
     howToGet: 'install it with `pip install cfn-lint` (it depends on aws-sam-translator)',
   },
-  chromium: { what: "Chromium (/usr/bin/chromium, Debian's package)", howToGet: 'install it with `apt-get install -y chromium`' },
+  chromium: {
+    what: "Chromium (/usr/bin/chromium, Debian's package)",
+    howToGet: 'install it with `apt-get install -y chromium`',
+  },
 } as const satisfies Record<keyof Toolbox, MissingTool>;
 
 /** The tools this machine lacks. */
@@ -68,7 +74,9 @@ export function requireTool<K extends keyof Toolbox>(key: K): boolean {
   if (toolbox()[key]) return true;
   const { what, howToGet } = TOOLS[key];
   if (process.env.CI === 'true') {
-    throw new MissingToolError(`${what} is missing: ${howToGet} (CI=true: a missing tool fails the run, it is never skipped).`);
+    throw new MissingToolError(
+      `${what} is missing: ${howToGet} (CI=true: a missing tool fails the run, it is never skipped).`,
+    );
   }
   return false;
 }
@@ -133,7 +141,10 @@ export function toolPath(key: 'python3' | 'motoServer' | 'cfnLint' | 'chromium')
 }
 
 /** Runs a tool to its end without blocking the test file; its stdout and stderr come back together. */
-export function runTool(key: 'python3' | 'motoServer' | 'cfnLint', args: readonly string[]): Promise<{ status: number | null; output: string }> {
+export function runTool(
+  key: 'python3' | 'motoServer' | 'cfnLint',
+  args: readonly string[],
+): Promise<{ status: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(toolPath(key), args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

@@ -5,7 +5,12 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FUNCTION_DIMENSION, METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/shared/handler/observability';
+import {
+  FUNCTION_DIMENSION,
+  METRIC,
+  METRICS_NAMESPACE,
+  SERVICE_NAME,
+} from '../../functions/shared/handler/observability';
 import { readTemplate } from '../../scripts/template';
 
 const { Resources } = readTemplate(join(import.meta.dirname, '../../template.yaml'));

@@ -30,7 +30,8 @@ const NAME_PROPERTIES: Record<string, string> = {
   'AWS::KMS::Alias': 'AliasName',
   'AWS::IAM::ManagedPolicy': 'ManagedPolicyName',
 };
-const hasFixedName = (r: Resource) => NAME_PROPERTIES[r.Type] !== undefined && NAME_PROPERTIES[r.Type]! in (r.Properties ?? {});
+const hasFixedName = (r: Resource) =>
+  NAME_PROPERTIES[r.Type] !== undefined && NAME_PROPERTIES[r.Type]! in (r.Properties ?? {});
 
 /** CloudFormation's condition functions over parameter values: enough for this template's Conditions. */
 function conditionHolds(name: string, parameters: Record<string, string>): boolean {
@@ -45,12 +46,18 @@ function conditionHolds(name: string, parameters: Record<string, string>): boole
         if (!parameter) throw new Error(`Ref ${String(arg)} is not a parameter`);
         return parameters[arg as string] ?? String(parameter.Default);
       }
-      case 'Condition': return conditionHolds(arg as string, parameters);
-      case 'Fn::Equals': return value(args[0]) === value(args[1]);
-      case 'Fn::Not': return !value(args[0]);
-      case 'Fn::And': return args.every((a) => value(a) === true);
-      case 'Fn::Or': return args.some((a) => value(a) === true);
-      default: throw new Error(`condition function ${fn} is not understood by this test`);
+      case 'Condition':
+        return conditionHolds(arg as string, parameters);
+      case 'Fn::Equals':
+        return value(args[0]) === value(args[1]);
+      case 'Fn::Not':
+        return !value(args[0]);
+      case 'Fn::And':
+        return args.every((a) => value(a) === true);
+      case 'Fn::Or':
+        return args.some((a) => value(a) === true);
+      default:
+        throw new Error(`condition function ${fn} is not understood by this test`);
     }
   };
   return value(template.Conditions?.[name]) === true;
@@ -73,25 +80,38 @@ const OVER_KEPT = {
 describe('audit data on stack deletion and replacement', () => {
   it('keeps every KMS key, bucket and session log group', () => {
     const holdsAuditData = Object.entries(resources).filter(
-      ([id, r]) => r.Type === 'AWS::KMS::Key' || r.Type === 'AWS::S3::Bucket' || (r.Type === 'AWS::Logs::LogGroup' && !functionLogGroups.has(id)),
+      ([id, r]) =>
+        r.Type === 'AWS::KMS::Key' ||
+        r.Type === 'AWS::S3::Bucket' ||
+        (r.Type === 'AWS::Logs::LogGroup' && !functionLogGroups.has(id)),
     );
-    expect(holdsAuditData.map(([id]) => id).sort()).toEqual(['AuditBucket', 'SessionDataKey', 'SessionLogGroup', 'SessionLogsKey']);
+    expect(holdsAuditData.map(([id]) => id).sort()).toEqual([
+      'AuditBucket',
+      'SessionDataKey',
+      'SessionLogGroup',
+      'SessionLogsKey',
+    ]);
     expect(holdsAuditData.filter(([, r]) => !kept(r)).map(([id]) => id)).toEqual([]);
   });
 
   it('creates all of them when every optional part is on', () => {
-    for (const id of ['AuditBucket', 'SessionDataKey', 'SessionLogGroup', 'SessionLogsKey']) expect(created(id, EVERYTHING_ON), id).toBe(true);
+    for (const id of ['AuditBucket', 'SessionDataKey', 'SessionLogGroup', 'SessionLogsKey'])
+      expect(created(id, EVERYTHING_ON), id).toBe(true);
   });
 
   it('lets a redeployment with the same DeploymentName skip every kept resource with a fixed name', () => {
-    const keptWithFixedName = Object.entries(resources).filter(([, r]) => kept(r) && hasFixedName(r)).map(([id]) => id);
+    const keptWithFixedName = Object.entries(resources)
+      .filter(([, r]) => kept(r) && hasFixedName(r))
+      .map(([id]) => id);
     expect(keptWithFixedName.sort()).toEqual(['AuditBucket', 'SessionLogGroup']);
     expect(keptWithFixedName.filter((id) => created(id, OVER_KEPT))).toEqual([]);
   });
 
   it('deletes the fixed-name resources it does not keep, so a redeployment can create them again', () => {
     const fixedNames = Object.entries(resources).filter(([, r]) => hasFixedName(r) && !kept(r));
-    expect(fixedNames.filter(([, r]) => r.DeletionPolicy !== undefined && r.DeletionPolicy !== 'Delete').map(([id]) => id)).toEqual([]);
+    expect(
+      fixedNames.filter(([, r]) => r.DeletionPolicy !== undefined && r.DeletionPolicy !== 'Delete').map(([id]) => id),
+    ).toEqual([]);
     // The aliases point the instance policy's grant at the key in use, kept or new.
     expect(created('SessionDataKeyAlias', OVER_KEPT)).toBe(true);
     expect(resources.SessionDataKeyAlias!.Properties!.TargetKeyId).toEqual({
@@ -104,7 +124,11 @@ describe('audit data on stack deletion and replacement', () => {
     expect(created('SessionLogsKey', OVER_KEPT)).toBe(false);
     const preferences = resources.SessionPreferences!.Properties!;
     expect(preferences.CloudWatchLogGroupName).toEqual({
-      'Fn::If': ['CreateSessionLogGroup', { Ref: 'SessionLogGroup' }, { 'Fn::If': ['CloudWatchLoggingOn', { 'Fn::Sub': '/${DeploymentName}/sessions' }, ''] }],
+      'Fn::If': [
+        'CreateSessionLogGroup',
+        { Ref: 'SessionLogGroup' },
+        { 'Fn::If': ['CloudWatchLoggingOn', { 'Fn::Sub': '/${DeploymentName}/sessions' }, ''] },
+      ],
     });
     expect(conditionHolds('EncryptSessionLogs', OVER_KEPT)).toBe(true);
   });

@@ -27,10 +27,13 @@ const resources = template.Resources;
 const RUNTIMES_NEWER_THAN_SCHEMA = ['python3.8', 'python3.9', 'python3.10', 'python3.11'];
 
 function ssmSchema(patched: boolean): Record<string, unknown> {
-  const schema = JSON.parse(readFileSync(root('node_modules/aws-ssm-document-language-service/dist/schema.json'), 'utf8'));
+  const schema = JSON.parse(
+    readFileSync(root('node_modules/aws-ssm-document-language-service/dist/schema.json'), 'utf8'),
+  );
   if (patched) {
     const executeScript = schema.properties.mainSteps.items.allOf.find(
-      (rule: { if?: { properties?: { action?: { const?: string } } } }) => rule.if?.properties?.action?.const === 'aws:executeScript',
+      (rule: { if?: { properties?: { action?: { const?: string } } } }) =>
+        rule.if?.properties?.action?.const === 'aws:executeScript',
     );
     executeScript.then.properties.inputs.properties.Runtime.oneOf[0].enum.push(...RUNTIMES_NEWER_THAN_SCHEMA);
   }
@@ -50,7 +53,7 @@ function successors(step: AutomationStep, index: number, steps: readonly Automat
   if (step.action === 'aws:branch') {
     const choices = (step.inputs.Choices as { NextStep: string }[]) ?? [];
     names.push(...choices.map((c) => c.NextStep));
-    names.push(step.inputs.Default ? String(step.inputs.Default) : steps[index + 1]?.name ?? '');
+    names.push(step.inputs.Default ? String(step.inputs.Default) : (steps[index + 1]?.name ?? ''));
   } else if (!step.isEnd) {
     names.push(step.nextStep ?? steps[index + 1]?.name ?? '');
   }
@@ -99,7 +102,10 @@ describe(`${DOCUMENT_FILE}: wiring`, () => {
         const producer = steps.findIndex((s) => s.name === stepName);
         expect(producer, `${step.name} refers to {{ ${reference} }}`).toBeGreaterThanOrEqual(0);
         expect(producer, `${step.name} refers to a later step's output ${reference}`).toBeLessThan(index);
-        const invokeOutputs = steps[producer]!.action === 'aws:invokeLambdaFunction' ? ['Payload', 'StatusCode', 'FunctionError', 'LogResult'] : [];
+        const invokeOutputs =
+          steps[producer]!.action === 'aws:invokeLambdaFunction'
+            ? ['Payload', 'StatusCode', 'FunctionError', 'LogResult']
+            : [];
         const declared = [...(steps[producer]!.outputs ?? []).map((o) => o.Name), ...invokeOutputs];
         expect(declared, `${step.name} refers to ${reference}`).toContain(output);
       }
@@ -120,11 +126,19 @@ describe(`${DOCUMENT_FILE}: wiring`, () => {
   });
 
   it('declares document outputs that the named steps produce', () => {
-    expect(document.outputs).toEqual(['ReadOutcome.RoleName', 'ReadOutcome.Action', 'ReadOutcome.Reason', 'AssertAttached.VerifiedPolicyArn']);
+    expect(document.outputs).toEqual([
+      'ReadOutcome.RoleName',
+      'ReadOutcome.Action',
+      'ReadOutcome.Reason',
+      'AssertAttached.VerifiedPolicyArn',
+    ]);
     for (const output of document.outputs ?? []) {
       const [stepName, name] = output.split('.');
       const step = steps.find((s) => s.name === stepName);
-      expect(step?.outputs?.map((o) => o.Name), output).toContain(name);
+      expect(
+        step?.outputs?.map((o) => o.Name),
+        output,
+      ).toContain(name);
     }
   });
 
@@ -146,7 +160,9 @@ describe('template.yaml: the remediation', () => {
     const text = readFileSync(root('template.yaml'), 'utf8');
     for (const doc of EMBEDDED_DOCUMENTS) {
       const content = resources[doc.logicalId]?.Properties?.Content as { 'Fn::Sub': string };
-      expect(content['Fn::Sub'], `${doc.logicalId} differs from ${doc.file}`).toBe(readFileSync(root(doc.file), 'utf8'));
+      expect(content['Fn::Sub'], `${doc.logicalId} differs from ${doc.file}`).toBe(
+        readFileSync(root(doc.file), 'utf8'),
+      );
       expect(embedDocument(text, doc, readFileSync(root(doc.file), 'utf8'))).toBe(text);
     }
   });
@@ -169,12 +185,20 @@ describe('template.yaml: the remediation', () => {
     expect(Object.keys(parameters).sort()).toEqual(Object.keys(document.parameters ?? {}).sort());
     expect(parameters.RoleId).toEqual({ ResourceValue: { Value: 'RESOURCE_ID' } });
     expect(parameters.PolicyArn).toEqual({ StaticValue: { Values: [{ Ref: 'SessionManagerInstancePolicy' }] } });
-    expect(parameters.AutomationAssumeRole).toEqual({ StaticValue: { Values: [{ 'Fn::GetAtt': ['AttachPolicyAutomationRole', 'Arn'] }] } });
+    expect(parameters.AutomationAssumeRole).toEqual({
+      StaticValue: { Values: [{ 'Fn::GetAtt': ['AttachPolicyAutomationRole', 'Arn'] }] },
+    });
     expect(template.Parameters?.AutomaticRemediation?.Default).toBe('false');
   });
 
   it('deploys every remediation resource only where IAM is recorded', () => {
-    for (const id of ['AttachPolicyFunction', 'AttachPolicyLogGroup', 'AttachPolicyAutomationRole', 'AttachPolicyDocument', 'AttachPolicyRemediation']) {
+    for (const id of [
+      'AttachPolicyFunction',
+      'AttachPolicyLogGroup',
+      'AttachPolicyAutomationRole',
+      'AttachPolicyDocument',
+      'AttachPolicyRemediation',
+    ]) {
       expect(resources[id]?.Condition, id).toBe('IsGlobalResourcesRegion');
     }
   });
@@ -188,16 +212,22 @@ describe('template.yaml: the remediation', () => {
         Action: 'sts:AssumeRole',
         Condition: {
           StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-          ArnLike: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-execution/*' } },
+          ArnLike: {
+            'aws:SourceArn': {
+              'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-execution/*',
+            },
+          },
         },
       },
     ]);
   });
 
   it('grants the automation role this function and the verify read, and nothing else', () => {
-    const statements = (automationRole.Properties!.Policies as { PolicyDocument: { Statement: { Action: string; Resource: unknown }[] } }[]).flatMap(
-      (p) => p.PolicyDocument.Statement,
-    );
+    const statements = (
+      automationRole.Properties!.Policies as {
+        PolicyDocument: { Statement: { Action: string; Resource: unknown }[] };
+      }[]
+    ).flatMap((p) => p.PolicyDocument.Statement);
     expect(statements.map((s) => [s.Action, s.Resource])).toEqual([
       ['lambda:InvokeFunction', { 'Fn::GetAtt': ['AttachPolicyFunction', 'Arn'] }],
       ['iam:ListAttachedRolePolicies', { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*' }],
@@ -212,9 +242,11 @@ describe('template.yaml: the remediation', () => {
 
   it('lets the function attach only the instance policy', () => {
     const functionRole = resources.AttachPolicyFunctionRole!;
-    const statements = (functionRole.Properties!.Policies as { PolicyDocument: { Statement: { Action: unknown; Condition?: unknown }[] } }[]).flatMap(
-      (p) => p.PolicyDocument.Statement,
-    );
+    const statements = (
+      functionRole.Properties!.Policies as {
+        PolicyDocument: { Statement: { Action: unknown; Condition?: unknown }[] };
+      }[]
+    ).flatMap((p) => p.PolicyDocument.Statement);
     const attach = statements.filter((s) => json(s.Action).includes('iam:AttachRolePolicy'));
     expect(attach).toHaveLength(1);
     expect(attach[0]!.Condition).toEqual({ ArnEquals: { 'iam:PolicyARN': { Ref: 'SessionManagerInstancePolicy' } } });

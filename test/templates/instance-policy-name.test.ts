@@ -20,7 +20,10 @@ const sample = JSON.parse(readFileSync(join(root, 'cli/sample-account/account.js
 /** The ARN CloudFormation gives the policy for the default DeploymentName in the sample account. */
 function deployedArn(): { name: string; path: string; arn: string } {
   const deploymentName = String(template.Parameters?.DeploymentName?.Default);
-  const name = (policy.Properties?.ManagedPolicyName as { 'Fn::Sub': string })['Fn::Sub'].replace('${DeploymentName}', deploymentName);
+  const name = (policy.Properties?.ManagedPolicyName as { 'Fn::Sub': string })['Fn::Sub'].replace(
+    '${DeploymentName}',
+    deploymentName,
+  );
   const path = String(policy.Properties?.Path);
   return { name, path, arn: `arn:aws:iam::${sample.accountId}:policy${path}${name}` };
 }
@@ -40,7 +43,9 @@ describe('the instance policy name', () => {
   it('is the one the sample account carries and the stack output names', () => {
     const { name, path, arn } = deployedArn();
     expect(sample.Stack.Outputs.find((o) => o.OutputKey === 'SessionManagerInstancePolicyArn')?.OutputValue).toBe(arn);
-    expect(sample.Policies.filter((p) => p.Arn === arn)).toEqual([expect.objectContaining({ PolicyName: name, Path: path })]);
+    expect(sample.Policies.filter((p) => p.Arn === arn)).toEqual([
+      expect.objectContaining({ PolicyName: name, Path: path }),
+    ]);
   });
 
   it('is the one the README and the remediation IAM example in docs/cli.md show', () => {

@@ -39,16 +39,22 @@ const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : va
 
 function statementsOf(document: unknown, where: string): FoundStatement[] {
   if (typeof document !== 'object' || document === null || !('Statement' in document)) return [];
-  return asList((document as { Statement: unknown }).Statement).map((statement) => ({ where, statement: statement as Record<string, unknown> }));
+  return asList((document as { Statement: unknown }).Statement).map((statement) => ({
+    where,
+    statement: statement as Record<string, unknown>,
+  }));
 }
 
 /** Every identity-policy statement the template grants, conditional ones in every branch. */
-const permissionStatements = (): FoundStatement[] => policyDocuments(template).flatMap(({ where, document }) => statementsOf(document, where));
+const permissionStatements = (): FoundStatement[] =>
+  policyDocuments(template).flatMap(({ where, document }) => statementsOf(document, where));
 
 describe('template.yaml least privilege', () => {
   it('reads every statement, those behind !If included', () => {
     const instancePolicy = permissionStatements().filter(({ where }) => where === 'SessionManagerInstancePolicy');
-    expect(instancePolicy.map(({ statement }) => statement.Sid)).toEqual(expect.arrayContaining(['EncryptSessionData', 'CheckSessionLogGroupEncryption', 'WriteSessionLogsToAuditBucket']));
+    expect(instancePolicy.map(({ statement }) => statement.Sid)).toEqual(
+      expect.arrayContaining(['EncryptSessionData', 'CheckSessionLogGroupEncryption', 'WriteSessionLogsToAuditBucket']),
+    );
   });
 
   it('grants a * resource only for actions that accept nothing narrower', () => {
@@ -64,14 +70,19 @@ describe('template.yaml least privilege', () => {
   });
 
   it("lets the node-role readers list this account's regions and no other account's", () => {
-    const listRegions = permissionStatements().filter(({ statement }) => asList(statement.Action).includes('account:ListRegions'));
+    const listRegions = permissionStatements().filter(({ statement }) =>
+      asList(statement.Action).includes('account:ListRegions'),
+    );
     expect(listRegions.map(({ where }) => where)).toEqual(['FindNodeRolesPolicy']);
     expect(listRegions[0]!.statement.Resource).toBe('arn:aws:account::123456789012:account');
   });
 
   it('never grants a wildcard action', () => {
     const wildcards = permissionStatements().flatMap(({ where, statement }) =>
-      asList(statement.Action).map(String).filter((a) => a.includes('*')).map((a) => `${where}: ${a}`),
+      asList(statement.Action)
+        .map(String)
+        .filter((a) => a.includes('*'))
+        .map((a) => `${where}: ${a}`),
     );
     expect(wildcards).toEqual([]);
   });

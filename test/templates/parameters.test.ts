@@ -8,7 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { readTemplate } from '../../scripts/template';
 
 const template = readTemplate(join(import.meta.dirname, '../../template.yaml')) as ReturnType<typeof readTemplate> & {
-  Metadata?: { 'AWS::CloudFormation::Interface'?: { ParameterGroups: { Parameters: string[] }[]; ParameterLabels: Record<string, unknown> } };
+  Metadata?: {
+    'AWS::CloudFormation::Interface'?: {
+      ParameterGroups: { Parameters: string[] }[];
+      ParameterLabels: Record<string, unknown>;
+    };
+  };
 };
 const parameters = Object.entries(template.Parameters ?? {});
 const ui = template.Metadata?.['AWS::CloudFormation::Interface'];
@@ -16,14 +21,29 @@ const ui = template.Metadata?.['AWS::CloudFormation::Interface'];
 describe('template.yaml parameters', () => {
   it('each sit in exactly one console group', () => {
     const grouped = (ui?.ParameterGroups ?? []).flatMap((g) => g.Parameters);
-    expect(grouped.filter((p, i) => grouped.indexOf(p) !== i), 'in two groups').toEqual([]);
-    expect(parameters.map(([name]) => name).filter((p) => !grouped.includes(p)), 'in no group').toEqual([]);
-    expect(grouped.filter((p) => !(p in (template.Parameters ?? {}))), 'grouped but not declared').toEqual([]);
+    expect(
+      grouped.filter((p, i) => grouped.indexOf(p) !== i),
+      'in two groups',
+    ).toEqual([]);
+    expect(
+      parameters.map(([name]) => name).filter((p) => !grouped.includes(p)),
+      'in no group',
+    ).toEqual([]);
+    expect(
+      grouped.filter((p) => !(p in (template.Parameters ?? {}))),
+      'grouped but not declared',
+    ).toEqual([]);
   });
 
   it('each have a label and a description', () => {
-    expect(parameters.filter(([name]) => !ui?.ParameterLabels[name]).map(([name]) => name), 'without a label').toEqual([]);
-    expect(parameters.filter(([, p]) => !p.Description).map(([name]) => name), 'without a description').toEqual([]);
+    expect(
+      parameters.filter(([name]) => !ui?.ParameterLabels[name]).map(([name]) => name),
+      'without a label',
+    ).toEqual([]);
+    expect(
+      parameters.filter(([, p]) => !p.Description).map(([name]) => name),
+      'without a description',
+    ).toEqual([]);
   });
 
   it('each constrain their value, so a wrong one fails at deploy time', () => {
@@ -33,7 +53,9 @@ describe('template.yaml parameters', () => {
   });
 
   it('explain every pattern they enforce', () => {
-    const unexplained = parameters.filter(([, p]) => 'AllowedPattern' in p && !p.ConstraintDescription).map(([name]) => name);
+    const unexplained = parameters
+      .filter(([, p]) => 'AllowedPattern' in p && !p.ConstraintDescription)
+      .map(([name]) => name);
     expect(unexplained).toEqual([]);
   });
 

@@ -9,7 +9,9 @@ import { readTemplate } from '../../scripts/template';
 
 const root = join(import.meta.dirname, '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; license: string };
-const template = readTemplate(join(root, 'template.yaml')) as ReturnType<typeof readTemplate> & { Metadata?: Record<string, Record<string, unknown>> };
+const template = readTemplate(join(root, 'template.yaml')) as ReturnType<typeof readTemplate> & {
+  Metadata?: Record<string, Record<string, unknown>>;
+};
 const app = template.Metadata?.['AWS::ServerlessRepo::Application'] ?? {};
 
 describe('release metadata', () => {

@@ -16,9 +16,13 @@ const CONFIG = 'sam/samconfig.toml';
 type Sections = Record<string, Record<string, { parameters?: Record<string, unknown> }>>;
 
 function readSamConfig(): Sections {
-  const read = spawnSync(toolPath('python3'), ['-c', 'import json, sys, tomllib; print(json.dumps(tomllib.load(open(sys.argv[1], "rb"))))', join(root, CONFIG)], {
-    encoding: 'utf8',
-  });
+  const read = spawnSync(
+    toolPath('python3'),
+    ['-c', 'import json, sys, tomllib; print(json.dumps(tomllib.load(open(sys.argv[1], "rb"))))', join(root, CONFIG)],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (read.error) throw read.error;
   if (read.status !== 0) throw new Error(`${CONFIG} could not be read with Python's tomllib: ${read.stderr}`);
   return JSON.parse(read.stdout) as Sections;
@@ -50,7 +54,9 @@ describe.skipIf(!config)(CONFIG, () => {
       'AWS::IAM::Group': 'GroupName',
       'AWS::IAM::InstanceProfile': 'InstanceProfileName',
     };
-    const namedIam = Object.values(template.Resources).filter((r) => nameProperty[r.Type] && nameProperty[r.Type]! in (r.Properties ?? {}));
+    const namedIam = Object.values(template.Resources).filter(
+      (r) => nameProperty[r.Type] && nameProperty[r.Type]! in (r.Properties ?? {}),
+    );
     expect(capabilities).toContain(namedIam.length > 0 ? 'CAPABILITY_NAMED_IAM' : 'CAPABILITY_IAM');
   });
 

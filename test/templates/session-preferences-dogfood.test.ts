@@ -5,7 +5,10 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SESSION_LIMITS, sessionPreferenceFailures } from '../../functions/shared/core/session-document-check';
-import { buildSessionPreferencesDocument, validateSessionPreferences } from '../../functions/shared/core/session-preferences';
+import {
+  buildSessionPreferencesDocument,
+  validateSessionPreferences,
+} from '../../functions/shared/core/session-preferences';
 import { readTemplate, type Template } from '../../scripts/template';
 
 const template = readTemplate(join(resolve(import.meta.dirname, '../..'), 'template.yaml'));
@@ -50,8 +53,14 @@ function withDefaults(template: Template, value: unknown): unknown {
 }
 
 describe('the preferences session-guard writes by default', () => {
-  const properties = withDefaults(template, template.Resources.SessionPreferences?.Properties) as Record<string, unknown>;
-  const document = buildSessionPreferencesDocument(validateSessionPreferences(properties), 'arn:aws:cloudformation:us-east-1:123456789012:stack/session-guard/6f1c2a40-9b1e-11ef-8d3f-0a1b2c3d4e5f');
+  const properties = withDefaults(template, template.Resources.SessionPreferences?.Properties) as Record<
+    string,
+    unknown
+  >;
+  const document = buildSessionPreferencesDocument(
+    validateSessionPreferences(properties),
+    'arn:aws:cloudformation:us-east-1:123456789012:stack/session-guard/6f1c2a40-9b1e-11ef-8d3f-0a1b2c3d4e5f',
+  );
 
   it('encrypt session data and log somewhere', () => {
     expect(document.inputs.kmsKeyId).toMatch(/^arn:aws:kms:/);
@@ -59,16 +68,22 @@ describe('the preferences session-guard writes by default', () => {
   });
 
   it('pass the session-preferences rule with its default limits', () => {
-    expect(sessionPreferenceFailures(document as unknown as Record<string, unknown>, DEFAULT_SESSION_LIMITS)).toEqual([]);
+    expect(sessionPreferenceFailures(document as unknown as Record<string, unknown>, DEFAULT_SESSION_LIMITS)).toEqual(
+      [],
+    );
   });
 
   it('pass the session-preferences rule with the limits the template configures it with', () => {
-    const rule = withDefaults(template, template.Resources.PreferencesRule?.Properties) as { InputParameters: Record<string, string> };
+    const rule = withDefaults(template, template.Resources.PreferencesRule?.Properties) as {
+      InputParameters: Record<string, string>;
+    };
     const limits = {
       maxIdleSessionTimeoutMinutes: Number(rule.InputParameters.MaxIdleSessionTimeoutMinutes),
       maxSessionDurationMinutes: Number(rule.InputParameters.MaxSessionDurationMinutes),
     };
-    expect(Number.isInteger(limits.maxIdleSessionTimeoutMinutes) && Number.isInteger(limits.maxSessionDurationMinutes)).toBe(true);
+    expect(
+      Number.isInteger(limits.maxIdleSessionTimeoutMinutes) && Number.isInteger(limits.maxSessionDurationMinutes),
+    ).toBe(true);
     expect(sessionPreferenceFailures(document as unknown as Record<string, unknown>, limits)).toEqual([]);
   });
 });

@@ -32,14 +32,22 @@ function conditionInputs(template: Template): [string, string[]][] {
   const refs = new Set<string>();
   const walk = (v: unknown): void => {
     if (Array.isArray(v)) v.forEach(walk);
-    else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) (k === 'Ref' ? refs.add(String(x)) : walk(x));
+    else if (typeof v === 'object' && v !== null)
+      for (const [k, x] of Object.entries(v)) k === 'Ref' ? refs.add(String(x)) : walk(x);
   };
   walk(template.Conditions);
   return [...refs]
     .filter((name) => !name.startsWith('AWS::'))
     .map((name) => {
       const fallback = String(template.Parameters?.[name]?.Default ?? '');
-      const other = fallback === 'true' ? 'false' : fallback === 'false' ? 'true' : fallback === '' ? (EXAMPLES[name] ?? `example-${name}`) : 'eu-west-1';
+      const other =
+        fallback === 'true'
+          ? 'false'
+          : fallback === 'false'
+            ? 'true'
+            : fallback === ''
+              ? (EXAMPLES[name] ?? `example-${name}`)
+              : 'eu-west-1';
       return [name, [fallback, other]];
     });
 }
@@ -91,7 +99,8 @@ function deployedUnder({ values, conditions }: Combination): Template {
     if (typeof v !== 'object' || v === null) return v;
     const entries = Object.entries(v);
     if (entries.length === 1 && entries[0]![0] === 'Ref' && entries[0]![1] === 'AWS::NoValue') return NO_VALUE;
-    if (entries.length === 1 && entries[0]![0] === 'Ref' && String(entries[0]![1]) in values) return values[String(entries[0]![1])];
+    if (entries.length === 1 && entries[0]![0] === 'Ref' && String(entries[0]![1]) in values)
+      return values[String(entries[0]![1])];
     if (entries.length === 1 && entries[0]![0] === 'Fn::If') {
       const [name, whenTrue, whenFalse] = entries[0]![1] as [string, unknown, unknown];
       return decide(conditions[name] ? whenTrue : whenFalse);
@@ -126,13 +135,22 @@ describe('our own template against the SSM access guardrails', () => {
       const deployed = deployedUnder(combination);
       const rule = deployed.Resources.SsmAccessRule;
       // Outside GlobalResourcesRegion the rule is another region's: the one with the same parameters.
-      const inGlobalRegion = { ...combination, conditions: { ...combination.conditions, IsGlobalResourcesRegion: true } };
+      const inGlobalRegion = {
+        ...combination,
+        conditions: { ...combination.conditions, IsGlobalResourcesRegion: true },
+      };
       const inputs = (rule ?? deployedUnder(inGlobalRegion).Resources.SsmAccessRule)!.Properties!.InputParameters;
       const exemptions = ssmAccessParametersSchema.parse(resolveIntrinsics(inputs, 'SsmAccessRule.InputParameters'));
       for (const { where, document } of policyDocuments(deployed)) {
         const logicalId = where.split('.')[0]!;
         const path = String(resolveIntrinsics(deployed.Resources[logicalId]?.Properties?.Path ?? '/', where));
-        const subject = { kind: 'Role' as const, name: logicalId, arn: `arn:aws:iam::${HOME.accountId}:role${path}${logicalId}`, documents: [{ name: where, document }], tags: {} };
+        const subject = {
+          kind: 'Role' as const,
+          name: logicalId,
+          arn: `arn:aws:iam::${HOME.accountId}:role${path}${logicalId}`,
+          documents: [{ name: where, document }],
+          tags: {},
+        };
         const key = JSON.stringify([subject.arn, document, exemptions]);
         const verdict = judged.get(key) ?? evaluateSsmAccess(subject, exemptions).compliance;
         judged.set(key, verdict);
@@ -144,14 +162,25 @@ describe('our own template against the SSM access guardrails', () => {
 
   it('would catch a broad grant written the way our template writes policies', () => {
     const broad = resolveIntrinsics(
-      { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ssm:StartSession', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:instance/*' } }] },
+      {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'ssm:StartSession',
+            Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:instance/*' },
+          },
+        ],
+      },
       'control',
     );
     expect(findBroadGrants(broad, HOME).map((g) => g.guardrail.id)).toEqual(['IAM-SSM-2']);
   });
 
   it('would catch the preferences writer if the rule were not told about it', () => {
-    const [writer] = policyDocuments(template).filter((d) => d.where === 'SessionPreferencesFunctionRole.Policies[write-session-preferences]');
+    const [writer] = policyDocuments(template).filter(
+      (d) => d.where === 'SessionPreferencesFunctionRole.Policies[write-session-preferences]',
+    );
     expect(findBroadGrants(writer!.document, HOME).map((g) => g.guardrail.id)).toEqual(['SG-SSM-4']);
   });
 });

@@ -3,7 +3,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { STACKSET_OWN_PARAMETERS, STACKSET_TEMPLATE, templateParameters, withTemplateParameters } from '../../scripts/stackset-parameters';
+import {
+  STACKSET_OWN_PARAMETERS,
+  STACKSET_TEMPLATE,
+  templateParameters,
+  withTemplateParameters,
+} from '../../scripts/stackset-parameters';
 import { stackSetTemplate } from '../../scripts/stackset-template';
 import { readTemplate, samTransformed } from '../../scripts/template';
 import { requireTool, toolPath } from '../support/tools';
@@ -40,18 +45,24 @@ describe('stackSetTemplate', () => {
   });
 
   it('refuses a template that still needs the SAM transform, and says which stage to fetch', () => {
-    expect(() => stackSetTemplate(processed({ Transform: 'AWS::Serverless-2016-10-31' }), PREFIX)).toThrow(/--template-stage Processed/);
+    expect(() => stackSetTemplate(processed({ Transform: 'AWS::Serverless-2016-10-31' }), PREFIX)).toThrow(
+      /--template-stage Processed/,
+    );
   });
 
   it('refuses code packaged into a bucket that is not one of the regional artifact buckets', () => {
     const elsewhere = processed();
     elsewhere.Resources.RuleFunction.Properties.Code.S3Bucket = 'aws-sam-cli-managed-default-samclisourcebucket-1a2b3c';
-    expect(() => stackSetTemplate(elsewhere, PREFIX)).toThrow(/RuleFunction: its code is in bucket aws-sam-cli-managed-default/);
+    expect(() => stackSetTemplate(elsewhere, PREFIX)).toThrow(
+      /RuleFunction: its code is in bucket aws-sam-cli-managed-default/,
+    );
   });
 
   it('refuses a template where something else still names the one-region bucket', () => {
     const leftover = processed({ Outputs: { Code: { Value: `s3://${PREFIX}-us-east-1/session-guard/x` } } });
-    expect(() => stackSetTemplate(leftover, PREFIX)).toThrow(/Outputs\.Code\.Value still refer\(s\) to sg-artifacts-111122223333-us-east-1/);
+    expect(() => stackSetTemplate(leftover, PREFIX)).toThrow(
+      /Outputs\.Code\.Value still refer\(s\) to sg-artifacts-111122223333-us-east-1/,
+    );
   });
 
   it('refuses input that is not a packaged template, and a prefix the artifacts stack would reject', () => {
@@ -67,7 +78,10 @@ const toolsAvailable = requireTool('samTranslator') && requireTool('cfnLint');
 
 describe.skipIf(!toolsAvailable)('the StackSet template made from template.yaml', () => {
   it('has no transform, regional code for every function, and is cfn-lint clean', () => {
-    const expanded = samTransformed(join(root, 'template.yaml'), `s3://${PACKAGED_CODE.S3Bucket}/${PACKAGED_CODE.S3Key}`);
+    const expanded = samTransformed(
+      join(root, 'template.yaml'),
+      `s3://${PACKAGED_CODE.S3Bucket}/${PACKAGED_CODE.S3Key}`,
+    );
     const out = stackSetTemplate(expanded, PREFIX);
 
     expect(out).not.toHaveProperty('Transform');
@@ -89,7 +103,9 @@ describe.skipIf(!toolsAvailable)('the StackSet template made from template.yaml'
 describe(`${STACKSET_TEMPLATE} and template.yaml's parameters`, () => {
   const text = readFileSync(join(root, STACKSET_TEMPLATE), 'utf8');
   const stackSet = readTemplate(join(root, STACKSET_TEMPLATE)) as ReturnType<typeof readTemplate> & {
-    Resources: { SessionGuardStackSet: { Properties: { Parameters: { ParameterKey: string; ParameterValue: unknown }[] } } };
+    Resources: {
+      SessionGuardStackSet: { Properties: { Parameters: { ParameterKey: string; ParameterValue: unknown }[] } };
+    };
   };
   const parameters = templateParameters();
 
@@ -98,7 +114,8 @@ describe(`${STACKSET_TEMPLATE} and template.yaml's parameters`, () => {
   });
 
   it('declares every parameter of template.yaml exactly as template.yaml does, and passes it to every stack', () => {
-    for (const [name, declaration] of Object.entries(parameters)) expect(stackSet.Parameters?.[name], name).toEqual(declaration);
+    for (const [name, declaration] of Object.entries(parameters))
+      expect(stackSet.Parameters?.[name], name).toEqual(declaration);
     const passed = stackSet.Resources.SessionGuardStackSet.Properties.Parameters;
     expect(passed.map((p) => p.ParameterKey)).toEqual(Object.keys(parameters));
     for (const p of passed) expect(p.ParameterValue, p.ParameterKey).toEqual({ Ref: p.ParameterKey });
@@ -107,8 +124,12 @@ describe(`${STACKSET_TEMPLATE} and template.yaml's parameters`, () => {
   });
 
   it('refuses to write a block whose markers are gone, or a parameter that clashes with its own', () => {
-    expect(() => withTemplateParameters('Parameters: {}\n', parameters)).toThrow(/has no block "# BEGIN parameters of template.yaml/);
-    expect(() => withTemplateParameters(text, { ...parameters, Regions: { Type: 'String' } })).toThrow(/Regions clash with sam\/stackset.yaml's own/);
+    expect(() => withTemplateParameters('Parameters: {}\n', parameters)).toThrow(
+      /has no block "# BEGIN parameters of template.yaml/,
+    );
+    expect(() => withTemplateParameters(text, { ...parameters, Regions: { Type: 'String' } })).toThrow(
+      /Regions clash with sam\/stackset.yaml's own/,
+    );
   });
 
   it('is explained in docs/rollout.md, parameter by parameter', () => {

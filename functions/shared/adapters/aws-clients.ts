@@ -16,7 +16,8 @@ export interface ClientSettings {
 /** The service part of `AWS_ENDPOINT_URL_<SERVICE>`, as the SDK spells it. */
 export type EndpointService = 'IAM' | 'CONFIG_SERVICE' | 'SSM' | 'CLOUDFORMATION' | 'STS' | 'ACCOUNT';
 
-const endpointOf = (service: EndpointService, env: NodeJS.ProcessEnv) => env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL || undefined;
+const endpointOf = (service: EndpointService, env: NodeJS.ProcessEnv) =>
+  env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL || undefined;
 
 /** For the rules: a sweep of a large account may take minutes, and must not fail on throttling. */
 export function clientSettings(service: EndpointService, env: NodeJS.ProcessEnv = process.env): ClientSettings {
@@ -48,7 +49,10 @@ export const REMEDIATION_RETRY_BUDGET: RetryBudget = { maxAttempts: 3, firstDela
  */
 const QUOTA_ERROR_CODES = new Set(['LimitExceededException', 'LimitExceeded']);
 
-const retryToken = (retryCount: number, delayMs: number): RetryToken => ({ getRetryCount: () => retryCount, getRetryDelay: () => delayMs });
+const retryToken = (retryCount: number, delayMs: number): RetryToken => ({
+  getRetryCount: () => retryCount,
+  getRetryDelay: () => delayMs,
+});
 
 /**
  * Retries throttling and transient failures (timeouts, 5xx, dropped connections) within a
@@ -109,7 +113,11 @@ export interface BoundedClientSettings {
  * end "Task timed out" in the middle of retries. A connection that takes 3 s to open, or goes 5 s
  * without an answer, counts as a transient failure.
  */
-export function boundedClientSettings(service: EndpointService, env: NodeJS.ProcessEnv = process.env, budget = REMEDIATION_RETRY_BUDGET): BoundedClientSettings {
+export function boundedClientSettings(
+  service: EndpointService,
+  env: NodeJS.ProcessEnv = process.env,
+  budget = REMEDIATION_RETRY_BUDGET,
+): BoundedClientSettings {
   const endpoint = endpointOf(service, env);
   return {
     ...(endpoint ? { endpoint } : {}),

@@ -11,10 +11,21 @@ import { AwsAccessError, type AwsAccessFailure, SessionGuardError } from '../err
  * Error codes AWS services use for a denied call: IAM's Query API says AccessDenied, JSON APIs
  * AccessDeniedException, EC2 UnauthorizedOperation, SNS AuthorizationError.
  */
-const ACCESS_DENIED_CODES = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError', 'UnauthorizedAccess']);
+const ACCESS_DENIED_CODES = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'AuthorizationError',
+  'UnauthorizedAccess',
+]);
 
 /** Error codes AWS services use for throttling (IAM says Throttling, Config ThrottlingException). */
-const THROTTLING_CODES = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded']);
+const THROTTLING_CODES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+]);
 
 export class AwsAccessDeniedError extends AwsAccessError {
   override name = 'AwsAccessDeniedError';
@@ -62,7 +73,12 @@ function isThrottling(error: Error): boolean {
  */
 export function toAwsAccessError(error: unknown, operation: string, region?: string): unknown {
   if (!(error instanceof Error) || error instanceof SessionGuardError || error.name === 'AbortError') return error;
-  const failure: AwsAccessFailure = { operation, awsErrorName: answeredName(error), detail: error.message, ...(region ? { region } : {}) };
+  const failure: AwsAccessFailure = {
+    operation,
+    awsErrorName: answeredName(error),
+    detail: error.message,
+    ...(region ? { region } : {}),
+  };
   const call = region ? `${operation} in ${region}` : operation;
   if (isDenial(error)) {
     return new AwsAccessDeniedError(
@@ -78,7 +94,9 @@ export function toAwsAccessError(error: unknown, operation: string, region?: str
       { cause: error },
     );
   }
-  return new AwsAccessError(`${call} failed with ${failure.awsErrorName}: ${failure.detail}`, failure, { cause: error });
+  return new AwsAccessError(`${call} failed with ${failure.awsErrorName}: ${failure.detail}`, failure, {
+    cause: error,
+  });
 }
 
 /**
@@ -90,6 +108,12 @@ export function withHint(error: unknown, hint: string): unknown {
   if (!(error instanceof AwsAccessError)) return error;
   const Kind = error.constructor as AwsAccessErrorKind;
   const { operation, awsErrorName, detail, region } = error;
-  const failure = { operation, awsErrorName, detail, ...(region ? { region } : {}), hint: error.hint ? `${error.hint} ${hint}` : hint };
+  const failure = {
+    operation,
+    awsErrorName,
+    detail,
+    ...(region ? { region } : {}),
+    hint: error.hint ? `${error.hint} ${hint}` : hint,
+  };
   return new Kind(`${error.message} ${hint}`, failure, { cause: error.cause });
 }

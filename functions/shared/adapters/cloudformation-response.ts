@@ -14,7 +14,11 @@ export interface SendOptions {
   readonly timeoutMs?: number;
 }
 
-export async function sendCustomResourceAnswer(responseUrl: string, answer: CustomResourceAnswer, options: SendOptions = {}): Promise<void> {
+export async function sendCustomResourceAnswer(
+  responseUrl: string,
+  answer: CustomResourceAnswer,
+  options: SendOptions = {},
+): Promise<void> {
   const attempts = options.attempts ?? 3;
   const body = JSON.stringify(answer);
   let lastError: unknown;
@@ -27,21 +31,28 @@ export async function sendCustomResourceAnswer(responseUrl: string, answer: Cust
       if (attempt < attempts) await sleep(200 * attempt);
     }
   }
-  throw new Error(`Could not deliver the ${answer.Status} answer for ${answer.LogicalResourceId} ` + `to CloudFormation after ${attempts} attempts: ${String(lastError)}`);
+  throw new Error(
+    `Could not deliver the ${answer.Status} answer for ${answer.LogicalResourceId} ` +
+      `to CloudFormation after ${attempts} attempts: ${String(lastError)}`,
+  );
 }
 
 function put(url: URL, body: string, timeoutMs: number): Promise<void> {
   // http: only for a local stand-in (tests, sam local); CloudFormation always sends https.
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(url, { method: 'PUT', headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) }, timeout: timeoutMs }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        const status = res.statusCode ?? 0;
-        if (status >= 200 && status < 300) resolve();
-        else reject(new Error(`ResponseURL answered HTTP ${status}`));
-      });
-    });
+    const req = send(
+      url,
+      { method: 'PUT', headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) }, timeout: timeoutMs },
+      (res) => {
+        res.resume();
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) resolve();
+          else reject(new Error(`ResponseURL answered HTTP ${status}`));
+        });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no answer from the ResponseURL within ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end(body);

@@ -58,7 +58,8 @@ export class ConfigServiceGateway implements ConfigGateway {
     const item = response.configurationItems?.[0];
     if (!item?.resourceType || !item.resourceId) {
       throw new ConfigurationItemNotFoundError(
-        `AWS Config returned no configuration item for ${summary.resourceType} ${summary.resourceId} ` + `at ${summary.configurationItemCaptureTime}; check that Config records this resource type.`,
+        `AWS Config returned no configuration item for ${summary.resourceType} ${summary.resourceId} ` +
+          `at ${summary.configurationItemCaptureTime}; check that Config records this resource type.`,
       );
     }
     return {
@@ -68,7 +69,9 @@ export class ConfigServiceGateway implements ConfigGateway {
       ARN: item.arn,
       awsAccountId: item.accountId,
       awsRegion: item.awsRegion,
-      configurationItemCaptureTime: new Date(item.configurationItemCaptureTime ?? summary.configurationItemCaptureTime).toISOString(),
+      configurationItemCaptureTime: new Date(
+        item.configurationItemCaptureTime ?? summary.configurationItemCaptureTime,
+      ).toISOString(),
       configurationItemStatus: item.configurationItemStatus ?? summary.configurationItemStatus,
       // The history API returns the configuration as JSON text; the change event carries an object.
       configuration: item.configuration ? (JSON.parse(item.configuration) as unknown) : null,
@@ -97,7 +100,8 @@ export class ConfigServiceGateway implements ConfigGateway {
       if (attempt >= this.failedEvaluationRetries) {
         const ids = failed.slice(0, 5).map((e) => `${e.ComplianceResourceType} ${e.ComplianceResourceId}`);
         throw new PutEvaluationsFailedError(
-          `AWS Config rejected ${failed.length} evaluation(s) after ${attempt + 1} attempts ` + `(${ids.join(', ')}${failed.length > 5 ? ', ...' : ''}); the rule will retry on its next run.`,
+          `AWS Config rejected ${failed.length} evaluation(s) after ${attempt + 1} attempts ` +
+            `(${ids.join(', ')}${failed.length > 5 ? ', ...' : ''}); the rule will retry on its next run.`,
         );
       }
       pending = failed;
@@ -128,14 +132,18 @@ export class ConfigServiceGateway implements ConfigGateway {
    * the cheap way from an ID to a name: one call instead of a paged listing of every role.
    */
   async resourceNameOf(resourceType: string, resourceId: string): Promise<string | undefined> {
-    const batch = await this.client.send(new BatchGetResourceConfigCommand({ resourceKeys: [{ resourceType: resourceType as ResourceType, resourceId }] }));
+    const batch = await this.client.send(
+      new BatchGetResourceConfigCommand({ resourceKeys: [{ resourceType: resourceType as ResourceType, resourceId }] }),
+    );
     const current = batch.baseConfigurationItems?.find((item) => item.resourceId === resourceId);
     if (current?.resourceName) return current.resourceName;
 
     // BatchGetResourceConfig leaves out deleted resources and keys it could not process; the
     // history still holds the last item recorded.
     try {
-      const history = await this.client.send(new GetResourceConfigHistoryCommand({ resourceType: resourceType as ResourceType, resourceId, limit: 1 }));
+      const history = await this.client.send(
+        new GetResourceConfigHistoryCommand({ resourceType: resourceType as ResourceType, resourceId, limit: 1 }),
+      );
       return history.configurationItems?.[0]?.resourceName ?? undefined;
     } catch (error) {
       if (awsErrorName(error) === 'ResourceNotDiscoveredException') return undefined;

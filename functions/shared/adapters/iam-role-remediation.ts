@@ -47,7 +47,10 @@ export class IamRoleRemediationGateway {
       },
     );
     if (!role?.RoleId) {
-      throw new RoleNotFoundError(`Role ${roleName} no longer exists in IAM; nothing to remediate. ` + 'Config marks it NOT_APPLICABLE once it records the deletion.');
+      throw new RoleNotFoundError(
+        `Role ${roleName} no longer exists in IAM; nothing to remediate. ` +
+          'Config marks it NOT_APPLICABLE once it records the deletion.',
+      );
     }
     return {
       roleId: role.RoleId,
@@ -62,7 +65,10 @@ export class IamRoleRemediationGateway {
 
   async listAttachedPolicyArns(roleName: string): Promise<string[]> {
     const arns: string[] = [];
-    for await (const page of paginateListAttachedRolePolicies({ client: this.client, pageSize: IAM_PAGE_SIZE }, { RoleName: roleName })) {
+    for await (const page of paginateListAttachedRolePolicies(
+      { client: this.client, pageSize: IAM_PAGE_SIZE },
+      { RoleName: roleName },
+    )) {
       for (const policy of page.AttachedPolicies ?? []) if (policy.PolicyArn) arns.push(policy.PolicyArn);
     }
     return arns;
@@ -75,17 +81,28 @@ export class IamRoleRemediationGateway {
     } catch (error) {
       if (error instanceof AwsAccessDeniedError) {
         // The function's role may attach only the stack's instance policy (an iam:PolicyARN condition).
-        throw withHint(error, `The remediation may attach only the session-guard instance policy: check that PolicyArn ${policyArn} is that policy.`);
+        throw withHint(
+          error,
+          `The remediation may attach only the session-guard instance policy: check that PolicyArn ${policyArn} is that policy.`,
+        );
       }
       switch (awsErrorName(error)) {
         case 'NoSuchEntityException':
           // IAM says NoSuchEntity for a missing role and for a missing policy alike.
           throw (await this.policyExists(policyArn))
-            ? new RoleNotFoundError(`Role ${roleName} was deleted while it was being remediated; nothing to do.`, { cause: error })
-            : new PolicyNotFoundError(`Policy ${policyArn} does not exist or cannot be attached. Check the remediation's ` + `PolicyArn parameter; it must be the stack's Session Manager instance policy.`, { cause: error });
+            ? new RoleNotFoundError(`Role ${roleName} was deleted while it was being remediated; nothing to do.`, {
+                cause: error,
+              })
+            : new PolicyNotFoundError(
+                `Policy ${policyArn} does not exist or cannot be attached. Check the remediation's ` +
+                  `PolicyArn parameter; it must be the stack's Session Manager instance policy.`,
+                { cause: error },
+              );
         case 'LimitExceededException':
           throw new ManagedPolicyQuotaError(
-            `Role ${roleName} already holds as many managed policies as its quota allows (a role holds at most ` + '10 managed policies by default, 20 with a quota increase). Detach a policy it no longer needs, or ' + 'request a quota increase, then remediate again.',
+            `Role ${roleName} already holds as many managed policies as its quota allows (a role holds at most ` +
+              '10 managed policies by default, 20 with a quota increase). Detach a policy it no longer needs, or ' +
+              'request a quota increase, then remediate again.',
             { cause: error },
           );
         default:
@@ -106,8 +123,12 @@ export class IamRoleRemediationGateway {
 
   private async listInstanceProfileNames(roleName: string): Promise<string[]> {
     const names: string[] = [];
-    for await (const page of paginateListInstanceProfilesForRole({ client: this.client, pageSize: IAM_PAGE_SIZE }, { RoleName: roleName })) {
-      for (const profile of page.InstanceProfiles ?? []) if (profile.InstanceProfileName) names.push(profile.InstanceProfileName);
+    for await (const page of paginateListInstanceProfilesForRole(
+      { client: this.client, pageSize: IAM_PAGE_SIZE },
+      { RoleName: roleName },
+    )) {
+      for (const profile of page.InstanceProfiles ?? [])
+        if (profile.InstanceProfileName) names.push(profile.InstanceProfileName);
     }
     return names;
   }

@@ -92,20 +92,69 @@ export class IamGateway {
     const roles: RoleDetail[] = [];
     const users: UserDetail[] = [];
     const groups: GroupDetail[] = [];
-    for await (const page of this.authorizationDetails(['LocalManagedPolicy', 'AWSManagedPolicy', 'Role', 'User', 'Group'])) {
+    for await (const page of this.authorizationDetails([
+      'LocalManagedPolicy',
+      'AWSManagedPolicy',
+      'Role',
+      'User',
+      'Group',
+    ])) {
       policies.push(...(page.Policies ?? []));
       roles.push(...(page.RoleDetailList ?? []));
       users.push(...(page.UserDetailList ?? []));
       groups.push(...(page.GroupDetailList ?? []));
     }
 
-    const documents = new Map(policies.map((p) => [required(p.Arn, 'Arn of a managed policy'), managedPolicyDocument(p)]));
-    const groupsByName = new Map(groups.map((g) => [required(g.GroupName, `GroupName of ${g.GroupId}`), groupPolicies(g)]));
+    const documents = new Map(
+      policies.map((p) => [required(p.Arn, 'Arn of a managed policy'), managedPolicyDocument(p)]),
+    );
+    const groupsByName = new Map(
+      groups.map((g) => [required(g.GroupName, `GroupName of ${g.GroupId}`), groupPolicies(g)]),
+    );
     const parts = [
-      ...roles.map((r) => principalParts('AWS::IAM::Role', 'Role', r.RoleId, r.RoleName, r.Arn, r.RolePolicyList, r.AttachedManagedPolicies, r.Tags, r.PermissionsBoundary?.PermissionsBoundaryArn, [])),
-      ...users.map((u) => principalParts('AWS::IAM::User', 'User', u.UserId, u.UserName, u.Arn, u.UserPolicyList, u.AttachedManagedPolicies, u.Tags, u.PermissionsBoundary?.PermissionsBoundaryArn, u.GroupList ?? [])),
+      ...roles.map((r) =>
+        principalParts(
+          'AWS::IAM::Role',
+          'Role',
+          r.RoleId,
+          r.RoleName,
+          r.Arn,
+          r.RolePolicyList,
+          r.AttachedManagedPolicies,
+          r.Tags,
+          r.PermissionsBoundary?.PermissionsBoundaryArn,
+          [],
+        ),
+      ),
+      ...users.map((u) =>
+        principalParts(
+          'AWS::IAM::User',
+          'User',
+          u.UserId,
+          u.UserName,
+          u.Arn,
+          u.UserPolicyList,
+          u.AttachedManagedPolicies,
+          u.Tags,
+          u.PermissionsBoundary?.PermissionsBoundaryArn,
+          u.GroupList ?? [],
+        ),
+      ),
       // IAM groups cannot be tagged: an empty map is the whole truth.
-      ...groups.map((g) => principalParts('AWS::IAM::Group', 'Group', g.GroupId, g.GroupName, g.Arn, g.GroupPolicyList, g.AttachedManagedPolicies, [], undefined, [])),
+      ...groups.map((g) =>
+        principalParts(
+          'AWS::IAM::Group',
+          'Group',
+          g.GroupId,
+          g.GroupName,
+          g.Arn,
+          g.GroupPolicyList,
+          g.AttachedManagedPolicies,
+          [],
+          undefined,
+          [],
+        ),
+      ),
     ];
     for (const arn of new Set(parts.flatMap((p) => referencedPolicyArns(p.parts, [...groupsByName.values()])))) {
       if (!documents.has(arn)) {
@@ -113,28 +162,38 @@ export class IamGateway {
         if (document) documents.set(arn, document);
       }
     }
-    const lookup: PolicyLookup = { managedPolicy: (arn) => documents.get(arn), group: (name) => groupsByName.get(name) };
+    const lookup: PolicyLookup = {
+      managedPolicy: (arn) => documents.get(arn),
+      group: (name) => groupsByName.get(name),
+    };
 
     const subjects: IdentifiedPolicySubject[] = [];
     for (const policy of policies) {
       if (isAwsManagedPolicyArn(policy.Arn ?? '')) continue;
       subjects.push(await this.customerManagedPolicySubject(policy, documents.get(policy.Arn!)!));
     }
-    for (const { resourceType, resourceId, parts: p } of parts) subjects.push({ resourceType, resourceId, subject: assembleSubject(p, lookup) });
+    for (const { resourceType, resourceId, parts: p } of parts)
+      subjects.push({ resourceType, resourceId, subject: assembleSubject(p, lookup) });
     return subjects;
   }
 
   /** Every group with its inline policies and attached policy ARNs (one GetAccountAuthorizationDetails listing). */
   async listGroupPolicies(): Promise<GroupPolicies[]> {
     const groups: GroupPolicies[] = [];
-    for await (const page of this.authorizationDetails(['Group'])) for (const group of page.GroupDetailList ?? []) groups.push(groupPolicies(group));
+    for await (const page of this.authorizationDetails(['Group']))
+      for (const group of page.GroupDetailList ?? []) groups.push(groupPolicies(group));
     return groups;
   }
 
   /** The pages of one GetAccountAuthorizationDetails listing, as large as IAM serves them. */
-  private async *authorizationDetails(filter: EntityType[]): AsyncGenerator<GetAccountAuthorizationDetailsCommandOutput> {
+  private async *authorizationDetails(
+    filter: EntityType[],
+  ): AsyncGenerator<GetAccountAuthorizationDetailsCommandOutput> {
     const [client, { paginateGetAccountAuthorizationDetails }] = await Promise.all([this.client(), loadIamSdk()]);
-    yield* paginateGetAccountAuthorizationDetails({ client, pageSize: AUTHORIZATION_DETAILS_PAGE_SIZE }, { Filter: filter });
+    yield* paginateGetAccountAuthorizationDetails(
+      { client, pageSize: AUTHORIZATION_DETAILS_PAGE_SIZE },
+      { Filter: filter },
+    );
   }
 
   /**
@@ -146,7 +205,9 @@ export class IamGateway {
     try {
       const { Policy: policy } = await client.send(new GetPolicyCommand({ PolicyArn: policyArn }));
       const versionId = required(policy?.DefaultVersionId, `DefaultVersionId of ${policyArn}`, 'GetPolicy');
-      const { PolicyVersion: version } = await client.send(new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: versionId }));
+      const { PolicyVersion: version } = await client.send(
+        new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: versionId }),
+      );
       return { name: managedPolicyLabel(policyArn, versionId), document: version?.Document ?? null };
     } catch (error) {
       if (awsErrorName(error) === 'NoSuchEntityException') return undefined;
@@ -162,7 +223,10 @@ export class IamGateway {
     return { policyId: policy.PolicyId, tags: tagMap(policy.Tags) };
   }
 
-  private async customerManagedPolicySubject(policy: ManagedPolicyDetail, document: NamedPolicyDocument): Promise<IdentifiedPolicySubject> {
+  private async customerManagedPolicySubject(
+    policy: ManagedPolicyDetail,
+    document: NamedPolicyDocument,
+  ): Promise<IdentifiedPolicySubject> {
     const arn = policy.Arn!;
     const name = policy.PolicyName ?? nameInArn(arn);
     // The API marks PolicyId optional and some emulators leave it out; Config reports on it, so ask.
@@ -176,7 +240,11 @@ export class IamGateway {
 }
 
 function managedPolicyDocument(policy: ManagedPolicyDetail): NamedPolicyDocument {
-  const versions = (policy.PolicyVersionList ?? []).map((v) => ({ versionId: v.VersionId, isDefaultVersion: v.IsDefaultVersion, document: v.Document }));
+  const versions = (policy.PolicyVersionList ?? []).map((v) => ({
+    versionId: v.VersionId,
+    isDefaultVersion: v.IsDefaultVersion,
+    document: v.Document,
+  }));
   return defaultVersionDocument(policy.Arn!, policy.DefaultVersionId, versions);
 }
 
@@ -191,7 +259,8 @@ function groupPolicies(group: GroupDetail): GroupPolicies {
 const inlineDocuments = (policies: PolicyDetail[] | undefined): NamedPolicyDocument[] =>
   (policies ?? []).map((p) => ({ name: `inline policy ${p.PolicyName ?? '(unnamed)'}`, document: p.PolicyDocument }));
 
-const attachedArns = (policies: AttachedPolicy[] | undefined): string[] => (policies ?? []).flatMap((p) => (p.PolicyArn ? [p.PolicyArn] : []));
+const attachedArns = (policies: AttachedPolicy[] | undefined): string[] =>
+  (policies ?? []).flatMap((p) => (p.PolicyArn ? [p.PolicyArn] : []));
 
 function principalParts(
   resourceType: IamPolicySubjectType,
@@ -232,7 +301,9 @@ export function roleFactsFromDetail(detail: RoleDetail): RoleFacts {
     roleName: detail.RoleName ?? '',
     path: detail.Path ?? '/',
     assumeRolePolicyDocument: detail.AssumeRolePolicyDocument,
-    instanceProfileNames: (detail.InstanceProfileList ?? []).flatMap((p) => (p.InstanceProfileName ? [p.InstanceProfileName] : [])),
+    instanceProfileNames: (detail.InstanceProfileList ?? []).flatMap((p) =>
+      p.InstanceProfileName ? [p.InstanceProfileName] : [],
+    ),
     attachedPolicyArns: attachedArns(detail.AttachedManagedPolicies),
     tags: tagMap(detail.Tags),
     inlinePolicyDocuments: (detail.RolePolicyList ?? []).map((p) => p.PolicyDocument),

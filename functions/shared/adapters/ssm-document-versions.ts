@@ -23,7 +23,8 @@ export const isDuplicateContent = (error: unknown): boolean => awsErrorName(erro
  * document since). moto answers InvalidDocument instead, and a document that is gone has no
  * versions either.
  */
-const isVersionAbsent = (error: unknown): boolean => awsErrorName(error) === 'InvalidDocumentVersion' || isDocumentAbsent(error);
+const isVersionAbsent = (error: unknown): boolean =>
+  awsErrorName(error) === 'InvalidDocumentVersion' || isDocumentAbsent(error);
 
 export class SsmDocumentVersionsGateway implements SessionDocumentStore {
   private readonly client: SSMClient;
@@ -49,7 +50,11 @@ export class SsmDocumentVersionsGateway implements SessionDocumentStore {
   private async read(version: string | undefined, signal: AbortSignal): Promise<VersionContent> {
     // DocumentFormat JSON converts a document someone wrote in YAML, so comparisons see one format.
     const response = await this.client.send(
-      new GetDocumentCommand({ Name: this.documentName, DocumentFormat: 'JSON', ...(version ? { DocumentVersion: version } : {}) }),
+      new GetDocumentCommand({
+        Name: this.documentName,
+        DocumentFormat: 'JSON',
+        ...(version ? { DocumentVersion: version } : {}),
+      }),
       { abortSignal: signal },
     );
     if (response.Content === undefined || !response.DocumentVersion) {
@@ -61,7 +66,12 @@ export class SsmDocumentVersionsGateway implements SessionDocumentStore {
   async create(content: string, signal: AbortSignal): Promise<string> {
     signal.throwIfAborted();
     const { DocumentDescription } = await this.client.send(
-      new CreateDocumentCommand({ Name: this.documentName, DocumentType: this.documentType, DocumentFormat: 'JSON', Content: content }),
+      new CreateDocumentCommand({
+        Name: this.documentName,
+        DocumentType: this.documentType,
+        DocumentFormat: 'JSON',
+        Content: content,
+      }),
       { abortSignal: signal },
     );
     return requireVersion(DocumentDescription?.DocumentVersion, 'CreateDocument', this.documentName);
@@ -72,7 +82,12 @@ export class SsmDocumentVersionsGateway implements SessionDocumentStore {
     try {
       const { DocumentDescription } = await this.client.send(
         // SSM only accepts updates to the latest version.
-        new UpdateDocumentCommand({ Name: this.documentName, DocumentVersion: '$LATEST', DocumentFormat: 'JSON', Content: content }),
+        new UpdateDocumentCommand({
+          Name: this.documentName,
+          DocumentVersion: '$LATEST',
+          DocumentFormat: 'JSON',
+          Content: content,
+        }),
         { abortSignal: signal },
       );
       return requireVersion(DocumentDescription?.DocumentVersion, 'UpdateDocument', this.documentName);
@@ -85,7 +100,9 @@ export class SsmDocumentVersionsGateway implements SessionDocumentStore {
   }
 
   private async findVersionWith(content: string, signal: AbortSignal): Promise<string> {
-    const { Document } = await this.client.send(new DescribeDocumentCommand({ Name: this.documentName }), { abortSignal: signal });
+    const { Document } = await this.client.send(new DescribeDocumentCommand({ Name: this.documentName }), {
+      abortSignal: signal,
+    });
     for (let version = Number(Document?.LatestVersion ?? 0); version >= 1; version -= 1) {
       const held = await this.read(String(version), signal).catch((error: unknown) => {
         // Versions can be deleted one by one, leaving gaps.
@@ -94,13 +111,18 @@ export class SsmDocumentVersionsGateway implements SessionDocumentStore {
       });
       if (held && sameDocumentContent(content, held.content)) return String(version);
     }
-    throw new Error(`UpdateDocument ${this.documentName} reported duplicate content, but no version holds that content`);
+    throw new Error(
+      `UpdateDocument ${this.documentName} reported duplicate content, but no version holds that content`,
+    );
   }
 
   async setDefaultVersion(version: string, signal: AbortSignal): Promise<'set' | 'no-such-version'> {
     signal.throwIfAborted();
     try {
-      await this.client.send(new UpdateDocumentDefaultVersionCommand({ Name: this.documentName, DocumentVersion: version }), { abortSignal: signal });
+      await this.client.send(
+        new UpdateDocumentDefaultVersionCommand({ Name: this.documentName, DocumentVersion: version }),
+        { abortSignal: signal },
+      );
       return 'set';
     } catch (error) {
       if (isVersionAbsent(error)) return 'no-such-version';

@@ -4,4 +4,9 @@
  * never needs it, and the function's cold start should not pay for it (see iam-sdk.ts).
  */
 export { AccountClient, paginateListRegions } from '@aws-sdk/client-account';
-export { GetServiceSettingCommand, paginateDescribeActivations, paginateDescribeInstanceInformation, SSMClient } from '@aws-sdk/client-ssm';
+export {
+  GetServiceSettingCommand,
+  paginateDescribeActivations,
+  paginateDescribeInstanceInformation,
+  SSMClient,
+} from '@aws-sdk/client-ssm';

@@ -61,14 +61,21 @@ export class NodeRoleGateway {
    * https://docs.aws.amazon.com/accounts/latest/reference/API_ListRegions.html
    */
   private async enabledRegions(): Promise<string[]> {
-    const [sdk, client] = await Promise.all([loadSdk(), typeof this.account === 'function' ? this.account() : this.account]);
+    const [sdk, client] = await Promise.all([
+      loadSdk(),
+      typeof this.account === 'function' ? this.account() : this.account,
+    ]);
     const account = withAwsErrors(client, 'account');
     try {
       const regions: string[] = [];
-      const pages = sdk.paginateListRegions({ client: account, pageSize: LIST_REGIONS_PAGE_SIZE }, { RegionOptStatusContains: USABLE_REGION_STATUSES });
+      const pages = sdk.paginateListRegions(
+        { client: account, pageSize: LIST_REGIONS_PAGE_SIZE },
+        { RegionOptStatusContains: USABLE_REGION_STATUSES },
+      );
       for await (const page of pages) {
         for (const region of page.Regions ?? []) {
-          if (region.RegionName && region.RegionOptStatus && USABLE_REGION_STATUSES.includes(region.RegionOptStatus)) regions.push(region.RegionName);
+          if (region.RegionName && region.RegionOptStatus && USABLE_REGION_STATUSES.includes(region.RegionOptStatus))
+            regions.push(region.RegionName);
         }
       }
       return regions.sort();
@@ -82,12 +89,19 @@ export class NodeRoleGateway {
     const [sdk, client] = await Promise.all([loadSdk(), this.ssmIn(region)]);
     const ssm = withAwsErrors(client, 'ssm', region);
     try {
-      const found = await Promise.all([dhmcRole(sdk, ssm, region), activationRoles(sdk, ssm, region), hybridNodeRoles(sdk, ssm, region)]);
+      const found = await Promise.all([
+        dhmcRole(sdk, ssm, region),
+        activationRoles(sdk, ssm, region),
+        hybridNodeRoles(sdk, ssm, region),
+      ]);
       return found.flat();
     } catch (error) {
       if (!(error instanceof AwsAccessDeniedError)) throw error;
       // Organizations often deny whole regions with a service control policy.
-      throw withHint(error, `If a service control policy keeps this account out of ${region}, list the regions it uses in the rule's NodeRoleRegions parameter.`);
+      throw withHint(
+        error,
+        `If a service control policy keeps this account out of ${region}, list the regions it uses in the rule's NodeRoleRegions parameter.`,
+      );
     }
   }
 }
@@ -101,11 +115,15 @@ export function nodeRoleGateway(settings: (service: EndpointService) => object):
   const ssmClients = new Map<string, Promise<SSMClient>>();
   const ssmIn = (region: string): Promise<SSMClient> => {
     let client = ssmClients.get(region);
-    if (!client) ssmClients.set(region, (client = loadSdk().then((sdk) => new sdk.SSMClient({ ...settings('SSM'), region }))));
+    if (!client)
+      ssmClients.set(region, (client = loadSdk().then((sdk) => new sdk.SSMClient({ ...settings('SSM'), region }))));
     return client;
   };
   let account: Promise<AccountClient> | undefined;
-  return new NodeRoleGateway(() => (account ??= loadSdk().then((sdk) => new sdk.AccountClient(settings('ACCOUNT')))), ssmIn);
+  return new NodeRoleGateway(
+    () => (account ??= loadSdk().then((sdk) => new sdk.AccountClient(settings('ACCOUNT')))),
+    ssmIn,
+  );
 }
 
 /**
@@ -135,7 +153,10 @@ async function activationRoles(sdk: NodeRoleSdk, ssm: SSMClient, region: string)
   for await (const page of sdk.paginateDescribeActivations({ client: ssm, pageSize: SSM_DESCRIBE_PAGE_SIZE }, {})) {
     for (const activation of page.ActivationList ?? []) {
       if (activation.Expired || !activation.IamRole || !activation.ActivationId) continue;
-      roles.push({ role: activation.IamRole, use: { kind: 'activation', region, activationId: activation.ActivationId } });
+      roles.push({
+        role: activation.IamRole,
+        use: { kind: 'activation', region, activationId: activation.ActivationId },
+      });
     }
   }
   return roles;

@@ -26,7 +26,12 @@ export class SsmSessionDocumentsGateway {
     const names: string[] = [];
     const pages = paginateListDocuments(
       { client: this.client, pageSize: LIST_DOCUMENTS_PAGE_SIZE },
-      { Filters: [{ Key: 'Owner', Values: ['Self'] }, { Key: 'DocumentType', Values: ['Session'] }] },
+      {
+        Filters: [
+          { Key: 'Owner', Values: ['Self'] },
+          { Key: 'DocumentType', Values: ['Session'] },
+        ],
+      },
     );
     for await (const page of pages) {
       for (const document of page.DocumentIdentifiers ?? []) if (document.Name) names.push(document.Name);

@@ -31,7 +31,10 @@ const jsonText = (what: string) =>
  * than sent to PutEvaluations as an invalid date.
  * https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules_example-events.html
  */
-const configTimestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time such as 2016-02-17T01:36:34.043Z' });
+const configTimestamp = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO 8601 time such as 2016-02-17T01:36:34.043Z',
+});
 
 /** Statuses after which a resource no longer exists (or is no longer recorded) for Config. */
 export const GONE_STATUSES = ['ResourceDeleted', 'ResourceDeletedNotRecorded', 'ResourceNotRecorded'] as const;

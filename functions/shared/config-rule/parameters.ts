@@ -10,23 +10,39 @@ import { InputError, type InputProblem } from '../errors';
 export class InvalidRuleParameterError extends InputError {
   override name = 'InvalidRuleParameterError';
   constructor(problems: readonly InputProblem[]) {
-    super(`Invalid rule parameters: ${problems.map((p) => `rule parameter ${p.where}: ${p.problem}`).join('; ')}. Fix the Config rule's InputParameters.`, problems);
+    super(
+      `Invalid rule parameters: ${problems.map((p) => `rule parameter ${p.where}: ${p.problem}`).join('; ')}. Fix the Config rule's InputParameters.`,
+      problems,
+    );
   }
 }
 
-export function parseRuleParameters<S extends z.ZodMiniType>(schema: S, raw: Record<string, unknown> | undefined): z.infer<S> {
+export function parseRuleParameters<S extends z.ZodMiniType>(
+  schema: S,
+  raw: Record<string, unknown> | undefined,
+): z.infer<S> {
   const result = z.safeParse(schema, raw ?? {});
   if (result.success) return result.data;
-  throw new InvalidRuleParameterError(listIssues(result.error, '(parameters)').map(({ path, message }) => ({ where: path, problem: message })));
+  throw new InvalidRuleParameterError(
+    listIssues(result.error, '(parameters)').map(({ path, message }) => ({ where: path, problem: message })),
+  );
 }
 
 /** An IAM policy ARN in any partition (`aws`, `aws-cn`, `aws-us-gov`). */
 export const policyArn = z
   .string()
-  .check(z.trim(), z.regex(/^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/(.+\/)?[\w+=,.@-]+$/, 'must be an IAM policy ARN such as arn:aws:iam::123456789012:policy/Name'));
+  .check(
+    z.trim(),
+    z.regex(
+      /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/(.+\/)?[\w+=,.@-]+$/,
+      'must be an IAM policy ARN such as arn:aws:iam::123456789012:policy/Name',
+    ),
+  );
 
 /** An AWS Region name such as eu-west-1, us-gov-west-1 or cn-north-1. */
-export const regionName = z.string().check(z.trim(), z.regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS Region name such as eu-west-1'));
+export const regionName = z
+  .string()
+  .check(z.trim(), z.regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS Region name such as eu-west-1'));
 
 /**
  * A list parameter. Config's InputParameters only carry strings, so a list is written as

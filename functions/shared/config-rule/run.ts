@@ -66,12 +66,24 @@ export async function evaluateConfigRuleEvent<Params>(
     case 'OversizedConfigurationItemChangeNotification': {
       // The item was too large for the event; Config holds it.
       const summary = invoking.configurationItemSummary;
-      return [await evaluateChange(rule, params, summary, event.eventLeftScope, () => config.getConfigurationItem(summary))];
+      return [
+        await evaluateChange(rule, params, summary, event.eventLeftScope, () => config.getConfigurationItem(summary)),
+      ];
     }
     case 'ScheduledNotification': {
       const accountId = invoking.awsAccountId ?? event.accountId;
-      if (!accountId) throw new InvalidEventError('ScheduledNotification carries no account ID (invokingEvent.awsAccountId or accountId).');
-      return sweep(rule, params, event.configRuleName, new Date(invoking.notificationCreationTime), { accountId }, config);
+      if (!accountId)
+        throw new InvalidEventError(
+          'ScheduledNotification carries no account ID (invokingEvent.awsAccountId or accountId).',
+        );
+      return sweep(
+        rule,
+        params,
+        event.configRuleName,
+        new Date(invoking.notificationCreationTime),
+        { accountId },
+        config,
+      );
     }
   }
 }

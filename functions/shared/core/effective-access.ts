@@ -27,7 +27,13 @@
  */
 import { regionsOf } from './aws-partitions';
 import { judgeConditions, unknownConditionOperator } from './policy-conditions';
-import { hasConditions, PolicyDocumentError, type Statement, statementCoversAction, wildcardMatches } from './policy-document';
+import {
+  hasConditions,
+  PolicyDocumentError,
+  type Statement,
+  statementCoversAction,
+  wildcardMatches,
+} from './policy-document';
 import { findWitness, type IdShape } from './resource-witness';
 
 /** Where the subject lives: it reaches resources of its own partition and account. */
@@ -69,10 +75,15 @@ export interface AccessQuestion {
  */
 export function checkIdentityStatements(statements: readonly Statement[]): void {
   for (const statement of statements) {
-    if (!statement.action && !statement.notAction) throw new PolicyDocumentError(`statement ${statement.label} has neither Action nor NotAction`);
-    if (!statement.resource && !statement.notResource) throw new PolicyDocumentError(`statement ${statement.label} has neither Resource nor NotResource`);
+    if (!statement.action && !statement.notAction)
+      throw new PolicyDocumentError(`statement ${statement.label} has neither Action nor NotAction`);
+    if (!statement.resource && !statement.notResource)
+      throw new PolicyDocumentError(`statement ${statement.label} has neither Resource nor NotResource`);
     const unknown = unknownConditionOperator(statement);
-    if (unknown !== undefined) throw new PolicyDocumentError(`statement ${statement.label} uses condition operator ${unknown}, which IAM does not define`);
+    if (unknown !== undefined)
+      throw new PolicyDocumentError(
+        `statement ${statement.label} uses condition operator ${unknown}, which IAM does not define`,
+      );
   }
 }
 
@@ -105,29 +116,43 @@ interface Candidate {
 }
 
 /** The first grant found, or undefined when the subject cannot perform the action on any unnamed resource. */
-export function findAccess(policies: EffectivePolicies, question: AccessQuestion, home: AccountHome): AccessGrant | undefined {
+export function findAccess(
+  policies: EffectivePolicies,
+  question: AccessQuestion,
+  home: AccountHome,
+): AccessGrant | undefined {
   const anyResource = question.includeNamed === true;
   const allows = usableAllows(policies.identity, question.action, anyResource);
   if (allows.length === 0) return undefined;
-  const boundaryAllows = policies.boundary ? usableAllows([policies.boundary], question.action, anyResource) : undefined;
+  const boundaryAllows = policies.boundary
+    ? usableAllows([policies.boundary], question.action, anyResource)
+    : undefined;
   if (boundaryAllows?.length === 0) return undefined;
   const denies = [...policies.identity, ...(policies.boundary ? [policies.boundary] : [])].flatMap((p) =>
     p.statements.filter((s) => s.effect === 'Deny' && !hasConditions(s) && statementCoversAction(s, question.action)),
   );
   // A Deny of the action on every resource ("*") leaves nothing to look for.
   if (denies.some((s) => s.resource?.some((p) => /^\*+$/.test(p)))) return undefined;
-  const widePatterns = (statements: readonly Statement[]) => statements.flatMap((s) => (s.resource ?? []).flatMap((p) => readPattern(p, true) ?? []));
+  const widePatterns = (statements: readonly Statement[]) =>
+    statements.flatMap((s) => (s.resource ?? []).flatMap((p) => readPattern(p, true) ?? []));
   const searches: WitnessSearch = {
     identity: widePatterns(allows.map((c) => c.statement)),
     boundary: boundaryAllows && widePatterns(boundaryAllows.map((c) => c.statement)),
     denied: denies.flatMap((s) => (s.resource ?? []).flatMap((p) => readPattern(p, false) ?? [])),
   };
-  const everyResourceText = [...allows, ...(boundaryAllows ?? [])].map((c) => c.statement).concat(denies).flatMap((s) => [...(s.resource ?? []), ...(s.notResource ?? [])]);
-  const named = new Set([...(question.includeNamed ? [] : namedIds(everyResourceText)), ...(question.excludedIds ?? [])]);
+  const everyResourceText = [...allows, ...(boundaryAllows ?? [])]
+    .map((c) => c.statement)
+    .concat(denies)
+    .flatMap((s) => [...(s.resource ?? []), ...(s.notResource ?? [])]);
+  const named = new Set([
+    ...(question.includeNamed ? [] : namedIds(everyResourceText)),
+    ...(question.excludedIds ?? []),
+  ]);
   const excludedArns = new Set(question.excludedArns ?? []);
   const used = new Set(everyResourceText.join('').toLowerCase());
   // Characters no statement uses come first, so witnesses are as unlike every named ID as possible.
-  const preferenceOf = (alphabet: string) => [...alphabet].sort((a, b) => Number(used.has(a)) - Number(used.has(b))).join('');
+  const preferenceOf = (alphabet: string) =>
+    [...alphabet].sort((a, b) => Number(used.has(a)) - Number(used.has(b))).join('');
 
   for (const kind of question.resources) {
     for (const region of regionsOf(home.partition)) {
@@ -135,10 +160,17 @@ export function findAccess(policies: EffectivePolicies, question: AccessQuestion
       for (const arn of candidates(kind, before, searches, named, preferenceOf)) {
         if (excludedArns.has(arn)) continue;
         if (denies.some((s) => statementMatchesResource(s, arn, 'certain'))) continue;
-        if (boundaryAllows && !boundaryAllows.some((c) => statementMatchesResource(c.statement, arn, 'widest'))) continue;
+        if (boundaryAllows && !boundaryAllows.some((c) => statementMatchesResource(c.statement, arn, 'widest')))
+          continue;
         const grant = allows.find((c) => statementMatchesResource(c.statement, arn, 'widest'));
         if (grant) {
-          return { policy: grant.policy, statement: grant.statement.label, resourceArn: arn, resourceKind: kind.label, ...(grant.why ? { why: grant.why } : {}) };
+          return {
+            policy: grant.policy,
+            statement: grant.statement.label,
+            resourceArn: arn,
+            resourceKind: kind.label,
+            ...(grant.why ? { why: grant.why } : {}),
+          };
         }
       }
     }
@@ -157,7 +189,9 @@ function usableAllows(policies: readonly PolicyInForce[], action: string, anyRes
       if (statement.effect !== 'Allow' || !statementCoversAction(statement, action)) return [];
       const judgement = judgeConditions(statement);
       if (!judgement.satisfiable && !anyResource) return [];
-      return [{ policy: policy.name, statement, ...(judgement.satisfiable && judgement.why ? { why: judgement.why } : {}) }];
+      return [
+        { policy: policy.name, statement, ...(judgement.satisfiable && judgement.why ? { why: judgement.why } : {}) },
+      ];
     }),
   );
 }
@@ -243,9 +277,16 @@ function candidates(
   const fresh = shape.prefix + preference[0]!.repeat(Math.max(...shape.lengths));
   const ids = new Set(named.has(fresh) ? [] : [fresh]);
   const boundary = searches.boundary ?? [];
-  const together = [...searches.identity, ...boundary].map((p) => [p]).concat(searches.identity.flatMap((p) => boundary.map((b) => [p, b])));
+  const together = [...searches.identity, ...boundary]
+    .map((p) => [p])
+    .concat(searches.identity.flatMap((p) => boundary.map((b) => [p, b])));
   for (const patterns of together) {
-    const witness = findWitness(patterns, before, shape, { caseSensitive: false, named, preference, avoid: searches.denied });
+    const witness = findWitness(patterns, before, shape, {
+      caseSensitive: false,
+      named,
+      preference,
+      avoid: searches.denied,
+    });
     if (witness !== undefined) ids.add(witness);
   }
   return [...ids].map((id) => before + id);

@@ -43,7 +43,7 @@ export const DEFAULT_EXEMPTION_TAG_KEY = 'SessionManagerExempt';
 const SERVICE_LINKED_PATH_PREFIX = '/aws-service-role/';
 
 export type RoleEligibility =
-  | { readonly eligible: true; /** Why the role runs sessions, for the annotation. */ readonly scope: string }
+  | { readonly eligible: true /** Why the role runs sessions, for the annotation. */; readonly scope: string }
   | { readonly eligible: false; readonly reason: string };
 
 /**
@@ -51,13 +51,24 @@ export type RoleEligibility =
  * before it changes anything, so both paths share this function. `nodeUses` are the role's uses
  * as a DHMC, activation or hybrid-node role (none for most roles).
  */
-export function instanceRoleEligibility(role: RoleFacts, policy: InstanceRolePolicy, nodeUses: readonly NodeRoleUse[] = []): RoleEligibility {
-  const notEligible = (reason: string): RoleEligibility => ({ eligible: false, reason: `Role ${role.roleName} ${reason}` });
-  if (role.path.startsWith(SERVICE_LINKED_PATH_PREFIX)) return notEligible('is service-linked; AWS manages its policies.');
-  if (isTaggedTrue(role.tags, policy.exemptionTagKey)) return notEligible(`is exempt by its tag ${policy.exemptionTagKey}=true.`);
+export function instanceRoleEligibility(
+  role: RoleFacts,
+  policy: InstanceRolePolicy,
+  nodeUses: readonly NodeRoleUse[] = [],
+): RoleEligibility {
+  const notEligible = (reason: string): RoleEligibility => ({
+    eligible: false,
+    reason: `Role ${role.roleName} ${reason}`,
+  });
+  if (role.path.startsWith(SERVICE_LINKED_PATH_PREFIX))
+    return notEligible('is service-linked; AWS manages its policies.');
+  if (isTaggedTrue(role.tags, policy.exemptionTagKey))
+    return notEligible(`is exempt by its tag ${policy.exemptionTagKey}=true.`);
   const inProfile = role.instanceProfileNames.length > 0;
   if (!inProfile && nodeUses.length === 0) {
-    return notEligible('is in no instance profile and is no DHMC, activation or hybrid-node role, so no node can use it.');
+    return notEligible(
+      'is in no instance profile and is no DHMC, activation or hybrid-node role, so no node can use it.',
+    );
   }
   // Parse last: a role out of scope for the reasons above needs no trust analysis. A trust policy
   // we cannot read is doubt, and doubt keeps the role in scope.
@@ -71,7 +82,11 @@ export function instanceRoleEligibility(role: RoleFacts, policy: InstanceRolePol
   if (nodeUses.length > 0) {
     const uses = describeNodeRoleUses(nodeUses);
     if (ssmCanAssume(trustPolicy)) scope.push(uses);
-    else refusals.push(`is named as ${uses}, but Systems Manager cannot use it (its ` + 'trust policy allows no ssm.amazonaws.com sts:AssumeRole)');
+    else
+      refusals.push(
+        `is named as ${uses}, but Systems Manager cannot use it (its ` +
+          'trust policy allows no ssm.amazonaws.com sts:AssumeRole)',
+      );
   }
   return scope.length > 0 ? { eligible: true, scope: scope.join('; ') } : notEligible(`${refusals.join('; it ')}.`);
 }
@@ -91,13 +106,20 @@ export function mayServeManagedNodes(role: RoleFacts, policy: InstanceRolePolicy
   }
 }
 
-export function evaluateInstanceRole(role: RoleFacts, policy: InstanceRolePolicy, nodeUses: readonly NodeRoleUse[] = []): Verdict {
+export function evaluateInstanceRole(
+  role: RoleFacts,
+  policy: InstanceRolePolicy,
+  nodeUses: readonly NodeRoleUse[] = [],
+): Verdict {
   let eligibility: RoleEligibility;
   try {
     eligibility = instanceRoleEligibility(role, policy, nodeUses);
   } catch (error) {
     if (!(error instanceof PolicyDocumentError)) throw error;
-    return nonCompliant(`Role ${role.roleName}: its trust policy could not be read ` + `(${error.message}); review it, then attach ${policy.policyArn}.`);
+    return nonCompliant(
+      `Role ${role.roleName}: its trust policy could not be read ` +
+        `(${error.message}); review it, then attach ${policy.policyArn}.`,
+    );
   }
   if (!eligibility.eligible) return notApplicable(eligibility.reason);
 
@@ -111,7 +133,10 @@ export function evaluateInstanceRole(role: RoleFacts, policy: InstanceRolePolicy
   }
   // Role and policy first: when a long scope is clipped, what to do survives.
   const note = withoutCoreAccess ? ' It lacks ssm:UpdateInstanceInformation too.' : '';
-  return nonCompliant(`Role ${role.roleName} lacks the Session Manager policy: attach ` + `${policy.policyArn}. ${capitalized(eligibility.scope)}.${note}`);
+  return nonCompliant(
+    `Role ${role.roleName} lacks the Session Manager policy: attach ` +
+      `${policy.policyArn}. ${capitalized(eligibility.scope)}.${note}`,
+  );
 }
 
 /**
@@ -121,10 +146,13 @@ export function evaluateInstanceRole(role: RoleFacts, policy: InstanceRolePolicy
  * alternative included) may grant it: then nothing is claimed.
  */
 function lacksCoreAccess(role: RoleFacts, instancePolicyArn: string): boolean {
-  if (role.inlinePolicyDocuments === undefined || role.attachedPolicyArns.some((arn) => arn !== instancePolicyArn)) return false;
+  if (role.inlinePolicyDocuments === undefined || role.attachedPolicyArns.some((arn) => arn !== instancePolicyArn))
+    return false;
   try {
     return !role.inlinePolicyDocuments.some((document) =>
-      parsePolicyDocument(document).statements.some((s) => s.effect === 'Allow' && statementCoversAction(s, 'ssm:UpdateInstanceInformation')),
+      parsePolicyDocument(document).statements.some(
+        (s) => s.effect === 'Allow' && statementCoversAction(s, 'ssm:UpdateInstanceInformation'),
+      ),
     );
   } catch (error) {
     if (error instanceof PolicyDocumentError) return false;
@@ -140,7 +168,9 @@ function lacksCoreAccess(role: RoleFacts, instancePolicyArn: string): boolean {
  */
 function coreAccessNote(nodeUses: readonly NodeRoleUse[]): string {
   if (nodeUses.length === 0) return 'Lacks ssm:UpdateInstanceInformation: its instances run under DHMC or unmanaged.';
-  const corePolicy = nodeUses.some((u) => u.kind === 'dhmc') ? 'AmazonSSMManagedEC2InstanceDefaultPolicy' : 'AmazonSSMManagedInstanceCore';
+  const corePolicy = nodeUses.some((u) => u.kind === 'dhmc')
+    ? 'AmazonSSMManagedEC2InstanceDefaultPolicy'
+    : 'AmazonSSMManagedInstanceCore';
   return `Lacks ssm:UpdateInstanceInformation: nodes need ${corePolicy} to register.`;
 }
 

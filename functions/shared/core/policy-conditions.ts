@@ -75,7 +75,8 @@ export function judgeConditions(statement: Statement): ConditionJudgement {
  * (https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-sessiondocumentaccesscheck.html).
  */
 function explainRequestKey(key: string): string {
-  if (key.toLowerCase() === 'ssm:sessiondocumentaccesscheck') return `${key} only enforces the check on the default document, it limits no document`;
+  if (key.toLowerCase() === 'ssm:sessiondocumentaccesscheck')
+    return `${key} only enforces the check on the default document, it limits no document`;
   return `${key} depends on the request, not on the resource`;
 }
 
@@ -101,9 +102,16 @@ function parseOperator(operator: string): Operator {
 const KNOWN_OPERATORS = new Set(
   [
     ...['Equals', 'NotEquals', 'EqualsIgnoreCase', 'NotEqualsIgnoreCase', 'Like', 'NotLike'].map((o) => `String${o}`),
-    ...['Equals', 'NotEquals', 'LessThan', 'LessThanEquals', 'GreaterThan', 'GreaterThanEquals'].flatMap((o) => [`Numeric${o}`, `Date${o}`]),
+    ...['Equals', 'NotEquals', 'LessThan', 'LessThanEquals', 'GreaterThan', 'GreaterThanEquals'].flatMap((o) => [
+      `Numeric${o}`,
+      `Date${o}`,
+    ]),
     ...['Equals', 'NotEquals', 'Like', 'NotLike'].map((o) => `Arn${o}`),
-    'Bool', 'BinaryEquals', 'IpAddress', 'NotIpAddress', 'Null',
+    'Bool',
+    'BinaryEquals',
+    'IpAddress',
+    'NotIpAddress',
+    'Null',
   ].map((o) => o.toLowerCase()),
 );
 

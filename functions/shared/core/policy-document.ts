@@ -76,7 +76,9 @@ function parseStatement(raw: unknown, index: number): Statement {
   const label = typeof sid === 'string' && sid !== '' ? sid : `#${index}`;
   const effect = String(field(raw, 'Effect') ?? '').toLowerCase();
   if (effect !== 'allow' && effect !== 'deny') {
-    throw new PolicyDocumentError(`statement ${label} has Effect ${JSON.stringify(field(raw, 'Effect'))}, expected Allow or Deny`);
+    throw new PolicyDocumentError(
+      `statement ${label} has Effect ${JSON.stringify(field(raw, 'Effect'))}, expected Allow or Deny`,
+    );
   }
   return {
     label,

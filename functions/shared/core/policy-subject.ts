@@ -76,9 +76,18 @@ export function defaultVersionDocument(
   defaultVersionId: string | null | undefined,
   versions: readonly { versionId?: string | null; isDefaultVersion?: boolean | null; document?: unknown }[],
 ): NamedPolicyDocument {
-  const version = versions.find((v) => v.isDefaultVersion === true) ?? versions.find((v) => defaultVersionId && v.versionId === defaultVersionId);
-  if (!version) return { name: `${managedPolicyLabel(policyArnOrName)} (default version ${defaultVersionId ?? 'unknown'} not in the item)`, document: null };
-  return { name: managedPolicyLabel(policyArnOrName, version.versionId ?? 'default version'), document: version.document };
+  const version =
+    versions.find((v) => v.isDefaultVersion === true) ??
+    versions.find((v) => defaultVersionId && v.versionId === defaultVersionId);
+  if (!version)
+    return {
+      name: `${managedPolicyLabel(policyArnOrName)} (default version ${defaultVersionId ?? 'unknown'} not in the item)`,
+      document: null,
+    };
+  return {
+    name: managedPolicyLabel(policyArnOrName, version.versionId ?? 'default version'),
+    document: version.document,
+  };
 }
 
 /** Every managed policy ARN the subject's documents depend on, its groups' included. */
@@ -92,7 +101,9 @@ export function referencedPolicyArns(parts: PolicySubjectParts, groups: readonly
 export function assembleSubject(parts: PolicySubjectParts, lookup: PolicyLookup): PolicySubject {
   const managed = (arn: string, prefix = '') => {
     const found = lookup.managedPolicy(arn);
-    return found ? { ...found, name: prefix + found.name } : { name: `${prefix}${managedPolicyLabel(arn)} (not found in IAM)`, document: null };
+    return found
+      ? { ...found, name: prefix + found.name }
+      : { name: `${prefix}${managedPolicyLabel(arn)} (not found in IAM)`, document: null };
   };
   const documents: NamedPolicyDocument[] = [...parts.own, ...parts.attachedPolicyArns.map((arn) => managed(arn))];
   for (const name of parts.groupNames) {
@@ -102,7 +113,10 @@ export function assembleSubject(parts: PolicySubjectParts, lookup: PolicyLookup)
       continue;
     }
     const prefix = `group ${name}: `;
-    documents.push(...group.inline.map((d) => ({ ...d, name: prefix + d.name })), ...group.attachedPolicyArns.map((arn) => managed(arn, prefix)));
+    documents.push(
+      ...group.inline.map((d) => ({ ...d, name: prefix + d.name })),
+      ...group.attachedPolicyArns.map((arn) => managed(arn, prefix)),
+    );
   }
   return {
     kind: parts.kind,

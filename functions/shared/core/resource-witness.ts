@@ -37,11 +37,28 @@ export interface WitnessOptions {
  * patterns where it can; when it cannot, it is returned all the same, and the caller's own Deny
  * check has the last word.
  */
-export function findWitness(patterns: readonly string[], arnBefore: string, shape: IdShape, options: WitnessOptions): string | undefined {
+export function findWitness(
+  patterns: readonly string[],
+  arnBefore: string,
+  shape: IdShape,
+  options: WitnessOptions,
+): string | undefined {
   const avoid = options.avoid ?? [];
-  const key = [patterns.join('\u0001'), avoid.join('\u0001'), arnBefore, shape.prefix, shape.alphabet, shape.lengths.join(','), options.caseSensitive, options.preference, [...options.named].join(',')].join('\u0000');
+  const key = [
+    patterns.join('\u0001'),
+    avoid.join('\u0001'),
+    arnBefore,
+    shape.prefix,
+    shape.alphabet,
+    shape.lengths.join(','),
+    options.caseSensitive,
+    options.preference,
+    [...options.named].join(','),
+  ].join('\u0000');
   if (remembered.has(key)) return remembered.get(key);
-  const witness = searchWitness(patterns, arnBefore, shape, options) ?? (avoid.length > 0 ? searchWitness(patterns, arnBefore, shape, { ...options, avoid: [] }) : undefined);
+  const witness =
+    searchWitness(patterns, arnBefore, shape, options) ??
+    (avoid.length > 0 ? searchWitness(patterns, arnBefore, shape, { ...options, avoid: [] }) : undefined);
   // The same patterns (AWS managed policies, templates) recur across every subject of a sweep.
   if (remembered.size >= REMEMBERED_MAX) remembered.clear();
   remembered.set(key, witness);
@@ -53,7 +70,12 @@ const remembered = new Map<string, string | undefined>();
 
 const matchesEverything = (pattern: string) => /^\*+$/.test(pattern);
 
-function searchWitness(patterns: readonly string[], arnBefore: string, shape: IdShape, options: WitnessOptions): string | undefined {
+function searchWitness(
+  patterns: readonly string[],
+  arnBefore: string,
+  shape: IdShape,
+  options: WitnessOptions,
+): string | undefined {
   const musts = patterns.filter((p) => !matchesEverything(p));
   const avoid = options.avoid ?? [];
   if (musts.length === 0 && avoid.length === 0) {
@@ -64,7 +86,9 @@ function searchWitness(patterns: readonly string[], arnBefore: string, shape: Id
   if (!musts.every((p) => literalPrefixFits(p, arnBefore + shape.prefix, options.caseSensitive))) return undefined;
   const alphabet = options.caseSensitive ? options.preference : options.preference.toLowerCase();
   for (const length of shape.lengths) {
-    const classes = [...arnBefore + shape.prefix].map((c) => (options.caseSensitive ? c : c.toLowerCase())).concat(Array.from({ length }, () => alphabet));
+    const classes = [...(arnBefore + shape.prefix)]
+      .map((c) => (options.caseSensitive ? c : c.toLowerCase()))
+      .concat(Array.from({ length }, () => alphabet));
     if (!musts.every((p) => literalSuffixFits(p, classes, options.caseSensitive))) continue;
     const found = firstMatch(musts, avoid, classes, options, arnBefore.length);
     if (found !== undefined) return found;
@@ -94,7 +118,8 @@ function literalPrefixFits(pattern: string, fixed: string, caseSensitive: boolea
   return true;
 }
 
-const same = (a: string, b: string, caseSensitive: boolean) => a === b || (!caseSensitive && a.toLowerCase() === b.toLowerCase());
+const same = (a: string, b: string, caseSensitive: boolean) =>
+  a === b || (!caseSensitive && a.toLowerCase() === b.toLowerCase());
 
 /** Steps a search that avoids Deny patterns may take before it settles for any match. */
 const AVOID_BUDGET = 20_000;
@@ -146,7 +171,12 @@ class Glob {
     for (let i = P - 1; i >= 0; i--) {
       for (let t = T; t >= 0; t--) {
         const c = this.pattern[i]!;
-        reach[i]![t] = c === '*' ? reach[i + 1]![t]! | (t < T ? reach[i]![t + 1]! : 0) : t < T && fits(c, t) ? reach[i + 1]![t + 1]! : 0;
+        reach[i]![t] =
+          c === '*'
+            ? reach[i + 1]![t]! | (t < T ? reach[i]![t + 1]! : 0)
+            : t < T && fits(c, t)
+              ? reach[i + 1]![t + 1]!
+              : 0;
       }
     }
     return reach;
@@ -160,7 +190,13 @@ class Glob {
  * succeed, and remembers the automaton states it has seen fail, so it stays polynomial even when
  * the patterns cannot meet.
  */
-function firstMatch(musts: readonly string[], avoid: readonly string[], classes: readonly string[], options: WitnessOptions, idStart: number): string | undefined {
+function firstMatch(
+  musts: readonly string[],
+  avoid: readonly string[],
+  classes: readonly string[],
+  options: WitnessOptions,
+  idStart: number,
+): string | undefined {
   const T = classes.length;
   const globs = [...musts.map((p) => new Glob(p, options.caseSensitive)), ...avoid.map((p) => new Glob(p, true))];
   const reaches = musts.map((_, g) => globs[g]!.reachOver(classes));
@@ -172,7 +208,9 @@ function firstMatch(musts: readonly string[], avoid: readonly string[], classes:
   const search = (t: number, states: number[][], chosen: string): string | { namedOnTheWay: boolean } => {
     if (t === T) {
       const id = chosen.slice(idStart);
-      const matches = musts.every((_, g) => globs[g]!.accepts(states[g]!)) && avoid.every((_, a) => !globs[musts.length + a]!.accepts(states[musts.length + a]!));
+      const matches =
+        musts.every((_, g) => globs[g]!.accepts(states[g]!)) &&
+        avoid.every((_, a) => !globs[musts.length + a]!.accepts(states[musts.length + a]!));
       if (!matches) return { namedOnTheWay: false };
       return options.named.has(id) ? { namedOnTheWay: true } : id;
     }
@@ -191,6 +229,10 @@ function firstMatch(musts: readonly string[], avoid: readonly string[], classes:
     }
     return { namedOnTheWay };
   };
-  const found = search(0, globs.map((g) => g.closure([0])), '');
+  const found = search(
+    0,
+    globs.map((g) => g.closure([0])),
+    '',
+  );
   return typeof found === 'string' ? found : undefined;
 }

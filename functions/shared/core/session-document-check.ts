@@ -68,7 +68,8 @@ export const SESSION_TYPE_SETTINGS: Readonly<Record<SessionType, SessionTypeSett
     inputsRequired: false,
     kmsEncryption: false,
     logging: false,
-    unusedSettings: 'Session Manager neither logs nor KMS-encrypts port forwarding and SSH sessions, so neither is asked for',
+    unusedSettings:
+      'Session Manager neither logs nor KMS-encrypts port forwarding and SSH sessions, so neither is asked for',
   },
 };
 
@@ -79,7 +80,10 @@ export interface SessionLimits {
   readonly maxSessionDurationMinutes: number;
 }
 
-export const DEFAULT_SESSION_LIMITS: SessionLimits = { maxIdleSessionTimeoutMinutes: 20, maxSessionDurationMinutes: 60 };
+export const DEFAULT_SESSION_LIMITS: SessionLimits = {
+  maxIdleSessionTimeoutMinutes: 20,
+  maxSessionDurationMinutes: 60,
+};
 
 export class SessionDocumentContentError extends InputError {
   override name = 'SessionDocumentContentError';
@@ -95,7 +99,10 @@ export const isJsonText = (content: string): boolean => content.trimStart().star
  * Parses document content written as JSON or YAML (SSM accepts both) into an object. `parseYaml`
  * is needed only for content that is not JSON: the caller loads a YAML parser only then.
  */
-export function parseSessionDocumentContent(content: string, parseYaml: YamlParser | undefined): Record<string, unknown> {
+export function parseSessionDocumentContent(
+  content: string,
+  parseYaml: YamlParser | undefined,
+): Record<string, unknown> {
   let parsed: unknown;
   const json = isJsonText(content);
   if (!json && !parseYaml) throw new TypeError('parseSessionDocumentContent: YAML content needs a YAML parser.');
@@ -124,7 +131,10 @@ export function sessionPreferenceFailures(content: Readonly<Record<string, unkno
   const failures: string[] = [];
   const sessionType = sessionTypeOf(content);
   if (sessionType === undefined) {
-    failures.push(`sessionType ${JSON.stringify(content.sessionType ?? null)} is not ` + `one of ${SESSION_TYPES.join(', ')} (checked as Standard_Stream)`);
+    failures.push(
+      `sessionType ${JSON.stringify(content.sessionType ?? null)} is not ` +
+        `one of ${SESSION_TYPES.join(', ')} (checked as Standard_Stream)`,
+    );
   }
   const settings = SESSION_TYPE_SETTINGS[sessionType ?? 'Standard_Stream'];
 
@@ -141,7 +151,10 @@ export function sessionPreferenceFailures(content: Readonly<Record<string, unkno
 function kmsKeyFailures(inputs: Readonly<Record<string, unknown>>): string[] {
   const kmsKeyId = inputs.kmsKeyId;
   if (typeof kmsKeyId !== 'string' || kmsKeyId.trim() === '') {
-    return [`kmsKeyId ${kmsKeyId === undefined || kmsKeyId === null ? 'missing' : 'empty'} ` + '(no session encryption beyond TLS)'];
+    return [
+      `kmsKeyId ${kmsKeyId === undefined || kmsKeyId === null ? 'missing' : 'empty'} ` +
+        '(no session encryption beyond TLS)',
+    ];
   }
   const chosen = chosenWhenSessionStarts('kmsKeyId', kmsKeyId, 'which key encrypts the session');
   return chosen ? [chosen] : [];
@@ -154,12 +167,14 @@ function loggingFailures(inputs: Readonly<Record<string, unknown>>): string[] {
   if (s3Bucket) {
     const chosen = chosenWhenSessionStarts('s3BucketName', s3Bucket, 'where logs go');
     if (chosen) failures.push(chosen);
-    if (!isTrueText(inputs.s3EncryptionEnabled)) failures.push(`logs to S3 bucket ${s3Bucket} without s3EncryptionEnabled true`);
+    if (!isTrueText(inputs.s3EncryptionEnabled))
+      failures.push(`logs to S3 bucket ${s3Bucket} without s3EncryptionEnabled true`);
   }
   if (logGroup) {
     const chosen = chosenWhenSessionStarts('cloudWatchLogGroupName', logGroup, 'where logs go');
     if (chosen) failures.push(chosen);
-    if (!isTrueText(inputs.cloudWatchEncryptionEnabled)) failures.push(`logs to CloudWatch log group ${logGroup} without cloudWatchEncryptionEnabled true`);
+    if (!isTrueText(inputs.cloudWatchEncryptionEnabled))
+      failures.push(`logs to CloudWatch log group ${logGroup} without cloudWatchEncryptionEnabled true`);
   }
   if (!s3Bucket && !logGroup) failures.push('logs nowhere (no S3 bucket or CloudWatch log group)');
   return failures;
@@ -171,14 +186,19 @@ function durationFailures(inputs: Readonly<Record<string, unknown>>, limits: Ses
   if ('failure' in idle) {
     failures.push(idle.failure);
   } else if ((idle.minutes ?? SESSION_MANAGER_DEFAULT_IDLE_MINUTES) > limits.maxIdleSessionTimeoutMinutes) {
-    const shown = idle.minutes === undefined ? `unset (Session Manager default ${SESSION_MANAGER_DEFAULT_IDLE_MINUTES})` : String(idle.minutes);
+    const shown =
+      idle.minutes === undefined
+        ? `unset (Session Manager default ${SESSION_MANAGER_DEFAULT_IDLE_MINUTES})`
+        : String(idle.minutes);
     failures.push(`idleSessionTimeout ${shown} above ${limits.maxIdleSessionTimeoutMinutes} minutes`);
   }
 
   const duration = readMinutes('maxSessionDuration', inputs.maxSessionDuration, 'how long a session lasts');
   if ('failure' in duration) failures.push(duration.failure);
-  else if (duration.minutes === undefined) failures.push(`maxSessionDuration unset (allowed ${limits.maxSessionDurationMinutes} minutes)`);
-  else if (duration.minutes > limits.maxSessionDurationMinutes) failures.push(`maxSessionDuration ${duration.minutes} above ${limits.maxSessionDurationMinutes} minutes`);
+  else if (duration.minutes === undefined)
+    failures.push(`maxSessionDuration unset (allowed ${limits.maxSessionDurationMinutes} minutes)`);
+  else if (duration.minutes > limits.maxSessionDurationMinutes)
+    failures.push(`maxSessionDuration ${duration.minutes} above ${limits.maxSessionDurationMinutes} minutes`);
   return failures;
 }
 
@@ -186,12 +206,19 @@ function durationFailures(inputs: Readonly<Record<string, unknown>>, limits: Ses
  * Minutes written as a number or as text ("20"); `minutes` undefined when unset, a failure when
  * the value is a parameter or not a whole number of minutes.
  */
-function readMinutes(setting: string, value: unknown, what: string): { readonly minutes: number | undefined } | { readonly failure: string } {
+function readMinutes(
+  setting: string,
+  value: unknown,
+  what: string,
+): { readonly minutes: number | undefined } | { readonly failure: string } {
   const chosen = chosenWhenSessionStarts(setting, value, what);
   if (chosen) return { failure: chosen };
-  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return { minutes: undefined };
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === ''))
+    return { minutes: undefined };
   const minutes = parseWholeNumber(value);
-  return minutes !== undefined && minutes > 0 ? { minutes } : { failure: `${setting} ${JSON.stringify(value)} is not a number of minutes` };
+  return minutes !== undefined && minutes > 0
+    ? { minutes }
+    : { failure: `${setting} ${JSON.stringify(value)} is not a number of minutes` };
 }
 
 /** A `{{ name }}` reference to a document parameter, or `{{ssm:name}}` to Parameter Store. */
@@ -221,7 +248,11 @@ export interface SessionDocument {
 }
 
 /** `parseYaml`: as for parseSessionDocumentContent, needed only when the content is not JSON. */
-export function evaluateSessionDocument(document: SessionDocument, limits: SessionLimits, parseYaml: YamlParser | undefined): Verdict {
+export function evaluateSessionDocument(
+  document: SessionDocument,
+  limits: SessionLimits,
+  parseYaml: YamlParser | undefined,
+): Verdict {
   let content: Record<string, unknown>;
   try {
     content = parseSessionDocumentContent(document.content, parseYaml);
@@ -237,9 +268,15 @@ export function evaluateSessionDocument(document: SessionDocument, limits: Sessi
   const failures = sessionPreferenceFailures(content, limits);
   if (failures.length > 0) return nonCompliant(`${subject}: ${failures.join('; ')}.`);
 
-  const withinLimits = `keeps sessions within ${limits.maxIdleSessionTimeoutMinutes} ` + `idle / ${limits.maxSessionDurationMinutes} total minutes`;
+  const withinLimits =
+    `keeps sessions within ${limits.maxIdleSessionTimeoutMinutes} ` +
+    `idle / ${limits.maxSessionDurationMinutes} total minutes`;
   const { unusedSettings } = SESSION_TYPE_SETTINGS[sessionType ?? 'Standard_Stream'];
-  return compliant(unusedSettings ? `${subject} ${withinLimits}; ${unusedSettings}.` : `${subject} encrypts sessions and logs, and ${withinLimits}.`);
+  return compliant(
+    unusedSettings
+      ? `${subject} ${withinLimits}; ${unusedSettings}.`
+      : `${subject} encrypts sessions and logs, and ${withinLimits}.`,
+  );
 }
 
 /** The account's verdict: without SSM-SessionManagerRunShell, Session Manager runs on its defaults. */
@@ -248,7 +285,8 @@ export function evaluateAccountPreferences(preferencesDocumentExists: boolean): 
     return compliant(`${SESSION_PREFERENCES_DOCUMENT_NAME} exists; its settings are evaluated on the document itself.`);
   }
   return nonCompliant(
-    `${SESSION_PREFERENCES_DOCUMENT_NAME} does not exist: Session Manager runs on its defaults ` + '(no KMS encryption, no session logging, no maximum duration). Deploy the session preferences.',
+    `${SESSION_PREFERENCES_DOCUMENT_NAME} does not exist: Session Manager runs on its defaults ` +
+      '(no KMS encryption, no session logging, no maximum duration). Deploy the session preferences.',
   );
 }
 

@@ -68,11 +68,13 @@ export function describeNodeRoleUses(uses: readonly NodeRoleUse[]): string {
   if (dhmcRegions.length > 0) parts.push(`DHMC role in ${dhmcRegions.join(', ')}`);
 
   const activations = uses.flatMap((u) => (u.kind === 'activation' ? [`${u.activationId} (${u.region})`] : []));
-  if (activations.length > 0) parts.push(`role of activation${activations.length > 1 ? 's' : ''} ${unique(activations).join(', ')}`);
+  if (activations.length > 0)
+    parts.push(`role of activation${activations.length > 1 ? 's' : ''} ${unique(activations).join(', ')}`);
 
   const nodes = uses.flatMap((u) => (u.kind === 'hybrid-node' ? [u] : []));
   if (nodes.length === 1) parts.push(`role of hybrid node ${nodes[0]!.nodeId} (${nodes[0]!.region})`);
-  if (nodes.length > 1) parts.push(`role of ${nodes.length} hybrid nodes (${unique(nodes.map((n) => n.region)).join(', ')})`);
+  if (nodes.length > 1)
+    parts.push(`role of ${nodes.length} hybrid nodes (${unique(nodes.map((n) => n.region)).join(', ')})`);
   return parts.join('; ');
 }
 

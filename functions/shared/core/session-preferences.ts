@@ -26,7 +26,9 @@ export const MAX_SESSION_DURATION_MINUTES = { min: 1, max: 1440 } as const;
 export interface SessionPreferences {
   /** Session data is encrypted with this KMS key (ARN, key ID or alias); undefined: not encrypted. */
   readonly kmsKeyId: string | undefined;
-  readonly s3Logging: { readonly bucketName: string; readonly keyPrefix: string; readonly requireEncryptedBucket: boolean } | undefined;
+  readonly s3Logging:
+    | { readonly bucketName: string; readonly keyPrefix: string; readonly requireEncryptedBucket: boolean }
+    | undefined;
   readonly cloudWatchLogging:
     | { readonly logGroupName: string; readonly requireEncryptedLogGroup: boolean; readonly streaming: boolean }
     | undefined;
@@ -73,13 +75,17 @@ export type PreferencesOwner =
 
 export function sessionPreferencesOwner(content: string): PreferencesOwner {
   const description = (parseJson(content) as { description?: unknown } | null | undefined)?.description;
-  if (typeof description !== 'string' || !description.startsWith(OWNER_PREFIX) || !description.endsWith('.')) return { kind: 'other' };
+  if (typeof description !== 'string' || !description.startsWith(OWNER_PREFIX) || !description.endsWith('.'))
+    return { kind: 'other' };
   const stackId = description.slice(OWNER_PREFIX.length, -1);
   return stackId === '' ? { kind: 'other' } : { kind: 'session-guard', stackId };
 }
 
 /** `preferences` as the Session document that `ownerStackId` writes. */
-export function buildSessionPreferencesDocument(preferences: SessionPreferences, ownerStackId: string): SessionPreferencesDocument {
+export function buildSessionPreferencesDocument(
+  preferences: SessionPreferences,
+  ownerStackId: string,
+): SessionPreferencesDocument {
   const { s3Logging, cloudWatchLogging } = preferences;
   return {
     schemaVersion: '1.0',
@@ -202,18 +208,27 @@ export const sessionPreferencesPropertiesSchema = z
     z.superRefine((p, ctx) => {
       const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
       if (p.EncryptSessionData && p.KmsKeyId === '') {
-        problem('KmsKeyId', 'is empty while EncryptSessionData is true; pass the key straight from the key resource (!GetAtt Key.Arn)');
+        problem(
+          'KmsKeyId',
+          'is empty while EncryptSessionData is true; pass the key straight from the key resource (!GetAtt Key.Arn)',
+        );
       } else if (p.EncryptSessionData && !kmsKeyReference.test(p.KmsKeyId)) {
         problem('KmsKeyId', 'must be a KMS key ARN, key ID or alias/name');
       } else if (!p.EncryptSessionData && p.KmsKeyId !== '') {
         problem('KmsKeyId', 'is set while EncryptSessionData is false; turn encryption on or leave the key empty');
       }
-      if (p.S3Logging && p.S3BucketName === '') problem('S3BucketName', 'is empty while S3Logging is true; name the audit bucket or turn S3 logging off');
+      if (p.S3Logging && p.S3BucketName === '')
+        problem('S3BucketName', 'is empty while S3Logging is true; name the audit bucket or turn S3 logging off');
       if (p.CloudWatchLogging && p.CloudWatchLogGroupName === '') {
-        problem('CloudWatchLogGroupName', 'is empty while CloudWatchLogging is true; name the log group or turn CloudWatch logging off');
+        problem(
+          'CloudWatchLogGroupName',
+          'is empty while CloudWatchLogging is true; name the log group or turn CloudWatch logging off',
+        );
       }
-      if (p.RunAsEnabled && p.RunAsDefaultUser === '') problem('RunAsDefaultUser', 'is empty while RunAsEnabled is true; name the OS user sessions run as');
-      else if (p.RunAsEnabled && !osUserName.test(p.RunAsDefaultUser)) problem('RunAsDefaultUser', 'must be an operating-system user name such as ec2-user');
+      if (p.RunAsEnabled && p.RunAsDefaultUser === '')
+        problem('RunAsDefaultUser', 'is empty while RunAsEnabled is true; name the OS user sessions run as');
+      else if (p.RunAsEnabled && !osUserName.test(p.RunAsDefaultUser))
+        problem('RunAsDefaultUser', 'must be an operating-system user name such as ec2-user');
     }),
   );
 
@@ -222,14 +237,22 @@ export function validateSessionPreferences(rawProperties: unknown): SessionPrefe
   const result = sessionPreferencesPropertiesSchema.safeParse(rawProperties ?? {});
   if (!result.success) {
     const problems = describeIssues(result.error, '(properties)', ' ');
-    throw new SessionPreferencesError(`Invalid session preferences: ${problems}. Fix the SessionPreferences resource's properties (the stack's parameters).`);
+    throw new SessionPreferencesError(
+      `Invalid session preferences: ${problems}. Fix the SessionPreferences resource's properties (the stack's parameters).`,
+    );
   }
   const p = result.data;
   return {
     kmsKeyId: p.EncryptSessionData ? p.KmsKeyId : undefined,
-    s3Logging: p.S3Logging ? { bucketName: p.S3BucketName, keyPrefix: p.S3KeyPrefix, requireEncryptedBucket: p.S3EncryptionEnabled } : undefined,
+    s3Logging: p.S3Logging
+      ? { bucketName: p.S3BucketName, keyPrefix: p.S3KeyPrefix, requireEncryptedBucket: p.S3EncryptionEnabled }
+      : undefined,
     cloudWatchLogging: p.CloudWatchLogging
-      ? { logGroupName: p.CloudWatchLogGroupName, requireEncryptedLogGroup: p.CloudWatchEncryptionEnabled, streaming: p.CloudWatchStreamingEnabled }
+      ? {
+          logGroupName: p.CloudWatchLogGroupName,
+          requireEncryptedLogGroup: p.CloudWatchEncryptionEnabled,
+          streaming: p.CloudWatchStreamingEnabled,
+        }
       : undefined,
     runAsDefaultUser: p.RunAsEnabled ? p.RunAsDefaultUser : undefined,
     idleSessionTimeoutMinutes: p.IdleSessionTimeout,

@@ -34,7 +34,15 @@
  */
 import { nameInArn } from './arn';
 import { compliant, nonCompliant, notApplicable, type Verdict } from './compliance';
-import { type AccessGrant, type AccountHome, checkIdentityStatements, type EffectivePolicies, findAccess, type PolicyInForce, type ResourceKind } from './effective-access';
+import {
+  type AccessGrant,
+  type AccountHome,
+  checkIdentityStatements,
+  type EffectivePolicies,
+  findAccess,
+  type PolicyInForce,
+  type ResourceKind,
+} from './effective-access';
 import { parsePolicyDocument, PolicyDocumentError, wildcardMatches } from './policy-document';
 import type { NamedPolicyDocument, PolicySubject } from './policy-subject';
 import { isTaggedTrue } from './tags';
@@ -101,15 +109,27 @@ const OWN_DOCUMENTS: readonly ResourceKind[] = [
   },
 ];
 
-const SESSION_CONTROLS: readonly { readonly actions: readonly string[]; readonly resource: ResourceKind; readonly said: string }[] = [
+const SESSION_CONTROLS: readonly {
+  readonly actions: readonly string[];
+  readonly resource: ResourceKind;
+  readonly said: string;
+}[] = [
   {
     actions: ['ssm:CreateDocument', 'ssm:UpdateDocument', 'ssm:UpdateDocumentDefaultVersion', 'ssm:DeleteDocument'],
-    resource: { label: 'preferences document', arnBefore: (home, region) => `arn:${home.partition}:ssm:${region}:${home.accountId}:document/`, id: { name: PREFERENCES_DOCUMENT } },
+    resource: {
+      label: 'preferences document',
+      arnBefore: (home, region) => `arn:${home.partition}:ssm:${region}:${home.accountId}:document/`,
+      id: { name: PREFERENCES_DOCUMENT },
+    },
     said: PREFERENCES_DOCUMENT,
   },
   {
     actions: ['ssm:UpdateServiceSetting', 'ssm:ResetServiceSetting'],
-    resource: { label: 'service setting', arnBefore: (home, region) => `arn:${home.partition}:ssm:${region}:${home.accountId}:servicesetting/`, id: { name: DHMC_SETTING } },
+    resource: {
+      label: 'service setting',
+      arnBefore: (home, region) => `arn:${home.partition}:ssm:${region}:${home.accountId}:servicesetting/`,
+      id: { name: DHMC_SETTING },
+    },
     said: 'the Default Host Management role setting',
   },
 ];
@@ -133,13 +153,19 @@ export interface SsmGuardrail {
   /** What it asks, for annotations of subjects that break none. */
   readonly question: string;
   /** The finding, if the subject breaks it: what it may do, and the statement that grants it. */
-  find(policies: EffectivePolicies, home: AccountHome, exemptions: SsmAccessExemptions): { readonly what: string; readonly grant: AccessGrant } | undefined;
+  find(
+    policies: EffectivePolicies,
+    home: AccountHome,
+    exemptions: SsmAccessExemptions,
+  ): { readonly what: string; readonly grant: AccessGrant } | undefined;
 }
 
-const onUnnamedNodes = (action: string): SsmGuardrail['find'] => (policies, home) => {
-  const grant = findAccess(policies, { action, resources: MANAGED_NODES }, home);
-  return grant && { what: `${action} on nodes it does not name`, grant };
-};
+const onUnnamedNodes =
+  (action: string): SsmGuardrail['find'] =>
+  (policies, home) => {
+    const grant = findAccess(policies, { action, resources: MANAGED_NODES }, home);
+    return grant && { what: `${action} on nodes it does not name`, grant };
+  };
 
 export const SSM_GUARDRAILS: readonly SsmGuardrail[] = [
   { id: 'IAM-SSM-1', question: 'ssm:SendCommand on nodes it does not name', find: onUnnamedNodes('ssm:SendCommand') },
@@ -152,10 +178,16 @@ export const SSM_GUARDRAILS: readonly SsmGuardrail[] = [
       // Any node counts here, listed ones too: the question is which document the session follows.
       if (!findAccess(policies, { action, resources: MANAGED_NODES, includeNamed: true }, home)) return undefined;
       const allowedArns = exemptions.allowedSessionDocuments.filter((d) => d.startsWith('arn:'));
-      const excludedIds = [PREFERENCES_DOCUMENT, ...exemptions.allowedSessionDocuments.filter((d) => !d.startsWith('arn:'))];
+      const excludedIds = [
+        PREFERENCES_DOCUMENT,
+        ...exemptions.allowedSessionDocuments.filter((d) => !d.startsWith('arn:')),
+      ];
       const grant =
-        findAccess(policies, { action, resources: AWS_DOCUMENTS, includeNamed: true, excludedIds, excludedArns: allowedArns }, home) ??
-        findAccess(policies, { action, resources: OWN_DOCUMENTS, excludedIds, excludedArns: allowedArns }, home);
+        findAccess(
+          policies,
+          { action, resources: AWS_DOCUMENTS, includeNamed: true, excludedIds, excludedArns: allowedArns },
+          home,
+        ) ?? findAccess(policies, { action, resources: OWN_DOCUMENTS, excludedIds, excludedArns: allowedArns }, home);
       return grant && { what: `${action} with ${nameInArn(grant.resourceArn)}`, grant };
     },
   },
@@ -187,7 +219,10 @@ export class SubjectArnError extends InputError {
 /** The partition and account of an IAM ARN (`arn:aws-cn:iam::111122223333:role/x`). */
 export function accountHome(arn: string): AccountHome {
   const match = /^arn:([a-z-]+):iam::(\d{12}):/.exec(arn);
-  if (!match) throw new SubjectArnError(`${arn} is not an IAM ARN of an account; cannot tell which managed nodes its policies reach.`);
+  if (!match)
+    throw new SubjectArnError(
+      `${arn} is not an IAM ARN of an account; cannot tell which managed nodes its policies reach.`,
+    );
   return { partition: match[1]!, accountId: match[2]! };
 }
 
@@ -200,7 +235,8 @@ export function findSubjectFindings(subject: PolicySubject, exemptions: SsmAcces
   const unreadable: SubjectFinding[] = [];
   const read = (named: NamedPolicyDocument): PolicyInForce | undefined => {
     try {
-      if (named.document === null || named.document === undefined) throw new PolicyDocumentError('IAM returned no document');
+      if (named.document === null || named.document === undefined)
+        throw new PolicyDocumentError('IAM returned no document');
       return { name: named.name, statements: readIdentityStatements(named.document) };
     } catch (error) {
       if (!(error instanceof PolicyDocumentError)) throw error;
@@ -213,7 +249,11 @@ export function findSubjectFindings(subject: PolicySubject, exemptions: SsmAcces
   // An unreadable boundary limits nothing we can know: judge without it, and report it.
   const policies: EffectivePolicies = boundary ? { identity, boundary } : { identity };
   const grants = SSM_GUARDRAILS.flatMap((guardrail): SubjectFinding[] => {
-    if (guardrail.id === 'SG-SSM-4' && exemptions.sessionControlManagerArns.some((p) => wildcardMatches(p, subject.arn, { caseSensitive: true }))) return [];
+    if (
+      guardrail.id === 'SG-SSM-4' &&
+      exemptions.sessionControlManagerArns.some((p) => wildcardMatches(p, subject.arn, { caseSensitive: true }))
+    )
+      return [];
     const found = guardrail.find(policies, home, exemptions);
     return found ? [{ kind: 'grant', guardrail, ...found }] : [];
   });
@@ -231,7 +271,10 @@ export function evaluateSsmAccess(
 ): Verdict {
   const who = `${subject.kind} ${subject.name}`;
   if (findings.length === 0) {
-    return compliant(`${who} allows no ssm:SendCommand or ssm:StartSession on nodes it does not ` + 'name, no session with another document, no change to the session controls.');
+    return compliant(
+      `${who} allows no ssm:SendCommand or ssm:StartSession on nodes it does not ` +
+        'name, no session with another document, no change to the session controls.',
+    );
   }
   const exemption = exemptionOf(subject, exemptions);
   const summary = describeFindings(findings);
@@ -260,7 +303,11 @@ function fixFor(findings: readonly SubjectFinding[]): string {
  * Whether the verdict depends on tags the caller has not loaded yet. Pass the subject's findings
  * when they are at hand, so its documents are not analysed twice.
  */
-export function needsTagsToDecide(subject: PolicySubject, exemptions: SsmAccessExemptions, findings?: readonly SubjectFinding[]): boolean {
+export function needsTagsToDecide(
+  subject: PolicySubject,
+  exemptions: SsmAccessExemptions,
+  findings?: readonly SubjectFinding[],
+): boolean {
   if (subject.tags !== undefined || exemptions.breakGlassArns.includes(subject.arn)) return false;
   return (findings ?? findSubjectFindings(subject, exemptions)).length > 0;
 }
@@ -290,10 +337,14 @@ function describeFindings(findings: readonly SubjectFinding[]): string {
   const joined = (whats: string[]) => {
     const suffix = ' on nodes it does not name';
     const onNodes = whats.filter((w) => w.endsWith(suffix));
-    const merged = onNodes.length > 1 ? [`${onNodes.map((w) => w.slice(0, -suffix.length)).join(' and ')}${suffix}`] : onNodes;
+    const merged =
+      onNodes.length > 1 ? [`${onNodes.map((w) => w.slice(0, -suffix.length)).join(' and ')}${suffix}`] : onNodes;
     return [...merged, ...whats.filter((w) => !w.endsWith(suffix))].join('; ');
   };
-  const parts = [...bySource].map(([source, { ids, whats, why }]) => `${ids.join(', ')} through ${source} (${joined(whats)}${why ? `; condition: ${why}` : ''})`);
+  const parts = [...bySource].map(
+    ([source, { ids, whats, why }]) =>
+      `${ids.join(', ')} through ${source} (${joined(whats)}${why ? `; condition: ${why}` : ''})`,
+  );
   const sentences = parts.length > 0 ? [`allows ${parts.join('; ')}`] : [];
   for (const f of findings) {
     if (f.kind === 'unreadable') sentences.push(`has ${f.document} that could not be read (${f.reason})`);
@@ -320,11 +371,24 @@ export interface BroadGrant {
  * managed policy, or a policy our own template deploys). Throws PolicyDocumentError when the
  * document cannot be read.
  */
-export function findBroadGrants(document: unknown, home: AccountHome, exemptions: SsmAccessExemptions = NO_EXEMPTIONS): BroadGrant[] {
+export function findBroadGrants(
+  document: unknown,
+  home: AccountHome,
+  exemptions: SsmAccessExemptions = NO_EXEMPTIONS,
+): BroadGrant[] {
   const policy: PolicyInForce = { name: 'policy', statements: readIdentityStatements(document) };
   return SSM_GUARDRAILS.flatMap((guardrail) => {
     const found = guardrail.find({ identity: [policy] }, home, exemptions);
-    return found ? [{ guardrail, statement: found.grant.statement, what: found.what, ...(found.grant.why ? { why: found.grant.why } : {}) }] : [];
+    return found
+      ? [
+          {
+            guardrail,
+            statement: found.grant.statement,
+            what: found.what,
+            ...(found.grant.why ? { why: found.grant.why } : {}),
+          },
+        ]
+      : [];
   });
 }
 

@@ -11,6 +11,8 @@ export function isTaggedTrue(tags: Readonly<Record<string, string>> | undefined,
 }
 
 /** A tag list as IAM's APIs return it, `{ Key, Value }` pairs, as one map; a later pair wins. */
-export function tagMap(tags: readonly { readonly Key?: string; readonly Value?: string }[] | undefined): Record<string, string> {
+export function tagMap(
+  tags: readonly { readonly Key?: string; readonly Value?: string }[] | undefined,
+): Record<string, string> {
   return Object.fromEntries((tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
 }

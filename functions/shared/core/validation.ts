@@ -3,7 +3,10 @@ import * as z from './zod';
 
 /** Each zod issue as the dotted path of the value it is about (`root` for the whole value) and its message. */
 export function listIssues(error: z.core.$ZodError, root = ''): { readonly path: string; readonly message: string }[] {
-  return error.issues.map((issue) => ({ path: issue.path.length > 0 ? issue.path.join('.') : root, message: issue.message }));
+  return error.issues.map((issue) => ({
+    path: issue.path.length > 0 ? issue.path.join('.') : root,
+    message: issue.message,
+  }));
 }
 
 /**
@@ -57,6 +60,8 @@ export function wholeNumberWithin({ min, max }: { readonly min: number; readonly
       ctx.issues.push({ code: 'custom', message, input: value });
       return z.NEVER;
     }),
-    z.number().check(z.gte(min, outOfRange ?? `must be at least ${min}`), z.lte(max, outOfRange ?? `must be at most ${max}`)),
+    z
+      .number()
+      .check(z.gte(min, outOfRange ?? `must be at least ${min}`), z.lte(max, outOfRange ?? `must be at most ${max}`)),
   );
 }

@@ -20,11 +20,18 @@ export const responseTargetSchema = z.looseObject({
 export type ResponseTarget = z.infer<typeof responseTargetSchema>;
 
 const properties = z.record(z.string(), z.unknown());
-const common = z.extend(responseTargetSchema, { ResourceType: z.string().check(z.minLength(1)), ResourceProperties: z._default(properties, {}) });
+const common = z.extend(responseTargetSchema, {
+  ResourceType: z.string().check(z.minLength(1)),
+  ResourceProperties: z._default(properties, {}),
+});
 
 export const customResourceEventSchema = z.discriminatedUnion('RequestType', [
   z.extend(common, { RequestType: z.literal('Create') }),
-  z.extend(common, { RequestType: z.literal('Update'), PhysicalResourceId: z.string().check(z.minLength(1)), OldResourceProperties: z._default(properties, {}) }),
+  z.extend(common, {
+    RequestType: z.literal('Update'),
+    PhysicalResourceId: z.string().check(z.minLength(1)),
+    OldResourceProperties: z._default(properties, {}),
+  }),
   z.extend(common, { RequestType: z.literal('Delete'), PhysicalResourceId: z.string().check(z.minLength(1)) }),
 ]);
 export type CustomResourceEvent = z.infer<typeof customResourceEventSchema>;
@@ -35,7 +42,12 @@ export type DeleteEvent = Extract<CustomResourceEvent, { RequestType: 'Delete' }
 export type ParsedRequest =
   | { readonly ok: true; readonly event: CustomResourceEvent }
   /** The request is malformed but says where to answer: answer FAILED there. */
-  | { readonly ok: false; readonly target: ResponseTarget; readonly physicalResourceId: string | undefined; readonly problem: string };
+  | {
+      readonly ok: false;
+      readonly target: ResponseTarget;
+      readonly physicalResourceId: string | undefined;
+      readonly problem: string;
+    };
 
 /** Parses a request; throws only when it does not even say where to answer. */
 export function parseCustomResourceEvent(raw: unknown): ParsedRequest {
@@ -44,9 +56,15 @@ export function parseCustomResourceEvent(raw: unknown): ParsedRequest {
   const problem = describeIssues(parsed.error, '(request)');
   const target = responseTargetSchema.safeParse(raw);
   if (!target.success) {
-    throw new InvalidCustomResourceEventError(`Not a CloudFormation custom resource request, and no way to answer it: ${problem}`);
+    throw new InvalidCustomResourceEventError(
+      `Not a CloudFormation custom resource request, and no way to answer it: ${problem}`,
+    );
   }
   const physicalResourceId = (raw as { PhysicalResourceId?: unknown }).PhysicalResourceId;
-  return { ok: false, target: target.data, physicalResourceId: typeof physicalResourceId === 'string' ? physicalResourceId : undefined, problem };
+  return {
+    ok: false,
+    target: target.data,
+    physicalResourceId: typeof physicalResourceId === 'string' ? physicalResourceId : undefined,
+    problem,
+  };
 }
-

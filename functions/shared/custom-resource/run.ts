@@ -68,12 +68,20 @@ export const DEFAULT_ANSWER_MARGIN_MS = 10_000;
 /** CloudFormation rejects a response body over 4096 bytes; keep the reason well inside that. */
 export const MAX_REASON_LENGTH = 1500;
 
-export async function runCustomResource(rawEvent: unknown, provider: CustomResourceProvider, options: RunOptions): Promise<CustomResourceAnswer> {
+export async function runCustomResource(
+  rawEvent: unknown,
+  provider: CustomResourceProvider,
+  options: RunOptions,
+): Promise<CustomResourceAnswer> {
   const request = parseCustomResourceEvent(rawEvent);
   const seeLogs = options.logStreamName ? ` See CloudWatch log stream ${options.logStreamName}.` : '';
 
   if (!request.ok) {
-    const answer = failed(request.target, request.physicalResourceId ?? provider.untouchedPhysicalId, `Invalid request: ${request.problem}.${seeLogs}`);
+    const answer = failed(
+      request.target,
+      request.physicalResourceId ?? provider.untouchedPhysicalId,
+      `Invalid request: ${request.problem}.${seeLogs}`,
+    );
     await options.send(request.target.ResponseURL, answer);
     return answer;
   }
@@ -102,7 +110,9 @@ export async function runCustomResource(rawEvent: unknown, provider: CustomResou
   const deadline = new Promise<CustomResourceAnswer>((resolve) => {
     const waitMs = Math.max(0, options.remainingTimeMs() - (options.marginMs ?? DEFAULT_ANSWER_MARGIN_MS));
     timer = setTimeout(() => {
-      const reason = `${event.RequestType} did not finish before the function's time ` + `ran out; it was stopped and nothing more will be done.${seeLogs}`;
+      const reason =
+        `${event.RequestType} did not finish before the function's time ` +
+        `ran out; it was stopped and nothing more will be done.${seeLogs}`;
       // Stop first: from here on the provider's calls fail instead of writing.
       stop.abort(new CustomResourceDeadlineError(reason));
       resolve(failed(event, physicalId, reason));
@@ -123,7 +133,12 @@ export class CustomResourceDeadlineError extends SessionGuardError {
   override name = 'CustomResourceDeadlineError';
 }
 
-function dispatch(provider: CustomResourceProvider, event: CreateEvent | UpdateEvent | DeleteEvent, progress: Progress, signal: AbortSignal): Promise<ProviderResult> {
+function dispatch(
+  provider: CustomResourceProvider,
+  event: CreateEvent | UpdateEvent | DeleteEvent,
+  progress: Progress,
+  signal: AbortSignal,
+): Promise<ProviderResult> {
   // Called inside a promise chain so a synchronous throw becomes a FAILED answer too.
   return Promise.resolve().then(() => {
     switch (event.RequestType) {
@@ -137,10 +152,19 @@ function dispatch(provider: CustomResourceProvider, event: CreateEvent | UpdateE
   });
 }
 
-const target = (t: ResponseTarget) => ({ StackId: t.StackId, RequestId: t.RequestId, LogicalResourceId: t.LogicalResourceId });
+const target = (t: ResponseTarget) => ({
+  StackId: t.StackId,
+  RequestId: t.RequestId,
+  LogicalResourceId: t.LogicalResourceId,
+});
 
 function failed(t: ResponseTarget, physicalResourceId: string, reason: string): CustomResourceAnswer {
-  return { ...target(t), Status: 'FAILED', PhysicalResourceId: physicalResourceId, Reason: clipText(reason, MAX_REASON_LENGTH) };
+  return {
+    ...target(t),
+    Status: 'FAILED',
+    PhysicalResourceId: physicalResourceId,
+    Reason: clipText(reason, MAX_REASON_LENGTH),
+  };
 }
 
 function errorMessage(error: unknown): string {

@@ -30,7 +30,11 @@ export interface ConfigRuleHandlerOptions {
   readonly now?: () => number;
 }
 
-export function configRuleHandler<Params>(rule: ConfigRule<Params>, config: ConfigGateway, options: ConfigRuleHandlerOptions = {}) {
+export function configRuleHandler<Params>(
+  rule: ConfigRule<Params>,
+  config: ConfigGateway,
+  options: ConfigRuleHandlerOptions = {},
+) {
   const { logger, metrics } = options.telemetry ?? createTelemetry();
   const now = options.now ?? (() => performance.now());
   return middy()
@@ -48,7 +52,12 @@ export function configRuleHandler<Params>(rule: ConfigRule<Params>, config: Conf
         recordEvaluations(metrics, evaluations);
 
         for (const e of evaluations) {
-          logger.info('evaluation', { resourceType: e.resourceType, resourceId: e.resourceId, compliance: e.compliance, annotation: e.annotation });
+          logger.info('evaluation', {
+            resourceType: e.resourceType,
+            resourceId: e.resourceId,
+            compliance: e.compliance,
+            annotation: e.annotation,
+          });
         }
         const summary = summarize(evaluations);
         logger.info('evaluations delivered', { ...summary });

@@ -6,7 +6,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { type CustomResourceAnswer, type CustomResourceProvider, runCustomResource, type SendAnswer } from '../custom-resource/run';
+import {
+  type CustomResourceAnswer,
+  type CustomResourceProvider,
+  runCustomResource,
+  type SendAnswer,
+} from '../custom-resource/run';
 
 export interface CustomResourceHandlerOptions {
   readonly send: SendAnswer;
@@ -26,7 +31,13 @@ export function customResourceHandler(provider: CustomResourceProvider, options:
         ...(options.marginMs === undefined ? {} : { marginMs: options.marginMs }),
       });
       const requestType = (rawEvent as { RequestType?: unknown }).RequestType;
-      const details = { requestType, status: answer.Status, physicalResourceId: answer.PhysicalResourceId, reason: answer.Reason, data: answer.Data };
+      const details = {
+        requestType,
+        status: answer.Status,
+        physicalResourceId: answer.PhysicalResourceId,
+        reason: answer.Reason,
+        data: answer.Data,
+      };
       if (answer.Status === 'FAILED') logger.error('custom resource answered FAILED', details);
       // A SUCCESS with a reason did less than asked (for example left someone else's settings alone).
       else if (answer.Reason) logger.warn(`custom resource answered SUCCESS: ${answer.Reason}`, details);

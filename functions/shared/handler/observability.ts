@@ -82,7 +82,10 @@ export function telemetryMiddleware(telemetry: Telemetry): MiddlewareObj[] {
  * Counts evaluations by verdict. Every verdict is recorded, zeros included, so a dashboard line or
  * an alarm on NON_COMPLIANT sees 0 rather than missing data after a clean run.
  */
-export function recordEvaluations(metrics: Metrics, evaluations: readonly { readonly compliance: ComplianceType }[]): void {
+export function recordEvaluations(
+  metrics: Metrics,
+  evaluations: readonly { readonly compliance: ComplianceType }[],
+): void {
   for (const [verdict, name] of Object.entries(METRIC.evaluations) as [ComplianceType, string][]) {
     metrics.addMetric(name, MetricUnit.Count, evaluations.filter((e) => e.compliance === verdict).length);
   }
@@ -99,6 +102,10 @@ export function recordFailedRun(metrics: Metrics): void {
 /** One remediation's outcome, as a count of 1 under its own metric name (`RemediationFailed`, ...). */
 export function recordRemediation(metrics: Metrics, outcome: RemediationOutcome): void {
   const name = METRIC.remediations[outcome];
-  if (!name) throw new TypeError(`Unknown remediation outcome "${String(outcome)}"; expected ` + `one of ${Object.keys(METRIC.remediations).join(', ')}.`);
+  if (!name)
+    throw new TypeError(
+      `Unknown remediation outcome "${String(outcome)}"; expected ` +
+        `one of ${Object.keys(METRIC.remediations).join(', ')}.`,
+    );
   metrics.addMetric(name, MetricUnit.Count, 1);
 }

@@ -12,10 +12,16 @@ export const tagPairsSchema = z.nullish(z.array(z.looseObject({ key: z.string(),
 export type TagPairs = z.infer<typeof tagPairsSchema>;
 
 /** The item's configuration read with `schema`; otherwise an error built by `fail` from a message naming each problem. */
-export function parseConfiguration<S extends z.ZodMiniType>(schema: S, item: ConfigurationItem, fail: (message: string) => Error): z.infer<S> {
+export function parseConfiguration<S extends z.ZodMiniType>(
+  schema: S,
+  item: ConfigurationItem,
+  fail: (message: string) => Error,
+): z.infer<S> {
   const parsed = z.safeParse(schema, item.configuration);
   if (parsed.success) return parsed.data;
-  throw fail(`Configuration item ${item.resourceId} is not a readable ${item.resourceType}: ${describeIssues(parsed.error)}`);
+  throw fail(
+    `Configuration item ${item.resourceId} is not a readable ${item.resourceType}: ${describeIssues(parsed.error)}`,
+  );
 }
 
 /** Both records of the item's tags in one map; the configuration's pairs win. */

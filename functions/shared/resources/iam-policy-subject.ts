@@ -12,7 +12,12 @@
  * Tags arrive twice, as a map at the item's top level and as key/value pairs in the configuration.
  */
 import * as z from '../core/zod';
-import { defaultVersionDocument, type NamedPolicyDocument, type PolicySubjectKind, type PolicySubjectParts } from '../core/policy-subject';
+import {
+  defaultVersionDocument,
+  type NamedPolicyDocument,
+  type PolicySubjectKind,
+  type PolicySubjectParts,
+} from '../core/policy-subject';
 import type { ConfigurationItem } from '../config-rule/event';
 import { itemTags, parseConfiguration, type TagPairs, tagPairsSchema } from './configuration-item';
 import { InputError } from '../errors';
@@ -41,21 +46,39 @@ const managedPolicySchema = z.looseObject({
   arn: z.optional(z.string()),
   defaultVersionId: z.nullish(z.string()),
   policyVersionList: z.array(
-    z.looseObject({ versionId: z.nullish(z.string()), isDefaultVersion: z.nullish(z.boolean()), document: z.unknown() }),
+    z.looseObject({
+      versionId: z.nullish(z.string()),
+      isDefaultVersion: z.nullish(z.boolean()),
+      document: z.unknown(),
+    }),
   ),
   tags: tagPairsSchema,
 });
 
 const principalSchemas = {
   'AWS::IAM::Role': z.looseObject({
-    roleName: z.string(), arn: z.optional(z.string()), rolePolicyList: inlinePolicies, attachedManagedPolicies: attachedPolicies,
-    permissionsBoundary, tags: tagPairsSchema,
+    roleName: z.string(),
+    arn: z.optional(z.string()),
+    rolePolicyList: inlinePolicies,
+    attachedManagedPolicies: attachedPolicies,
+    permissionsBoundary,
+    tags: tagPairsSchema,
   }),
   'AWS::IAM::User': z.looseObject({
-    userName: z.string(), arn: z.optional(z.string()), userPolicyList: inlinePolicies, attachedManagedPolicies: attachedPolicies,
-    permissionsBoundary, groupList: z.nullish(z.array(z.string())), tags: tagPairsSchema,
+    userName: z.string(),
+    arn: z.optional(z.string()),
+    userPolicyList: inlinePolicies,
+    attachedManagedPolicies: attachedPolicies,
+    permissionsBoundary,
+    groupList: z.nullish(z.array(z.string())),
+    tags: tagPairsSchema,
   }),
-  'AWS::IAM::Group': z.looseObject({ groupName: z.string(), arn: z.optional(z.string()), groupPolicyList: inlinePolicies, attachedManagedPolicies: attachedPolicies }),
+  'AWS::IAM::Group': z.looseObject({
+    groupName: z.string(),
+    arn: z.optional(z.string()),
+    groupPolicyList: inlinePolicies,
+    attachedManagedPolicies: attachedPolicies,
+  }),
 };
 
 export function policySubjectFromItem(item: ConfigurationItem): PolicySubjectParts {
@@ -79,16 +102,26 @@ export function policySubjectFromItem(item: ConfigurationItem): PolicySubjectPar
     case 'AWS::IAM::Role': {
       const role = parse(principalSchemas[type], item);
       return {
-        kind: 'Role', name: role.roleName, arn: arnOf(item, role.arn), tags: itemTags(item, role.tags),
-        own: inline(role.rolePolicyList), attachedPolicyArns: attached(role.attachedManagedPolicies), groupNames: [],
+        kind: 'Role',
+        name: role.roleName,
+        arn: arnOf(item, role.arn),
+        tags: itemTags(item, role.tags),
+        own: inline(role.rolePolicyList),
+        attachedPolicyArns: attached(role.attachedManagedPolicies),
+        groupNames: [],
         ...boundaryOf(role.permissionsBoundary),
       };
     }
     case 'AWS::IAM::User': {
       const user = parse(principalSchemas[type], item);
       return {
-        kind: 'User', name: user.userName, arn: arnOf(item, user.arn), tags: itemTags(item, user.tags),
-        own: inline(user.userPolicyList), attachedPolicyArns: attached(user.attachedManagedPolicies), groupNames: user.groupList ?? [],
+        kind: 'User',
+        name: user.userName,
+        arn: arnOf(item, user.arn),
+        tags: itemTags(item, user.tags),
+        own: inline(user.userPolicyList),
+        attachedPolicyArns: attached(user.attachedManagedPolicies),
+        groupNames: user.groupList ?? [],
         ...boundaryOf(user.permissionsBoundary),
       };
     }
@@ -96,8 +129,13 @@ export function policySubjectFromItem(item: ConfigurationItem): PolicySubjectPar
       const group = parse(principalSchemas[type], item);
       // IAM groups cannot be tagged; exemption goes by ARN.
       return {
-        kind: 'Group', name: group.groupName, arn: arnOf(item, group.arn), tags: itemTags(item, undefined),
-        own: inline(group.groupPolicyList), attachedPolicyArns: attached(group.attachedManagedPolicies), groupNames: [],
+        kind: 'Group',
+        name: group.groupName,
+        arn: arnOf(item, group.arn),
+        tags: itemTags(item, undefined),
+        own: inline(group.groupPolicyList),
+        attachedPolicyArns: attached(group.attachedManagedPolicies),
+        groupNames: [],
       };
     }
     default:
@@ -105,10 +143,13 @@ export function policySubjectFromItem(item: ConfigurationItem): PolicySubjectPar
   }
 }
 
-const inline = (policies: readonly { policyName: string; policyDocument?: unknown }[] | null | undefined): NamedPolicyDocument[] =>
+const inline = (
+  policies: readonly { policyName: string; policyDocument?: unknown }[] | null | undefined,
+): NamedPolicyDocument[] =>
   (policies ?? []).map((p) => ({ name: `inline policy ${p.policyName}`, document: p.policyDocument }));
 
-const attached = (policies: readonly { policyArn: string }[] | null | undefined): string[] => (policies ?? []).map((p) => p.policyArn);
+const attached = (policies: readonly { policyArn: string }[] | null | undefined): string[] =>
+  (policies ?? []).map((p) => p.policyArn);
 
 const boundaryOf = (boundary: { permissionsBoundaryArn?: string | null } | null | undefined) =>
   boundary?.permissionsBoundaryArn ? { boundaryArn: boundary.permissionsBoundaryArn } : {};

@@ -15,7 +15,9 @@ export interface SsmDocumentReference {
   readonly documentType: string | undefined;
 }
 
-const documentConfigurationSchema = z.nullish(z.looseObject({ Name: z.nullish(z.string()), DocumentType: z.nullish(z.string()) }));
+const documentConfigurationSchema = z.nullish(
+  z.looseObject({ Name: z.nullish(z.string()), DocumentType: z.nullish(z.string()) }),
+);
 
 export function ssmDocumentFromItem(item: ConfigurationItem): SsmDocumentReference {
   const parsed = documentConfigurationSchema.safeParse(item.configuration);

@@ -41,9 +41,8 @@ function main(): void {
     console.log(found.join('\n'));
     process.exit(1);
   }
-  console.log(
-    `${before} and ${after} declare the same template${translator ? ', before and after the SAM transform' : ' (SAM translator not installed: compared as written only)'}.`,
-  );
+  const how = translator ? 'before and after the SAM transform' : 'as written only (SAM translator not installed)';
+  console.log(`${before} and ${after} declare the same template, ${how}.`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

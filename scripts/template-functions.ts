@@ -63,7 +63,8 @@ export function describedFunctions(descriptionText: string, root: string): Funct
     rejectUnknown(where, fn, FUNCTION_KEYS);
     if (typeof fn.Folder !== 'string' || !existsSync(join(root, 'functions', fn.Folder, 'handler.ts'))) {
       throw new FunctionDescriptionError(
-        `${where}.Folder must name a folder under functions/ with a handler.ts; functions/${String(fn.Folder)}/handler.ts does not exist.`,
+        `${where}.Folder must name a folder under functions/ with a handler.ts; ` +
+          `functions/${String(fn.Folder)}/handler.ts does not exist.`,
       );
     }
     if (fn.Condition !== undefined && typeof fn.Condition !== 'string')
@@ -86,7 +87,8 @@ export function describedFunctions(descriptionText: string, root: string): Funct
     }
     if (!((fn.Condition ?? '') in ALARM_CONDITIONS)) {
       throw new FunctionDescriptionError(
-        `${where}: a Config rule deploys in every region or with Condition IsGlobalResourcesRegion, not ${String(fn.Condition)}.`,
+        `${where}: a Config rule deploys in every region or with Condition IsGlobalResourcesRegion, not ` +
+          `${String(fn.Condition)}.`,
       );
     }
     return { name, folder: fn.Folder, condition: fn.Condition, ruleTitle: title };
@@ -282,7 +284,8 @@ function ruleResources(
       '    Type: AWS::CloudWatch::Alarm',
       `    Condition: ${ALARM_CONDITIONS[fn.condition ?? '']}`,
       '    Properties:',
-      `      AlarmDescription: !Sub 'session-guard \${DeploymentName}: ${title} function failed; its evaluations were not delivered. See its logs.'`,
+      `      AlarmDescription: !Sub 'session-guard \${DeploymentName}: ${title} function failed; its evaluations ` +
+        `were not delivered. See its logs.'`,
       '      Namespace: AWS/Lambda',
       '      MetricName: Errors',
       '      Dimensions:',
@@ -312,7 +315,8 @@ export function withFunctionBlocks(templateText: string, descriptionText: string
     .filter((name) => !described.has(name));
   if (orphans.length > 0) {
     throw new FunctionDescriptionError(
-      `template.yaml has a block for ${orphans.join(', ')}, which ${DESCRIPTION_FILE} does not describe; delete the block or describe the function.`,
+      `template.yaml has a block for ${orphans.join(', ')}, which ${DESCRIPTION_FILE} does not describe; delete ` +
+        `the block or describe the function.`,
     );
   }
   let text = templateText;
@@ -323,7 +327,8 @@ export function withFunctionBlocks(templateText: string, descriptionText: string
     const stop = text.indexOf(end);
     if (start < 0 || stop < start) {
       throw new FunctionDescriptionError(
-        `template.yaml has no block for function ${fn.name}; put the lines "${begin.trim()}" and "${end.trim()}" under Resources where its resources belong.`,
+        `template.yaml has no block for function ${fn.name}; put the lines "${begin.trim()}" and "${end.trim()}" ` +
+          `under Resources where its resources belong.`,
       );
     }
     text = `${text.slice(0, start)}${begin}${functionBlock(descriptionText, fn).join('\n')}\n${text.slice(stop)}`;

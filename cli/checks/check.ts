@@ -126,10 +126,12 @@ export async function checkParameters(
     if (deploymentDenied) {
       if (parameter.required)
         throw new MissingParameterError(
-          `The ${check.id} check needs ${parameter.name}: pass ${flagName(parameter)}. ${describeAwsAccessError(deploymentDenied) ?? deploymentDenied.message}`,
+          `The ${check.id} check needs ${parameter.name}: pass ${flagName(parameter)}. ` +
+            `${describeAwsAccessError(deploymentDenied) ?? deploymentDenied.message}`,
         );
       notes.push(
-        `${check.id}: ${parameter.name} uses the rule's default, since the stack could not be read (${deploymentDenied.operation} denied); pass ${flagName(parameter)} to set it.`,
+        `${check.id}: ${parameter.name} uses the rule's default, since the stack could not be read ` +
+          `(${deploymentDenied.operation} denied); pass ${flagName(parameter)} to set it.`,
       );
       continue;
     }

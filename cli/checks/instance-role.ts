@@ -30,7 +30,9 @@ export const instanceRoleCheck: Check = {
     {
       name: 'ExemptionTagKey',
       flag: '--exemption-tag-key <key>',
-      description: `roles tagged <key>=true are out of scope (default: the stack's ExemptionTagKey parameter, else ${DEFAULT_EXEMPTION_TAG_KEY})`,
+      description:
+        `roles tagged <key>=true are out of scope (default: the stack's ExemptionTagKey parameter, ` +
+        `else ${DEFAULT_EXEMPTION_TAG_KEY})`,
       fromStack: { parameter: 'ExemptionTagKey' },
     },
     {

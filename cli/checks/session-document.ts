@@ -17,13 +17,19 @@ export const sessionDocumentCheck: Check = {
     {
       name: 'MaxIdleSessionTimeoutMinutes',
       flag: '--max-idle-session-timeout-minutes <minutes>',
-      description: `largest idleSessionTimeout a Session document may set (default: the stack's PreferencesRuleMaxIdleSessionTimeoutMinutes parameter, else ${DEFAULT_SESSION_LIMITS.maxIdleSessionTimeoutMinutes})`,
+      description:
+        `largest idleSessionTimeout a Session document may set (default: the stack's ` +
+        `PreferencesRuleMaxIdleSessionTimeoutMinutes parameter, else ` +
+        `${DEFAULT_SESSION_LIMITS.maxIdleSessionTimeoutMinutes})`,
       fromStack: { parameter: 'PreferencesRuleMaxIdleSessionTimeoutMinutes' },
     },
     {
       name: 'MaxSessionDurationMinutes',
       flag: '--max-session-duration-minutes <minutes>',
-      description: `largest maxSessionDuration a Session document may set (default: the stack's PreferencesRuleMaxSessionDurationMinutes parameter, else ${DEFAULT_SESSION_LIMITS.maxSessionDurationMinutes})`,
+      description:
+        `largest maxSessionDuration a Session document may set (default: the stack's ` +
+        `PreferencesRuleMaxSessionDurationMinutes parameter, else ` +
+        `${DEFAULT_SESSION_LIMITS.maxSessionDurationMinutes})`,
       fromStack: { parameter: 'PreferencesRuleMaxSessionDurationMinutes' },
     },
   ],

@@ -16,7 +16,9 @@ export const ssmAccessCheck: Check = {
     {
       name: 'BreakGlassTagKey',
       flag: '--break-glass-tag-key <key>',
-      description: `policies, roles and users tagged <key>=true are break-glass (default: the stack's SsmAccessBreakGlassTagKey parameter, else ${DEFAULT_BREAK_GLASS_TAG_KEY})`,
+      description:
+        `policies, roles and users tagged <key>=true are break-glass (default: the stack's ` +
+        `SsmAccessBreakGlassTagKey parameter, else ${DEFAULT_BREAK_GLASS_TAG_KEY})`,
       fromStack: { parameter: 'SsmAccessBreakGlassTagKey' },
     },
     {

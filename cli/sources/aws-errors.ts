@@ -51,16 +51,25 @@ export function describeAwsAccessError(error: AwsAccessError): string | undefine
   const hint = error.hint ? ` ${error.hint}` : '';
   if (error instanceof AwsAccessDeniedError) {
     const purpose = PURPOSES[action];
+    const where = error.region ? ` in ${error.region}` : '';
+    const why = purpose ? `, which session-guard needs ${purpose}` : '';
     return (
-      `Access denied: these credentials may not call ${action}${error.region ? ` in ${error.region}` : ''}${purpose ? `, which session-guard needs ${purpose}` : ''}. ` +
-      `Grant ${action}${WRITES.has(action) ? '' : ' (a read-only permission)'} or use other credentials. AWS said: ${detail}${hint}`
+      `Access denied: these credentials may not call ${action}${where}${why}. ` +
+      `Grant ${action}${WRITES.has(action) ? '' : ' (a read-only permission)'} or use other credentials. AWS said: ` +
+      `${detail}${hint}`
     );
   }
   if (CREDENTIALS_REJECTED.has(code)) {
-    return `AWS rejected the credentials (${code}) when calling ${action}: refresh them (aws sso login, new keys) or pick another --profile. AWS said: ${detail}`;
+    return (
+      `AWS rejected the credentials (${code}) when calling ${action}: refresh them (aws sso login, new ` +
+      `keys) or pick another --profile. AWS said: ${detail}`
+    );
   }
   if (code === 'CredentialsProviderError' || /could not load credentials/i.test(detail)) {
-    return `No AWS credentials found for ${action}: pass --profile NAME, or set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY. Without --live, scan uses the bundled sample account.`;
+    return (
+      `No AWS credentials found for ${action}: pass --profile NAME, or set AWS_PROFILE or ` +
+      `AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY. Without --live, scan uses the bundled sample account.`
+    );
   }
   if (/region is missing|region not accepted/i.test(detail)) {
     return `No AWS region (${detail}): pass --region, set AWS_REGION, or set a region in your profile.`;
@@ -68,7 +77,8 @@ export function describeAwsAccessError(error: AwsAccessError): string | undefine
   const response = unparsableResponse(error.cause);
   if (response) {
     return (
-      `The endpoint did not answer ${action} the way AWS does (HTTP ${response.status}${response.contentType ? `, ${response.contentType}` : ''}): ` +
+      `The endpoint did not answer ${action} the way AWS does (HTTP ` +
+      `${response.status}${response.contentType ? `, ${response.contentType}` : ''}): ` +
       'check that --endpoint-url (or AWS_ENDPOINT_URL) points at AWS or at an emulator that implements this call.'
     );
   }

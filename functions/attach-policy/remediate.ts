@@ -145,7 +145,8 @@ export class InstanceRoleRemediation {
     } catch (error) {
       if (!(error instanceof PolicyDocumentError)) throw error;
       throw new TrustPolicyUnreadableError(
-        `Role ${role.roleName}: its trust policy could not be read (${error.message}), so it is not changed. Review the trust policy, then attach ${policyArn} by hand if its nodes should use the role.`,
+        `Role ${role.roleName}: its trust policy could not be read (${error.message}), so it is not changed. ` +
+          `Review the trust policy, then attach ${policyArn} by hand if its nodes should use the role.`,
         [{ where: `trust policy of role ${role.roleName}`, problem: error.message }],
         { cause: error },
       );

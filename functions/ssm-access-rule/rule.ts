@@ -47,7 +47,8 @@ const sessionDocument = z
     z.trim(),
     z.regex(
       /^([a-zA-Z0-9_.-]{3,128}|arn:aws[a-z-]*:ssm:[a-z0-9-]+:(\d{12})?:document\/[a-zA-Z0-9_.-]{3,128})$/,
-      'must be a session document name such as TeamShell, or its ARN such as arn:aws:ssm:us-east-1:123456789012:document/TeamShell',
+      'must be a session document name such as TeamShell, or its ARN such as ' +
+        'arn:aws:ssm:us-east-1:123456789012:document/TeamShell',
     ),
   );
 
@@ -58,7 +59,8 @@ const principalArn = z
     z.trim(),
     z.regex(
       /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/*?-]+$/,
-      'must be the ARN of an IAM role or user, such as arn:aws:iam::123456789012:role/session-guard/session-preferences/*',
+      'must be the ARN of an IAM role or user, such as ' +
+        'arn:aws:iam::123456789012:role/session-guard/session-preferences/*',
     ),
   );
 

@@ -82,14 +82,16 @@ export function toAwsAccessError(error: unknown, operation: string, region?: str
   const call = region ? `${operation} in ${region}` : operation;
   if (isDenial(error)) {
     return new AwsAccessDeniedError(
-      `${call} was denied (${failure.detail}). Grant it to the function's role, and check that no service control policy or permissions boundary denies it.`,
+      `${call} was denied (${failure.detail}). Grant it to the function's role, and check that no service control ` +
+        `policy or permissions boundary denies it.`,
       failure,
       { cause: error },
     );
   }
   if (isThrottling(error)) {
     return new AwsThrottledError(
-      `${call} was still throttled after the SDK's retries (${failure.detail}). Run it again later: Config runs a rule again at its next trigger and retries automatic remediation by itself.`,
+      `${call} was still throttled after the SDK's retries (${failure.detail}). Run it again later: Config runs a ` +
+        `rule again at its next trigger and retries automatic remediation by itself.`,
       failure,
       { cause: error },
     );

@@ -83,7 +83,8 @@ export class IamRoleRemediationGateway {
         // The function's role may attach only the stack's instance policy (an iam:PolicyARN condition).
         throw withHint(
           error,
-          `The remediation may attach only the session-guard instance policy: check that PolicyArn ${policyArn} is that policy.`,
+          `The remediation may attach only the session-guard instance policy: check that PolicyArn ${policyArn} is ` +
+            `that policy.`,
         );
       }
       switch (awsErrorName(error)) {

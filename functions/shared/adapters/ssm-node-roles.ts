@@ -100,7 +100,8 @@ export class NodeRoleGateway {
       // Organizations often deny whole regions with a service control policy.
       throw withHint(
         error,
-        `If a service control policy keeps this account out of ${region}, list the regions it uses in the rule's NodeRoleRegions parameter.`,
+        `If a service control policy keeps this account out of ${region}, list the regions it uses in the rule's ` +
+          `NodeRoleRegions parameter.`,
       );
     }
   }

@@ -11,7 +11,8 @@ export class InvalidRuleParameterError extends InputError {
   override name = 'InvalidRuleParameterError';
   constructor(problems: readonly InputProblem[]) {
     super(
-      `Invalid rule parameters: ${problems.map((p) => `rule parameter ${p.where}: ${p.problem}`).join('; ')}. Fix the Config rule's InputParameters.`,
+      `Invalid rule parameters: ${problems.map((p) => `rule parameter ${p.where}: ${p.problem}`).join('; ')}. Fix ` +
+        `the Config rule's InputParameters.`,
       problems,
     );
   }

@@ -238,7 +238,8 @@ export function validateSessionPreferences(rawProperties: unknown): SessionPrefe
   if (!result.success) {
     const problems = describeIssues(result.error, '(properties)', ' ');
     throw new SessionPreferencesError(
-      `Invalid session preferences: ${problems}. Fix the SessionPreferences resource's properties (the stack's parameters).`,
+      `Invalid session preferences: ${problems}. Fix the SessionPreferences resource's properties (the stack's ` +
+        `parameters).`,
     );
   }
   const p = result.data;

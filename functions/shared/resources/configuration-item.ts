@@ -11,7 +11,10 @@ import { describeIssues } from '../core/validation';
 export const tagPairsSchema = z.nullish(z.array(z.looseObject({ key: z.string(), value: z.nullish(z.string()) })));
 export type TagPairs = z.infer<typeof tagPairsSchema>;
 
-/** The item's configuration read with `schema`; otherwise an error built by `fail` from a message naming each problem. */
+/**
+ * The item's configuration read with `schema`; otherwise an error built by `fail` from a message
+ * naming each problem.
+ */
 export function parseConfiguration<S extends z.ZodMiniType>(
   schema: S,
   item: ConfigurationItem,

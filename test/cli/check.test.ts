@@ -254,8 +254,8 @@ describe('session-guard check on CloudFormation and SAM templates', () => {
         `ssm-access#0 error ${IAC}/cloudformation.yaml:108`,
         `ssm-access#0 error ${IAC}/sam.yaml:5`,
         `ssm-access#0 error ${IAC}/sam.yaml:26`,
-        `preferences#1 error ${IAC}/session-documents.json:27`,
-        `preferences#1 error ${IAC}/session-documents.json:34`,
+        `session-document#1 error ${IAC}/session-documents.json:27`,
+        `session-document#1 error ${IAC}/session-documents.json:34`,
         ...TERRAFORM_VERDICTS.filter((v) => v.endsWith('NON_COMPLIANT')).map((v) => {
           const [id, where] = v.split(' ');
           return `${id}#${['ssm-access', 'session-document', 'instance-role'].indexOf(id!)} error ${where}`;

@@ -86,7 +86,7 @@ describe('session-guard scan (bundled sample account)', () => {
     expect(preferences).toMatch(/AWS account\s+111122223333\s+COMPLIANT/);
 
     expect(run.stdout).toMatch(
-      /Summary\nRULE\s+NON_COMPLIANT\s+COMPLIANT\s+NOT_APPLICABLE\s+TOTAL\n[-\s]+\nrole-policy\s+4\s+2\s+6\s+12\nssm-access\s+16\s+17\s+4\s+37\npreferences\s+3\s+4\s+0\s+7\nall\s+23\s+23\s+10\s+56\n$/,
+      /Summary\nRULE\s+NON_COMPLIANT\s+COMPLIANT\s+NOT_APPLICABLE\s+TOTAL\n[-\s]+\ninstance-role\s+4\s+2\s+6\s+12\nssm-access\s+16\s+17\s+4\s+37\nsession-document\s+3\s+4\s+0\s+7\nall\s+23\s+23\s+10\s+56\n$/,
     );
     expect(run.stderr).toBe('');
   });
@@ -327,7 +327,7 @@ describe('session-guard scan (bundled sample account)', () => {
 
     it.each([
       [['scan', '--bogus'], /unknown option '--bogus'/],
-      [['scan', '--rule', 'nope'], /Allowed choices are instance-role, ssm-access, preferences/],
+      [['scan', '--rule', 'nope'], /Allowed choices are instance-role, ssm-access, session-document/],
       [
         ['scan', '--max-session-duration-minutes', '2000'],
         /^session-guard: The session-document check cannot run: --max-session-duration-minutes "2000": must be at most 1440\.\n$/,

@@ -67,6 +67,8 @@ export interface BundleWeight {
   readonly loadedAtStartBytes: number;
   /** npm packages with code in those files. */
   readonly packagesLoadedAtStart: ReadonlySet<string>;
+  /** npm packages with code anywhere in the folder, chunks loaded later included. */
+  readonly packagesInFolder: ReadonlySet<string>;
   /** Everything in the function's folder except source maps: what Lambda unzips. */
   readonly folderBytes: number;
   readonly sourceMapBytes: number;
@@ -102,6 +104,9 @@ export function bundleWeight(fn: FunctionBuild): BundleWeight {
   const packagesLoadedAtStart = new Set(
     [...loaded].flatMap((path) => Object.keys(meta.outputs[path]!.inputs).flatMap(packageOf)),
   );
+  const packagesInFolder = new Set(
+    Object.values(meta.outputs).flatMap((output) => Object.keys(output.inputs).flatMap(packageOf)),
+  );
   const files = readdirSync(fn.outdir, { recursive: true, encoding: 'utf8' })
     .map((name) => join(fn.outdir, name))
     .filter((path) => statSync(path).isFile());
@@ -111,6 +116,7 @@ export function bundleWeight(fn: FunctionBuild): BundleWeight {
   return {
     loadedAtStartBytes: [...loaded].reduce((sum, path) => sum + meta.outputs[path]!.bytes, 0),
     packagesLoadedAtStart,
+    packagesInFolder,
     folderBytes: bytes(code),
     sourceMapBytes: bytes(sourceMaps),
     codeFiles: code.length,

@@ -168,7 +168,8 @@ describe.each(functionBuilds().map((fn) => [fn.logicalId, fn] as const))('built 
   it("ships the environment's credential source and none of those Lambda never reaches", () => {
     expect(weight.packagesInFolder.has('@aws-sdk/credential-provider-env')).toBe(true);
     const unreachable = [...weight.packagesInFolder].filter(
-      (name) => /^@aws-sdk\/credential-provider-(?!env$|node$)/.test(name) || name === '@smithy/credential-provider-imds',
+      (name) =>
+        /^@aws-sdk\/credential-provider-(?!env$|node$)/.test(name) || name === '@smithy/credential-provider-imds',
     );
     expect(unreachable).toEqual([]);
   });

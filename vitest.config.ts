@@ -1,9 +1,14 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // Integration suites share one moto_server per worker (test/support/moto.ts), reset per test.
+    // One test file per core, not vitest's default of one fewer: most of a file's time is spent
+    // waiting on moto_server, cfn-lint or Chromium in another process. On 2 cores this took the
+    // run from about 150 s to about 95 s.
+    maxWorkers: availableParallelism(),
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Handlers log one JSON line per evaluation (and one per failed run) and flush EMF metrics to

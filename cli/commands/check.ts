@@ -29,7 +29,7 @@ import { isTerraformPlan, readTerraformFile, readTerraformPlan, TerraformFileErr
 import { type CliIo, EXIT_FINDINGS, EXIT_OK, formatJson, stdoutStyle, UsageError, writeReportFile } from '../io';
 import { iacReportJson, type IacReport, renderIacText } from '../report/iac-report';
 import { renderSarif } from '../report/sarif';
-import { SAMPLE_ACCOUNT_PATH } from '../sources/sample-account';
+import { readSampleAccountFile } from '../sources/sample-account-file';
 
 interface CheckFlags {
   json?: boolean;
@@ -190,16 +190,10 @@ function checkOptions(
  * as IAM returns them), for templates that attach them by ARN. Others are reported as unknown.
  */
 function knownAwsManagedPolicies(partition: string): (arn: string) => NamedPolicyDocument | undefined {
-  const account = JSON.parse(readFileSync(SAMPLE_ACCOUNT_PATH, 'utf8')) as {
-    AWSManagedPolicies: {
-      Arn: string;
-      DefaultVersionId?: string;
-      PolicyVersionList?: { VersionId?: string; IsDefaultVersion?: boolean; Document?: unknown }[];
-    }[];
-  };
+  const account = readSampleAccountFile();
   return (arn) => {
     // AWS managed policies have the same name in every partition.
-    const policy = account.AWSManagedPolicies.find((p) => p.Arn.replace(/^arn:aws:/, `arn:${partition}:`) === arn);
+    const policy = account.AWSManagedPolicies.find((p) => p.Arn?.replace(/^arn:aws:/, `arn:${partition}:`) === arn);
     if (!policy) return undefined;
     const versions = (policy.PolicyVersionList ?? []).map((v) => ({
       versionId: v.VersionId ?? null,

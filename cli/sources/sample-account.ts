@@ -3,26 +3,17 @@
  * GetPolicy tags, GetDocument, DescribeStacks), read from disk. No credentials, no network: the
  * rules' own adapters read it through SDK clients that answer from the file (recorded-client.ts).
  */
-import { readFileSync } from 'node:fs';
-import { AccountClient, type Region } from '@aws-sdk/client-account';
-import type { Stack } from '@aws-sdk/client-cloudformation';
+import { AccountClient } from '@aws-sdk/client-account';
 import {
   type AttachedPermissionsBoundary,
-  type GroupDetail,
   IAMClient,
   type ManagedPolicyDetail,
   NoSuchEntityException,
   type PolicyDetail,
-  type RoleDetail,
   type Tag,
-  type UserDetail,
 } from '@aws-sdk/client-iam';
 import {
-  type Activation,
   type DocumentKeyValuesFilter,
-  type GetDocumentResult,
-  type GetServiceSettingResult,
-  type InstanceInformation,
   type InstanceInformationStringFilter,
   InvalidDocument,
   SSMClient,
@@ -36,38 +27,10 @@ import { SSM_DOCUMENT_RESOURCE_TYPE } from '../../functions/shared/resources/ssm
 import { UsageError } from '../io';
 import { type AccountSource, deploymentFromStack } from './account-source';
 import { answeringFrom } from './recorded-client';
+import { readSampleAccountFile, type SampleAccountFile } from './sample-account-file';
 
-export const SAMPLE_ACCOUNT_PATH = new URL('../sample-account/account.json', import.meta.url);
-
-interface SampleAccountFile {
-  accountId: string;
-  region: string;
-  Stack: Stack;
-  RoleDetailList: RoleDetail[];
-  UserDetailList: UserDetail[];
-  GroupDetailList: GroupDetail[];
-  /** Customer managed policies (GetAccountAuthorizationDetails `Policies`, filter LocalManagedPolicy). */
-  Policies: ManagedPolicyDetail[];
-  /** The AWS managed policies the account uses (GetAccountAuthorizationDetails `Policies`, filter AWSManagedPolicy). */
-  AWSManagedPolicies: ManagedPolicyDetail[];
-  /** GetPolicy's Tags by policy ARN: GetAccountAuthorizationDetails leaves policy tags out. */
-  PolicyTags: Record<string, Tag[]>;
-  /** The account's own documents, each as GetDocument returns its default version. */
-  Documents: GetDocumentResult[];
-  /** The account's regions and their opt-in status, as ListRegions lists them (a disabled one included). */
-  Regions: Region[];
-  /** Per region: the DHMC service setting, activations and hybrid nodes, as Systems Manager returns them. */
-  SystemsManager: Record<string, RegionalSystemsManager>;
-}
-
-interface RegionalSystemsManager {
-  GetServiceSetting: GetServiceSettingResult;
-  ActivationList: Activation[];
-  InstanceInformationList: InstanceInformation[];
-}
-
-export function loadSampleAccount(path: URL | string = SAMPLE_ACCOUNT_PATH): AccountSource {
-  const raw = JSON.parse(readFileSync(path, 'utf8')) as SampleAccountFile;
+export function loadSampleAccount(path?: URL | string): AccountSource {
+  const raw = readSampleAccountFile(path);
   const iam = new IamGateway(
     answeringFrom(new IAMClient({ region: raw.region }), (command, input) => iamAnswer(raw, command, input)),
   );

@@ -156,7 +156,12 @@ export class IamGateway {
         ),
       ),
     ];
-    for (const arn of new Set(parts.flatMap((p) => referencedPolicyArns(p.parts, [...groupsByName.values()])))) {
+    // Every group's policies once, not once per principal: the sweep may hold thousands of each.
+    const referenced = new Set([
+      ...parts.flatMap((p) => referencedPolicyArns(p.parts)),
+      ...[...groupsByName.values()].flatMap((group) => group.attachedPolicyArns),
+    ]);
+    for (const arn of referenced) {
       if (!documents.has(arn)) {
         const document = await this.getManagedPolicyDocument(arn);
         if (document) documents.set(arn, document);

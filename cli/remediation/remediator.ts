@@ -9,6 +9,7 @@ import { InstanceRoleRemediation, type RemediationOutcome } from '../../function
 import { boundedClientSettings, sleep } from '../../functions/shared/adapters/aws-clients';
 import { IamRoleRemediationGateway } from '../../functions/shared/adapters/iam-role-remediation';
 import type { InstanceRoleRuleParameters } from '../../functions/instance-role-rule/rule';
+import type { NodeRoleGateway } from '../../functions/shared/adapters/ssm-node-roles';
 import { type LiveAccountOptions, liveClientSettings, liveNodeRoleGateway } from '../sources/live-account';
 
 export interface RoleToRemediate {
@@ -38,6 +39,15 @@ export const createRoleRemediator: RemediatorFactory = ({ live, env, policy }) =
   const iam = new IAMClient({ ...liveClientSettings(live, env)('IAM'), maxAttempts, retryStrategy });
   const roles = new IamRoleRemediationGateway(iam);
   const nodeRoles = liveNodeRoleGateway(live, env);
+  // `remediate --all` judges every role against the same DHMC, activation and hybrid-node roles:
+  // read them once per run (ListRegions and three reads per region), not once per role.
+  const nodeRolesOfRun = new Map<string, ReturnType<NodeRoleGateway['listNodeRoles']>>();
+  const listNodeRoles = (regions: readonly string[]) => {
+    const key = regions.join(',');
+    let read = nodeRolesOfRun.get(key);
+    if (!read) nodeRolesOfRun.set(key, (read = nodeRoles.listNodeRoles(regions)));
+    return read;
+  };
   const scannedNames = new Map<string, string>();
   const remediation = new InstanceRoleRemediation(
     {
@@ -49,7 +59,7 @@ export const createRoleRemediator: RemediatorFactory = ({ live, env, policy }) =
       readRoleFacts: (roleName) => roles.readRoleFacts(roleName),
       attachPolicy: (roleName, policyArn) => roles.attachPolicy(roleName, policyArn),
       listAttachedPolicyArns: (roleName) => roles.listAttachedPolicyArns(roleName),
-      listNodeRoles: (regions) => nodeRoles.listNodeRoles(regions),
+      listNodeRoles,
     },
     { exemptionTagKey: policy.exemptionTagKey, nodeRoleRegions: policy.nodeRoleRegions, sleep },
   );

@@ -4,7 +4,6 @@
  * role; the account's own Session documents through SsmSessionDocumentsGateway; the DHMC, activation and
  * hybrid-node roles of every region through NodeRoleGateway.
  */
-import { AccountClient } from '@aws-sdk/client-account';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -14,7 +13,7 @@ import { clientSettings, type EndpointService, withAwsErrors } from '../../funct
 import { awsErrorName } from '../../functions/shared/adapters/aws-errors';
 import { ConfigServiceGateway } from '../../functions/shared/adapters/config-service';
 import { IamGateway } from '../../functions/shared/adapters/iam';
-import { NodeRoleGateway } from '../../functions/shared/adapters/ssm-node-roles';
+import { type NodeRoleGateway, nodeRoleGateway } from '../../functions/shared/adapters/ssm-node-roles';
 import { SsmSessionDocumentsGateway } from '../../functions/shared/adapters/ssm-session-documents';
 import type { CliIo, Progress } from '../io';
 import { type AccountSource, deploymentFromStack, once } from './account-source';
@@ -44,11 +43,7 @@ export function liveClientSettings(options: LiveAccountOptions, env: NodeJS.Proc
 
 /** DHMC, activation and hybrid-node roles of the account the user named, region by region. */
 export function liveNodeRoleGateway(options: LiveAccountOptions, env: NodeJS.ProcessEnv): NodeRoleGateway {
-  const settings = liveClientSettings(options, env);
-  return new NodeRoleGateway(
-    new AccountClient(settings('ACCOUNT')),
-    (region) => new SSMClient({ ...settings('SSM'), region }),
-  );
+  return nodeRoleGateway(liveClientSettings(options, env));
 }
 
 export function liveAccount(

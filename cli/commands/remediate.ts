@@ -11,7 +11,7 @@ import { instanceRoleCheck } from '../checks/instance-role';
 import { AwsAccessError } from '../../functions/shared/errors';
 import { type CliIo, EXIT_FINDINGS, EXIT_OK, formatJson, stdoutStyle, type TextStyle, UsageError } from '../io';
 import { describeAwsAccessError } from '../sources/aws-errors';
-import type { RemediationAction } from '../../functions/attach-policy/remediate';
+import { PolicyNotFoundError, type RemediationAction } from '../../functions/attach-policy/remediate';
 import type { RemediatorFactory, RoleRemediator } from '../remediation/remediator';
 import { type Colour, count, fitText, renderTable } from '../report/table';
 import { addCheckParameterOptions } from './scan';
@@ -216,8 +216,6 @@ async function apply(
   remediator: RoleRemediator,
   policyArn: string,
 ): Promise<RoleOutcome[]> {
-  // The remediation service brings the rule and the core: loaded when roles are changed, not on every start.
-  const { PolicyNotFoundError } = await import('../../functions/attach-policy/remediate');
   const outcomes: RoleOutcome[] = [];
   for (const role of plan) {
     try {
@@ -225,7 +223,7 @@ async function apply(
       outcomes.push({ role, outcome: done.action, detail: describeOutcome(done.action, done.policyArn, done.reason) });
     } catch (error) {
       // Reported as failed (exit 1) so the remaining roles still get their turn.
-      outcomes.push({ role, outcome: 'failed', detail: describeFailure(error, policyArn, PolicyNotFoundError) });
+      outcomes.push({ role, outcome: 'failed', detail: describeFailure(error, policyArn) });
     }
   }
   return outcomes;
@@ -236,11 +234,7 @@ async function apply(
  * --policy-arn (or the stack) here, not from the remediation's PolicyArn parameter, and a failed
  * AWS call is the user's credentials', not a function role's.
  */
-function describeFailure(
-  error: unknown,
-  policyArn: string,
-  PolicyNotFoundError: new (...args: never[]) => Error,
-): string {
+function describeFailure(error: unknown, policyArn: string): string {
   if (error instanceof PolicyNotFoundError) {
     return (
       `Policy ${policyArn} does not exist or cannot be attached: check ` +

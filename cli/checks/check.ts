@@ -180,4 +180,4 @@ function stackValue(deployment: Deployment, where: NonNullable<CheckParameter['f
 const describeStackValue = (where: NonNullable<CheckParameter['fromStack']>): string =>
   'output' in where ? `output ${where.output}` : `parameter ${where.parameter}`;
 
-const flagName = (parameter: CheckParameter): string => parameter.flag.split(/\s/)[0] ?? parameter.flag;
+export const flagName = (parameter: CheckParameter): string => parameter.flag.split(/\s/)[0] ?? parameter.flag;

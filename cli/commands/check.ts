@@ -11,9 +11,10 @@ import { defaultVersionDocument, type NamedPolicyDocument } from '../../function
 import { sessionDocumentParametersSchema } from '../../functions/session-document-rule/rule';
 import { instanceRoleParametersSchema } from '../../functions/instance-role-rule/rule';
 import { ssmAccessParametersSchema } from '../../functions/ssm-access-rule/rule';
-import { type Check, flagKey } from '../checks/check';
+import { type Check, flagKey, flagName } from '../checks/check';
 import { sessionDocumentCheck } from '../checks/session-document';
 import { instanceRoleCheck } from '../checks/instance-role';
+import { CHECKS } from '../checks/registry';
 import { ssmAccessCheck } from '../checks/ssm-access';
 import {
   checkCloudFormation,
@@ -72,7 +73,7 @@ export function checkCommand(program: Command, io: CliIo, exit: (code: number) =
         .choices(['aws', 'aws-cn', 'aws-us-gov'])
         .default('aws'),
     );
-  for (const check of [instanceRoleCheck, ssmAccessCheck, sessionDocumentCheck]) {
+  for (const check of CHECKS) {
     for (const parameter of check.parameters) {
       if (parameter.name === 'NodeRoleRegions') continue;
       const description =
@@ -156,17 +157,19 @@ function checkOptions(
     } catch (error) {
       if (!(error instanceof InvalidRuleParameterError)) throw error;
       const problems = error.problems.map(({ where: parameter, problem }) => {
-        const flag = check.parameters.find((p) => p.name === parameter.split('.')[0])?.flag.split(' ')[0] ?? parameter;
+        const named = check.parameters.find((p) => p.name === parameter.split('.')[0]);
+        const flag = named ? flagName(named) : parameter;
         return `${flag} (or the ${check.logicalId} InputParameters in ${file}): ${problem}`;
       });
       throw new UsageError(`The ${check.id} check cannot run on ${file}: ${problems.join('; ')}.`);
     }
   };
   // The instance policy may be named by its logical ID in the template; the schema checks ARNs.
-  const policyArn = raw(instanceRoleCheck).PolicyArn;
+  const instanceRoleRaw = raw(instanceRoleCheck);
+  const policyArn = instanceRoleRaw.PolicyArn;
   const rolePolicy = parse(instanceRoleCheck, () =>
     parseRuleParameters(instanceRoleParametersSchema, {
-      ...raw(instanceRoleCheck),
+      ...instanceRoleRaw,
       PolicyArn: policyArn?.startsWith('arn:') ? policyArn : `arn:aws:iam::${flags.accountId}:policy/placeholder`,
     }),
   );

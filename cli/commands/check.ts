@@ -195,7 +195,9 @@ function checkOptions(
 function knownAwsManagedPolicies(partition: string): (arn: string) => NamedPolicyDocument | undefined {
   const account = readSampleAccountFile();
   return (arn) => {
-    // AWS managed policies have the same name in every partition.
+    // An AWS managed policy's ARN differs between partitions only in the partition (arn:aws-cn:iam::aws:
+    // policy/...); a policy AWS does not publish in a partition simply never matches there.
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
     const policy = account.AWSManagedPolicies.find((p) => p.Arn?.replace(/^arn:aws:/, `arn:${partition}:`) === arn);
     if (!policy) return undefined;
     const versions = (policy.PolicyVersionList ?? []).map((v) => ({

@@ -406,6 +406,7 @@ class TemplateReading {
     for (const [logicalId, resource] of this.ofType([...PRINCIPAL_RESOURCE_TYPES, ...SAM_ROLE_RESOURCE_TYPES])) {
       const props = resource.Properties ?? {};
       // A SAM function given a Role creates none, and SAM ignores its Policies.
+      // https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html#sam-function-role
       if (SAM_ROLE_RESOURCE_TYPES.includes(resource.Type) && props.Role !== undefined) continue;
       const kind: PolicySubjectKind =
         resource.Type === 'AWS::IAM::User' ? 'User' : resource.Type === 'AWS::IAM::Group' ? 'Group' : 'Role';
@@ -452,7 +453,10 @@ class TemplateReading {
     return this.ofType(['AWS::SSM::Document']).flatMap(([logicalId, resource]): Judged[] => {
       const props = resource.Properties ?? {};
       this.takeUnknowns();
-      // A type the template cannot know could be Session: such a document is checked too.
+      // A type the template cannot know could be Session: such a document is checked too. One with no
+      // DocumentType is not a Session document: Session Manager reads only documents created as one.
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-document.html
+      // https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-schema.html
       if (props.DocumentType === undefined) return [];
       const type = String(this.resolve(props.DocumentType, 'Session'));
       if (type !== 'Session' && !type.startsWith('unknown-')) return [];

@@ -6,6 +6,7 @@
  * https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html#sam-function-policies
  * https://github.com/awslabs/serverless-application-model/blob/master/docs/policy_templates.rst (names, documents, policy templates)
  */
+import { isRecord } from '../../functions/shared/core/validation';
 
 export interface TemplateResourceLike {
   readonly Type: string;
@@ -78,8 +79,4 @@ export const listOf = (value: unknown): unknown[] =>
   value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
 
 export const isIntrinsic = (value: unknown): boolean =>
-  typeof value === 'object' &&
-  value !== null &&
-  !Array.isArray(value) &&
-  Object.keys(value).length === 1 &&
-  /^(Ref|Fn::)/.test(Object.keys(value)[0]!);
+  isRecord(value) && Object.keys(value).length === 1 && /^(Ref|Fn::)/.test(Object.keys(value)[0]!);

@@ -269,7 +269,6 @@ async function toTemplate(blocks: readonly Block[], read: (value: unknown) => un
         ? Resources[String((address as { Ref: unknown }).Ref)]
         : undefined;
     if (target) target.Properties[property] = [...listOf(target.Properties[property]), ...values];
-    return target !== undefined;
   };
   const tags = (value: unknown) =>
     typeof value === 'object' && value !== null

@@ -74,7 +74,11 @@ export class IamRoleRemediationGateway {
     return arns;
   }
 
-  /** Attaches a managed policy. IAM treats attaching an attached policy as success, so this is idempotent. */
+  /**
+   * Attaches a managed policy. IAM treats attaching an attached policy as success, so this is
+   * idempotent; NoSuchEntity and LimitExceeded are its documented errors:
+   * https://docs.aws.amazon.com/IAM/latest/APIReference/API_AttachRolePolicy.html
+   */
   async attachPolicy(roleName: string, policyArn: string): Promise<void> {
     try {
       await this.client.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: policyArn }));
@@ -99,6 +103,7 @@ export class IamRoleRemediationGateway {
                   `PolicyArn parameter; it must be the stack's Session Manager instance policy.`,
                 { cause: error },
               );
+        // Managed policies per role: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
         case 'LimitExceededException':
           throw new ManagedPolicyQuotaError(
             `Role ${roleName} already holds as many managed policies as its quota allows (a role holds at most ` +

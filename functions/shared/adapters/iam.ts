@@ -220,7 +220,10 @@ export class IamGateway {
     }
   }
 
-  /** A customer managed policy's ID and tags (GetAccountAuthorizationDetails carries no policy tags). */
+  /**
+   * A customer managed policy's ID and tags (GetAccountAuthorizationDetails carries no policy tags:
+   * https://docs.aws.amazon.com/IAM/latest/APIReference/API_ManagedPolicyDetail.html).
+   */
   async getPolicySummary(policyArn: string): Promise<PolicySummary> {
     const [client, { GetPolicyCommand }] = await Promise.all([this.client(), loadIamSdk()]);
     const { Policy: policy } = await client.send(new GetPolicyCommand({ PolicyArn: policyArn }));

@@ -163,7 +163,11 @@ async function activationRoles(sdk: NodeRoleSdk, ssm: SSMClient, region: string)
   return roles;
 }
 
-/** The roles of registered hybrid nodes (`mi-...`); EC2 instances are covered by their profile or DHMC. */
+/**
+ * The roles of registered hybrid nodes (`mi-...`); EC2 instances are covered by their profile or DHMC.
+ * ResourceType ManagedInstance selects the hybrid nodes (EC2Instance the others):
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_InstanceInformationStringFilter.html
+ */
 async function hybridNodeRoles(sdk: NodeRoleSdk, ssm: SSMClient, region: string): Promise<NamedNodeRole[]> {
   const roles: NamedNodeRole[] = [];
   const pages = sdk.paginateDescribeInstanceInformation(

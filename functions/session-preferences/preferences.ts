@@ -139,7 +139,7 @@ async function writePreferences(
   if (sameDocumentContent(content, current.content)) return { action: 'unchanged', defaultVersion: current.version };
   const version = await store.versionWith(content, signal);
   if ((await store.setDefaultVersion(version, signal)) === 'no-such-version') {
-    throw new Error(
+    throw new SessionGuardError(
       `${store.documentName} lost version ${version} before it ` +
         'could be made the default (deleted meanwhile?); deploy again.',
     );

@@ -48,6 +48,11 @@ export function awsErrorName(error: unknown): string | undefined {
   return error instanceof Error ? error.name : undefined;
 }
 
+/** Systems Manager answered a document call without a field it always sends (Content, DocumentVersion). */
+export class SsmDocumentError extends SessionGuardError {
+  override name = 'SsmDocumentError';
+}
+
 /** SSM's answer to any call naming a document that does not exist. */
 export const isDocumentAbsent = (error: unknown): boolean => awsErrorName(error) === 'InvalidDocument';
 

@@ -14,7 +14,7 @@ import {
 import type { SessionDocumentStore, VersionContent } from '../../session-preferences/preferences';
 import { sameDocumentContent } from '../core/session-preferences';
 import { withAwsErrors } from './aws-clients';
-import { awsErrorName, isDocumentAbsent } from './aws-errors';
+import { awsErrorName, isDocumentAbsent, SsmDocumentError } from './aws-errors';
 
 /** SSM's answer to UpdateDocument when the content equals a version the document already has. */
 export const isDuplicateContent = (error: unknown): boolean => awsErrorName(error) === 'DuplicateDocumentContent';
@@ -58,7 +58,7 @@ export class SsmDocumentVersionsGateway implements SessionDocumentStore {
       { abortSignal: signal },
     );
     if (response.Content === undefined || !response.DocumentVersion) {
-      throw new Error(`GetDocument ${this.documentName} answered without Content or DocumentVersion`);
+      throw new SsmDocumentError(`GetDocument ${this.documentName} answered without Content or DocumentVersion`);
     }
     return { version: response.DocumentVersion, content: response.Content };
   }
@@ -111,7 +111,7 @@ export class SsmDocumentVersionsGateway implements SessionDocumentStore {
       });
       if (held && sameDocumentContent(content, held.content)) return String(version);
     }
-    throw new Error(
+    throw new SsmDocumentError(
       `UpdateDocument ${this.documentName} reported duplicate content, but no version holds that content`,
     );
   }
@@ -141,6 +141,6 @@ export class SsmDocumentVersionsGateway implements SessionDocumentStore {
 }
 
 function requireVersion(version: string | undefined, call: string, name: string): string {
-  if (!version) throw new Error(`${call} ${name} answered without a DocumentVersion`);
+  if (!version) throw new SsmDocumentError(`${call} ${name} answered without a DocumentVersion`);
   return version;
 }

@@ -1,18 +1,13 @@
 /** How we read SSM documents: the account's own Session documents and their default versions. */
 import { GetDocumentCommand, paginateListDocuments, type SSMClient } from '@aws-sdk/client-ssm';
 import { withAwsErrors } from './aws-clients';
-import { isDocumentAbsent } from './aws-errors';
-import { SessionGuardError } from '../errors';
+import { isDocumentAbsent, SsmDocumentError } from './aws-errors';
 import type { FetchedDocument } from '../../session-document-rule/rule';
 import type { YamlParser } from '../core/session-document-check';
 import { yamlParserFor } from './yaml';
 
 /** ListDocuments returns at most this many documents per page. */
 export const LIST_DOCUMENTS_PAGE_SIZE = 50;
-
-export class SsmDocumentError extends SessionGuardError {
-  override name = 'SsmDocumentError';
-}
 
 export class SsmSessionDocumentsGateway {
   private readonly client: SSMClient;

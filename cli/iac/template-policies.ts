@@ -6,6 +6,7 @@
  * https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html#sam-function-policies
  * https://github.com/awslabs/serverless-application-model/blob/master/docs/policy_templates.rst (names, documents, policy templates)
  */
+import { inlinePolicyLabel } from '../../functions/shared/core/policy-subject';
 import { isRecord } from '../../functions/shared/core/validation';
 
 export interface TemplateResourceLike {
@@ -51,7 +52,7 @@ export function templatePolicies(resources: Readonly<Record<string, TemplateReso
       for (const [i, policy] of listOf(props.Policies).entries()) {
         const { PolicyName, PolicyDocument } = (policy ?? {}) as { PolicyName?: unknown; PolicyDocument?: unknown };
         const label = typeof PolicyName === 'string' ? PolicyName : String(i);
-        add(`${logicalId}.Policies[${label}]`, `inline policy ${label}`, { document: PolicyDocument });
+        add(`${logicalId}.Policies[${label}]`, inlinePolicyLabel(label), { document: PolicyDocument });
       }
     } else if (SAM_ROLE_RESOURCE_TYPES.includes(resource.Type)) {
       for (const [i, policy] of listOf(props.Policies).entries()) {
@@ -59,7 +60,7 @@ export function templatePolicies(resources: Readonly<Record<string, TemplateReso
         if (typeof policy === 'string' || isIntrinsic(policy))
           add(where, `managed policy ${typeof policy === 'string' ? policy : where}`, { managedPolicy: policy });
         else if (typeof policy === 'object' && policy !== null && 'Statement' in policy)
-          add(where, `inline policy ${where}`, { document: policy });
+          add(where, inlinePolicyLabel(where), { document: policy });
         else {
           const template = typeof policy === 'object' && policy !== null ? Object.keys(policy)[0] : String(policy);
           add(where, `SAM policy template ${template}`, {

@@ -18,6 +18,7 @@ import {
   assembleSubject,
   defaultVersionDocument,
   type GroupPolicies,
+  inlinePolicyLabel,
   isAwsManagedPolicyArn,
   managedPolicyLabel,
   type NamedPolicyDocument,
@@ -265,7 +266,7 @@ function groupPolicies(group: GroupDetail): GroupPolicies {
 }
 
 const inlineDocuments = (policies: PolicyDetail[] | undefined): NamedPolicyDocument[] =>
-  (policies ?? []).map((p) => ({ name: `inline policy ${p.PolicyName ?? '(unnamed)'}`, document: p.PolicyDocument }));
+  (policies ?? []).map((p) => ({ name: inlinePolicyLabel(p.PolicyName ?? '(unnamed)'), document: p.PolicyDocument }));
 
 const attachedArns = (policies: AttachedPolicy[] | undefined): string[] =>
   (policies ?? []).flatMap((p) => (p.PolicyArn ? [p.PolicyArn] : []));

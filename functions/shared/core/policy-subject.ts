@@ -62,6 +62,9 @@ export interface PolicyLookup {
 export const isAwsManagedPolicyArn = (arn: string): boolean => /^arn:[a-z-]+:iam::aws:policy\//.test(arn);
 
 /** How annotations name a managed policy: AWS managed ones by name, customer managed ones with their version. */
+/** How annotations name an inline policy, alike from a Config item, the sweep and a template. */
+export const inlinePolicyLabel = (name: string): string => `inline policy ${name}`;
+
 export function managedPolicyLabel(arn: string, versionId?: string | null): string {
   if (isAwsManagedPolicyArn(arn)) return `AWS managed policy ${nameInArn(arn)}`;
   return `policy ${nameInArn(arn)}${versionId ? ` ${versionId}` : ''}`;

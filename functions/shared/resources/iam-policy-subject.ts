@@ -14,6 +14,7 @@
 import * as z from '../core/zod';
 import {
   defaultVersionDocument,
+  inlinePolicyLabel,
   type NamedPolicyDocument,
   type PolicySubjectKind,
   type PolicySubjectParts,
@@ -146,7 +147,7 @@ export function policySubjectFromItem(item: ConfigurationItem): PolicySubjectPar
 const inline = (
   policies: readonly { policyName: string; policyDocument?: unknown }[] | null | undefined,
 ): NamedPolicyDocument[] =>
-  (policies ?? []).map((p) => ({ name: `inline policy ${p.policyName}`, document: p.policyDocument }));
+  (policies ?? []).map((p) => ({ name: inlinePolicyLabel(p.policyName), document: p.policyDocument }));
 
 const attached = (policies: readonly { policyArn: string }[] | null | undefined): string[] =>
   (policies ?? []).map((p) => p.policyArn);

@@ -11,7 +11,7 @@
  * decides a NON_COMPLIANT verdict, the annotation names the unknown values.
  */
 import { LineCounter, parseDocument, isMap, isScalar } from 'yaml';
-import type { ComplianceType, Verdict } from '../../functions/shared/core/compliance';
+import { mostConcerning, type Verdict } from '../../functions/shared/core/compliance';
 import {
   evaluateInstanceRole,
   type InstanceRolePolicy,
@@ -132,7 +132,13 @@ export function checkCloudFormation(
 ): IacFinding[] {
   const judged = new Map<
     string,
-    { checkId: IacCheckId; resourceType: string; resource: string; verdicts: Verdict[]; decisive: Set<string> }
+    {
+      checkId: IacCheckId;
+      resourceType: string;
+      resource: string;
+      readings: { verdict: Verdict; worstCase: boolean }[];
+      decisive: Set<string>;
+    }
   >();
   // Each Fn::If branch, and unknown values read as the worst case and as a harmless value: a verdict
   // that only the worst case makes NON_COMPLIANT is the unknown values' doing, and says so.
@@ -141,19 +147,19 @@ export function checkCloudFormation(
       const reading = new TemplateReading(template, options.home, branch, worstCase);
       for (const result of reading.judgeAll(options)) {
         const key = `${result.checkId} ${result.resource}`;
-        const entry = judged.get(key) ?? { ...result, verdicts: [], decisive: new Set<string>() };
-        entry.verdicts.push(result.verdict);
+        const entry = judged.get(key) ?? { ...result, readings: [], decisive: new Set<string>() };
+        entry.readings.push({ verdict: result.verdict, worstCase });
         if (worstCase) for (const u of result.unknowns) entry.decisive.add(u);
         judged.set(key, entry);
       }
     }
   }
-  return [...judged.values()].map(({ checkId, resourceType, resource, verdicts, decisive }) => {
-    const worst = worstOf(verdicts);
+  return [...judged.values()].map(({ checkId, resourceType, resource, readings, decisive }) => {
+    const worst = mostConcerning(readings.map((r) => r.verdict));
     const decidedByUnknowns =
       worst.compliance === 'NON_COMPLIANT' &&
       decisive.size > 0 &&
-      verdicts.some((v, i) => i % 2 === 1 && v.compliance !== 'NON_COMPLIANT');
+      readings.some((r) => !r.worstCase && r.verdict.compliance !== 'NON_COMPLIANT');
     const annotation = decidedByUnknowns
       ? `${worst.annotation} Not known before deployment: ${[...decisive].join(', ')}, ` +
         `read as ${checkId === 'session-document' ? 'unset' : 'any value'}.`
@@ -185,10 +191,6 @@ export function templateRuleParameters(
     }),
   );
 }
-
-const SEVERITY: Readonly<Record<ComplianceType, number>> = { NON_COMPLIANT: 2, COMPLIANT: 1, NOT_APPLICABLE: 0 };
-const worstOf = (verdicts: readonly Verdict[]): Verdict =>
-  verdicts.reduce((a, b) => (SEVERITY[b.compliance] > SEVERITY[a.compliance] ? b : a));
 
 interface Judged {
   readonly checkId: IacCheckId;

@@ -5,9 +5,9 @@
  * Content-Security-Policy forbids both, so even a hostile annotation could not load or run anything.
  * Every value is escaped.
  */
-import type { ComplianceType } from '../../functions/shared/core/compliance';
+import { COMPLIANCE_BY_CONCERN, type ComplianceType } from '../../functions/shared/core/compliance';
 import type { CheckResult, ResourceResult } from '../checks/check';
-import { allResults, COMPLIANCE_TYPES, type ComplianceCounts, countCompliance, type ScanReport } from './scan-report';
+import { allResults, type ComplianceCounts, countCompliance, type ScanReport } from './scan-report';
 
 const LABELS: Record<ComplianceType, string> = {
   NON_COMPLIANT: 'Non-compliant',
@@ -56,7 +56,7 @@ ${report.checks.map(renderCheck).join('\n')}
 }
 
 function renderCounts(counts: ComplianceCounts, className: string): string {
-  const items = COMPLIANCE_TYPES.map(
+  const items = COMPLIANCE_BY_CONCERN.map(
     (type) => `<div class="count ${type}"><dt>${LABELS[type]}</dt><dd data-count="${type}">${counts[type]}</dd></div>`,
   );
   const total = `<div class="count total"><dt>Resources</dt><dd data-count="total">${counts.total}</dd></div>`;
@@ -73,7 +73,7 @@ function renderChart(checks: readonly CheckResult[]): string {
     const counts = countCompliance(check.results);
     const y = index * rowHeight;
     let x = labelWidth;
-    const segments = COMPLIANCE_TYPES.filter((type) => counts[type] > 0).map((type) => {
+    const segments = COMPLIANCE_BY_CONCERN.filter((type) => counts[type] > 0).map((type) => {
       const width = (counts[type] / counts.total) * barWidth;
       const title = `<title>${escapeHtml(check.id)}: ${counts[type]} ${LABELS[type].toLowerCase()}</title>`;
       const segment =
@@ -87,7 +87,7 @@ function renderChart(checks: readonly CheckResult[]): string {
     return `<text x="0" y="${y + 17}">${escapeHtml(check.id)}</text>${segments.join('')}${empty}`;
   });
   const legendY = checks.length * rowHeight + 12;
-  const legend = COMPLIANCE_TYPES.map(
+  const legend = COMPLIANCE_BY_CONCERN.map(
     (type, i) =>
       `<rect x="${labelWidth + i * 160}" y="${legendY}" width="12" height="12" fill="${COLOURS[type]}"/>` +
       `<text x="${labelWidth + i * 160 + 18}" y="${legendY + 11}">${LABELS[type]}</text>`,

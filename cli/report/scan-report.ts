@@ -18,8 +18,6 @@ export interface SkippedCheck {
 
 export type ComplianceCounts = Readonly<Record<ComplianceType, number>> & { readonly total: number };
 
-export const COMPLIANCE_TYPES: readonly ComplianceType[] = ['NON_COMPLIANT', 'COMPLIANT', 'NOT_APPLICABLE'];
-
 export function countCompliance(results: readonly { compliance: ComplianceType }[]): ComplianceCounts {
   const counts = { COMPLIANT: 0, NON_COMPLIANT: 0, NOT_APPLICABLE: 0 };
   for (const r of results) counts[r.compliance]++;

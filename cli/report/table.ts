@@ -2,10 +2,10 @@
  * Text output: tables that fit the terminal (wrapped, never cut: a finding is read in full), verdicts
  * in colour on a terminal, and one plain line per row anywhere else, so pipes and logs can grep it.
  */
-import type { ComplianceType } from '../../functions/shared/core/compliance';
+import { COMPLIANCE_BY_CONCERN, type ComplianceType } from '../../functions/shared/core/compliance';
 import type { CheckResult, ResourceResult } from '../checks/check';
 import type { TextStyle } from '../io';
-import { allResults, COMPLIANCE_TYPES, type ComplianceCounts, countCompliance, type ScanReport } from './scan-report';
+import { allResults, type ComplianceCounts, countCompliance, type ScanReport } from './scan-report';
 
 /** Plain text with no width limit: what pipes, logs and files get. */
 export const PLAIN: TextStyle = { colour: false };
@@ -124,7 +124,9 @@ export const count = (n: number, singular: string, plural = `${singular}s`): str
 
 /** Problems first, then what is fine, then what the rule does not apply to; stable within each. */
 export function byConcern<T extends Pick<ResourceResult, 'compliance'>>(results: readonly T[]): T[] {
-  return [...results].sort((a, b) => COMPLIANCE_TYPES.indexOf(a.compliance) - COMPLIANCE_TYPES.indexOf(b.compliance));
+  return [...results].sort(
+    (a, b) => COMPLIANCE_BY_CONCERN.indexOf(a.compliance) - COMPLIANCE_BY_CONCERN.indexOf(b.compliance),
+  );
 }
 
 export const describeCounts = (c: ComplianceCounts): string =>

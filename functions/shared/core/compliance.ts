@@ -31,6 +31,15 @@ export function clipAnnotation(text: string): string {
   return clipText(text, MAX_ANNOTATION_LENGTH);
 }
 
+/** Verdicts from the most to the least concerning: what a reader acts on first. */
+export const COMPLIANCE_BY_CONCERN: readonly ComplianceType[] = ['NON_COMPLIANT', 'COMPLIANT', 'NOT_APPLICABLE'];
+
+/** The most concerning of several verdicts (at least one) on one resource; the first of equals. */
+export function mostConcerning(verdicts: readonly Verdict[]): Verdict {
+  const concern = (verdict: Verdict) => COMPLIANCE_BY_CONCERN.indexOf(verdict.compliance);
+  return verdicts.reduce((most, next) => (concern(next) < concern(most) ? next : most));
+}
+
 export const compliant = (annotation: string): Verdict => ({ compliance: 'COMPLIANT', annotation });
 export const nonCompliant = (annotation: string): Verdict => ({ compliance: 'NON_COMPLIANT', annotation });
 export const notApplicable = (annotation: string): Verdict => ({ compliance: 'NOT_APPLICABLE', annotation });

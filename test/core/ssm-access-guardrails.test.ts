@@ -90,6 +90,15 @@ describe('findBroadGrants: managed nodes the policy does not name', () => {
     expect(sendOn([...resources, 'arn:aws:ssm:*:*:document/AWS-RunShellScript'])).toEqual([]);
   });
 
+  it('hundreds of listed instances in every region are not broad; one pattern beside them is', () => {
+    const listed = Array.from(
+      { length: 200 },
+      (_, i) => `arn:aws:ec2:*:111122223333:instance/i-${i.toString(16).padStart(17, '0')}`,
+    );
+    expect(sendOn(listed)).toEqual([]);
+    expect(sendOn([...listed, 'arn:aws:ec2:*:111122223333:instance/i-0*'])).toEqual(['IAM-SSM-1@#0']);
+  });
+
   it("uses the partition and account the subject lives in, and only that partition's regions", () => {
     const china = { partition: 'aws-cn', accountId: '444455556666' };
     expect(

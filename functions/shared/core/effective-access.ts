@@ -240,13 +240,20 @@ function readPattern(pattern: string, widely: boolean): string | undefined {
   return requestDependent && !widely ? undefined : read;
 }
 
-/** IDs the policies name: the last path segment of every resource pattern that has no wildcard there. */
+/** The ID a resource pattern names: its last path segment, when that has no wildcard. */
+function literalId(text: string): string | undefined {
+  if (!text.includes('/')) return undefined;
+  const last = text.slice(text.lastIndexOf('/') + 1);
+  // A policy variable names no node: its value comes with the request.
+  return /[*?]|\$\{/.test(last) ? undefined : last;
+}
+
+/** IDs the policies name. */
 function namedIds(resourceTexts: readonly string[]): Set<string> {
   const named = new Set<string>();
   for (const text of resourceTexts) {
-    const last = text.slice(text.lastIndexOf('/') + 1);
-    // A policy variable names no node: its value comes with the request.
-    if (text.includes('/') && !/[*?]|\$\{/.test(last)) named.add(last);
+    const id = literalId(text);
+    if (id !== undefined) named.add(id);
   }
   return named;
 }
@@ -280,7 +287,14 @@ function candidates(
   const together = [...searches.identity, ...boundary]
     .map((p) => [p])
     .concat(searches.identity.flatMap((p) => boundary.map((b) => [p, b])));
+  // A pattern that names its ID matches that named ID only, so no witness can come of it. Skipping
+  // it keeps the search short for a policy that names hundreds of nodes, as the rule advises.
+  const namesItsId = (pattern: string) => {
+    const id = literalId(pattern);
+    return id !== undefined && named.has(id);
+  };
   for (const patterns of together) {
+    if (patterns.some(namesItsId)) continue;
     const witness = findWitness(patterns, before, shape, {
       caseSensitive: false,
       named,

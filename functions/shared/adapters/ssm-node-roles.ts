@@ -6,12 +6,9 @@
  */
 import type { AccountClient, RegionOptStatus } from '@aws-sdk/client-account';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import type { NamedNodeRole } from '../core/session-node-roles';
+import { DHMC_SETTING_ID, type NamedNodeRole } from '../core/session-node-roles';
 import { type EndpointService, withAwsErrors } from './aws-clients';
 import { AwsAccessDeniedError, awsErrorName, withHint } from './aws-errors';
-
-/** The regional setting that names the DHMC role (empty, or a placeholder, while DHMC is off). */
-const DHMC_SETTING_ID = '/ssm/managed-instance/default-ec2-instance-management-role';
 
 /** The largest page DescribeActivations and DescribeInstanceInformation return. */
 const SSM_DESCRIBE_PAGE_SIZE = 50;

@@ -14,6 +14,9 @@
  */
 import { nameInArn } from './arn';
 
+/** The regional service setting that names the DHMC role (empty, or a placeholder, while DHMC is off). */
+export const DHMC_SETTING_ID = '/ssm/managed-instance/default-ec2-instance-management-role';
+
 export type NodeRoleUse =
   | { readonly kind: 'dhmc'; readonly region: string }
   | { readonly kind: 'activation'; readonly region: string; readonly activationId: string }

@@ -45,6 +45,8 @@ import {
 } from './effective-access';
 import { parsePolicyDocument, PolicyDocumentError, wildcardMatches } from './policy-document';
 import type { NamedPolicyDocument, PolicySubject } from './policy-subject';
+import { SESSION_PREFERENCES_DOCUMENT_NAME } from './session-preferences';
+import { DHMC_SETTING_ID } from './session-node-roles';
 import { isTaggedTrue } from './tags';
 import { InputError } from '../errors';
 
@@ -72,10 +74,10 @@ export const MANAGED_NODES: readonly ResourceKind[] = [
 ];
 
 /** The account's preferences document (https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-default-session-document.html). */
-export const PREFERENCES_DOCUMENT = 'SSM-SessionManagerRunShell';
+const PREFERENCES_DOCUMENT = SESSION_PREFERENCES_DOCUMENT_NAME;
 
 /** The service setting that names the Default Host Management Configuration role, as its ARN ends. */
-const DHMC_SETTING = 'ssm/managed-instance/default-ec2-instance-management-role';
+const DHMC_SETTING = DHMC_SETTING_ID.slice(1);
 
 /**
  * AWS's own session documents that start sessions other than the preferences' shell: SSH, port

@@ -52,7 +52,8 @@ export function judgeConditions(statement: Statement): ConditionJudgement {
         requestKeys.push(key);
         continue;
       }
-      // Condition key names compare case-insensitively, tag keys included.
+      // Condition key names compare case-insensitively, tag keys included:
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
       const list = byTag.get(tag.toLowerCase()) ?? [];
       list.push({ operator, key, values });
       byTag.set(tag.toLowerCase(), list);

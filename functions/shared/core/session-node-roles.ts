@@ -28,7 +28,10 @@ export interface NamedNodeRole {
   readonly use: NodeRoleUse;
 }
 
-/** IAM role names: letters, digits and `+=,.@_-` (IAM's CreateRole RoleName pattern). */
+/**
+ * IAM role names: letters, digits and `+=,.@_-`, not told apart by case (IAM's CreateRole RoleName):
+ * https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
+ */
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
 /**

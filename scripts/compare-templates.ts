@@ -12,11 +12,12 @@
 import { spawnSync } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
 import { readTemplate, samTransformed } from './template';
+import { isRecord } from '../functions/shared/core/validation';
 
 /** Paths under which `a` and `b` differ, as `Resources.X.Properties.Y`. */
 export function differences(a: unknown, b: unknown, path = ''): string[] {
   if (isDeepStrictEqual(a, b)) return [];
-  const bothMaps = [a, b].every((v) => typeof v === 'object' && v !== null && !Array.isArray(v));
+  const bothMaps = isRecord(a) && isRecord(b);
   const bothLists = Array.isArray(a) && Array.isArray(b) && a.length === b.length;
   if (bothMaps) {
     const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);

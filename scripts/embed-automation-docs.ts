@@ -9,6 +9,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { replaceBlock } from './marker-block';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -32,23 +33,20 @@ export const endMarker = (doc: EmbeddedDocument) => `# END ${doc.file}`;
 
 /** The template text with the document's block replaced by the file's current text. */
 export function embedDocument(template: string, doc: EmbeddedDocument, documentText: string): string {
-  const begin = `${CONTENT_INDENT}${beginMarker(doc)}\n`;
-  const end = `${CONTENT_INDENT}${endMarker(doc)}\n`;
-  const start = template.indexOf(begin);
-  const stop = template.indexOf(end);
-  if (start < 0 || stop < start) {
-    throw new Error(
+  const begin = `${CONTENT_INDENT}${beginMarker(doc)}`;
+  const end = `${CONTENT_INDENT}${endMarker(doc)}`;
+  const missing = () =>
+    new Error(
       `template.yaml has no block for ${doc.file} under ${doc.logicalId}; ` +
         `add the lines "${begin.trim()}" and "${end.trim()}" around its Content.`,
     );
-  }
   if (documentText.includes('\t')) throw new Error(`${doc.file} contains a tab; YAML block text cannot hold one.`);
   const body = documentText
     .replace(/\n$/, '')
     .split('\n')
     .map((line) => (line === '' ? '' : `${CONTENT_INDENT}  ${line}`))
     .join('\n');
-  return `${template.slice(0, start)}${begin}${CONTENT_INDENT}Content: !Sub |\n${body}\n${template.slice(stop)}`;
+  return replaceBlock(template, begin, end, `${CONTENT_INDENT}Content: !Sub |\n${body}`, missing);
 }
 
 function main(): void {

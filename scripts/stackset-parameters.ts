@@ -13,6 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Document, visit } from 'yaml';
 import { readTemplate } from './template';
+import { replaceBlock } from './marker-block';
 
 const root = resolve(import.meta.dirname, '..');
 export const STACKSET_TEMPLATE = 'sam/stackset.yaml';
@@ -76,18 +77,18 @@ export function withTemplateParameters(
   }
   let text = stackSetText;
   for (const block of BLOCKS) {
-    const begin = `${block.indent}${block.begin}\n`;
-    const end = `${block.indent}${block.end}\n`;
-    const start = text.indexOf(begin);
-    const stop = text.indexOf(end);
-    if (start < 0 || stop < start) {
-      throw new StackSetParametersError(
-        `${STACKSET_TEMPLATE} has no block "${block.begin}" ... "${block.end}" ` +
-          `(indented ${block.indent.length} spaces); put the two marker lines back.`,
-      );
-    }
     const lines = block.render(parameters).map((line) => `${block.indent}${line}`);
-    text = `${text.slice(0, start)}${begin}${lines.join('\n')}\n${text.slice(stop)}`;
+    text = replaceBlock(
+      text,
+      `${block.indent}${block.begin}`,
+      `${block.indent}${block.end}`,
+      lines.join('\n'),
+      () =>
+        new StackSetParametersError(
+          `${STACKSET_TEMPLATE} has no block "${block.begin}" ... "${block.end}" ` +
+            `(indented ${block.indent.length} spaces); put the two marker lines back.`,
+        ),
+    );
   }
   return text;
 }

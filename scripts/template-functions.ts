@@ -14,6 +14,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { CLOUDFORMATION_TAGS } from '../cli/iac/cloudformation-yaml';
+import { isRecord } from '../functions/shared/core/validation';
+import { replaceBlock } from './marker-block';
 
 export const DESCRIPTION_FILE = 'functions/deployment.yaml';
 
@@ -39,13 +41,10 @@ const GENERATED_ROLE_PROPERTIES = ['AssumeRolePolicyDocument'];
 /** A rule's alarm condition follows the rule's: only these two placements exist. */
 const ALARM_CONDITIONS: Record<string, string> = { '': 'AlarmsOn', IsGlobalResourcesRegion: 'GlobalAlarmsOn' };
 
-const isMap = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** The functions the description declares, checked: a wrong key or folder fails with what to fix. */
 export function describedFunctions(descriptionText: string, root: string): FunctionDescription[] {
   const description: unknown = parse(descriptionText, { customTags: CLOUDFORMATION_TAGS, uniqueKeys: true });
-  if (!isMap(description) || !isMap(description.BuildProperties) || !isMap(description.Functions)) {
+  if (!isRecord(description) || !isRecord(description.BuildProperties) || !isRecord(description.Functions)) {
     throw new FunctionDescriptionError(`${DESCRIPTION_FILE} must be a map with BuildProperties and Functions.`);
   }
   if ('EntryPoints' in description.BuildProperties) {
@@ -59,7 +58,7 @@ export function describedFunctions(descriptionText: string, root: string): Funct
       throw new FunctionDescriptionError(
         `${where}: the name must be alphanumeric and start with a capital, as logical IDs do.`,
       );
-    if (!isMap(fn)) throw new FunctionDescriptionError(`${where} must be a map with ${FUNCTION_KEYS.join(', ')}.`);
+    if (!isRecord(fn)) throw new FunctionDescriptionError(`${where} must be a map with ${FUNCTION_KEYS.join(', ')}.`);
     rejectUnknown(where, fn, FUNCTION_KEYS);
     if (typeof fn.Folder !== 'string' || !existsSync(join(root, 'functions', fn.Folder, 'handler.ts'))) {
       throw new FunctionDescriptionError(
@@ -70,13 +69,13 @@ export function describedFunctions(descriptionText: string, root: string): Funct
     if (fn.Condition !== undefined && typeof fn.Condition !== 'string')
       throw new FunctionDescriptionError(`${where}.Condition must be the name of a condition.`);
     for (const part of ['Function', 'Role'] as const) {
-      if (!isMap(fn[part]))
+      if (!isRecord(fn[part]))
         throw new FunctionDescriptionError(`${where}.${part} must be a map of properties (at least a Description).`);
     }
     rejectGenerated(`${where}.Function`, fn.Function as Record<string, unknown>, GENERATED_FUNCTION_PROPERTIES);
     rejectGenerated(`${where}.Role`, fn.Role as Record<string, unknown>, GENERATED_ROLE_PROPERTIES);
     if (fn.ConfigRule === undefined) return { name, folder: fn.Folder, condition: fn.Condition };
-    if (!isMap(fn.ConfigRule))
+    if (!isRecord(fn.ConfigRule))
       throw new FunctionDescriptionError(`${where}.ConfigRule must be a map with ${RULE_KEYS.join(', ')}.`);
     rejectUnknown(`${where}.ConfigRule`, fn.ConfigRule, RULE_KEYS);
     const title = fn.ConfigRule.Title;
@@ -321,17 +320,19 @@ export function withFunctionBlocks(templateText: string, descriptionText: string
   }
   let text = templateText;
   for (const fn of functions) {
-    const begin = `${beginMarker(fn.name)}\n`;
-    const end = `${endMarker(fn.name)}\n`;
-    const start = text.indexOf(begin);
-    const stop = text.indexOf(end);
-    if (start < 0 || stop < start) {
-      throw new FunctionDescriptionError(
-        `template.yaml has no block for function ${fn.name}; put the lines "${begin.trim()}" and "${end.trim()}" ` +
-          `under Resources where its resources belong.`,
-      );
-    }
-    text = `${text.slice(0, start)}${begin}${functionBlock(descriptionText, fn).join('\n')}\n${text.slice(stop)}`;
+    const begin = beginMarker(fn.name);
+    const end = endMarker(fn.name);
+    text = replaceBlock(
+      text,
+      begin,
+      end,
+      functionBlock(descriptionText, fn).join('\n'),
+      () =>
+        new FunctionDescriptionError(
+          `template.yaml has no block for function ${fn.name}; put the lines "${begin.trim()}" and "${end.trim()}" ` +
+            `under Resources where its resources belong.`,
+        ),
+    );
   }
   return text;
 }

@@ -34,7 +34,7 @@ import {
   statementCoversAction,
   wildcardMatches,
 } from './policy-document';
-import { findWitness, type IdShape } from './resource-witness';
+import { findWitness, freshId, type IdShape, matchesEverything } from './resource-witness';
 
 /** Where the subject lives: it reaches resources of its own partition and account. */
 export interface AccountHome {
@@ -132,7 +132,7 @@ export function findAccess(
     p.statements.filter((s) => s.effect === 'Deny' && !hasConditions(s) && statementCoversAction(s, question.action)),
   );
   // A Deny of the action on every resource ("*") leaves nothing to look for.
-  if (denies.some((s) => s.resource?.some((p) => /^\*+$/.test(p)))) return undefined;
+  if (denies.some((s) => s.resource?.some(matchesEverything))) return undefined;
   const widePatterns = (statements: readonly Statement[]) =>
     statements.flatMap((s) => (s.resource ?? []).flatMap((p) => readPattern(p, true) ?? []));
   const searches: WitnessSearch = {
@@ -281,7 +281,7 @@ function candidates(
   if ('name' in kind.id) return named.has(kind.id.name) ? [] : [before + kind.id.name];
   const shape = kind.id;
   const preference = preferenceOf(shape.alphabet);
-  const fresh = shape.prefix + preference[0]!.repeat(Math.max(...shape.lengths));
+  const fresh = freshId(shape, preference);
   const ids = new Set(named.has(fresh) ? [] : [fresh]);
   const boundary = searches.boundary ?? [];
   const together = [...searches.identity, ...boundary]

@@ -68,7 +68,12 @@ export function findWitness(
 const REMEMBERED_MAX = 50_000;
 const remembered = new Map<string, string | undefined>();
 
-const matchesEverything = (pattern: string) => /^\*+$/.test(pattern);
+/** A resource pattern of stars only: it matches every resource. */
+export const matchesEverything = (pattern: string): boolean => /^\*+$/.test(pattern);
+
+/** The ID of the shape's longest length in the first preferred character: the fresh ID to ask about. */
+export const freshId = (shape: IdShape, preference: string): string =>
+  shape.prefix + preference[0]!.repeat(Math.max(...shape.lengths));
 
 function searchWitness(
   patterns: readonly string[],
@@ -80,7 +85,7 @@ function searchWitness(
   const avoid = options.avoid ?? [];
   if (musts.length === 0 && avoid.length === 0) {
     // Matches anything: the ID of preferred characters, unless some policy names exactly that one.
-    const id = shape.prefix + options.preference[0]!.repeat(Math.max(...shape.lengths));
+    const id = freshId(shape, options.preference);
     if (!options.named.has(id)) return id;
   }
   if (!musts.every((p) => literalPrefixFits(p, arnBefore + shape.prefix, options.caseSensitive))) return undefined;

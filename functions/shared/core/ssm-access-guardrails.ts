@@ -160,6 +160,8 @@ export interface SsmGuardrail {
     home: AccountHome,
     exemptions: SsmAccessExemptions,
   ): { readonly what: string; readonly grant: AccessGrant } | undefined;
+  /** Whether the exemptions put this subject outside the guardrail whatever its policies allow. */
+  exempts?(subjectArn: string, exemptions: SsmAccessExemptions): boolean;
 }
 
 const onUnnamedNodes =
@@ -196,6 +198,9 @@ export const SSM_GUARDRAILS: readonly SsmGuardrail[] = [
   {
     id: 'SG-SSM-4',
     question: 'changes to the session controls',
+    // The principals that deploy the session controls are expected to change them.
+    exempts: (subjectArn, exemptions) =>
+      exemptions.sessionControlManagerArns.some((p) => wildcardMatches(p, subjectArn, { caseSensitive: true })),
     find(policies, home) {
       for (const control of SESSION_CONTROLS) {
         for (const action of control.actions) {
@@ -251,11 +256,7 @@ export function findSubjectFindings(subject: PolicySubject, exemptions: SsmAcces
   // An unreadable boundary limits nothing we can know: judge without it, and report it.
   const policies: EffectivePolicies = boundary ? { identity, boundary } : { identity };
   const grants = SSM_GUARDRAILS.flatMap((guardrail): SubjectFinding[] => {
-    if (
-      guardrail.id === 'SG-SSM-4' &&
-      exemptions.sessionControlManagerArns.some((p) => wildcardMatches(p, subject.arn, { caseSensitive: true }))
-    )
-      return [];
+    if (guardrail.exempts?.(subject.arn, exemptions)) return [];
     const found = guardrail.find(policies, home, exemptions);
     return found ? [{ kind: 'grant', guardrail, ...found }] : [];
   });

@@ -11,6 +11,9 @@ import { describeIssues } from '../core/validation';
 export const tagPairsSchema = z.nullish(z.array(z.looseObject({ key: z.string(), value: z.nullish(z.string()) })));
 export type TagPairs = z.infer<typeof tagPairsSchema>;
 
+/** A role's, user's or group's attached managed policies, as Config records them. */
+export const attachedPoliciesSchema = z.nullish(z.array(z.looseObject({ policyArn: z.string() })));
+
 /**
  * The item's configuration read with `schema`; otherwise an error built by `fail` from a message
  * naming each problem.

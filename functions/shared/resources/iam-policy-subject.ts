@@ -20,7 +20,13 @@ import {
   type PolicySubjectParts,
 } from '../core/policy-subject';
 import type { ConfigurationItem } from '../config-rule/event';
-import { itemTags, parseConfiguration, type TagPairs, tagPairsSchema } from './configuration-item';
+import {
+  attachedPoliciesSchema,
+  itemTags,
+  parseConfiguration,
+  type TagPairs,
+  tagPairsSchema,
+} from './configuration-item';
 import { InputError } from '../errors';
 
 export const IAM_POLICY_SUBJECT_TYPES = {
@@ -39,7 +45,6 @@ export class PolicySubjectItemError extends InputError {
 }
 
 const inlinePolicies = z.nullish(z.array(z.looseObject({ policyName: z.string(), policyDocument: z.unknown() })));
-const attachedPolicies = z.nullish(z.array(z.looseObject({ policyArn: z.string() })));
 const permissionsBoundary = z.nullish(z.looseObject({ permissionsBoundaryArn: z.nullish(z.string()) }));
 
 const managedPolicySchema = z.looseObject({
@@ -61,7 +66,7 @@ const principalSchemas = {
     roleName: z.string(),
     arn: z.optional(z.string()),
     rolePolicyList: inlinePolicies,
-    attachedManagedPolicies: attachedPolicies,
+    attachedManagedPolicies: attachedPoliciesSchema,
     permissionsBoundary,
     tags: tagPairsSchema,
   }),
@@ -69,7 +74,7 @@ const principalSchemas = {
     userName: z.string(),
     arn: z.optional(z.string()),
     userPolicyList: inlinePolicies,
-    attachedManagedPolicies: attachedPolicies,
+    attachedManagedPolicies: attachedPoliciesSchema,
     permissionsBoundary,
     groupList: z.nullish(z.array(z.string())),
     tags: tagPairsSchema,
@@ -78,7 +83,7 @@ const principalSchemas = {
     groupName: z.string(),
     arn: z.optional(z.string()),
     groupPolicyList: inlinePolicies,
-    attachedManagedPolicies: attachedPolicies,
+    attachedManagedPolicies: attachedPoliciesSchema,
   }),
 };
 

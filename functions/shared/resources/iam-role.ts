@@ -8,7 +8,7 @@
 import * as z from '../core/zod';
 import type { RoleFacts } from '../core/instance-role';
 import type { ConfigurationItem } from '../config-rule/event';
-import { itemTags, parseConfiguration, tagPairsSchema } from './configuration-item';
+import { attachedPoliciesSchema, itemTags, parseConfiguration, tagPairsSchema } from './configuration-item';
 import { InputError } from '../errors';
 
 export const IAM_ROLE_RESOURCE_TYPE = 'AWS::IAM::Role';
@@ -24,7 +24,7 @@ const roleConfigurationSchema = z.looseObject({
   arn: z.optional(z.string()),
   assumeRolePolicyDocument: z.unknown(),
   instanceProfileList: z.nullish(z.array(z.looseObject({ instanceProfileName: z.string() }))),
-  attachedManagedPolicies: z.nullish(z.array(z.looseObject({ policyArn: z.string() }))),
+  attachedManagedPolicies: attachedPoliciesSchema,
   rolePolicyList: z.nullish(z.array(z.looseObject({ policyDocument: z.unknown() }))),
   tags: tagPairsSchema,
 });

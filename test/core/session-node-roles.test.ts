@@ -36,6 +36,18 @@ describe('NodeRoleIndex', () => {
     expect(index.usesOf('Hybrid')).toHaveLength(1);
     expect(index.usesOf('Other')).toEqual([]);
   });
+
+  it('leaves out expired activations: they register no more nodes', () => {
+    const index = new NodeRoleIndex([
+      { role: 'Pilot', use: { kind: 'activation', region: 'eu-west-1', activationId: 'a-1', expired: true } },
+      { role: 'Hybrid', use: { kind: 'activation', region: 'eu-west-1', activationId: 'a-2', expired: true } },
+      { role: 'Hybrid', use: { kind: 'hybrid-node', region: 'eu-west-1', nodeId: 'mi-0123456789abcdef0' } },
+    ]);
+    expect(index.usesOf('Pilot')).toEqual([]);
+    expect(index.usesOf('Hybrid')).toEqual([
+      { kind: 'hybrid-node', region: 'eu-west-1', nodeId: 'mi-0123456789abcdef0' },
+    ]);
+  });
 });
 
 describe('describeNodeRoleUses', () => {

@@ -140,20 +140,20 @@ async function dhmcRole(sdk: NodeRoleSdk, ssm: SSMClient, region: string): Promi
   return value ? [{ role: value, use: { kind: 'dhmc', region } }] : [];
 }
 
-/**
- * The roles of activations that can still register nodes. An expired activation registers no
- * more; the nodes it registered keep its role and are found as hybrid nodes below.
- * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_Activation.html (Expired)
- * https://docs.aws.amazon.com/systems-manager/latest/userguide/hybrid-activation-managed-nodes.html
- */
+/** The roles of the region's activations, an expired one marked so (NodeRoleIndex leaves it out). */
 async function activationRoles(sdk: NodeRoleSdk, ssm: SSMClient, region: string): Promise<NamedNodeRole[]> {
   const roles: NamedNodeRole[] = [];
   for await (const page of sdk.paginateDescribeActivations({ client: ssm, pageSize: SSM_DESCRIBE_PAGE_SIZE }, {})) {
     for (const activation of page.ActivationList ?? []) {
-      if (activation.Expired || !activation.IamRole || !activation.ActivationId) continue;
+      if (!activation.IamRole || !activation.ActivationId) continue;
       roles.push({
         role: activation.IamRole,
-        use: { kind: 'activation', region, activationId: activation.ActivationId },
+        use: {
+          kind: 'activation',
+          region,
+          activationId: activation.ActivationId,
+          ...(activation.Expired ? { expired: true } : {}),
+        },
       });
     }
   }

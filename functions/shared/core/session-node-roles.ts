@@ -19,7 +19,13 @@ export const DHMC_SETTING_ID = '/ssm/managed-instance/default-ec2-instance-manag
 
 export type NodeRoleUse =
   | { readonly kind: 'dhmc'; readonly region: string }
-  | { readonly kind: 'activation'; readonly region: string; readonly activationId: string }
+  | {
+      readonly kind: 'activation';
+      readonly region: string;
+      readonly activationId: string;
+      /** Set when the activation has expired: it registers no more nodes. */
+      readonly expired?: true;
+    }
   | { readonly kind: 'hybrid-node'; readonly region: string; readonly nodeId: string };
 
 /** One use of a role, as Systems Manager names it: a role name, a `path/name`, or a role ARN. */
@@ -51,6 +57,11 @@ export class NodeRoleIndex {
 
   constructor(roles: Iterable<NamedNodeRole>) {
     for (const { role, use } of roles) {
+      // An expired activation registers no more nodes; the nodes it registered keep its role and
+      // are hybrid-node uses of their own.
+      // https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_Activation.html (Expired)
+      // https://docs.aws.amazon.com/systems-manager/latest/userguide/hybrid-activation-managed-nodes.html
+      if (use.kind === 'activation' && use.expired) continue;
       const name = roleNameOf(role);
       if (!name) continue;
       const key = name.toLowerCase();

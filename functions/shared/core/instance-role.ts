@@ -60,10 +60,8 @@ export function instanceRoleEligibility(
     eligible: false,
     reason: `Role ${role.roleName} ${reason}`,
   });
-  if (role.path.startsWith(SERVICE_LINKED_PATH_PREFIX))
-    return notEligible('is service-linked; AWS manages its policies.');
-  if (isTaggedTrue(role.tags, policy.exemptionTagKey))
-    return notEligible(`is exempt by its tag ${policy.exemptionTagKey}=true.`);
+  const outOfScope = outOfScopeWhateverItsUse(role, policy);
+  if (outOfScope) return notEligible(outOfScope);
   const inProfile = role.instanceProfileNames.length > 0;
   if (!inProfile && nodeUses.length === 0) {
     return notEligible(
@@ -91,13 +89,20 @@ export function instanceRoleEligibility(
   return scope.length > 0 ? { eligible: true, scope: scope.join('; ') } : notEligible(`${refusals.join('; it ')}.`);
 }
 
+/** Why no use of the role puts it in scope (service-linked, or exempt by its tag), if so. */
+function outOfScopeWhateverItsUse(role: RoleFacts, policy: InstanceRolePolicy): string | undefined {
+  if (role.path.startsWith(SERVICE_LINKED_PATH_PREFIX)) return 'is service-linked; AWS manages its policies.';
+  if (isTaggedTrue(role.tags, policy.exemptionTagKey)) return `is exempt by its tag ${policy.exemptionTagKey}=true.`;
+  return undefined;
+}
+
 /**
  * Whether the role could be a DHMC, activation or hybrid-node role, so that its node uses are
  * worth looking up (a read of every region): Systems Manager must be able to assume it. A trust
  * policy we cannot read may allow it.
  */
 export function mayServeManagedNodes(role: RoleFacts, policy: InstanceRolePolicy): boolean {
-  if (role.path.startsWith(SERVICE_LINKED_PATH_PREFIX) || isTaggedTrue(role.tags, policy.exemptionTagKey)) return false;
+  if (outOfScopeWhateverItsUse(role, policy)) return false;
   try {
     return ssmCanAssume(parsePolicyDocument(role.assumeRolePolicyDocument));
   } catch (error) {

@@ -3,13 +3,13 @@ import {
   accountHome,
   type AccountHome,
   evaluateSsmAccess,
-  findBroadGrants,
   needsTagsToDecide,
   NO_EXEMPTIONS,
   SubjectArnError,
 } from '../../functions/shared/core/ssm-access-guardrails';
 import { PolicyDocumentError } from '../../functions/shared/core/policy-document';
 import type { PolicySubject } from '../../functions/shared/core/policy-subject';
+import { findBroadGrants } from '../support/broad-grants';
 import { urlEncoded } from '../support/iam-documents';
 
 const HOME: AccountHome = { partition: 'aws', accountId: '111122223333' };

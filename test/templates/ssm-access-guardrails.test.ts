@@ -7,7 +7,8 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ssmAccessParametersSchema } from '../../functions/ssm-access-rule/rule';
-import { evaluateSsmAccess, findBroadGrants } from '../../functions/shared/core/ssm-access-guardrails';
+import { evaluateSsmAccess } from '../../functions/shared/core/ssm-access-guardrails';
+import { findBroadGrants } from '../support/broad-grants';
 import { readTemplate, type Template } from '../../scripts/template';
 import { HOME, policyDocuments, resolveIntrinsics } from '../support/template-policies';
 

@@ -355,44 +355,11 @@ function describeFindings(findings: readonly SubjectFinding[]): string {
   return sentences.join('; and ');
 }
 
-function readIdentityStatements(document: unknown) {
+/** A policy's statements, read as IAM reads an identity policy: a statement IAM rejects throws. */
+export function readIdentityStatements(document: unknown) {
   const { statements } = parsePolicyDocument(document);
   checkIdentityStatements(statements);
   return statements;
-}
-
-/** One guardrail a single policy document breaks on its own. */
-export interface BroadGrant {
-  readonly guardrail: SsmGuardrail;
-  readonly statement: string;
-  readonly what: string;
-  readonly why?: string;
-}
-
-/**
- * The guardrails one policy document breaks when it is a subject's only policy (a customer
- * managed policy, or a policy our own template deploys). Throws PolicyDocumentError when the
- * document cannot be read.
- */
-export function findBroadGrants(
-  document: unknown,
-  home: AccountHome,
-  exemptions: SsmAccessExemptions = NO_EXEMPTIONS,
-): BroadGrant[] {
-  const policy: PolicyInForce = { name: 'policy', statements: readIdentityStatements(document) };
-  return SSM_GUARDRAILS.flatMap((guardrail) => {
-    const found = guardrail.find({ identity: [policy] }, home, exemptions);
-    return found
-      ? [
-          {
-            guardrail,
-            statement: found.grant.statement,
-            what: found.what,
-            ...(found.grant.why ? { why: found.grant.why } : {}),
-          },
-        ]
-      : [];
-  });
 }
 
 export const NO_EXEMPTIONS: SsmAccessExemptions = {

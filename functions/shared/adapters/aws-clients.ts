@@ -174,3 +174,15 @@ function operationOf(command: object): string {
   const name = Array.isArray(schema) ? schema[2] : (schema as { name?: unknown } | undefined)?.name;
   return typeof name === 'string' ? name : 'UnknownOperation';
 }
+
+/** An SDK client, or a way to make one when it is first needed (and load its code then). */
+export type ClientSource<C> = C | (() => C | Promise<C>);
+
+/** The client of `source`, made on the first call only, translating its errors (withAwsErrors). */
+export function clientOnFirstUse<C extends object>(source: ClientSource<C>, servicePrefix: string): () => Promise<C> {
+  let made: Promise<C> | undefined;
+  return () =>
+    (made ??= Promise.resolve(typeof source === 'function' ? source() : source).then((client) =>
+      withAwsErrors(client, servicePrefix),
+    ));
+}

@@ -11,7 +11,7 @@ import type {
   Tag,
   UserDetail,
 } from '@aws-sdk/client-iam';
-import { type ClientSettings, withAwsErrors } from './aws-clients';
+import { type ClientSettings, type ClientSource, clientOnFirstUse } from './aws-clients';
 import { awsErrorName } from './aws-errors';
 import type { RoleFacts } from '../core/instance-role';
 import {
@@ -48,9 +48,6 @@ export class IamDetailError extends SessionGuardError {
  */
 const loadIamSdk = () => import('./iam-sdk');
 
-/** An IAM client, or a way to create one when it is first needed. */
-export type IamClientSource = IAMClient | (() => Promise<IAMClient>);
-
 /** Creates the IAM client, and loads its code, on the first IAM call. */
 export function iamClientOnFirstUse(settings: ClientSettings): () => Promise<IAMClient> {
   return async () => new (await loadIamSdk()).IAMClient(settings);
@@ -59,12 +56,8 @@ export function iamClientOnFirstUse(settings: ClientSettings): () => Promise<IAM
 export class IamGateway {
   private readonly client: () => Promise<IAMClient>;
 
-  constructor(source: IamClientSource) {
-    let created: Promise<IAMClient> | undefined;
-    this.client =
-      typeof source === 'function'
-        ? () => (created ??= source().then((client) => withAwsErrors(client, 'iam')))
-        : () => Promise.resolve(withAwsErrors(source, 'iam'));
+  constructor(source: ClientSource<IAMClient>) {
+    this.client = clientOnFirstUse(source, 'iam');
   }
 
   /**

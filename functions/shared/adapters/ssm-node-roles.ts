@@ -7,7 +7,7 @@
 import type { AccountClient, RegionOptStatus } from '@aws-sdk/client-account';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { DHMC_SETTING_ID, type NamedNodeRole } from '../core/session-node-roles';
-import { type EndpointService, withAwsErrors } from './aws-clients';
+import { type ClientSource, clientOnFirstUse, type EndpointService, withAwsErrors } from './aws-clients';
 import { AwsAccessDeniedError, awsErrorName, withHint } from './aws-errors';
 
 /** The largest page DescribeActivations and DescribeInstanceInformation return. */
@@ -28,18 +28,19 @@ const LIST_REGIONS_PAGE_SIZE = 50;
 type NodeRoleSdk = typeof import('./ssm-node-roles-sdk');
 const loadSdk = (): Promise<NodeRoleSdk> => import('./ssm-node-roles-sdk');
 
-/** A client, or a function that makes one on first use (and loads its code then). */
-type ClientSource<C> = C | (() => C | Promise<C>);
-
 export class NodeRoleGateway {
   /**
    * @param account lists the regions enabled for the account.
    * @param ssmIn a Systems Manager client for one region.
    */
+  private readonly account: () => Promise<AccountClient>;
+
   constructor(
-    private readonly account: ClientSource<AccountClient>,
+    account: ClientSource<AccountClient>,
     private readonly ssmIn: (region: string) => SSMClient | Promise<SSMClient>,
-  ) {}
+  ) {
+    this.account = clientOnFirstUse(account, 'account');
+  }
 
   /**
    * Every DHMC, activation and hybrid-node role of the given regions, or of every region enabled
@@ -58,11 +59,7 @@ export class NodeRoleGateway {
    * https://docs.aws.amazon.com/accounts/latest/reference/API_ListRegions.html
    */
   private async enabledRegions(): Promise<string[]> {
-    const [sdk, client] = await Promise.all([
-      loadSdk(),
-      typeof this.account === 'function' ? this.account() : this.account,
-    ]);
-    const account = withAwsErrors(client, 'account');
+    const [sdk, account] = await Promise.all([loadSdk(), this.account()]);
     try {
       const regions: string[] = [];
       const pages = sdk.paginateListRegions(
@@ -117,11 +114,7 @@ export function nodeRoleGateway(settings: (service: EndpointService) => object):
       ssmClients.set(region, (client = loadSdk().then((sdk) => new sdk.SSMClient({ ...settings('SSM'), region }))));
     return client;
   };
-  let account: Promise<AccountClient> | undefined;
-  return new NodeRoleGateway(
-    () => (account ??= loadSdk().then((sdk) => new sdk.AccountClient(settings('ACCOUNT')))),
-    ssmIn,
-  );
+  return new NodeRoleGateway(() => loadSdk().then((sdk) => new sdk.AccountClient(settings('ACCOUNT'))), ssmIn);
 }
 
 /**

@@ -1,7 +1,7 @@
 /** The session-preferences rule (functions/session-document-rule) as a CLI check. */
 import { createSessionDocumentRule } from '../../functions/session-document-rule/rule';
 import { DEFAULT_SESSION_LIMITS } from '../../functions/shared/core/session-document-check';
-import { SESSION_PREFERENCES_DOCUMENT_NAME } from '../../functions/shared/core/session-preferences';
+import { SESSION_PREFERENCES_DOCUMENT_NAME } from '../../functions/shared/core/session-manager';
 import { SSM_DOCUMENT_RESOURCE_TYPE } from '../../functions/shared/resources/ssm-document';
 import type { Check } from './check';
 

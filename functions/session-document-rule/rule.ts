@@ -13,11 +13,8 @@ import {
   type SessionLimits,
   type YamlParser,
 } from '../shared/core/session-document-check';
-import {
-  IDLE_SESSION_TIMEOUT_MINUTES,
-  MAX_SESSION_DURATION_MINUTES,
-  SESSION_PREFERENCES_DOCUMENT_NAME,
-} from '../shared/core/session-preferences';
+import { IDLE_SESSION_TIMEOUT_MINUTES, MAX_SESSION_DURATION_MINUTES } from '../shared/core/session-preferences';
+import { SESSION_PREFERENCES_DOCUMENT_NAME } from '../shared/core/session-manager';
 import { notApplicable, type Verdict } from '../shared/core/compliance';
 import { wholeNumberWithin } from '../shared/core/validation';
 import { parseRuleParameters } from '../shared/config-rule/parameters';

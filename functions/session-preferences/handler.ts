@@ -3,7 +3,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { clientSettings } from '../shared/adapters/aws-clients';
 import { sendCustomResourceAnswer } from '../shared/adapters/cloudformation-response';
 import { SsmDocumentVersionsGateway } from '../shared/adapters/ssm-document-versions';
-import { SESSION_PREFERENCES_DOCUMENT_NAME } from '../shared/core/session-preferences';
+import { SESSION_PREFERENCES_DOCUMENT_NAME } from '../shared/core/session-manager';
 import { customResourceHandler } from '../shared/handler/custom-resource-handler';
 import { createSessionPreferencesProvider } from './preferences';
 

@@ -4,12 +4,12 @@ import { physicalIdFor, restorePointFrom } from '../../functions/shared/core/res
 import {
   buildSessionPreferencesDocument,
   sameDocumentContent,
-  SESSION_PREFERENCES_DOCUMENT_NAME,
   SessionPreferencesError,
   sessionPreferencesContent,
   sessionPreferencesOwner,
   validateSessionPreferences,
 } from '../../functions/shared/core/session-preferences';
+import { SESSION_PREFERENCES_DOCUMENT_NAME } from '../../functions/shared/core/session-manager';
 
 /** The properties CloudFormation sends for the template's defaults (all text). */
 const createEvent = JSON.parse(

@@ -21,9 +21,9 @@ import { SsmDocumentVersionsGateway } from '../../functions/shared/adapters/ssm-
 import { physicalIdFor } from '../../functions/shared/core/restore-point';
 import {
   buildSessionPreferencesDocument,
-  SESSION_PREFERENCES_DOCUMENT_NAME as NAME,
   validateSessionPreferences,
 } from '../../functions/shared/core/session-preferences';
+import { SESSION_PREFERENCES_DOCUMENT_NAME as NAME } from '../../functions/shared/core/session-manager';
 import type { CustomResourceAnswer, CustomResourceProvider } from '../../functions/shared/custom-resource/run';
 import { customResourceHandler } from '../../functions/shared/handler/custom-resource-handler';
 import {

@@ -9,7 +9,7 @@
  * is named, so one look at the annotation says everything that needs fixing.
  */
 import { compliant, nonCompliant, notApplicable, type Verdict } from './compliance';
-import { SESSION_PREFERENCES_DOCUMENT_NAME } from './session-preferences';
+import { SESSION_PREFERENCES_DOCUMENT_NAME } from './session-manager';
 import { isRecord, isTrueText, parseWholeNumber } from './validation';
 import { InputError } from '../errors';
 

@@ -11,9 +11,6 @@ import * as z from './zod';
 import { describeIssues, wholeNumberWithin } from './validation';
 import { InputError } from '../errors';
 
-/** The document Session Manager reads its account-and-region preferences from. */
-export const SESSION_PREFERENCES_DOCUMENT_NAME = 'SSM-SessionManagerRunShell';
-
 /**
  * What Session Manager accepts, in minutes, for a Session document's `idleSessionTimeout` (1-60)
  * and `maxSessionDuration` (1-1440): the preferences we write, the limits the session-preferences

@@ -45,7 +45,7 @@ import {
 } from './effective-access';
 import { parsePolicyDocument, PolicyDocumentError, wildcardMatches } from './policy-document';
 import type { NamedPolicyDocument, PolicySubject } from './policy-subject';
-import { SESSION_PREFERENCES_DOCUMENT_NAME } from './session-preferences';
+import { SESSION_PREFERENCES_DOCUMENT_NAME } from './session-manager';
 import { DHMC_SETTING_ID } from './session-node-roles';
 import { isTaggedTrue } from './tags';
 import { InputError } from '../errors';
@@ -72,9 +72,6 @@ export const MANAGED_NODES: readonly ResourceKind[] = [
     id: { prefix: 'mi-', alphabet: HEX, lengths: [17] },
   },
 ];
-
-/** The account's preferences document (https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-default-session-document.html). */
-const PREFERENCES_DOCUMENT = SESSION_PREFERENCES_DOCUMENT_NAME;
 
 /** The service setting that names the Default Host Management Configuration role, as its ARN ends. */
 const DHMC_SETTING = DHMC_SETTING_ID.slice(1);
@@ -121,9 +118,9 @@ const SESSION_CONTROLS: readonly {
     resource: {
       label: 'preferences document',
       arnBefore: (home, region) => `arn:${home.partition}:ssm:${region}:${home.accountId}:document/`,
-      id: { name: PREFERENCES_DOCUMENT },
+      id: { name: SESSION_PREFERENCES_DOCUMENT_NAME },
     },
-    said: PREFERENCES_DOCUMENT,
+    said: SESSION_PREFERENCES_DOCUMENT_NAME,
   },
   {
     actions: ['ssm:UpdateServiceSetting', 'ssm:ResetServiceSetting'],
@@ -183,7 +180,7 @@ export const SSM_GUARDRAILS: readonly SsmGuardrail[] = [
       if (!findAccess(policies, { action, resources: MANAGED_NODES, includeNamed: true }, home)) return undefined;
       const allowedArns = exemptions.allowedSessionDocuments.filter((d) => d.startsWith('arn:'));
       const excludedIds = [
-        PREFERENCES_DOCUMENT,
+        SESSION_PREFERENCES_DOCUMENT_NAME,
         ...exemptions.allowedSessionDocuments.filter((d) => !d.startsWith('arn:')),
       ];
       const grant =
@@ -294,7 +291,7 @@ function fixFor(findings: readonly SubjectFinding[]): string {
     case 'IAM-SSM-2':
       return ' Name the nodes, or require named values of an ssm:resourceTag.';
     case 'SG-SSM-3':
-      return ` Name ${PREFERENCES_DOCUMENT} (or allowed documents) as StartSession's document resource.`;
+      return ` Name ${SESSION_PREFERENCES_DOCUMENT_NAME} (or allowed documents) as StartSession's document resource.`;
     case 'SG-SSM-4':
       return ' Leave the session controls to the stack that manages them.';
     default:
